@@ -1,0 +1,76 @@
+# Community 365 — the project's commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo serve test test-fast lint format bench messages clean browser-deps
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/.installed: node_modules/.installed scripts/vendor_assets.py
+	$(PYTHON) scripts/vendor_assets.py
+	@touch $@
+
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq gettext >/dev/null; }
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*' >/dev/null
+
+browser-deps: ## install Debian's chromium and CJK fonts when missing (as root)
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)); \
+	  else echo "chromium missing: run 'sudo apt-get install chromium fonts-noto-cjk'"; fi; \
+	fi
+
+setup: $(VENV)/.installed static/vendor/.installed locale/en/LC_MESSAGES/django.mo ## build venv, packages, assets, translations
+
+demo: setup ## build everything, create the SQLite demo database, load the demo district and serve it
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+serve: setup ## serve the existing demo database
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup browser-deps ## build the same and run the whole suite (DATABASE_URL selects PostgreSQL)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup ## the suite without the browser tests
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff (lint + format check), migrations check, mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy community365 config
+
+format: $(VENV)/.installed ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup ## benchmarks, printed as ratios against a baseline measured in the same run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/run.py
+
+messages: $(VENV)/.installed ## refresh the English message catalogue (source strings are zh-Hans) from the sources
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete
+
+clean: ## remove the venv, node_modules, vendored assets and the demo database
+	rm -rf $(VENV) node_modules static/vendor var/demo.sqlite3*

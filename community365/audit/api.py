@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from community365.core.api import PageParams, paginate
+
+from .selectors import audit_search
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: datetime.datetime
+    actor_label: str
+    acting_role: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    ip: str | None
+    channel: str
+    result: str
+    message: str
+
+
+class AuditPage(Schema):
+    items: list[AuditEventOut]
+    count: int
+
+
+class AuditFilter(Schema):
+    actor: str = Field("", max_length=150)
+    action: str = Field("", max_length=80)
+    object_type: str = Field("", max_length=60)
+    object_id: str = Field("", max_length=40)
+    result: str = Field("", max_length=10)
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+@router.get("/audit/events", response=AuditPage)
+def list_events(request: HttpRequest, filters: Query[AuditFilter], page: Query[PageParams]) -> Any:
+    """The audit trail of the user's district (district admins); read-only, newest first."""
+    events, count = paginate(audit_search(request.user, **filters.dict()), page)
+    return {"items": events, "count": count}

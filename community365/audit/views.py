@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .models import AuditResult
+from .policies import can_view_audit
+from .selectors import audit_search
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not can_view_audit(request.user):
+        raise Http404
+    filters = {
+        "actor": request.GET.get("actor", "")[:150],
+        "action": request.GET.get("action", "")[:80],
+        "result": request.GET.get("result", "")[:10],
+        "since": _date(request.GET.get("since", "")),
+        "until": _date(request.GET.get("until", "")),
+    }
+    page = Paginator(audit_search(request.user, **filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "results": AuditResult.choices,
+            "querystring": request.GET.urlencode(),
+        },
+    )

@@ -1,0 +1,156 @@
+"""The permission registry and the scope of a user on the region tree.
+
+A permission is a named action (``"people.person:verify"``) granted to some roles. A user holds
+roles at nodes of the region tree; a permission is in force everywhere below such a node. Each
+app's ``policies.py`` registers its permissions and adds the object-state part of a decision.
+
+``scope_paths(user, name)`` gives the tree paths under which the permission holds, which is
+what every ``visible_to(user)`` queryset filters on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .actors import SystemActor
+from .errors import NotAllowed
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    roles: frozenset[str]
+    description: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role a user holds at one place (a row of RoleAssignment, reduced to what policies need)."""
+
+    role: str
+    region_id: int
+    path: str
+    district_id: int
+    department_id: int | None
+
+
+REGISTRY: dict[str, Permission] = {}
+
+
+def register(name: str, roles: Iterable[str], description: str) -> Permission:
+    if name in REGISTRY:
+        raise ValueError(f"permission {name!r} registered twice")
+    perm = Permission(name=name, roles=frozenset(roles), description=description)
+    REGISTRY[name] = perm
+    return perm
+
+
+def get(name: str) -> Permission:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown permission {name!r}: register it in the app's policies.py") from None
+
+
+def grants_of(user: Any) -> list[Grant]:
+    """The user's active role grants, loaded once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_c365_grants", None)
+    if cached is None:
+        from community365.people.models import RoleAssignment
+
+        rows = (
+            RoleAssignment.objects.filter(user=user, revoked_at__isnull=True)
+            .select_related("region")
+            .order_by("id")
+        )
+        cached = [
+            Grant(
+                role=row.role,
+                region_id=row.region_id,
+                path=row.region.path,
+                district_id=row.region.district_id or row.region_id,
+                department_id=row.department_id,
+            )
+            for row in rows
+        ]
+        user._c365_grants = cached
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, "_c365_grants"):
+        del user._c365_grants
+
+
+def is_global(user: Any) -> bool:
+    """Superusers (operations staff) and the system see everything."""
+    return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False))
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie under another one: the union is the same, the query shorter."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def scope_grants(user: Any, name: str) -> list[Grant]:
+    perm = get(name)
+    return [g for g in grants_of(user) if g.role in perm.roles]
+
+
+def scope_paths(user: Any, name: str) -> list[str] | None:
+    """Tree paths under which ``name`` holds for ``user``; None means everywhere."""
+    if is_global(user):
+        return None
+    return _minimal(g.path for g in scope_grants(user, name))
+
+
+def path_q(paths: list[str] | None, field: str = "region__path") -> Q:
+    """A filter for rows whose region lies under one of ``paths`` (None: no restriction)."""
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def grant_for(user: Any, name: str, path: str) -> Grant | None:
+    """The grant under which ``user`` may do ``name`` at the node with ``path``, if any."""
+    for grant in scope_grants(user, name):
+        if path.startswith(grant.path):
+            return grant
+    return None
+
+
+def has_perm_at(user: Any, name: str, path: str) -> bool:
+    return is_global(user) or grant_for(user, name, path) is not None
+
+
+def acting_role(user: Any, name: str, path: str) -> str:
+    if isinstance(user, SystemActor):
+        return "system"
+    if getattr(user, "is_superuser", False):
+        return "superuser"
+    grant = grant_for(user, name, path)
+    return grant.role if grant else ""
+
+
+def require_at(user: Any, name: str, path: str, message: str | None = None) -> str:
+    """Refuse unless ``user`` holds ``name`` at ``path``; returns the role acted in."""
+    role = acting_role(user, name, path)
+    if not role:
+        raise NotAllowed(message or _("您没有权限在此处执行此操作。"))
+    return role

@@ -1,0 +1,106 @@
+"""Who may see resident records, see them unmasked, register and verify residents, and grant
+roles. Not visible ⇒ 404; visible but not allowed ⇒ a refusal with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from community365.core import permissions
+from community365.core.errors import NotFound
+from community365.core.roles import STAFF_ROLES, Role
+
+from .models import Person, RoleAssignment, User
+
+VIEW = permissions.register("people.person:view", STAFF_ROLES, "See resident records (masked)")
+VIEW_CONTACT = permissions.register(
+    "people.person:view_contact",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "See residents' names and phone numbers in full",
+)
+COUNT = permissions.register(
+    "people.person:count",
+    STAFF_ROLES | {Role.DISTRICT_LEADER, Role.DEPARTMENT_LIAISON},
+    "Count residents and households",
+)
+MANAGE = permissions.register(
+    "people.person:manage",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "Register residents and keep their records",
+)
+VERIFY = permissions.register(
+    "people.person:verify",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "Verify a person as a resident of the community",
+)
+GRANT_ROLES = permissions.register(
+    "people.role:grant",
+    {Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY},
+    "Grant and revoke roles on places",
+)
+MANAGE_USERS = permissions.register("people.user:manage", {Role.DISTRICT_ADMIN}, "Create accounts")
+
+# A secretary may hand out the community-level roles of their own community, nothing above it.
+SECRETARY_GRANTABLE = frozenset(
+    {Role.SOCIAL_WORKER, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.MEDIATOR, Role.LAWYER, Role.RESIDENT}
+)
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    """Staff see the residents under their places; a resident sees their own record."""
+    scope = permissions.path_q(permissions.scope_paths(user, VIEW.name))
+    if getattr(user, "is_authenticated", False) and not permissions.is_global(user):
+        scope |= Q(user_id=user.pk)
+    return Person.objects.filter(scope)
+
+
+def get_visible_person(user: Any, person_id: int) -> Person:
+    person = (
+        persons_visible_to(user)
+        .select_related("community", "household", "region")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise NotFound(_("没有找到该居民。"))
+    return person
+
+
+def may_see_contact(user: Any, person: Person) -> bool:
+    if getattr(user, "pk", None) is not None and person.user_id == user.pk:
+        return True
+    return permissions.has_perm_at(user, VIEW_CONTACT.name, person.region.path)
+
+
+def contact_paths(user: Any) -> list[str] | None:
+    """Paths under which the user may see contacts unmasked (for lists: one lookup per row
+    would be N+1)."""
+    return permissions.scope_paths(user, VIEW_CONTACT.name)
+
+
+def role_assignments_visible_to(user: Any) -> QuerySet[RoleAssignment]:
+    scope = permissions.path_q(permissions.scope_paths(user, GRANT_ROLES.name))
+    if getattr(user, "is_authenticated", False) and not permissions.is_global(user):
+        scope |= Q(user_id=user.pk)
+    return RoleAssignment.objects.filter(scope)
+
+
+def users_visible_to(user: Any) -> QuerySet[User]:
+    """Accounts holding a role somewhere the user may grant roles, and the user themself."""
+    if permissions.is_global(user):
+        return User.objects.all()
+    paths = permissions.scope_paths(user, GRANT_ROLES.name)
+    ids = RoleAssignment.objects.filter(permissions.path_q(paths)).values("user_id")
+    return User.objects.filter(Q(pk__in=ids) | Q(pk=user.pk))
+
+
+def grantable_roles(user: Any, path: str) -> frozenset[str]:
+    if permissions.is_global(user):
+        return frozenset(Role)
+    roles: set[str] = set()
+    for grant in permissions.scope_grants(user, GRANT_ROLES.name):
+        if path.startswith(grant.path):
+            roles |= set(Role) if grant.role == Role.DISTRICT_ADMIN else set(SECRETARY_GRANTABLE)
+    return frozenset(roles)

@@ -1,0 +1,96 @@
+"""Reads of the region tree: what a user holds, and counts per subtree in one query each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
+
+from community365.core import permissions
+
+from . import policies
+from .models import COMMUNITY_KINDS, Household, Region
+
+
+@dataclass
+class RegionCounts:
+    communities: int = 0
+    households: int = 0
+    residents: int = 0
+
+
+def _counts_by_prefix(qs: QuerySet[Any], field: str, length: int) -> dict[str, int]:
+    rows = qs.annotate(prefix=Substr(field, 1, length)).values("prefix").annotate(n=Count("pk"))
+    return {row["prefix"]: row["n"] for row in rows}
+
+
+def counts_under(user: Any, nodes: list[Region]) -> dict[int, RegionCounts]:
+    """Communities, households and residents under each of ``nodes`` (siblings of one depth),
+    counting only what ``user`` may count; three grouped queries whatever the number of nodes."""
+    from community365.people import policies as people_policies
+
+    result = {node.pk: RegionCounts() for node in nodes}
+    if not nodes:
+        return result
+    depth = nodes[0].depth
+    length = depth * Region.steplen
+    by_prefix = {node.path: node.pk for node in nodes}
+    parent_prefix = nodes[0].path[: (depth - 1) * Region.steplen]
+
+    communities = policies.regions_visible_to(user).filter(
+        kind__in=COMMUNITY_KINDS, path__startswith=parent_prefix, depth__gte=depth
+    )
+    for prefix, n in _counts_by_prefix(communities, "path", length).items():
+        if prefix in by_prefix:
+            result[by_prefix[prefix]].communities = n
+
+    count_paths = permissions.scope_paths(user, people_policies.COUNT.name)
+    households = Household.objects.filter(
+        permissions.path_q(count_paths), region__path__startswith=parent_prefix
+    )
+    for prefix, n in _counts_by_prefix(households, "region__path", length).items():
+        if prefix in by_prefix:
+            result[by_prefix[prefix]].households = n
+
+    from community365.people.models import Person
+
+    persons = Person.objects.filter(permissions.path_q(count_paths), region__path__startswith=parent_prefix)
+    for prefix, n in _counts_by_prefix(persons, "region__path", length).items():
+        if prefix in by_prefix:
+            result[by_prefix[prefix]].residents = n
+    return result
+
+
+def top_regions_of(user: Any) -> list[Region]:
+    """The highest places the user can see: the roots of their visible subtrees."""
+    paths = permissions.scope_paths(user, policies.VIEW.name)
+    if paths is None:
+        return list(Region.get_root_nodes())
+    return list(Region.objects.filter(path__in=paths).order_by("path"))
+
+
+def children_of(user: Any, region: Region) -> list[Region]:
+    return list(
+        policies.regions_visible_to(user)
+        .filter(path__startswith=region.path, depth=region.depth + 1)
+        .order_by("path")
+    )
+
+
+def ancestors_of(region: Region) -> list[Region]:
+    """Breadcrumbs: ancestors are shown by name for orientation, not opened."""
+    if region.depth <= 1:
+        return []
+    paths = [region.path[: i * Region.steplen] for i in range(1, region.depth)]
+    return list(Region.objects.filter(path__in=paths).order_by("depth"))
+
+
+def user_places_summary(user: Any) -> list[tuple[Region, RegionCounts]]:
+    tops = top_regions_of(user)
+    summary: list[tuple[Region, RegionCounts]] = []
+    for region in tops:
+        # One node at a time: tops may sit at different depths.
+        summary.append((region, counts_under(user, [region])[region.pk]))
+    return summary

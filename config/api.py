@@ -1,0 +1,24 @@
+"""The JSON API under /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json, docs at
+/api/v1/docs. Every endpoint needs a bearer token or a session unless it says otherwise."""
+
+from ninja import NinjaAPI
+
+from community365.audit.api import router as audit_router
+from community365.core.api import API_AUTH, install_error_handlers
+from community365.people.api import auth_router
+from community365.people.api import router as people_router
+from community365.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Community 365 API",
+    version="1.0.0",
+    description="社区365 — community service platform of the 365 method. Errors are JSON "
+    '`{"code", "message", "errors": [{"field", "message"}]}`.',
+    auth=API_AUTH,
+    urls_namespace="api-1",
+)
+install_error_handlers(api)
+api.add_router("/auth", auth_router)
+api.add_router("/", people_router)
+api.add_router("/", regions_router)
+api.add_router("/", audit_router)

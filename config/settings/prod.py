@@ -1,0 +1,25 @@
+"""Production: everything secret comes from the environment; PostgreSQL with a pool."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_from_env, env, env_bool
+
+DEBUG = False
+for _name in ("SECRET_KEY", "ID_HASH_KEY"):
+    if not env(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in the environment for production")
+SECRET_KEY = env("SECRET_KEY")
+ID_HASH_KEY = env("ID_HASH_KEY")
+DATABASES = {
+    "default": database_from_env(BASE_DIR / "var" / "community365.sqlite3", pool=env_bool("DB_POOL", True))
+}
+ALLOW_DEMO_DATA = False
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if env("REDIS_URL"):
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
+STATIC_ROOT = BASE_DIR / "staticfiles"

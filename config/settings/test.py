@@ -1,0 +1,21 @@
+"""The test suite: SQLite in memory unless DATABASE_URL names PostgreSQL; fast hashing."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_from_env, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-use-anywhere-0123456789"
+ID_HASH_KEY = "test-only-id-hash-key"
+ALLOW_DEMO_DATA = True
+ALLOWED_HOSTS = ["*"]
+DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file (not :memory:) so that threads and the live server share one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-run.sqlite3")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-365-pass")

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "社区365 后台"
+admin.site.site_title = "社区365"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("community365.core.urls")),
+    path("", include("community365.people.urls")),
+    path("", include("community365.regions.urls")),
+    path("", include("community365.audit.urls")),
+]
+
+handler404 = "community365.core.views.not_found"
+handler500 = "community365.core.views.server_error"
