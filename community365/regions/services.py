@@ -73,12 +73,14 @@ def region_create(
         "is_model": is_model,
     }
     if parent is None:
-        region = Region.add_root(**fields)
+        region = Region.objects.add_root(create_kwargs=fields)
         region.district = region
         region.save(update_fields=["district"])
     else:
         parent.refresh_from_db(fields=["numchild", "path", "depth"])
-        region = parent.add_child(district_id=parent.district_id or parent.pk, **fields)
+        region = Region.objects.add_child(
+            parent, create_kwargs={"district_id": parent.district_id or parent.pk, **fields}
+        )
     audit_record(actor=actor, action="regions.region:create", target=region, role=role, changes=fields)
     return region
 
