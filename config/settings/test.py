@@ -1,5 +1,7 @@
 """The test suite: SQLite in memory unless DATABASE_URL names PostgreSQL; fast hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, database_from_env, env
 
@@ -10,8 +12,9 @@ ALLOW_DEMO_DATA = True
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file (not :memory:) so that threads and the live server share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-run.sqlite3")}
+    # A file (not :memory:) so that threads and the live server share one database; one per
+    # test process, so that two runs on one machine do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-run-{os.getpid()}.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
