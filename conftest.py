@@ -68,3 +68,59 @@ def region(db):
         return Region.objects.get(name=name)
 
     return get
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django must allow ORM calls from the test.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def live_demo(live_server, django_db_blocker):
+    """The live server with the demo district in place (a transactional test before this one
+    may have flushed the database; the builder adds only what is missing)."""
+    with django_db_blocker.unblock():
+        build_demo()
+    return live_server
+
+
+@pytest.fixture
+def login_page(browser, live_demo, demo_password):
+    """login_page("worker_huangli") → a Playwright page signed in as that persona."""
+    contexts = []
+
+    def make(username: str):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 412, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_demo.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", demo_password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_demo.url}/")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -45,7 +45,7 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     district_id = models.BigIntegerField(_("区"), null=True, blank=True, db_index=True)
     region_path = models.CharField(_("位置"), max_length=255, blank=True, db_index=True)
-    ip = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     channel = models.CharField(_("渠道"), max_length=10, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
     result = models.CharField(_("结果"), max_length=10, choices=AuditResult.choices, default=AuditResult.OK)

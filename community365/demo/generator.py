@@ -199,7 +199,7 @@ class DemoBuilder:
                                 birth = year - (
                                     self.rng.randint(61, 95) if elderly else self.rng.randint(1, 59)
                                 )
-                                people.person_register(
+                                person = people.person_register(
                                     actor=SYSTEM,
                                     household=household,
                                     name=self.name(),
@@ -213,6 +213,9 @@ class DemoBuilder:
                                     in_difficulty=self.rng.random() < 0.05,
                                 )
                                 self.report.add("person")
+                                # Most residents have been verified by their social worker.
+                                if self.rng.random() < 0.6:
+                                    people.person_verify_residence(actor=SYSTEM, person=person)
         self.log(f"residents: {self.report.created.get('person', 0)} new")
 
     def build_social_workers(self) -> None:

@@ -47,8 +47,8 @@ class Region(MP_Node):
     )
     # Statistics as reported by the community (the census of the place), beside the records
     # the platform holds; pages label the two apart.
-    reported_households = models.PositiveIntegerField(_("登记户数"), null=True, blank=True)
-    reported_population = models.PositiveIntegerField(_("登记人口"), null=True, blank=True)
+    reported_households = models.PositiveIntegerField(_("上报户数"), null=True, blank=True)
+    reported_population = models.PositiveIntegerField(_("上报人口"), null=True, blank=True)
     is_model = models.BooleanField(_("示范社区"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
