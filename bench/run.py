@@ -66,9 +66,13 @@ def main() -> int:
     baseline = timed(lambda: Person.objects.count(), repeat)
     cases = {
         "resident count in a worker's scope": lambda: person_search(worker).count(),
-        "resident search page (25 rows, masked)": lambda: person_rows(admin, list(person_search(admin, "王")[:25])),
+        "resident search page (25 rows, masked)": lambda: person_rows(
+            admin, list(person_search(admin, "王")[:25])
+        ),
         "district counts by subdistrict (3 grouped queries)": lambda: counts_under(admin, subdistricts),
-        "one subdistrict's counts by community": lambda: counts_under(admin, children_of(admin, subdistricts[0])),
+        "one subdistrict's counts by community": lambda: counts_under(
+            admin, children_of(admin, subdistricts[0])
+        ),
     }
     print(f"{'benchmark':<55} {'median ms':>10} {'× baseline':>11}")
     print(f"{'baseline: count all residents':<55} {baseline:>10.2f} {1.0:>11.2f}")

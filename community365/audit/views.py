@@ -25,14 +25,13 @@ def _date(value: str) -> datetime.date | None:
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not can_view_audit(request.user):
         raise Http404
-    filters = {
-        "actor": request.GET.get("actor", "")[:150],
-        "action": request.GET.get("action", "")[:80],
-        "result": request.GET.get("result", "")[:10],
-        "since": _date(request.GET.get("since", "")),
-        "until": _date(request.GET.get("until", "")),
-    }
-    page = Paginator(audit_search(request.user, **filters), 50).get_page(request.GET.get("page"))
+    actor = request.GET.get("actor", "")[:150]
+    action = request.GET.get("action", "")[:80]
+    result = request.GET.get("result", "")[:10]
+    since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))
+    filters = {"actor": actor, "action": action, "result": result, "since": since, "until": until}
+    events = audit_search(request.user, actor=actor, action=action, result=result, since=since, until=until)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/log.html",

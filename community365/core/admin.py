@@ -44,7 +44,7 @@ class ScopedAdmin(admin.ModelAdmin):
     manage_permission: str | None = None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return type(self).visible(request.user)
+        return self.visible(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return in_back_office(request.user)
@@ -73,9 +73,12 @@ class ScopedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         admin_save(actor=request.user, obj=obj, changed=list(form.changed_data), is_new=not change)
 
+    # The audit trail records admin edits; Django's own LogEntry is not kept as a second trail.
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        # The audit trail records it; Django's own LogEntry is not used as a second trail.
         return None
 
-    log_change = log_addition
-    log_deletion = log_addition
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return None
+
+    def log_deletion(self, request: HttpRequest, obj: Any, object_repr: str) -> Any:
+        return None

@@ -10,6 +10,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from community365.people.models import User
 
 
 @dataclass(frozen=True)
@@ -33,3 +37,13 @@ def request_meta(meta: RequestMeta) -> Iterator[RequestMeta]:
         yield meta
     finally:
         _current.reset(token)
+
+
+def signed_in_user(request: object) -> User:
+    """The user of a request that ``login_required`` or API auth has already let through."""
+    from community365.people.models import User as UserModel
+
+    user = getattr(request, "user", None)
+    if not isinstance(user, UserModel):
+        raise PermissionError("no signed-in user")
+    return user

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from community365.core.context import signed_in_user
 from community365.people.selectors import roles_of
 from community365.regions.selectors import user_places_summary
 
@@ -18,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"roles": list(roles_of(request.user)), "places": user_places_summary(request.user)},
+        {"roles": list(roles_of(signed_in_user(request))), "places": user_places_summary(request.user)},
     )
 
 

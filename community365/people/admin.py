@@ -13,7 +13,7 @@ from .models import Person, RoleAssignment, User
 
 @admin.register(User)
 class UserAdmin(ScopedAdmin):
-    visible = policies.users_visible_to
+    visible = staticmethod(policies.users_visible_to)
     list_display = ("username", "masked_name", "is_active", "is_staff", "last_login")
     search_fields = ("username",)
     list_filter = ("is_active", "is_staff")
@@ -32,7 +32,7 @@ class UserAdmin(ScopedAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAdmin):
-    visible = policies.role_assignments_visible_to
+    visible = staticmethod(policies.role_assignments_visible_to)
     list_display = ("user", "role", "region", "department", "granted_at", "revoked_at")
     list_filter = ("role",)
     search_fields = ("user__username", "region__name")
@@ -43,7 +43,7 @@ class RoleAssignmentAdmin(ScopedAdmin):
 class PersonAdmin(ScopedAdmin):
     """Masked in the back office: full contacts are for the community's own workers, on its pages."""
 
-    visible = policies.persons_visible_to
+    visible = staticmethod(policies.persons_visible_to)
     list_display = ("masked_name", "community", "birth_year", "is_elderly", "is_disabled", "verified_at")
     list_filter = ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty")
     list_select_related = ("community",)

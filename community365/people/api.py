@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, Unauthenticated
 
 from . import policies, selectors, services
@@ -41,8 +42,10 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
     try:
         user = authenticate(request, username=payload.username, password=payload.password)
     except AxesBackendPermissionDenied:
-        raise AccountLocked(_("登录失败次数过多，账号已锁定 30 分钟。")) from None
+        user = None
     if getattr(request, "axes_locked_out", False):
+        # Answered here, as JSON; otherwise AxesMiddleware swaps in its HTML lockout page.
+        request.axes_locked_out = False  # type: ignore[attr-defined]
         raise AccountLocked(_("登录失败次数过多，账号已锁定 30 分钟。"))
     if user is None or not user.is_active:
         raise Unauthenticated(_("用户名或密码不正确。"))
@@ -58,11 +61,13 @@ def revoke_token(request: HttpRequest) -> Any:
     header = request.headers.get("Authorization", "")
     raw = header.split(" ", 1)[1].strip() if header.lower().startswith("bearer ") else ""
     record = (
-        ApiToken.objects.filter(key_hash=services.hash_token(raw), user=request.user).first() if raw else None
+        ApiToken.objects.filter(key_hash=services.hash_token(raw), user=signed_in_user(request)).first()
+        if raw
+        else None
     )
     if record is None:
         raise Unauthenticated(_("只能用令牌本身撤销令牌。"))
-    services.token_revoke(actor=request.user, token=record)
+    services.token_revoke(actor=signed_in_user(request), token=record)
     return 204, None
 
 
@@ -85,7 +90,7 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> Any:
     """The signed-in user and the roles they hold, with their places."""
-    user = request.user
+    user = signed_in_user(request)
     return {
         "id": user.pk,
         "username": user.username,
@@ -97,7 +102,7 @@ def me(request: HttpRequest) -> Any:
                 "region_id": a.region_id,
                 "region_name": a.region.name,
                 "region_kind": a.region.kind,
-                "department": a.department.name if a.department_id else None,
+                "department": a.department.name if a.department is not None else None,
             }
             for a in selectors.roles_of(user)
         ],

@@ -168,7 +168,7 @@ class Person(models.Model):
         labels = []
         for field in ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty"):
             if getattr(self, field):
-                labels.append(str(self._meta.get_field(field).verbose_name))
+                labels.append(str(getattr(self._meta.get_field(field), "verbose_name", field)))
         return labels
 
 

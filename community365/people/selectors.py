@@ -45,7 +45,7 @@ def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
                 name=person.name if full else mask_name(person.name),
                 phone=person.phone if full else mask_phone(person.phone),
                 community=person.community.name,
-                household=person.household.number if person.household_id else "",
+                household=person.household.number if person.household is not None else "",
                 birth_year=person.birth_year,
                 gender=person.get_gender_display(),
                 tags=person.tags,

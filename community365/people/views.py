@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community365.core import permissions
+from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, NotFound
 from community365.regions.policies import get_visible_region
 
@@ -55,41 +56,41 @@ def resident_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     """The user's own account: roles, password, API tokens."""
+    user = signed_in_user(request)
     new_token = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "password":
-                if not request.user.check_password(request.POST.get("old_password", "")):
+                if not user.check_password(request.POST.get("old_password", "")):
                     messages.error(request, _("原密码不正确。"))
                     return redirect("account")
                 services.user_set_password(
-                    actor=request.user, user=request.user, new_password=request.POST.get("new_password", "")
+                    actor=user, user=user, new_password=request.POST.get("new_password", "")
                 )
-                update_session_auth_hash(request, request.user)
+                update_session_auth_hash(request, user)
                 messages.success(request, _("密码已修改。"))
                 return redirect("account")
             if action == "token":
-                new_token, _record = services.token_issue(
-                    actor=request.user, name=request.POST.get("name", "")
-                )
+                new_token, _record = services.token_issue(actor=user, name=request.POST.get("name", ""))
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("account")
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:20]
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:20]
     return render(
         request,
         "people/account.html",
-        {"roles": selectors.roles_of(request.user), "tokens": tokens, "new_token": new_token},
+        {"roles": selectors.roles_of(user), "tokens": tokens, "new_token": new_token},
     )
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    user = signed_in_user(request)
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
     if token is None:
         raise Http404
-    services.token_revoke(actor=request.user, token=token)
+    services.token_revoke(actor=user, token=token)
     messages.success(request, _("令牌已撤销。"))
     return redirect("account")

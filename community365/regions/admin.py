@@ -8,7 +8,7 @@ from .models import Department, Household, Organisation, Region, ServiceCentre
 
 @admin.register(Region)
 class RegionAdmin(ScopedAdmin):
-    visible = policies.regions_visible_to
+    visible = staticmethod(policies.regions_visible_to)
     manage_permission = policies.MANAGE.name
     list_display = ("name", "kind", "code", "depth", "reported_households", "reported_population", "is_model")
     list_filter = ("kind", "is_model")
@@ -20,7 +20,7 @@ class RegionAdmin(ScopedAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
-    visible = policies.households_visible_to
+    visible = staticmethod(policies.households_visible_to)
     manage_permission = policies.MANAGE_HOUSEHOLDS.name
     list_display = ("number", "region")
     search_fields = ("number",)
@@ -30,7 +30,7 @@ class HouseholdAdmin(ScopedAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
-    visible = policies.departments_visible_to
+    visible = staticmethod(policies.departments_visible_to)
     manage_permission = policies.MANAGE_ORGANISATIONS.name
     list_display = ("name", "short_name", "code")
     fields = ("name", "short_name")
@@ -38,7 +38,7 @@ class DepartmentAdmin(ScopedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
-    visible = policies.organisations_visible_to
+    visible = staticmethod(policies.organisations_visible_to)
     manage_permission = policies.MANAGE_ORGANISATIONS.name
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)
@@ -48,7 +48,7 @@ class OrganisationAdmin(ScopedAdmin):
 
 @admin.register(ServiceCentre)
 class ServiceCentreAdmin(ScopedAdmin):
-    visible = policies.service_centres_visible_to
+    visible = staticmethod(policies.service_centres_visible_to)
     manage_permission = policies.MANAGE_ORGANISATIONS.name
     list_display = ("name", "region", "address")
     fields = ("name", "address")

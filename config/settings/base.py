@@ -3,6 +3,7 @@ environment (see `.env.example`); `dev`, `test` and `prod` refine this module.""
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +101,7 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env(default_sqlite: Path, pool: bool = False) -> dict:
+def database_from_env(default_sqlite: Path, pool: bool = False) -> dict[str, Any]:
     url = env("DATABASE_URL")
     if not url:
         default_sqlite.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,7 @@ def database_from_env(default_sqlite: Path, pool: bool = False) -> dict:
             "NAME": str(default_sqlite),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
-    config = dj_database_url.parse(url)
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
     elif config["ENGINE"] == "django.db.backends.postgresql" and pool:
@@ -121,7 +122,7 @@ DATABASES = {"default": database_from_env(DEFAULT_SQLITE_PATH, pool=env_bool("DB
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ------------------------------------------------------------------------
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
