@@ -31,3 +31,31 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = meta.request_id
         return response
+
+
+class LanguageMiddleware:
+    """zh-Hans unless the user chose otherwise (the language cookie set by the switch).
+
+    Pages do not follow the browser's Accept-Language: an official's browser in English must
+    not turn the platform English by surprise. API clients may ask with Accept-Language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen and translation.check_for_language(chosen):
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
+        return response

@@ -88,10 +88,18 @@ def ancestors_of(region: Region) -> list[Region]:
     return list(Region.objects.filter(path__in=paths).order_by("depth"))
 
 
-def user_places_summary(user: Any) -> list[tuple[Region, RegionCounts]]:
-    tops = top_regions_of(user)
-    summary: list[tuple[Region, RegionCounts]] = []
-    for region in tops:
+def may_count(user: Any, region: Region) -> bool:
+    from community365.people import policies as people_policies
+
+    return permissions.has_perm_at(user, people_policies.COUNT.name, region.path)
+
+
+def user_places_summary(user: Any) -> list[tuple[Region, RegionCounts | None]]:
+    """The user's top places with their counts (None where the user's roles may not count
+    residents there, e.g. a resident: no figures rather than misleading zeros)."""
+    summary: list[tuple[Region, RegionCounts | None]] = []
+    for region in top_regions_of(user):
         # One node at a time: tops may sit at different depths.
-        summary.append((region, counts_under(user, [region])[region.pk]))
+        counts = counts_under(user, [region])[region.pk] if may_count(user, region) else None
+        summary.append((region, counts))
     return summary

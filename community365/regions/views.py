@@ -37,6 +37,7 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
             policies.households_visible_to(request.user).filter(region=region).order_by("number")
         )
     can_list_people = permissions.has_perm_at(request.user, "people.person:view", region.path)
+    can_count = selectors.may_count(request.user, region)
     return render(
         request,
         "regions/detail.html",
@@ -47,5 +48,6 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
             "counts": own_counts,
             "households": households,
             "can_list_people": can_list_people,
+            "can_count": can_count,
         },
     )
