@@ -19,6 +19,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             items.append({"url": reverse("resident_search"), "label": _("居民查询")})
         if permissions.is_global(user) or permissions.scope_grants(user, "audit.event:view"):
             items.append({"url": reverse("audit_log"), "label": _("审计日志")})
+        items.append({"url": reverse("inbox"), "label": _("消息")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("后台")})
         for item in items:

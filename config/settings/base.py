@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "community365.audit",
     "community365.regions",
     "community365.people",
+    "community365.notifications",
     "community365.demo",
 ]
 
