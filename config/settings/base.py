@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "treebeard",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "community365.core",
     "community365.audit",
     "community365.regions",
