@@ -17,6 +17,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         items.append({"url": reverse("region_browser"), "label": _("区域")})
         if permissions.is_global(user) or permissions.scope_grants(user, "people.person:view"):
             items.append({"url": reverse("resident_search"), "label": _("居民查询")})
+        if permissions.is_global(user) or permissions.scope_grants(user, "people.role:grant"):
+            items.append({"url": reverse("accounts"), "label": _("账号与角色")})
         if permissions.is_global(user) or permissions.scope_grants(user, "audit.event:view"):
             items.append({"url": reverse("audit_log"), "label": _("审计日志")})
         items.append({"url": reverse("inbox"), "label": _("消息")})

@@ -52,11 +52,17 @@ def user_create(
     display_name: str = "",
     phone: str = "",
     district: Region | None = None,
+    place: Region | None = None,
     password_hash: str | None = None,
 ) -> User:
     """Create a login. ``password=None`` makes an account that cannot sign in until a password
-    is set (staff records); ``password_hash`` lets the demo reuse one hash for its personas."""
-    if district is not None:
+    is set (staff records); ``password_hash`` lets the demo reuse one hash for its personas.
+    District admins create accounts anywhere in their district; whoever may grant roles at a
+    ``place`` (a community secretary in their community) creates accounts there."""
+    if place is not None:
+        role = _require_global_or(actor, policies.GRANT_ROLES.name, place.path)
+        district = Region.objects.get(pk=place.district_id or place.pk)
+    elif district is not None:
         role = _require_global_or(actor, policies.MANAGE_USERS.name, district.path)
     elif permissions.is_global(actor):
         role = permissions.acting_role(actor, policies.MANAGE_USERS.name, "")
@@ -320,3 +326,27 @@ def person_link_user(*, actor: Any, person: Person, user: User) -> Person:
     person.save(update_fields=["user"])
     audit_record(actor=actor, action="people.person:link_user", target=person, role=role)
     return person
+
+
+@service("people.account:open")
+def account_open(
+    *,
+    actor: Any,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    region: Region,
+    phone: str = "",
+    department: Department | None = None,
+) -> RoleAssignment:
+    """Open an account holding one role at one place: both or neither."""
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=display_name,
+        phone=phone,
+        place=region,
+    )
+    return role_grant(actor=actor, user=user, role=role, region=region, department=department)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -8,4 +8,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke", views.token_revoke, name="token_revoke"),
     path("residents/", views.resident_search, name="resident_search"),
+    path("accounts/", account_views.accounts, name="accounts"),
+    path("accounts/<int:user_id>/roles", account_views.role_grant, name="role_grant"),
+    path("accounts/roles/<int:assignment_id>/revoke", account_views.role_revoke, name="role_revoke"),
 ]
