@@ -49,6 +49,8 @@ def audit_record(
 ) -> AuditEvent:
     meta = current_request_meta()
     place_district, path = _place_of(target)
+    if district_id is None and place_district is None:
+        place_district = actor_district_id(actor)
     user = None if isinstance(actor, SystemActor) or actor is None or not actor.is_authenticated else actor
     return AuditEvent.objects.create(
         actor=user,
@@ -94,7 +96,10 @@ def service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 with transaction.atomic():
                     return fn(*args, **kwargs)
             except DomainError as exc:
-                target = next((v for v in kwargs.values() if isinstance(v, models.Model)), None)
+                # The object acted on: the first model passed besides the actor.
+                target = next(
+                    (v for k, v in kwargs.items() if k != "actor" and isinstance(v, models.Model)), None
+                )
                 if target is not None and target.pk is None:
                     target = None
                 # The service's own work is rolled back; the refusal is kept (when the caller
@@ -111,3 +116,12 @@ def service(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 def _record_refusal(actor: Any, action: str, target: models.Model | None, exc: DomainError) -> None:
     audit_record(actor=actor, action=action, target=target, result=AuditResult.REFUSED, message=exc.message)
+
+
+def actor_district_id(actor: Any) -> int | None:
+    """The district of the actor's first role: where an event about an object without a place
+    (an account, a token) is filed, so that the district admin sees it."""
+    from community365.core.permissions import grants_of
+
+    grants = grants_of(actor)
+    return grants[0].district_id if grants else None

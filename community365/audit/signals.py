@@ -8,25 +8,20 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .models import AuditResult
-from .services import audit_record
-
-
-def _district_of(user: Any) -> int | None:
-    from community365.core.permissions import grants_of
-
-    grants = grants_of(user)
-    return grants[0].district_id if grants else None
+from .services import actor_district_id, audit_record
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action="people.user:login", target=user, district_id=_district_of(user))
+    audit_record(actor=user, action="people.user:login", target=user, district_id=actor_district_id(user))
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(actor=user, action="people.user:logout", target=user, district_id=_district_of(user))
+        audit_record(
+            actor=user, action="people.user:logout", target=user, district_id=actor_district_id(user)
+        )
 
 
 @receiver(user_login_failed)
@@ -42,5 +37,5 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
         result=AuditResult.FAILED,
         message=f"failed sign-in for {username!r}",
         object_repr=username,
-        district_id=_district_of(user) if user else None,
+        district_id=actor_district_id(user) if user else None,
     )

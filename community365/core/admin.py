@@ -25,12 +25,17 @@ def in_back_office(user: Any) -> bool:
 
 
 @service("admin:save")
-def admin_save(*, actor: Any, obj: models.Model, changed: list[str], is_new: bool) -> models.Model:
+def admin_save(
+    *, actor: Any, obj: models.Model, changed: list[str], is_new: bool, permission: str | None = None
+) -> models.Model:
     obj.save()
+    region: Any = obj if obj._meta.label_lower == "regions.region" else getattr(obj, "region", None)
+    role = permissions.acting_role(actor, permission, region.path) if permission and region else ""
     audit_record(
         actor=actor,
         action=f"{obj._meta.label_lower}:{'admin_create' if is_new else 'admin_change'}",
         target=obj,
+        role=role,
         changes={name: getattr(obj, name, None) for name in changed},
     )
     return obj
@@ -71,7 +76,13 @@ class ScopedAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        admin_save(actor=request.user, obj=obj, changed=list(form.changed_data), is_new=not change)
+        admin_save(
+            actor=request.user,
+            obj=obj,
+            changed=list(form.changed_data),
+            is_new=not change,
+            permission=self.manage_permission,
+        )
 
     # The audit trail records admin edits; Django's own LogEntry is not kept as a second trail.
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:

@@ -5,9 +5,10 @@ from typing import Any
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, PageParams, paginate
@@ -50,6 +51,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
     if user is None or not user.is_active:
         raise Unauthenticated(_("用户名或密码不正确。"))
     token, record = services.token_issue(actor=user, name=payload.name)
+    # A sign-in by password like the login page's: resets the failure count (AXES_RESET_ON_SUCCESS),
+    # sets last_login and is audited.
+    user_logged_in.send(sender=type(user), request=request, user=user)
     return {"token": token, "expires_at": record.expires_at}
 
 
@@ -68,7 +72,7 @@ def revoke_token(request: HttpRequest) -> Any:
     if record is None:
         raise Unauthenticated(_("只能用令牌本身撤销令牌。"))
     services.token_revoke(actor=signed_in_user(request), token=record)
-    return 204, None
+    return Status(204, None)
 
 
 class RoleOut(Schema):
