@@ -1,0 +1,39 @@
+"""Click through the platform as each demo persona would: follow every link the pages offer
+(breadth first, a bounded number of pages) and meet no error page."""
+
+import re
+from collections import deque
+
+import pytest
+
+from conftest import PERSONA_NAMES
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+SKIP = ("/static/", "/i18n/", "/logout/", "/admin/logout/", "/api/v1/docs", "/api/v1/openapi.json")
+MAX_PAGES = 25
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_persona_clicks_through_without_an_error_page(client_for, username):
+    client = client_for(username)
+    seen: set[str] = set()
+    queue = deque(["/"])
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        # The back office is Django's admin: its index is visited, its lists are tested elsewhere.
+        if path in seen or path.startswith(SKIP) or (path.startswith("/admin/") and path != "/admin/"):
+            continue
+        seen.add(path)
+        response = client.get(path, follow=True)
+        assert response.status_code in (200, 404), f"{username} {path} → {response.status_code}"
+        if response.status_code == 404 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        assert 'lang="zh-CN"' in html or path.startswith("/admin/"), path
+        for link in LINK.findall(html):
+            link = link.replace("&amp;", "&")
+            if link not in seen:
+                queue.append(link)
+    assert len(seen) > 3
