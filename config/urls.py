@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("community365.people.urls")),
     path("", include("community365.regions.urls")),
     path("", include("community365.audit.urls")),
+    path("", include("community365.wishes.urls")),
+    path("", include("community365.notifications.urls")),
 ]
 
 handler404 = "community365.core.views.not_found"

@@ -15,10 +15,12 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         items.append({"url": reverse("home"), "label": _("首页")})
         items.append({"url": reverse("region_browser"), "label": _("区域")})
+        items.append({"url": reverse("wish_board"), "label": _("微心愿")})
         if permissions.is_global(user) or permissions.scope_grants(user, "people.person:view"):
             items.append({"url": reverse("resident_search"), "label": _("居民查询")})
         if permissions.is_global(user) or permissions.scope_grants(user, "audit.event:view"):
             items.append({"url": reverse("audit_log"), "label": _("审计日志")})
+        items.append({"url": reverse("inbox"), "label": _("消息")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("后台")})
         for item in items:
