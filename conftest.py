@@ -14,7 +14,7 @@ PERSONA_NAMES = [p.username for p in PERSONAS]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         build_demo()
 

@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("收件人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("收件人"),
     )
     kind = models.CharField(_("类别"), max_length=40)
     title = models.CharField(_("标题"), max_length=120)

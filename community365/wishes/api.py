@@ -249,7 +249,10 @@ def figures(request: HttpRequest) -> Any:
     from .views import figure_regions
 
     return [
-        {**{k: v for k, v in f.__dict__.items() if k not in ("region", "ratings")}, "region_id": f.region.pk,
-         "region": f.region.name}
+        {
+            **{k: v for k, v in f.__dict__.items() if k not in ("region", "ratings")},
+            "region_id": f.region.pk,
+            "region": f.region.name,
+        }
         for f in selectors.figures_for(request.user, figure_regions(request.user))
     ]

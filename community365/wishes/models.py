@@ -79,8 +79,12 @@ class Wish(models.Model):
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
     # The wisher's community; ``region`` names it too so that scope filters and the audit trail
     # treat a wish like every other row placed on the tree.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="wishes", verbose_name=_("社区"))
-    wisher = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="wishes", verbose_name=_("心愿人"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="wishes", verbose_name=_("社区")
+    )
+    wisher = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="wishes", verbose_name=_("心愿人")
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -181,11 +185,19 @@ class Claim(models.Model):
     wish = models.ForeignKey(Wish, on_delete=models.PROTECT, related_name="claims", verbose_name=_("微心愿"))
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
     claimant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wish_claims", verbose_name=_("认领人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="wish_claims",
+        verbose_name=_("认领人"),
     )
     claimant_role = models.CharField(_("认领身份"), max_length=30, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织")
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织"),
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     claimed_at = models.DateTimeField(_("认领时间"))

@@ -71,7 +71,10 @@ def wishes_visible_to(user: Any) -> QuerySet[Wish]:
 
 def get_visible_wish(user: Any, wish_id: int) -> Wish:
     wish = (
-        wishes_visible_to(user).select_related("region", "wisher", "district", "market").filter(pk=wish_id).first()
+        wishes_visible_to(user)
+        .select_related("region", "wisher", "district", "market")
+        .filter(pk=wish_id)
+        .first()
     )
     if wish is None:
         raise NotFound(_("没有找到该心愿。"))
@@ -125,9 +128,7 @@ def claimant_role(user: Any, wish: Wish) -> str:
 def require_claimant(user: Any, wish: Wish) -> str:
     role = claimant_role(user, wish)
     if not role:
-        raise NotAllowed(
-            _("只有已登记的党员、干部、志愿者或组织账号可以认领心愿。"), code="not_a_claimant"
-        )
+        raise NotAllowed(_("只有已登记的党员、干部、志愿者或组织账号可以认领心愿。"), code="not_a_claimant")
     return role
 
 

@@ -123,7 +123,8 @@ def wish_rows(user: Any, wishes: list[Wish]) -> list[WishRow]:
                 published_at=wish.published_at,
                 claimed_at=wish.claimed_at,
                 claimed_by=claimant_label(wish.claimed_by, orgs.get(wish.pk)),
-                claimed_by_me=wish.claimed_by_id is not None and wish.claimed_by_id == getattr(user, "pk", None),
+                claimed_by_me=wish.claimed_by_id is not None
+                and wish.claimed_by_id == getattr(user, "pk", None),
                 thanks=wish.thanks,
                 rating=wish.rating,
                 market_id=wish.market_id,
@@ -146,13 +147,17 @@ def my_wishes(user: Any) -> QuerySet[Wish]:
 
 
 def my_claims(user: Any) -> QuerySet[Claim]:
-    return Claim.objects.filter(claimant_id=user.pk).select_related("wish", "wish__region").order_by("-claimed_at")
+    return (
+        Claim.objects.filter(claimant_id=user.pk)
+        .select_related("wish", "wish__region")
+        .order_by("-claimed_at")
+    )
 
 
 def review_queue(user: Any) -> QuerySet[Wish]:
     from community365.core import permissions
 
-    paths = permissions.scope_paths(user, policies.REVIEW.name)
+    paths = permissions.scope_paths(user, policies.VIEW_ALL.name)
     return (
         Wish.objects.filter(permissions.path_q(paths), status__in=[WishStatus.SUBMITTED, WishStatus.APPROVED])
         .select_related("region", "wisher")

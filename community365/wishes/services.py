@@ -38,7 +38,9 @@ from .states import OPEN_STATES, TRANSITIONS
 # --- time ---------------------------------------------------------------------------------------
 # The demo generator replays a year of wishes through these services; it sets the clock for
 # that. Everything else runs on the real clock.
-_clock: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar("wishes_clock", default=None)
+_clock: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "wishes_clock", default=None
+)
 
 
 def now() -> datetime.datetime:
@@ -290,7 +292,11 @@ def wish_publish(*, actor: Any, wish: Wish, at: datetime.datetime | None = None)
     if wish.market_id is not None and wish.status == WishStatus.SCHEDULED:
         raise NotAllowed(_("这个心愿属于公益集市，将在开市时统一发布。"))
     return _move(
-        actor=actor, wish=wish, action="publish", role=role, fields={"published_at": current, "publish_at": None}
+        actor=actor,
+        wish=wish,
+        action="publish",
+        role=role,
+        fields={"published_at": current, "publish_at": None},
     )
 
 
@@ -300,7 +306,12 @@ def wish_withdraw(*, actor: Any, wish: Wish, reason: str) -> Wish:
         raise NotAllowed(_("只有心愿人或本社区社工可以撤回心愿。"))
     note = _reason(reason)
     return _move(
-        actor=actor, wish=wish, action="withdraw", role="", note=note, fields={"closed_at": now(), "market": None}
+        actor=actor,
+        wish=wish,
+        action="withdraw",
+        role="",
+        note=note,
+        fields={"closed_at": now(), "market": None},
     )
 
 
@@ -483,7 +494,9 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
     counts = {"warned": 0, "lapsed": 0, "published": 0, "markets_opened": 0, "expired": 0}
     contact = datetime.timedelta(days=setting("WISH_CONTACT_DAYS"))
     warn = datetime.timedelta(days=setting("WISH_WARN_DAYS"))
-    active = Claim.objects.filter(status=Claim.Status.ACTIVE, contacted_at__isnull=True).select_related("wish")
+    active = Claim.objects.filter(status=Claim.Status.ACTIVE, contacted_at__isnull=True).select_related(
+        "wish"
+    )
     for claim in active.filter(claimed_at__lte=at - contact):
         wish = claim.wish
         _end_claim(claim, Claim.Status.LAPSED, _("超过 %(n)s 天未联系心愿人") % {"n": contact.days}, at)
@@ -503,7 +516,9 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
             url=_wish_url(wish),
         )
         counts["lapsed"] += 1
-    for claim in active.filter(claimed_at__lte=at - warn, claimed_at__gt=at - contact, warned_at__isnull=True):
+    for claim in active.filter(
+        claimed_at__lte=at - warn, claimed_at__gt=at - contact, warned_at__isnull=True
+    ):
         claim.warned_at = at
         claim.save(update_fields=["warned_at"])
         deadline = timezone.localtime(claim.claimed_at + contact).strftime("%m-%d %H:%M")
@@ -511,7 +526,8 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
             recipient_id=claim.claimant_id,
             kind="claim_warning",
             title=_("请尽快联系心愿人"),
-            body=_("您认领的心愿“%(t)s”如在 %(d)s 前仍未联系，认领将失效。") % {"t": claim.wish.title, "d": deadline},
+            body=_("您认领的心愿“%(t)s”如在 %(d)s 前仍未联系，认领将失效。")
+            % {"t": claim.wish.title, "d": deadline},
             url=_wish_url(claim.wish),
         )
         counts["warned"] += 1
@@ -519,7 +535,13 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
         _open_market(actor, market, at)
         counts["markets_opened"] += 1
     for wish in Wish.objects.filter(status=WishStatus.SCHEDULED, market__isnull=True, publish_at__lte=at):
-        _move(actor=actor, wish=wish, action="publish", role="system", fields={"published_at": at, "publish_at": None})
+        _move(
+            actor=actor,
+            wish=wish,
+            action="publish",
+            role="system",
+            fields={"published_at": at, "publish_at": None},
+        )
         counts["published"] += 1
     today = timezone.localdate(at)
     for wish in Wish.objects.filter(status=WishStatus.PUBLISHED, wanted_by__lt=today):
@@ -611,16 +633,22 @@ def market_invite(
             url=reverse("market_detail", args=[market.pk]),
         )
     audit_record(
-        actor=actor, action="wishes.market:invite", target=market, role=role,
+        actor=actor,
+        action="wishes.market:invite",
+        target=market,
+        role=role,
         changes={"organisations": len(orgs), "users": len(people_)},
     )
     return market
 
 
 def _open_market(actor: Any, market: CharityMarket, at: datetime.datetime) -> int:
-    if CharityMarket.objects.filter(pk=market.pk, status=CharityMarket.Status.PLANNED).update(
-        status=CharityMarket.Status.OPEN, opened_at=at
-    ) != 1:
+    if (
+        CharityMarket.objects.filter(pk=market.pk, status=CharityMarket.Status.PLANNED).update(
+            status=CharityMarket.Status.OPEN, opened_at=at
+        )
+        != 1
+    ):
         raise InvalidTransition(_("公益集市已经开市或结束。"))
     market.status, market.opened_at = CharityMarket.Status.OPEN, at
     ids = list(Wish.objects.filter(market=market, status=WishStatus.SCHEDULED).values_list("pk", flat=True))
@@ -631,9 +659,14 @@ def _open_market(actor: Any, market: CharityMarket, at: datetime.datetime) -> in
     WishEvent.objects.bulk_create(
         [
             WishEvent(
-                wish_id=pk, at=at, action="publish", from_status=WishStatus.SCHEDULED,
-                to_status=WishStatus.PUBLISHED, actor=_user_or_none(actor),
-                actor_label=actor_label(actor)[:150], note=market.name[:300],
+                wish_id=pk,
+                at=at,
+                action="publish",
+                from_status=WishStatus.SCHEDULED,
+                to_status=WishStatus.PUBLISHED,
+                actor=_user_or_none(actor),
+                actor_label=actor_label(actor)[:150],
+                note=market.name[:300],
             )
             for pk in ids
         ]
@@ -652,9 +685,12 @@ def market_open(*, actor: Any, market: CharityMarket) -> int:
 @service("wishes.market:close")
 def market_close(*, actor: Any, market: CharityMarket) -> CharityMarket:
     role = _require_market(actor, market.region) if not isinstance(actor, SystemActor) else "system"
-    if CharityMarket.objects.filter(pk=market.pk, status=CharityMarket.Status.OPEN).update(
-        status=CharityMarket.Status.CLOSED, closed_at=now()
-    ) != 1:
+    if (
+        CharityMarket.objects.filter(pk=market.pk, status=CharityMarket.Status.OPEN).update(
+            status=CharityMarket.Status.CLOSED, closed_at=now()
+        )
+        != 1
+    ):
         raise InvalidTransition(_("只有进行中的公益集市可以结束。"))
     market.status = CharityMarket.Status.CLOSED
     audit_record(actor=actor, action="wishes.market:close", target=market, role=role)
@@ -670,6 +706,11 @@ def organisation_account_link(*, actor: Any, user: User, organisation: Organisat
     if OrganisationAccount.objects.filter(user=user).exists():
         raise Conflict(_("该账号已代表一个组织。"))
     account = OrganisationAccount.objects.create(user=user, organisation=organisation, created_at=now())
-    audit_record(actor=actor, action="wishes.organisation:link_account", target=organisation, role=role,
-                 changes={"user": user.username})
+    audit_record(
+        actor=actor,
+        action="wishes.organisation:link_account",
+        target=organisation,
+        role=role,
+        changes={"user": user.username},
+    )
     return account

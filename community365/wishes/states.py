@@ -51,7 +51,9 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 # States a resident's wish counts as "open" in (the limit of open wishes per resident).
-OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.SCHEDULED, S.PUBLISHED, S.CLAIMED, S.DELIVERED})
+OPEN_STATES = frozenset(
+    {S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.SCHEDULED, S.PUBLISHED, S.CLAIMED, S.DELIVERED}
+)
 # States shown on the public board.
 PUBLIC_STATES = frozenset({S.PUBLISHED, S.CLAIMED, S.DELIVERED, S.CONFIRMED})
 TERMINAL_STATES = frozenset({S.CONFIRMED, S.REJECTED, S.WITHDRAWN, S.EXPIRED})

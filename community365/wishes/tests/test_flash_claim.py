@@ -31,13 +31,25 @@ def _small_district(claimants: int, wishes: int):
     district = Region.objects.filter(code="FLASH").first() or regions.region_create(
         actor=SYSTEM, parent=None, kind=RegionKind.DISTRICT, name="秒杀测试区", code="FLASH"
     )
-    sub = regions.region_create(actor=SYSTEM, parent=district, kind=RegionKind.SUBDISTRICT, name="测试街道", code=f"FLASH-{Region.objects.count()}")
-    community = regions.region_create(actor=SYSTEM, parent=sub, kind=RegionKind.COMMUNITY, name="测试社区", code=f"{sub.code}-01")
+    sub = regions.region_create(
+        actor=SYSTEM,
+        parent=district,
+        kind=RegionKind.SUBDISTRICT,
+        name="测试街道",
+        code=f"FLASH-{Region.objects.count()}",
+    )
+    community = regions.region_create(
+        actor=SYSTEM, parent=sub, kind=RegionKind.COMMUNITY, name="测试社区", code=f"{sub.code}-01"
+    )
     hashed = make_password("x")
     users = []
     for i in range(claimants):
         user = people.user_create(
-            actor=SYSTEM, username=f"flash_{community.pk}_{i}", password=None, district=district, password_hash=hashed
+            actor=SYSTEM,
+            username=f"flash_{community.pk}_{i}",
+            password=None,
+            district=district,
+            password_hash=hashed,
         )
         people.role_grant(actor=SYSTEM, user=user, role=Role.PARTY_MEMBER, region=community)
         users.append(User.objects.get(pk=user.pk))

@@ -18,8 +18,12 @@ def test_resident_wish_goes_from_submission_to_a_confirmed_story(persona, make_w
     # given a resident with a verified record and a party member
     resident, member = persona("resident_huachuan"), persona("member_demo")
     wish = services.wish_create(
-        actor=resident, wisher=resident.person, title="希望有人教我用智能手机",
-        reason="想和外地的孙子视频", value_yuan=0, category=ServiceCategory.SMART_INFO,
+        actor=resident,
+        wisher=resident.person,
+        title="希望有人教我用智能手机",
+        reason="想和外地的孙子视频",
+        value_yuan=0,
+        category=ServiceCategory.SMART_INFO,
     )
     assert wish.status == WishStatus.SUBMITTED and wish.entered_by is None
     worker = persona("worker_huachuan")
@@ -34,7 +38,16 @@ def test_resident_wish_goes_from_submission_to_a_confirmed_story(persona, make_w
     # then the wish is closed, its history complete and the resident was told twice
     wish.refresh_from_db()
     assert wish.status == WishStatus.CONFIRMED and wish.rating == 5 and wish.confirmed_at
-    assert [e.action for e in wish.events.all()] == ["create", "submit", "approve", "publish", "claim", "contacted", "fulfil", "confirm"]
+    assert [e.action for e in wish.events.all()] == [
+        "create",
+        "submit",
+        "approve",
+        "publish",
+        "claim",
+        "contacted",
+        "fulfil",
+        "confirm",
+    ]
     assert Claim.objects.get(wish=wish).status == Claim.Status.FULFILLED
 
 
@@ -70,7 +83,10 @@ def test_public_text_refuses_phone_id_and_bad_length(make_wish, persona, field, 
     kwargs = {"title": "想要一台收音机", "reason": "", field: value}
     with pytest.raises(InvalidInput):
         services.wish_create(
-            actor=persona("worker_huachuan"), wisher=wish.wisher, category=ServiceCategory.CONVENIENCE, **kwargs
+            actor=persona("worker_huachuan"),
+            wisher=wish.wisher,
+            category=ServiceCategory.CONVENIENCE,
+            **kwargs,
         )
 
 
@@ -90,8 +106,10 @@ def _drive(wish, action, member, resident_actor=SYSTEM):
         "return": lambda: services.wish_return(actor=SYSTEM, wish=wish, reason="请补充"),
         "reject": lambda: services.wish_reject(actor=SYSTEM, wish=wish, reason="不符合"),
         "schedule": lambda: services.wish_publish(
-            actor=SYSTEM, wish=wish, at=__import__("django.utils.timezone").utils.timezone.now()
-            + __import__("datetime").timedelta(days=1)
+            actor=SYSTEM,
+            wish=wish,
+            at=__import__("django.utils.timezone").utils.timezone.now()
+            + __import__("datetime").timedelta(days=1),
         ),
         "publish": lambda: services.wish_publish(actor=SYSTEM, wish=wish),
         "withdraw": lambda: services.wish_withdraw(actor=SYSTEM, wish=wish, reason="不需要了"),
@@ -104,7 +122,9 @@ STATE_SETUPS = ["draft", "submitted", "returned", "rejected", "approved", "publi
 
 
 @pytest.mark.parametrize("state", STATE_SETUPS)
-@pytest.mark.parametrize("action", ["submit", "approve", "return", "reject", "schedule", "publish", "withdraw", "confirm"])
+@pytest.mark.parametrize(
+    "action", ["submit", "approve", "return", "reject", "schedule", "publish", "withdraw", "confirm"]
+)
 def test_every_illegal_transition_is_refused_with_a_message(make_wish, persona, state, action):
     wish = make_wish(status=state)
     assert wish.status == state
@@ -213,7 +233,9 @@ def test_scheduled_wish_is_published_by_the_sweep(make_wish):
     assert Wish.objects.get(pk=wish.pk).status == WishStatus.PUBLISHED
 
 
-def test_notifications_are_sent_on_commit_to_the_wisher(make_wish, persona, django_capture_on_commit_callbacks):
+def test_notifications_are_sent_on_commit_to_the_wisher(
+    make_wish, persona, django_capture_on_commit_callbacks
+):
     from community365.notifications.models import Notification
 
     resident = persona("resident_huachuan")

@@ -1,0 +1,60 @@
+"""The charity market: a batch of approved wishes goes live at once, and is summarised after."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from community365.core.errors import InvalidTransition, NotAllowed
+from community365.wishes import selectors, services
+from community365.wishes.models import CharityMarket, WishStatus
+
+from .conftest import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+
+def test_market_opens_the_whole_batch_at_once_and_summarises(persona, region, make_wish, client_for):
+    admin = persona("admin_district")
+    opens = timezone.now() + datetime.timedelta(hours=1)
+    market = services.market_create(actor=admin, region=region("江东区"), name="年度公益集市", opens_at=opens)
+    wishes = [make_wish(status="approved", title=f"集市心愿第{i}个") for i in range(3)]
+    assert services.market_add_wishes(actor=admin, market=market, wishes=wishes) == 3
+    assert {w.status for w in wishes} == {WishStatus.SCHEDULED}
+    # before the opening time nothing is public
+    assert client_for("member_demo").get(f"/wishes/{wishes[0].pk}/").status_code == 404
+    with services.clock_at(opens + datetime.timedelta(seconds=1)):
+        assert services.wishes_sweep(actor=SYSTEM)["markets_opened"] == 1
+    market.refresh_from_db()
+    assert market.status == CharityMarket.Status.OPEN
+    assert set(market.wishes.values_list("status", flat=True)) == {WishStatus.PUBLISHED}
+    assert len(set(market.wishes.values_list("published_at", flat=True))) == 1
+    with services.clock_at(market.opened_at + datetime.timedelta(seconds=30)):
+        services.wish_claim(actor=persona("member_demo"), wish=wishes[0])
+    with services.clock_at(market.opened_at + datetime.timedelta(seconds=90)):
+        services.wish_claim(actor=persona("volunteer_demo"), wish=wishes[1])
+    summary = selectors.market_summary(market)
+    assert summary.wishes == 3 and summary.claimed == 2
+    assert summary.median_seconds_to_claim == 60.0
+    assert sum(n for _label, n in summary.per_claimant) == 2
+    live = client_for("member_demo").get(f"/wishes/markets/{market.pk}/live")
+    assert live.status_code == 200 and "已认领 2 / 3" in live.content.decode()
+
+
+def test_only_district_or_subdistrict_staff_run_a_market(persona, region):
+    with pytest.raises(NotAllowed):
+        services.market_create(
+            actor=persona("worker_huachuan"), region=region("江东区"), name="集市", opens_at=timezone.now()
+        )
+
+
+def test_market_cannot_open_twice(persona, region):
+    admin = persona("admin_district")
+    market = services.market_create(
+        actor=admin, region=region("江东区"), name="集市", opens_at=timezone.now()
+    )
+    services.market_open(actor=admin, market=market)
+    with pytest.raises(InvalidTransition):
+        services.market_open(actor=admin, market=market)
