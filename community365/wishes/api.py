@@ -136,6 +136,7 @@ def list_wishes(request: HttpRequest, filters: Query[WishFilter], page: Query[Pa
 
 @router.post("/wishes", response={201: WishDetailOut, **ERRORS})
 def create_wish(request: HttpRequest, payload: WishIn) -> Any:
+    wisher: Any
     if payload.person_id is not None:
         wisher = get_visible_person(request.user, payload.person_id)
     else:

@@ -204,17 +204,21 @@ def figures_for(user: Any, regions: list[Region]) -> list[Figures]:
             confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
         )
         fig = Figures(region=region, **agg)
+        pairs = qs.filter(published_at__isnull=False, first_claimed_at__isnull=False).values_list(
+            "published_at", "first_claimed_at"
+        )
         hours = [
             (claimed - published).total_seconds() / 3600
-            for published, claimed in qs.filter(
-                published_at__isnull=False, first_claimed_at__isnull=False
-            ).values_list("published_at", "first_claimed_at")
+            for published, claimed in pairs
+            if published and claimed
         ]
         if hours:
             fig.median_hours_to_claim = round(statistics.median(hours), 1)
         if fig.claimed:
             fig.fulfilment_rate = round(fig.fulfilled / fig.claimed, 3)
-        ratings = list(qs.filter(rating__isnull=False).values_list("rating", flat=True))
+        ratings = [
+            r for r in qs.filter(rating__isnull=False).values_list("rating", flat=True) if r is not None
+        ]
         if ratings:
             fig.satisfaction = round(statistics.mean(ratings), 2)
             fig.ratings = len(ratings)

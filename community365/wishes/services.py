@@ -344,7 +344,8 @@ def wish_claim(*, actor: Any, wish: Wish) -> ClaimOutcome:
         return ClaimOutcome(won=False)
     if status != WishStatus.PUBLISHED:
         raise InvalidTransition(
-            _("这个心愿目前是“%(state)s”，还不能认领。") % {"state": WishStatus(status).label}
+            _("这个心愿目前是“%(state)s”，还不能认领。")
+            % {"state": WishStatus(status or WishStatus.DRAFT).label}
         )
     limit = setting("WISH_MAX_ACTIVE_CLAIMS")
     if Claim.objects.filter(claimant_id=actor.pk, status=Claim.Status.ACTIVE).count() >= limit:
