@@ -257,3 +257,106 @@ def figures(request: HttpRequest) -> Any:
         }
         for f in selectors.figures_for(request.user, figure_regions(request.user))
     ]
+
+
+# --- charity market ---------------------------------------------------------------------------
+
+
+class MarketIn(Schema):
+    region_id: int = Field(..., ge=1, description="the district or subdistrict holding it")
+    name: str = Field(..., max_length=200)
+    opens_at: datetime.datetime
+
+
+class MarketWishesIn(Schema):
+    wish_ids: list[int] = Field(..., max_length=500)
+
+
+class MarketInviteIn(Schema):
+    organisation_ids: list[int] = Field([], max_length=500)
+    user_ids: list[int] = Field([], max_length=500)
+
+
+class MarketOut(Schema):
+    id: int
+    name: str
+    region: str
+    opens_at: datetime.datetime
+    status: str
+    wishes: int
+    claimed: int
+    median_seconds_to_claim: float | None
+    p90_seconds_to_claim: float | None
+    per_claimant: list[tuple[str, int]]
+
+
+def _market_out(market: Any) -> dict[str, Any]:
+    summary = selectors.market_summary(market)
+    return {
+        "id": market.pk,
+        "name": market.name,
+        "region": market.region.name,
+        "opens_at": market.opens_at,
+        "status": market.status,
+        **summary.__dict__,
+    }
+
+
+@router.post("/wishes-markets", response={201: MarketOut, **ERRORS})
+def create_market(request: HttpRequest, payload: MarketIn) -> Any:
+    """Staff of a district or subdistrict set up a charity market."""
+    from community365.regions.policies import get_visible_region
+
+    region = get_visible_region(request.user, payload.region_id)
+    market = services.market_create(
+        actor=request.user, region=region, name=payload.name, opens_at=payload.opens_at
+    )
+    return 201, _market_out(market)
+
+
+@router.get("/wishes-markets/{market_id}", response={200: MarketOut, 404: ErrorOut})
+def get_market(request: HttpRequest, market_id: int) -> Any:
+    """The market and its summary: wishes claimed, seconds to claim (median, p90), claims per claimant."""
+    return _market_out(policies.get_visible_market(request.user, market_id))
+
+
+@router.post("/wishes-markets/{market_id}/wishes", response={200: MarketOut, **ERRORS})
+def add_market_wishes(request: HttpRequest, market_id: int, payload: MarketWishesIn) -> Any:
+    market = policies.get_visible_market(request.user, market_id)
+    wishes = [policies.get_visible_wish(request.user, wid) for wid in payload.wish_ids]
+    services.market_add_wishes(actor=request.user, market=market, wishes=wishes)
+    return _market_out(market)
+
+
+@router.post("/wishes-markets/{market_id}/invite", response={200: MarketOut, **ERRORS})
+def invite_to_market(request: HttpRequest, market_id: int, payload: MarketInviteIn) -> Any:
+    from community365.people.policies import users_visible_to
+    from community365.regions.policies import organisations_visible_to
+
+    market = policies.get_visible_market(request.user, market_id)
+    services.market_invite(
+        actor=request.user,
+        market=market,
+        organisations=list(
+            organisations_visible_to(request.user).filter(
+                pk__in=payload.organisation_ids, district_id=market.district_id
+            )
+        ),
+        users=list(users_visible_to(request.user).filter(pk__in=payload.user_ids)),
+    )
+    return _market_out(market)
+
+
+@router.post("/wishes-markets/{market_id}/open", response={200: MarketOut, **ERRORS})
+def open_market(request: HttpRequest, market_id: int) -> Any:
+    """Open now (the sweep opens a market by itself at its opening time)."""
+    market = policies.get_visible_market(request.user, market_id)
+    services.market_open(actor=request.user, market=market)
+    return _market_out(market)
+
+
+@router.post("/wishes-markets/{market_id}/close", response={200: MarketOut, **ERRORS})
+def close_market(request: HttpRequest, market_id: int) -> Any:
+    market = policies.get_visible_market(request.user, market_id)
+    services.market_close(actor=request.user, market=market)
+    return _market_out(market)

@@ -58,3 +58,52 @@ def test_market_cannot_open_twice(persona, region):
     services.market_open(actor=admin, market=market)
     with pytest.raises(InvalidTransition):
         services.market_open(actor=admin, market=market)
+
+
+def test_market_through_the_api(api_for, make_wish, region):
+    import datetime as dt
+
+    admin = api_for("admin_district")
+    wishes = [make_wish(status="approved", title=f"接口集市心愿{i}") for i in range(2)]
+    opens = (timezone.now() + dt.timedelta(hours=1)).isoformat()
+    created = admin.post(
+        "/api/v1/wishes-markets",
+        {"region_id": region("江东区").pk, "name": "接口集市", "opens_at": opens},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    market_id = created.json()["id"]
+    added = admin.post(
+        f"/api/v1/wishes-markets/{market_id}/wishes",
+        {"wish_ids": [w.pk for w in wishes]},
+        content_type="application/json",
+    )
+    assert added.status_code == 200 and added.json()["wishes"] == 2
+    opened = admin.post(f"/api/v1/wishes-markets/{market_id}/open")
+    assert opened.json()["status"] == "open"
+    member = api_for("member_demo")
+    assert member.post(f"/api/v1/wishes/{wishes[0].pk}/claim").status_code == 200
+    assert member.get(f"/api/v1/wishes-markets/{market_id}").json()["claimed"] == 1
+    # a social worker may not organise one
+    refused = api_for("worker_huachuan").post(
+        "/api/v1/wishes-markets",
+        {"region_id": region("江东区").pk, "name": "社工集市", "opens_at": opens},
+        content_type="application/json",
+    )
+    assert refused.status_code in (404, 422)
+
+
+def test_board_query_count_does_not_grow_with_rows(client_for, make_wish, django_assert_max_num_queries):
+    for i in range(6):
+        make_wish(title=f"查询次数心愿{i}")
+    client = client_for("member_demo")
+    with django_assert_max_num_queries(14):
+        assert client.get("/wishes/").status_code == 200
+
+
+def test_back_office_lists_wishes_read_only(client_for, make_wish):
+    wish = make_wish()
+    client = client_for("admin_district")
+    assert client.get("/admin/wishes/wish/").status_code == 200
+    assert client.get(f"/admin/wishes/wish/{wish.pk}/change/").status_code == 200
+    assert client.post(f"/admin/wishes/wish/{wish.pk}/delete/").status_code == 403
