@@ -127,6 +127,9 @@ def build_wishes(builder: DemoBuilder) -> None:
             return wish
         if outcome == "claimed":
             busy[user.pk] = busy.get(user.pk, 0) + 1
+            if now - at > datetime.timedelta(days=4):  # older claims have reached their wisher
+                with services.clock_at(at + datetime.timedelta(hours=rng.randint(2, 30))):
+                    services.wish_mark_contacted(actor=user, wish=wish)
             return wish
         at += datetime.timedelta(hours=rng.randint(2, 48))
         with services.clock_at(at):

@@ -247,3 +247,24 @@ def test_notifications_are_sent_on_commit_to_the_wisher(
     with django_capture_on_commit_callbacks(execute=True):
         services.wish_claim(actor=persona("member_demo"), wish=wish)
     assert Notification.objects.filter(recipient=resident, kind="wish_claimed").count() == 1
+
+
+def test_demo_claims_in_progress_are_not_overdue():
+    from community365.wishes.models import Claim
+
+    counts = services.wishes_sweep(actor=SYSTEM)
+    assert counts["lapsed"] == 0 and Claim.objects.filter(status="active").exists()
+
+
+def test_sweep_runs_as_a_task_and_as_a_command(make_wish):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from community365.wishes.tasks import sweep
+
+    result = sweep.enqueue()
+    assert set(result.return_value) == {"warned", "lapsed", "published", "markets_opened", "expired"}
+    out = StringIO()
+    call_command("wishes_sweep", stdout=out)
+    assert "lapsed 0" in out.getvalue()  # the task's sweep left nothing overdue
