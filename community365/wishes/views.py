@@ -360,5 +360,85 @@ def market_live(request: HttpRequest, market_id: int) -> HttpResponse:
 
 
 def _market_context(request: HttpRequest, market: Any) -> dict[str, Any]:
+    from community365.regions.policies import organisations_visible_to
+
     rows = selectors.market_board(request.user, market) if market.status != "planned" else []
-    return {"market": market, "rows": rows, "summary": selectors.market_summary(market)}
+    context: dict[str, Any] = {"market": market, "rows": rows, "summary": selectors.market_summary(market)}
+    if policies.may_run_market(request.user, market.region.path):
+        context["may_run"] = True
+        if market.status == "planned":
+            context["candidates"] = list(
+                policies.wishes_visible_to(request.user)
+                .filter(status=WishStatus.APPROVED, region__path__startswith=market.region.path)
+                .select_related("region")
+                .order_by("region__path", "id")[:200]
+            )
+            context["planned"] = list(market.wishes.select_related("region").order_by("id"))
+            context["organisations"] = list(
+                organisations_visible_to(request.user).filter(district_id=market.district_id).order_by("name")
+            )
+            context["invited"] = set(market.invited_organisations.values_list("pk", flat=True))
+    return context
+
+
+def _market_regions(user: Any) -> list[Region]:
+    paths = permissions.scope_paths(user, policies.RUN_MARKET.name)
+    qs = Region.objects.filter(kind__in=[RegionKind.DISTRICT, RegionKind.SUBDISTRICT])
+    if paths is not None:
+        qs = qs.filter(path__in=paths)
+    return list(qs.order_by("path"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_new(request: HttpRequest) -> HttpResponse:
+    """District or subdistrict staff set up a charity market."""
+    regions = _market_regions(request.user)
+    if not regions:
+        raise Http404
+    if request.method == "POST":
+        region = next((r for r in regions if r.pk == _int(request.POST.get("region"))), None)
+        try:
+            opens_at = timezone.make_aware(datetime.datetime.fromisoformat(request.POST.get("opens_at", "")))
+            if region is None:
+                raise NotFound(_("请选择举办区域。"))
+            market = services.market_create(
+                actor=request.user, region=region, name=request.POST.get("name", ""), opens_at=opens_at
+            )
+            return redirect("market_detail", market.pk)
+        except ValueError:
+            messages.error(request, _("开市时间格式不正确。"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "wishes/market_new.html", {"regions": regions})
+
+
+@login_required
+@require_POST
+def market_manage(request: HttpRequest, market_id: int) -> HttpResponse:
+    """Add approved wishes, invite organisations, open or close the market."""
+    from community365.regions.policies import organisations_visible_to
+
+    market = _market(request, market_id)
+    action = request.POST.get("action")
+    try:
+        if action == "add":
+            ids = [i for i in (_int(v) for v in request.POST.getlist("wish")) if i]
+            wishes = list(
+                policies.wishes_visible_to(request.user).filter(pk__in=ids).select_related("region")
+            )
+            services.market_add_wishes(actor=request.user, market=market, wishes=wishes)
+        elif action == "invite":
+            ids = [i for i in (_int(v) for v in request.POST.getlist("organisation")) if i]
+            orgs = organisations_visible_to(request.user).filter(pk__in=ids, district_id=market.district_id)
+            services.market_invite(actor=request.user, market=market, organisations=list(orgs))
+        elif action == "open":
+            services.market_open(actor=request.user, market=market)
+        elif action == "close":
+            services.market_close(actor=request.user, market=market)
+        else:
+            raise Http404
+        messages.success(request, _("已完成。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("market_detail", market.pk)

@@ -107,3 +107,27 @@ def test_back_office_lists_wishes_read_only(client_for, make_wish):
     assert client.get("/admin/wishes/wish/").status_code == 200
     assert client.get(f"/admin/wishes/wish/{wish.pk}/change/").status_code == 200
     assert client.post(f"/admin/wishes/wish/{wish.pk}/delete/").status_code == 403
+
+
+def test_staff_run_a_market_through_the_pages(client_for, make_wish, region):
+    from community365.wishes.models import CharityMarket
+
+    wish = make_wish(status="approved", title="页面集市心愿")
+    client = client_for("admin_district")
+    assert client.get("/wishes/markets/new/").status_code == 200
+    response = client.post(
+        "/wishes/markets/new/",
+        {"region": region("江东区").pk, "name": "页面集市", "opens_at": "2030-01-01T09:00"},
+    )
+    market = CharityMarket.objects.get(name="页面集市")
+    assert response.status_code == 302
+    assert "页面集市心愿" in client.get(f"/wishes/markets/{market.pk}/").content.decode()
+    client.post(f"/wishes/markets/{market.pk}/manage", {"action": "add", "wish": [wish.pk]})
+    client.post(f"/wishes/markets/{market.pk}/manage", {"action": "open"})
+    wish.refresh_from_db()
+    assert wish.status == "published" and wish.market_id == market.pk
+    # a party member may watch, not run it
+    assert client_for("member_demo").get("/wishes/markets/new/").status_code == 404
+    client_for("member_demo").post(f"/wishes/markets/{market.pk}/manage", {"action": "close"})
+    market.refresh_from_db()
+    assert market.status == "open"
