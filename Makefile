@@ -56,9 +56,10 @@ test: setup browser-deps ## build the same and run the whole suite (DATABASE_URL
 test-fast: setup ## the suite without the browser tests
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed ## ruff (lint + format check), migrations check, mypy
+lint: $(VENV)/.installed ## ruff (lint + format check), English catalogue complete, migrations check, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/po_tool.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy community365 config
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("community365.people.urls")),
     path("", include("community365.regions.urls")),
     path("", include("community365.audit.urls")),
+    path("", include("community365.wishes.urls")),
     path("", include("community365.notifications.urls")),
 ]
 

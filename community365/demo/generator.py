@@ -113,6 +113,7 @@ class DemoBuilder:
             self.build_residents()
             self.build_social_workers()
             self.build_personas()
+            self.build_wishes()
         return self.report
 
     def build_places(self) -> None:
@@ -251,6 +252,11 @@ class DemoBuilder:
             assert person is not None
             people.person_link_user(actor=SYSTEM, person=person, user=resident)
             people.person_verify_residence(actor=SYSTEM, person=person)
+
+    def build_wishes(self) -> None:
+        from .wishes import build_wishes
+
+        build_wishes(self)
 
 
 def build_demo(*, scale: int = 1, log: Callable[[str], None] | None = None) -> SeedReport:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "community365.regions",
     "community365.people",
     "community365.notifications",
+    "community365.wishes",
     "community365.demo",
 ]
 
@@ -179,6 +180,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Micro-wishes ----------------------------------------------------------------------------
+WISH_MAX_OPEN_PER_RESIDENT = int(env("WISH_MAX_OPEN_PER_RESIDENT", "2"))
+WISH_MAX_ACTIVE_CLAIMS = int(env("WISH_MAX_ACTIVE_CLAIMS", "3"))
+WISH_CONTACT_DAYS = int(env("WISH_CONTACT_DAYS", "7"))
+WISH_WARN_DAYS = int(env("WISH_WARN_DAYS", "5"))
+NOTIFICATION_CHANNELS = env_list(
+    "NOTIFICATION_CHANNELS", "community365.notifications.channels.ConsoleChannel"
+)
+MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-365-pass")

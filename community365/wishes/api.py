@@ -1,0 +1,362 @@
+"""/api/v1/wishes — the board, one wish, and every step of its lifecycle.
+
+POST /wishes/{id}/claim answers 200 to the winner (and again to the winner repeating
+it), 409 ``already_claimed`` to everyone else, 404 when the wish is not visible, 422 when the
+user may not claim (with the reason)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.errors import Conflict, InvalidInput
+from community365.people.policies import get_visible_person
+
+from . import policies, selectors, services
+from .models import ServiceCategory, WishStatus
+
+router = Router(tags=["wishes"])
+ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class WishOut(Schema):
+    id: int
+    title: str
+    reason: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    status_reason: str
+    community: str
+    community_id: int
+    wisher: str
+    value_yuan: int
+    wanted_by: datetime.date | None
+    published_at: datetime.datetime | None
+    claimed_at: datetime.datetime | None
+    claimed_by: str
+    claimed_by_me: bool
+    thanks: str
+    rating: int | None
+    market_id: int | None
+    actions: list[str]
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class WishDetailOut(WishOut):
+    history: list[EventOut]
+
+
+class WishPage(Schema):
+    items: list[WishOut]
+    count: int
+
+
+class WishFilter(Schema):
+    q: str = Field("", max_length=40, description="text in the wish, its reason or community name")
+    community: int | None = Field(None, ge=1)
+    category: ServiceCategory | None = None
+    status: WishStatus | None = None
+    reached: str = Field("", max_length=12, description="published | claimed | fulfilled | confirmed")
+
+
+class WishIn(Schema):
+    person_id: int | None = Field(None, ge=1, description="the wisher; omit to write your own wish")
+    title: str = Field(..., max_length=200)
+    reason: str = Field("", max_length=1000)
+    value_yuan: int = Field(0, ge=0, le=1_000_000)
+    category: ServiceCategory
+    wanted_by: datetime.date | None = None
+    submit: bool = True
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=1000)
+
+
+class PublishIn(Schema):
+    at: datetime.datetime | None = None
+
+
+class FulfilIn(Schema):
+    note: str = Field(..., max_length=1000)
+
+
+class ConfirmIn(Schema):
+    thanks: str = Field("", max_length=1000)
+    rating: int | None = Field(None, ge=1, le=5)
+
+
+class ClaimOut(WishOut):
+    won: bool
+    repeated: bool
+    message: str
+
+
+def _row(request: HttpRequest, wish: Any) -> Any:
+    return selectors.wish_rows(request.user, [wish])[0]
+
+
+def _detail(request: HttpRequest, wish_id: int) -> dict[str, Any]:
+    wish = policies.get_visible_wish(request.user, wish_id)
+    data = _row(request, wish).__dict__.copy()
+    data["history"] = selectors.wish_history(wish)
+    return data
+
+
+@router.get("/wishes", response=WishPage)
+def list_wishes(request: HttpRequest, filters: Query[WishFilter], page: Query[PageParams]) -> Any:
+    """Wishes the user may see: the public board of the district, plus everything under the
+    places the user oversees and the user's own wishes and claims."""
+    qs = selectors.wish_search(
+        request.user,
+        q=filters.q,
+        community=filters.community,
+        category=filters.category or "",
+        status=filters.status or "",
+        reached=filters.reached,
+    )
+    wishes, count = paginate(qs, page)
+    return {"items": selectors.wish_rows(request.user, wishes), "count": count}
+
+
+@router.post("/wishes", response={201: WishDetailOut, **ERRORS})
+def create_wish(request: HttpRequest, payload: WishIn) -> Any:
+    wisher: Any
+    if payload.person_id is not None:
+        wisher = get_visible_person(request.user, payload.person_id)
+    else:
+        wisher = getattr(request.user, "person", None)
+        if wisher is None:
+            raise InvalidInput(_("您的账号没有关联居民档案，请由社区社工代为登记。"), field="person_id")
+    wish = services.wish_create(
+        actor=request.user,
+        wisher=wisher,
+        title=payload.title,
+        reason=payload.reason,
+        value_yuan=payload.value_yuan,
+        category=payload.category,
+        wanted_by=payload.wanted_by,
+        submit=payload.submit,
+    )
+    return 201, _detail(request, wish.pk)
+
+
+@router.get("/wishes/{wish_id}", response={200: WishDetailOut, 404: ErrorOut})
+def get_wish(request: HttpRequest, wish_id: int) -> Any:
+    return _detail(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/claim", response={200: ClaimOut, **ERRORS})
+def claim_wish(request: HttpRequest, wish_id: int) -> Any:
+    wish = policies.get_visible_wish(request.user, wish_id)
+    outcome = services.wish_claim(actor=request.user, wish=wish)
+    if not outcome.won:
+        raise Conflict(_("手慢了，这个心愿已被认领。"), code="already_claimed")
+    data = _detail(request, wish_id)
+    data.update(
+        won=True,
+        repeated=outcome.repeated,
+        message=_("您已认领过这个心愿。") if outcome.repeated else _("认领成功！请在 7 天内联系心愿人。"),
+    )
+    return data
+
+
+def _act(request: HttpRequest, wish_id: int, fn: Any, **kwargs: Any) -> Any:
+    wish = policies.get_visible_wish(request.user, wish_id)
+    fn(actor=request.user, wish=wish, **kwargs)
+    return _detail(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/contacted", response={200: WishDetailOut, **ERRORS})
+def contacted(request: HttpRequest, wish_id: int) -> Any:
+    return _act(request, wish_id, services.wish_mark_contacted)
+
+
+@router.post("/wishes/{wish_id}/release", response={200: WishDetailOut, **ERRORS})
+def release(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+    return _act(request, wish_id, services.wish_release, reason=payload.reason)
+
+
+@router.post("/wishes/{wish_id}/fulfil", response={200: WishDetailOut, **ERRORS})
+def fulfil(request: HttpRequest, wish_id: int, payload: FulfilIn) -> Any:
+    return _act(request, wish_id, services.wish_fulfil, note=payload.note)
+
+
+@router.post("/wishes/{wish_id}/confirm", response={200: WishDetailOut, **ERRORS})
+def confirm(request: HttpRequest, wish_id: int, payload: ConfirmIn) -> Any:
+    return _act(request, wish_id, services.wish_confirm, thanks=payload.thanks, rating=payload.rating)
+
+
+@router.post("/wishes/{wish_id}/submit", response={200: WishDetailOut, **ERRORS})
+def submit(request: HttpRequest, wish_id: int) -> Any:
+    return _act(request, wish_id, services.wish_submit)
+
+
+@router.post("/wishes/{wish_id}/approve", response={200: WishDetailOut, **ERRORS})
+def approve(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+    return _act(request, wish_id, services.wish_approve, reason=payload.reason)
+
+
+@router.post("/wishes/{wish_id}/return", response={200: WishDetailOut, **ERRORS})
+def return_(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+    return _act(request, wish_id, services.wish_return, reason=payload.reason)
+
+
+@router.post("/wishes/{wish_id}/reject", response={200: WishDetailOut, **ERRORS})
+def reject(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+    return _act(request, wish_id, services.wish_reject, reason=payload.reason)
+
+
+@router.post("/wishes/{wish_id}/publish", response={200: WishDetailOut, **ERRORS})
+def publish(request: HttpRequest, wish_id: int, payload: PublishIn) -> Any:
+    return _act(request, wish_id, services.wish_publish, at=payload.at)
+
+
+@router.post("/wishes/{wish_id}/withdraw", response={200: WishDetailOut, **ERRORS})
+def withdraw(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+    return _act(request, wish_id, services.wish_withdraw, reason=payload.reason)
+
+
+class FigureOut(Schema):
+    region_id: int
+    region: str
+    published: int
+    claimed: int
+    fulfilled: int
+    confirmed: int
+    median_hours_to_claim: float | None
+    fulfilment_rate: float | None
+    satisfaction: float | None
+
+
+@router.get("/wishes-figures", response=list[FigureOut])
+def figures(request: HttpRequest) -> Any:
+    """Figures for each place the user oversees and each community under it (see docs/wishes.md)."""
+    from .views import figure_regions
+
+    return [
+        {
+            **{k: v for k, v in f.__dict__.items() if k not in ("region", "ratings")},
+            "region_id": f.region.pk,
+            "region": f.region.name,
+        }
+        for f in selectors.figures_for(request.user, figure_regions(request.user))
+    ]
+
+
+# --- charity market ---------------------------------------------------------------------------
+
+
+class MarketIn(Schema):
+    region_id: int = Field(..., ge=1, description="the district or subdistrict holding it")
+    name: str = Field(..., max_length=200)
+    opens_at: datetime.datetime
+
+
+class MarketWishesIn(Schema):
+    wish_ids: list[int] = Field(..., max_length=500)
+
+
+class MarketInviteIn(Schema):
+    organisation_ids: list[int] = Field([], max_length=500)
+    user_ids: list[int] = Field([], max_length=500)
+
+
+class MarketOut(Schema):
+    id: int
+    name: str
+    region: str
+    opens_at: datetime.datetime
+    status: str
+    wishes: int
+    claimed: int
+    median_seconds_to_claim: float | None
+    p90_seconds_to_claim: float | None
+    per_claimant: list[tuple[str, int]]
+
+
+def _market_out(market: Any) -> dict[str, Any]:
+    summary = selectors.market_summary(market)
+    return {
+        "id": market.pk,
+        "name": market.name,
+        "region": market.region.name,
+        "opens_at": market.opens_at,
+        "status": market.status,
+        **summary.__dict__,
+    }
+
+
+@router.post("/wishes-markets", response={201: MarketOut, **ERRORS})
+def create_market(request: HttpRequest, payload: MarketIn) -> Any:
+    """Staff of a district or subdistrict set up a charity market."""
+    from community365.regions.policies import get_visible_region
+
+    region = get_visible_region(request.user, payload.region_id)
+    market = services.market_create(
+        actor=request.user, region=region, name=payload.name, opens_at=payload.opens_at
+    )
+    return 201, _market_out(market)
+
+
+@router.get("/wishes-markets/{market_id}", response={200: MarketOut, 404: ErrorOut})
+def get_market(request: HttpRequest, market_id: int) -> Any:
+    """The market and its summary: wishes claimed, seconds to claim (median, p90), claims per claimant."""
+    return _market_out(policies.get_visible_market(request.user, market_id))
+
+
+@router.post("/wishes-markets/{market_id}/wishes", response={200: MarketOut, **ERRORS})
+def add_market_wishes(request: HttpRequest, market_id: int, payload: MarketWishesIn) -> Any:
+    market = policies.get_visible_market(request.user, market_id)
+    wishes = [policies.get_visible_wish(request.user, wid) for wid in payload.wish_ids]
+    services.market_add_wishes(actor=request.user, market=market, wishes=wishes)
+    return _market_out(market)
+
+
+@router.post("/wishes-markets/{market_id}/invite", response={200: MarketOut, **ERRORS})
+def invite_to_market(request: HttpRequest, market_id: int, payload: MarketInviteIn) -> Any:
+    from community365.people.policies import users_visible_to
+    from community365.regions.policies import organisations_visible_to
+
+    market = policies.get_visible_market(request.user, market_id)
+    services.market_invite(
+        actor=request.user,
+        market=market,
+        organisations=list(
+            organisations_visible_to(request.user).filter(
+                pk__in=payload.organisation_ids, district_id=market.district_id
+            )
+        ),
+        users=list(users_visible_to(request.user).filter(pk__in=payload.user_ids)),
+    )
+    return _market_out(market)
+
+
+@router.post("/wishes-markets/{market_id}/open", response={200: MarketOut, **ERRORS})
+def open_market(request: HttpRequest, market_id: int) -> Any:
+    """Open now (the sweep opens a market by itself at its opening time)."""
+    market = policies.get_visible_market(request.user, market_id)
+    services.market_open(actor=request.user, market=market)
+    return _market_out(market)
+
+
+@router.post("/wishes-markets/{market_id}/close", response={200: MarketOut, **ERRORS})
+def close_market(request: HttpRequest, market_id: int) -> Any:
+    market = policies.get_visible_market(request.user, market_id)
+    services.market_close(actor=request.user, market=market)
+    return _market_out(market)

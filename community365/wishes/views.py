@@ -1,0 +1,444 @@
+"""Pages: the board, a wish with its history, my wishes, my claims, the review queue,
+figures, the export, and the charity market with its live board."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community365.core import permissions
+from community365.core.errors import DomainError, NotFound
+from community365.people.policies import get_visible_person
+from community365.regions.models import Region, RegionKind
+
+from . import policies, selectors, services
+from .models import ServiceCategory, WishStatus
+from .states import PUBLIC_STATES
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _communities(user: Any) -> list[Region]:
+    ids = {g.district_id for g in permissions.grants_of(user)}
+    qs = Region.objects.filter(kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE])
+    if not permissions.is_global(user):
+        qs = qs.filter(district_id__in=ids)
+    return list(qs.order_by("path"))
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """The public board: published wishes to claim, and the stories of those fulfilled."""
+    status = request.GET.get("status", WishStatus.PUBLISHED)
+    if status not in PUBLIC_STATES and status != "":
+        status = WishStatus.PUBLISHED
+    filters = {
+        "q": request.GET.get("q", "")[:40],
+        "community": _int(request.GET.get("community")),
+        "category": request.GET.get("category", "")
+        if request.GET.get("category") in ServiceCategory.values
+        else "",
+        "status": status,
+    }
+    qs = selectors.wish_search(request.user, public_only=True, **filters)  # type: ignore[arg-type]
+    page = Paginator(qs, 24).get_page(request.GET.get("page"))
+    context = {
+        "rows": selectors.wish_rows(request.user, list(page.object_list)),
+        "page": page,
+        "filters": filters,
+        "communities": _communities(request.user),
+        "categories": ServiceCategory.choices,
+        "statuses": [
+            (s, WishStatus(s).label)
+            for s in (WishStatus.PUBLISHED, WishStatus.CLAIMED, WishStatus.DELIVERED, WishStatus.CONFIRMED)
+        ],
+        "can_claim": permissions.is_global(request.user)
+        or bool(permissions.scope_grants(request.user, policies.CLAIM.name)),
+    }
+    template = "wishes/_board_rows.html" if request.headers.get("HX-Request") else "wishes/board.html"
+    return render(request, template, context)
+
+
+def _visible(request: HttpRequest, wish_id: int) -> Any:
+    try:
+        return policies.get_visible_wish(request.user, wish_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
+    wish = _visible(request, wish_id)
+    row = selectors.wish_rows(request.user, [wish])[0]
+    user = request.user
+    mine_claim = wish.claims.filter(claimant=user, status="active").first()
+    context = {
+        "wish": wish,
+        "row": row,
+        "history": selectors.wish_history(wish),
+        "may_review": policies.may_review(user, wish),
+        "is_wisher": policies.is_wisher(user, wish),
+        "may_confirm": policies.may_confirm(user, wish),
+        "may_claim": bool(policies.claimant_role(user, wish)) and not policies.is_wisher(user, wish),
+        "my_claim": mine_claim,
+    }
+    return render(request, "wishes/detail.html", context)
+
+
+ACTIONS = {
+    "claim",
+    "contacted",
+    "release",
+    "fulfil",
+    "confirm",
+    "submit",
+    "approve",
+    "return",
+    "reject",
+    "publish",
+    "withdraw",
+}
+
+
+@login_required
+@require_POST
+def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    wish = _visible(request, wish_id)
+    post, user = request.POST, request.user
+    try:
+        if action == "claim":
+            outcome = services.wish_claim(actor=user, wish=wish)
+            if outcome.won:
+                messages.success(
+                    request,
+                    _("认领成功！请在 7 天内联系心愿人。")
+                    if not outcome.repeated
+                    else _("您已认领过这个心愿。"),
+                )
+            else:
+                messages.error(request, _("手慢了，这个心愿已被认领。"))
+        elif action == "contacted":
+            services.wish_mark_contacted(actor=user, wish=wish)
+        elif action == "release":
+            services.wish_release(actor=user, wish=wish, reason=post.get("reason", ""))
+        elif action == "fulfil":
+            services.wish_fulfil(
+                actor=user, wish=wish, note=post.get("note", ""), photo=request.FILES.get("photo")
+            )
+        elif action == "confirm":
+            services.wish_confirm(
+                actor=user, wish=wish, thanks=post.get("thanks", ""), rating=_int(post.get("rating"))
+            )
+        elif action == "submit":
+            services.wish_submit(actor=user, wish=wish)
+        elif action == "approve":
+            services.wish_approve(actor=user, wish=wish, reason=post.get("reason", ""))
+        elif action == "return":
+            services.wish_return(actor=user, wish=wish, reason=post.get("reason", ""))
+        elif action == "reject":
+            services.wish_reject(actor=user, wish=wish, reason=post.get("reason", ""))
+        elif action == "publish":
+            at = None
+            if post.get("at"):
+                try:
+                    at = timezone.make_aware(datetime.datetime.fromisoformat(post["at"]))
+                except ValueError:
+                    messages.error(request, _("发布时间格式不正确。"))
+                    return redirect("wish_detail", wish_id)
+            services.wish_publish(actor=user, wish=wish, at=at)
+        elif action == "withdraw":
+            services.wish_withdraw(actor=user, wish=wish, reason=post.get("reason", ""))
+        if action != "claim":
+            messages.success(request, _("已完成。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("wish_detail", wish_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wish_new(request: HttpRequest) -> HttpResponse:
+    """A resident writes a wish; a social worker enters one for a resident (by record number)."""
+    person = getattr(request.user, "person", None)
+    reviewer = bool(permissions.scope_grants(request.user, policies.REVIEW.name))
+    if person is None and not reviewer and not permissions.is_global(request.user):
+        raise Http404
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            wisher = person
+            if request.POST.get("person_id"):
+                wisher = get_visible_person(request.user, int(request.POST["person_id"]))
+            if wisher is None:
+                raise NotFound(_("请填写居民编号。"))
+            wanted = request.POST.get("wanted_by") or None
+            wish = services.wish_create(
+                actor=request.user,
+                wisher=wisher,
+                title=request.POST.get("title", ""),
+                reason=request.POST.get("reason", ""),
+                value_yuan=_int(request.POST.get("value_yuan")) or 0,
+                category=request.POST.get("category", ""),
+                wanted_by=datetime.date.fromisoformat(wanted) if wanted else None,
+                photo=request.FILES.get("photo"),
+            )
+            messages.success(request, _("心愿已提交，社区社工审核后发布。"))
+            return redirect("wish_detail", wish.pk)
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("输入有误。")))
+    return render(
+        request,
+        "wishes/new.html",
+        {"categories": ServiceCategory.choices, "values": values, "on_behalf": reviewer, "person": person},
+    )
+
+
+@login_required
+@require_GET
+def my_wishes(request: HttpRequest) -> HttpResponse:
+    wishes = list(selectors.my_wishes(request.user)[:100])
+    return render(request, "wishes/mine.html", {"rows": selectors.wish_rows(request.user, wishes)})
+
+
+@login_required
+@require_GET
+def my_claims(request: HttpRequest) -> HttpResponse:
+    return render(request, "wishes/claims.html", {"claims": list(selectors.my_claims(request.user)[:100])})
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not (
+        permissions.is_global(request.user) or permissions.scope_grants(request.user, policies.VIEW_ALL.name)
+    ):
+        raise Http404
+    wishes = list(selectors.review_queue(request.user)[:200])
+    return render(request, "wishes/review.html", {"rows": selectors.wish_rows(request.user, wishes)})
+
+
+def figure_regions(user: Any) -> list[Region]:
+    """The places the user oversees, then the communities under them."""
+    paths = permissions.scope_paths(user, policies.VIEW_ALL.name)
+    if paths is None:
+        tops = list(Region.objects.filter(kind=RegionKind.DISTRICT).order_by("path"))
+    else:
+        tops = list(Region.objects.filter(path__in=paths).order_by("path"))
+    regions: list[Region] = []
+    for top in tops:
+        regions.append(top)
+        if top.kind not in (RegionKind.COMMUNITY, RegionKind.COOPERATIVE):
+            regions += list(
+                Region.objects.filter(path__startswith=top.path, kind=RegionKind.COMMUNITY).order_by("path")
+            )
+    return regions
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    regions = figure_regions(request.user)
+    if not regions:
+        raise Http404
+    return render(request, "wishes/figures.html", {"figures": selectors.figures_for(request.user, regions)})
+
+
+@login_required
+@require_GET
+def wish_list(request: HttpRequest) -> HttpResponse:
+    """Every wish the user may see (staff: all states), drillable from the figures."""
+    region = None
+    if request.GET.get("region"):
+        region = Region.objects.filter(pk=_int(request.GET.get("region"))).first()
+    reached = request.GET.get("reached", "")
+    qs = selectors.wish_search(
+        request.user,
+        q=request.GET.get("q", "")[:40],
+        region=region,
+        status=request.GET.get("status", "") if request.GET.get("status") in WishStatus.values else "",
+        reached=reached,
+    )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(request, list(qs[:20000]))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wishes/list.html",
+        {
+            "rows": selectors.wish_rows(request.user, list(page.object_list)),
+            "page": page,
+            "region": region,
+            "reached": reached,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _xlsx(request: HttpRequest, wishes: list[Any]) -> HttpResponse:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "微心愿"
+    sheet.append(
+        ["编号", "心愿", "服务类别", "社区", "心愿人", "状态", "估计价值", "发布时间", "认领人", "满意度"]
+    )
+    for row in selectors.wish_rows(request.user, wishes):
+        sheet.append(
+            [
+                row.id,
+                row.title,
+                row.category_label,
+                row.community,
+                row.wisher,
+                row.status_label,
+                row.value_yuan,
+                timezone.localtime(row.published_at).strftime("%Y-%m-%d %H:%M") if row.published_at else "",
+                row.claimed_by,
+                row.rating or "",
+            ]
+        )
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="wishes.xlsx"'
+    return response
+
+
+# --- charity market -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def market_list(request: HttpRequest) -> HttpResponse:
+    markets = policies.markets_visible_to(request.user).select_related("region")[:50]
+    return render(request, "wishes/markets.html", {"markets": markets})
+
+
+def _market(request: HttpRequest, market_id: int) -> Any:
+    try:
+        return policies.get_visible_market(request.user, market_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def market_detail(request: HttpRequest, market_id: int) -> HttpResponse:
+    market = _market(request, market_id)
+    return render(request, "wishes/market.html", _market_context(request, market))
+
+
+@login_required
+@require_GET
+def market_live(request: HttpRequest, market_id: int) -> HttpResponse:
+    """The live board's fragment (htmx polls it every 2 seconds)."""
+    market = _market(request, market_id)
+    return render(request, "wishes/_market_live.html", _market_context(request, market))
+
+
+def _market_context(request: HttpRequest, market: Any) -> dict[str, Any]:
+    from community365.regions.policies import organisations_visible_to
+
+    rows = selectors.market_board(request.user, market) if market.status != "planned" else []
+    context: dict[str, Any] = {"market": market, "rows": rows, "summary": selectors.market_summary(market)}
+    if policies.may_run_market(request.user, market.region.path):
+        context["may_run"] = True
+        if market.status == "planned":
+            context["candidates"] = list(
+                policies.wishes_visible_to(request.user)
+                .filter(status=WishStatus.APPROVED, region__path__startswith=market.region.path)
+                .select_related("region")
+                .order_by("region__path", "id")[:200]
+            )
+            context["planned"] = list(market.wishes.select_related("region").order_by("id"))
+            context["organisations"] = list(
+                organisations_visible_to(request.user).filter(district_id=market.district_id).order_by("name")
+            )
+            context["invited"] = set(market.invited_organisations.values_list("pk", flat=True))
+    return context
+
+
+def _market_regions(user: Any) -> list[Region]:
+    paths = permissions.scope_paths(user, policies.RUN_MARKET.name)
+    qs = Region.objects.filter(kind__in=[RegionKind.DISTRICT, RegionKind.SUBDISTRICT])
+    if paths is not None:
+        qs = qs.filter(path__in=paths)
+    return list(qs.order_by("path"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def market_new(request: HttpRequest) -> HttpResponse:
+    """District or subdistrict staff set up a charity market."""
+    regions = _market_regions(request.user)
+    if not regions:
+        raise Http404
+    if request.method == "POST":
+        region = next((r for r in regions if r.pk == _int(request.POST.get("region"))), None)
+        try:
+            opens_at = timezone.make_aware(datetime.datetime.fromisoformat(request.POST.get("opens_at", "")))
+            if region is None:
+                raise NotFound(_("请选择举办区域。"))
+            market = services.market_create(
+                actor=request.user, region=region, name=request.POST.get("name", ""), opens_at=opens_at
+            )
+            return redirect("market_detail", market.pk)
+        except ValueError:
+            messages.error(request, _("开市时间格式不正确。"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "wishes/market_new.html", {"regions": regions})
+
+
+@login_required
+@require_POST
+def market_manage(request: HttpRequest, market_id: int) -> HttpResponse:
+    """Add approved wishes, invite organisations, open or close the market."""
+    from community365.regions.policies import organisations_visible_to
+
+    market = _market(request, market_id)
+    action = request.POST.get("action")
+    try:
+        if action == "add":
+            ids = [i for i in (_int(v) for v in request.POST.getlist("wish")) if i]
+            wishes = list(
+                policies.wishes_visible_to(request.user).filter(pk__in=ids).select_related("region")
+            )
+            services.market_add_wishes(actor=request.user, market=market, wishes=wishes)
+        elif action == "invite":
+            ids = [i for i in (_int(v) for v in request.POST.getlist("organisation")) if i]
+            orgs = organisations_visible_to(request.user).filter(pk__in=ids, district_id=market.district_id)
+            services.market_invite(actor=request.user, market=market, organisations=list(orgs))
+        elif action == "open":
+            services.market_open(actor=request.user, market=market)
+        elif action == "close":
+            services.market_close(actor=request.user, market=market)
+        else:
+            raise Http404
+        messages.success(request, _("已完成。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("market_detail", market.pk)
