@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, PageParams, paginate
@@ -153,7 +153,7 @@ def create_wish(request: HttpRequest, payload: WishIn) -> Any:
         wanted_by=payload.wanted_by,
         submit=payload.submit,
     )
-    return 201, _detail(request, wish.pk)
+    return Status(201, _detail(request, wish.pk))
 
 
 @router.get("/wishes/{wish_id}", response={200: WishDetailOut, 404: ErrorOut})
@@ -311,7 +311,7 @@ def create_market(request: HttpRequest, payload: MarketIn) -> Any:
     market = services.market_create(
         actor=request.user, region=region, name=payload.name, opens_at=payload.opens_at
     )
-    return 201, _market_out(market)
+    return Status(201, _market_out(market))
 
 
 @router.get("/wishes-markets/{market_id}", response={200: MarketOut, 404: ErrorOut})
