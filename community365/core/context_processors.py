@@ -19,6 +19,15 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             items.append({"url": reverse("resident_search"), "label": _("居民查询")})
         if permissions.is_global(user) or permissions.scope_grants(user, "audit.event:view"):
             items.append({"url": reverse("audit_log"), "label": _("审计日志")})
+        items.append({"url": reverse("teams_home"), "label": _("志愿服务")})
+        if permissions.is_global(user) or permissions.scope_grants(user, "teams.rota:view"):
+            items.append({"url": reverse("rota_home"), "label": _("值班表")})
+        elif permissions.scope_grants(user, "teams.rota:work"):
+            items.append({"url": reverse("my_shifts"), "label": _("我的排班")})
+        if permissions.is_global(user) or permissions.scope_grants(user, "teams.party:view"):
+            items.append({"url": reverse("party"), "label": _("党员报到")})
+        if permissions.is_global(user) or permissions.scope_grants(user, "teams.figures:view"):
+            items.append({"url": reverse("teams_figures"), "label": _("三联统计")})
         items.append({"url": reverse("inbox"), "label": _("消息")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("后台")})

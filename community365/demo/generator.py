@@ -113,6 +113,7 @@ class DemoBuilder:
             self.build_residents()
             self.build_social_workers()
             self.build_personas()
+            self.build_teams()
         return self.report
 
     def build_places(self) -> None:
@@ -251,6 +252,13 @@ class DemoBuilder:
             assert person is not None
             people.person_link_user(actor=SYSTEM, person=person, user=resident)
             people.person_verify_residence(actor=SYSTEM, person=person)
+
+    def build_teams(self) -> None:
+        """The three linkages: rotas, party members, volunteer teams (community365.teams)."""
+        from community365.teams.demo import build_teams
+
+        build_teams(self)
+        self.log("three linkages: rotas, party members, volunteer teams")
 
 
 def build_demo(*, scale: int = 1, log: Callable[[str], None] | None = None) -> SeedReport:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "community365.regions",
     "community365.people",
     "community365.notifications",
+    "community365.teams",
     "community365.demo",
 ]
 
