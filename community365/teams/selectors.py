@@ -278,7 +278,11 @@ def figures_by_team(teams: QuerySet[Team]) -> list[tuple[Team, Figures]]:
 def figures_drill(user: Any, region: Region) -> dict[str, Any]:
     """Figures at a region, per child region, and per colour, over the teams the user sees."""
     visible = policies.teams_visible_to(user).filter(region__path__startswith=region.path)
-    children = list(region.get_children().filter(kind__in=["subdistrict", "community", "cooperative"]))
+    children = list(
+        Region.objects.filter(
+            path__startswith=region.path, depth=region.depth + 1, kind__in=["subdistrict", *COMMUNITY_KINDS]
+        ).order_by("path")
+    )
     by_child = [
         (child, figures_for(visible.filter(region__path__startswith=child.path))) for child in children
     ]

@@ -22,6 +22,7 @@ from community365.core.errors import DomainError, InvalidInput, NotAllowed, NotF
 from community365.core.roles import Role
 from community365.regions.models import COMMUNITY_KINDS, Organisation, Region
 from community365.regions.policies import get_visible_region, regions_visible_to
+from community365.regions.selectors import ancestors_of
 
 from . import certificates, exports, policies, presenters, rules, selectors, services
 from .models import (
@@ -574,7 +575,9 @@ def rota_overview(request: HttpRequest, region_id: int) -> HttpResponse:
     if end < start or (end - start).days > 400:
         end = start + datetime.timedelta(days=30)
     subs = (
-        [region] if region.kind == "subdistrict" else list(region.get_children().filter(kind="subdistrict"))
+        [region]
+        if region.kind == "subdistrict"
+        else list(Region.objects.filter(path__startswith=region.path, kind="subdistrict").order_by("path"))
     )
     sections = [(sub, selectors.subdistrict_coverage(user, sub, start, end)) for sub in subs]
     return render(
@@ -659,10 +662,14 @@ def figures(request: HttpRequest) -> HttpResponse:
     if not permissions.has_perm_at(user, policies.FIGURES_VIEW.name, region.path):
         raise Http404
     drill = selectors.figures_drill(user, region)
-    children = list(region.get_children().filter(kind__in=["subdistrict", *COMMUNITY_KINDS]).order_by("path"))
+    children = list(
+        Region.objects.filter(
+            path__startswith=region.path, depth=region.depth + 1, kind__in=["subdistrict", *COMMUNITY_KINDS]
+        ).order_by("path")
+    )
     workload_rows, workload_total = selectors.workload(children or [region])
     ancestors = [
-        a for a in region.get_ancestors() if permissions.has_perm_at(user, policies.FIGURES_VIEW.name, a.path)
+        a for a in ancestors_of(region) if permissions.has_perm_at(user, policies.FIGURES_VIEW.name, a.path)
     ]
     return render(
         request,

@@ -22,7 +22,9 @@ def _world():
     from community365.teams import services
 
     district = regions.region_create(actor=SYSTEM, parent=None, kind="district", name="并发区", code="CC")
-    sub = regions.region_create(actor=SYSTEM, parent=district, kind="subdistrict", name="并发街道", code="CC-S")
+    sub = regions.region_create(
+        actor=SYSTEM, parent=district, kind="subdistrict", name="并发街道", code="CC-S"
+    )
     community = regions.region_create(
         actor=SYSTEM, parent=sub, kind="community", name="并发社区", code="CC-S-01"
     )

@@ -35,7 +35,17 @@ def test_working_days_skip_weekends():
 
 
 def test_star_levels():
-    assert [rules.star_level(h) for h in (0, 99.5, 100, 300, 599, 600, 1000, 1500, 4000)] == [0, 0, 1, 2, 2, 3, 4, 5, 5]
+    assert [rules.star_level(h) for h in (0, 99.5, 100, 300, 599, 600, 1000, 1500, 4000)] == [
+        0,
+        0,
+        1,
+        2,
+        2,
+        3,
+        4,
+        5,
+        5,
+    ]
 
 
 def test_checked_hours_round_to_half_hours():
@@ -79,7 +89,9 @@ def test_organiser_is_refused_after_ten_working_days(make_activity, red_team, sy
 def test_verification_names_the_verifier_and_happens_once(make_activity, red_team, system, persona):
     activity = _past_activity(make_activity, red_team, system, persona, days_ago=2)
     leader = persona("volunteer_demo")
-    record = services.record_enter(actor=leader, activity=activity, volunteer=persona("volunteer_001"), hours=2)
+    record = services.record_enter(
+        actor=leader, activity=activity, volunteer=persona("volunteer_001"), hours=2
+    )
     services.record_verify(actor=leader, record=record, approve=True)
     record.refresh_from_db()
     assert record.status == HoursStatus.VERIFIED and record.verified_by == leader
@@ -159,7 +171,9 @@ def test_certificate_pdf_carries_the_code(client_for, persona):
     assert client_for("volunteer_002").get(f"/teams/certificates/{certificate.pk}.pdf").status_code == 404
 
 
-def test_a_volunteer_asks_for_a_correction_and_the_organiser_corrects(make_activity, red_team, system, persona):
+def test_a_volunteer_asks_for_a_correction_and_the_organiser_corrects(
+    make_activity, red_team, system, persona
+):
     activity = _past_activity(make_activity, red_team, system, persona, days_ago=2)
     leader, volunteer = persona("volunteer_demo"), persona("volunteer_001")
     record = services.record_enter(actor=leader, activity=activity, volunteer=volunteer, hours=1, verify=True)
@@ -176,7 +190,9 @@ def test_check_in_and_out_by_the_venue_code_makes_a_pending_record(make_activity
     volunteer = persona("volunteer_001")
     signup = services.signup_create(actor=system, activity=activity, volunteer=volunteer, now=start)
     with pytest.raises(NotAllowed):
-        services.signup_check_in(actor=volunteer, signup=signup, code="000000" if activity.checkin_code != "000000" else "111111")
+        services.signup_check_in(
+            actor=volunteer, signup=signup, code="000000" if activity.checkin_code != "000000" else "111111"
+        )
     services.signup_check_in(actor=volunteer, signup=signup, code=activity.checkin_code)
     signup.refresh_from_db()
     services.signup_check_out(actor=volunteer, signup=signup, code=activity.checkin_code)

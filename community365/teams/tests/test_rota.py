@@ -85,7 +85,9 @@ def test_publishing_with_holes_warns_first_then_publishes_when_accepted(client_f
     through = timezone.localdate() + datetime.timedelta(days=20)
     before = huachuan.duty_roster.published_through
 
-    response = client.post(f"/teams/rota/{huachuan.pk}/", {"action": "publish", "through": through.isoformat()})
+    response = client.post(
+        f"/teams/rota/{huachuan.pk}/", {"action": "publish", "through": through.isoformat()}
+    )
     assert response.status_code == 302 and "confirm_publish" in response["Location"]
     huachuan.duty_roster.refresh_from_db()
     assert huachuan.duty_roster.published_through == before
@@ -183,7 +185,8 @@ def test_accepting_the_gaps_publishes(client_for, region):
     huachuan = region("划船社区")
     through = timezone.localdate() + datetime.timedelta(days=90)
     client_for("secretary_huachuan").post(
-        f"/teams/rota/{huachuan.pk}/", {"action": "publish", "through": through.isoformat(), "accept_gaps": "1"}
+        f"/teams/rota/{huachuan.pk}/",
+        {"action": "publish", "through": through.isoformat(), "accept_gaps": "1"},
     )
     huachuan.duty_roster.refresh_from_db()
     assert huachuan.duty_roster.published_through == through

@@ -65,7 +65,9 @@ def test_leader_creates_activity_and_volunteers_sign_up_then_wait(client, demo_p
     assert statuses == ["signed_up", "signed_up", "waitlisted"]
 
     # and signing up twice is a conflict
-    again = _token_client(client, "volunteer_001", demo_password).post(f"/api/v1/teams/activities/{activity_id}/signups")
+    again = _token_client(client, "volunteer_001", demo_password).post(
+        f"/api/v1/teams/activities/{activity_id}/signups"
+    )
     assert again.status_code == 409
 
     detail = leader.get(f"/api/v1/teams/activities/{activity_id}").json()
@@ -78,7 +80,9 @@ def test_leader_creates_activity_and_volunteers_sign_up_then_wait(client, demo_p
     assert cancel.status_code == 200
     detail = leader.get(f"/api/v1/teams/activities/{activity_id}").json()
     assert (detail["signed_up_count"], detail["waitlist_count"]) == (2, 0)
-    assert Signup.objects.get(activity_id=activity_id, volunteer__username="volunteer_003").status == "signed_up"
+    assert (
+        Signup.objects.get(activity_id=activity_id, volunteer__username="volunteer_003").status == "signed_up"
+    )
 
 
 def test_a_volunteer_who_leads_no_team_cannot_create_an_activity(api_for, red_team):
@@ -143,7 +147,9 @@ def test_another_communitys_worker_gets_not_found(client_for, api_for, make_acti
 
 def test_another_communitys_worker_cannot_sign_up_either(api_for, make_activity, red_team):
     activity = make_activity(red_team)
-    assert api_for("worker_huangli").post(f"/api/v1/teams/activities/{activity.pk}/signups").status_code == 404
+    assert (
+        api_for("worker_huangli").post(f"/api/v1/teams/activities/{activity.pk}/signups").status_code == 404
+    )
 
 
 def test_teams_list_of_huangli_worker_has_no_huachuan_team(api_for):
