@@ -168,7 +168,7 @@ def test_the_secretary_adds_a_shift_through_the_api(api_for, region, persona):
 
 def test_workload_divides_reported_population_by_social_workers(region):
     district = region("江东区")
-    rows, total = selectors.workload([district])
+    _rows, total = selectors.workload([district])
     assert total is not None and total.workers >= 500
     assert total.residents_per_worker == round(total.population / total.workers)
 
