@@ -5,13 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from community365.core.context import signed_in_user
+
 from . import services
 from .models import Notification
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.filter(recipient=request.user)[:100]
+    notes = Notification.objects.filter(recipient=signed_in_user(request))[:100]
     return render(request, "notifications/inbox.html", {"notes": notes})
 
 

@@ -139,13 +139,13 @@ class TeamsDemo:
             # two weeks; the coverage check must find exactly these.
             gaps: list[tuple[datetime.date, str]] = []
             if community.name == MODEL:
-                gaps = [(self.today + datetime.timedelta(days=d), Slot.EVENING) for d in (7, 8, 9)]
+                gaps = [(self.today + datetime.timedelta(days=d), Slot.EVENING.value) for d in (7, 8, 9)]
             elif community.name == "华严社区":
-                gaps = [(self.today + datetime.timedelta(days=14), Slot.MORNING)]
-            for day, slot in gaps:
+                gaps = [(self.today + datetime.timedelta(days=14), Slot.MORNING.value)]
+            for day, gap_slot in gaps:
                 if day.year != self.today.year:
                     continue
-                for shift in Shift.objects.filter(roster=roster, date=day, slot=slot):
+                for shift in Shift.objects.filter(roster=roster, date=day, slot=gap_slot):
                     services.shift_remove(actor=self.system, shift=shift)
             services.roster_publish(
                 actor=self.system,

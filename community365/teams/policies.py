@@ -199,8 +199,11 @@ def get_visible_certificate(user: Any, certificate_id: int) -> Certificate:
 
 
 def leads_team(user: Any, team: Team) -> bool:
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return False
     return TeamMembership.objects.filter(
-        team=team, user_id=getattr(user, "pk", None), role=MemberRole.LEADER, left_at__isnull=True
+        team=team, user_id=user_id, role=MemberRole.LEADER, left_at__isnull=True
     ).exists()
 
 

@@ -128,7 +128,7 @@ def subdistrict_coverage(
                 "roster": roster,
                 "holes": holes,
                 "hole_count": len(holes) if holes is not None else None,
-                "covered_share": (1 - len(holes) / slots) if roster and slots else None,
+                "covered_share": (1 - len(holes) / slots) if holes is not None and slots else None,
             }
         )
     return rows

@@ -28,6 +28,7 @@ from . import certificates, exports, policies, presenters, rules, selectors, ser
 from .models import (
     Activity,
     CorrectionStatus,
+    DutyRoster,
     PartyMember,
     ReportingStatus,
     ServiceKind,
@@ -513,7 +514,7 @@ def rota(request: HttpRequest, community_id: int) -> HttpResponse:
         else:
             raise Http404
         return redirect(back)
-    roster = getattr(community, "duty_roster", None)
+    current = DutyRoster.objects.filter(region=community).first()
     if view == "month":
         start = week.replace(day=1) if request.GET.get("week") else today.replace(day=1)
         end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
@@ -523,15 +524,15 @@ def rota(request: HttpRequest, community_id: int) -> HttpResponse:
     check_end = _date(request.GET.get("check_end"), today + datetime.timedelta(days=30))
     if check_end < check_start or (check_end - check_start).days > 400:
         check_end = check_start + datetime.timedelta(days=30)
-    holes = selectors.coverage_holes(roster, check_start, check_end) if roster else None
+    holes = selectors.coverage_holes(current, check_start, check_end) if current else None
     loads, median = selectors.shifts_per_person(community, today.year, today.month)
     return render(
         request,
         "teams/rota.html",
         {
             "community": community,
-            "roster": roster,
-            "days": selectors.roster_days(roster, start, end) if roster else [],
+            "roster": current,
+            "days": selectors.roster_days(current, start, end) if current else [],
             "view": view,
             "week": week,
             "prev": (start - datetime.timedelta(days=1 if view == "month" else 7)),

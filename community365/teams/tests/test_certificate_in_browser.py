@@ -5,6 +5,7 @@ the public page (and an altered code does not)."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_volunteer_signs_up_serves_and_gets_a_verifiable_certificate(login_page,
     code = volunteer.locator(".cert-code").first.inner_text().strip()
     with volunteer.expect_download() as info:
         volunteer.locator("a", has_text="下载证明（PDF）").first.click()
-    pdf = open(info.value.path(), "rb").read()
+    pdf = Path(info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and code.encode("utf-16-be").hex().upper().encode() in pdf
 
     # and anyone, signed in or not, can check the code on the public page
