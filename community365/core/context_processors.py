@@ -20,10 +20,10 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         if permissions.is_global(user) or permissions.scope_grants(user, "audit.event:view"):
             items.append({"url": reverse("audit_log"), "label": _("审计日志")})
         items.append({"url": reverse("teams_home"), "label": _("志愿服务")})
-        if permissions.is_global(user) or permissions.scope_grants(user, "teams.rota:view"):
-            items.append({"url": reverse("rota_home"), "label": _("值班表")})
-        elif permissions.scope_grants(user, "teams.rota:work"):
+        if permissions.scope_grants(user, "teams.rota:work"):
             items.append({"url": reverse("my_shifts"), "label": _("我的排班")})
+        elif permissions.is_global(user) or permissions.scope_grants(user, "teams.rota:view"):
+            items.append({"url": reverse("rota_home"), "label": _("值班表")})
         if permissions.is_global(user) or permissions.scope_grants(user, "teams.party:view"):
             items.append({"url": reverse("party"), "label": _("党员报到")})
         if permissions.is_global(user) or permissions.scope_grants(user, "teams.figures:view"):
@@ -31,8 +31,13 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         items.append({"url": reverse("inbox"), "label": _("消息")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("后台")})
+        # The longest matching link is the current one (/teams/rota/ is not also /teams/).
+        matching = [
+            i["url"]
+            for i in items
+            if i["url"] == request.path or i["url"] != "/" and request.path.startswith(i["url"])
+        ]
+        current = max(matching, key=len, default=None)
         for item in items:
-            item["active"] = request.path == item["url"] or (
-                item["url"] != "/" and request.path.startswith(item["url"])
-            )
+            item["active"] = item["url"] == current
     return {"platform_name": _("社区365"), "nav_items": items}

@@ -283,6 +283,7 @@ class TeamsDemo:
                 .first()
             )
             assert organiser is not None
+            helpers = [u for u in crew if u.pk != organiser.user_id]
             for months_back in range(12, 0, -1):
                 day = self.today - datetime.timedelta(days=30 * months_back - rng.randrange(0, 10))
                 start = self.at(day, rng.choice((9, 14)))
@@ -302,7 +303,7 @@ class TeamsDemo:
                 services.record_sheet(
                     actor=self.system,
                     activity=activity,
-                    entries=[(v, hours) for v in rng.sample(crew, min(len(crew), rng.randint(4, 8)))],
+                    entries=[(v, hours) for v in rng.sample(helpers, min(len(helpers), rng.randint(4, 8)))],
                     residents_served=rng.randint(15, 60),
                     now=end + datetime.timedelta(days=1),
                 )

@@ -76,7 +76,12 @@ def roster_days(roster: DutyRoster, start: datetime.date, end: datetime.date) ->
     by_day: dict[datetime.date, dict[str, list[Shift]]] = defaultdict(lambda: defaultdict(list))
     for shift in shifts:
         by_day[shift.date][shift.slot].append(shift)
-    slots = [*roster.required_slots, *[s for s in Slot.values if s not in roster.required_slots]]
+    # Slots beyond the required ones get a column only when someone is on them this period.
+    used = {shift.slot for shift in shifts}
+    slots = [
+        *roster.required_slots,
+        *[s for s in Slot.values if s not in roster.required_slots and s in used],
+    ]
     rows = []
     day = start
     while day <= end:

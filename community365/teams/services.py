@@ -904,6 +904,13 @@ def _window_role(actor: Any, activity: Activity, moment: datetime.datetime, note
     raise NotAllowed(_("只有活动组织者可以录入或核实服务时长。"))
 
 
+def _not_own(actor: Any, activity: Activity, volunteer_ids: Iterable[int]) -> None:
+    """Nobody verifies their own hours (the system verifies in the organiser's name)."""
+    verifier_id = activity.organiser_id if isinstance(actor, SystemActor) else getattr(actor, "pk", None)
+    if verifier_id in set(volunteer_ids):
+        raise NotAllowed(_("不能核实自己的服务时长，请由队长或社区书记核实。"))
+
+
 def _hours(value: Any) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
@@ -929,6 +936,8 @@ def record_enter(
     moment = _now(actor, now)
     as_what = _window_role(actor, activity, moment, note)
     amount = _hours(hours)
+    if verify:
+        _not_own(actor, activity, [volunteer.pk])
     if not Signup.objects.filter(
         activity=activity, volunteer=volunteer, status=SignupStatus.SIGNED_UP
     ).exists():
@@ -979,6 +988,7 @@ def record_sheet(
     if moment < activity.ends_at:
         raise InvalidTransition(_("活动结束后才能录入签到表。"))
     volunteers = {v.pk: (v, _hours(h)) for v, h in entries}
+    _not_own(actor, activity, volunteers)
     existing = set(
         Signup.objects.filter(activity=activity, volunteer_id__in=volunteers).values_list(
             "volunteer_id", flat=True
@@ -1044,6 +1054,7 @@ def record_verify(
 ) -> ServiceRecord:
     moment = _now(actor, now)
     as_what = _window_role(actor, record.activity, moment, note)
+    _not_own(actor, record.activity, [record.volunteer_id])
     status = HoursStatus.VERIFIED if approve else HoursStatus.REJECTED
     if not approve and not note.strip():
         raise InvalidInput(_("不通过时请写明原因。"), field="note")
@@ -1100,6 +1111,7 @@ def record_correct(
     notice); the record counts as verified by the corrector. Audited with before and after."""
     moment = _now(actor, now)
     as_what = _window_role(actor, record.activity, moment, note)
+    _not_own(actor, record.activity, [record.volunteer_id])
     amount = _hours(hours)
     before = (str(record.hours), record.status)
     record.hours = amount

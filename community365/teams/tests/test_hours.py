@@ -198,3 +198,16 @@ def test_check_in_and_out_by_the_venue_code_makes_a_pending_record(make_activity
     services.signup_check_out(actor=volunteer, signup=signup, code=activity.checkin_code)
     record = ServiceRecord.objects.get(activity=activity, volunteer=volunteer)
     assert record.status == HoursStatus.PENDING and record.hours == Decimal("0.5")
+
+
+def test_a_leader_cannot_verify_their_own_hours(make_activity, red_team, system, persona):
+    activity = _past_activity(
+        make_activity, red_team, system, persona, days_ago=2, volunteers=("volunteer_demo",)
+    )
+    leader = persona("volunteer_demo")
+    record = services.record_enter(actor=leader, activity=activity, volunteer=leader, hours=2)
+    with pytest.raises(NotAllowed, match="自己"):
+        services.record_verify(actor=leader, record=record, approve=True)
+    services.record_verify(actor=persona("secretary_huachuan"), record=record, approve=True)
+    record.refresh_from_db()
+    assert record.verified_by == persona("secretary_huachuan")
