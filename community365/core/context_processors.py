@@ -35,7 +35,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         matching = [
             i["url"]
             for i in items
-            if i["url"] == request.path or i["url"] != "/" and request.path.startswith(i["url"])
+            if i["url"] == request.path or (i["url"] != "/" and request.path.startswith(i["url"]))
         ]
         current = max(matching, key=len, default=None)
         for item in items:

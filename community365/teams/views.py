@@ -767,7 +767,11 @@ def party(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "own_record": own_record,
             "can_view": can_view,
-            "members": [(m, presenters.person_label(m.user, full=_contact(user, m.region))) for m in members],
+            # Those waiting for confirmation first: they are the secretary's to-do list.
+            "members": [
+                (m, presenters.person_label(m.user, full=_contact(user, m.region)))
+                for m in sorted(members, key=lambda m: m.status != ReportingStatus.REGISTERED)
+            ],
             "units": policies.unit_reports_visible_to(user)
             .select_related("organisation", "region")
             .order_by("status")[:50]
