@@ -293,6 +293,10 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "deadline": deadline,
             "window_open": timezone.localdate() <= deadline,
             "now": timezone.now(),
+            # Self check-in opens an hour before the start (the service enforces the same window).
+            "checkin_open": activity.starts_at - datetime.timedelta(hours=1)
+            <= timezone.now()
+            <= activity.ends_at,
             "open_corrections": [
                 r
                 for r in records.values()
@@ -535,6 +539,7 @@ def rota(request: HttpRequest, community_id: int) -> HttpResponse:
             "days": selectors.roster_days(current, start, end) if current else [],
             "view": view,
             "week": week,
+            "next_week_end": week + datetime.timedelta(days=13),
             "prev": (start - datetime.timedelta(days=1 if view == "month" else 7)),
             "next": (end + datetime.timedelta(days=1)),
             "can_edit": can_edit,
