@@ -120,8 +120,9 @@ class ActivityPage(Schema):
     count: int
 
 
-def _activity(a: Activity, user: Any) -> dict[str, Any]:
-    mine = Signup.objects.filter(activity=a, volunteer_id=getattr(user, "pk", None)).first()
+def _activity(a: Activity, user: Any, my_status: dict[int, str] | None = None) -> dict[str, Any]:
+    if my_status is None:
+        my_status = _my_status(user, [a.pk])
     return {
         "id": a.pk,
         "team": a.team_id,
@@ -137,8 +138,17 @@ def _activity(a: Activity, user: Any) -> dict[str, Any]:
         "needs": a.needs,
         "status": a.status,
         "residents_served": a.residents_served,
-        "my_status": mine.status if mine else None,
+        "my_status": my_status.get(a.pk),
     }
+
+
+def _my_status(user: Any, activity_ids: list[int]) -> dict[int, str]:
+    """The user's own sign-up status per activity, in one query for a whole page."""
+    return dict(
+        Signup.objects.filter(
+            activity_id__in=activity_ids, volunteer_id=getattr(user, "pk", None)
+        ).values_list("activity_id", "status")
+    )
 
 
 class ActivityFilter(Schema):
@@ -156,7 +166,8 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilter], page: 
     else:
         qs = qs.order_by("-starts_at")
     items, count = paginate(qs, page)
-    return {"items": [_activity(a, request.user) for a in items], "count": count}
+    mine = _my_status(request.user, [a.pk for a in items])
+    return {"items": [_activity(a, request.user, mine) for a in items], "count": count}
 
 
 @router.post("/activities", response={201: ActivityOut, **ERRORS})

@@ -163,6 +163,10 @@ def activity_create(
     if not policies.may_lead(actor, team):
         raise NotAllowed(_("只有队长可以发布这支队伍的活动。"))
     moment = _now(actor, now)
+    # A time without an offset is read in the district's time zone (Asia/Shanghai).
+    tz = timezone.get_current_timezone()
+    starts_at = timezone.make_aware(starts_at, tz) if timezone.is_naive(starts_at) else starts_at
+    ends_at = timezone.make_aware(ends_at, tz) if timezone.is_naive(ends_at) else ends_at
     if ends_at <= starts_at:
         raise InvalidInput(_("结束时间须晚于开始时间。"), field="ends_at")
     if ends_at - starts_at > datetime.timedelta(hours=24):

@@ -163,3 +163,26 @@ def test_signup_list_is_for_the_organiser_only(api_for, make_activity, red_team,
     assert api_for("volunteer_002").get(f"/api/v1/teams/activities/{activity.pk}/signups").status_code == 422
     rows = api_for("volunteer_demo").get(f"/api/v1/teams/activities/{activity.pk}/signups").json()
     assert rows[0]["volunteer"] == "志愿者001"
+
+
+def test_activity_list_needs_a_fixed_number_of_queries(api_for, django_assert_max_num_queries):
+    client = api_for("volunteer_001")
+    with django_assert_max_num_queries(12):
+        response = client.get("/api/v1/teams/activities?limit=100")
+    assert response.status_code == 200 and response.json()["count"] >= 80
+
+
+def test_a_time_without_offset_is_read_in_the_districts_time_zone(api_for, red_team):
+    start = (timezone.localtime() + datetime.timedelta(days=2)).replace(tzinfo=None, microsecond=0)
+    response = api_for("volunteer_demo").post(
+        "/api/v1/teams/activities",
+        {
+            "team": red_team.pk,
+            "title": "无时区",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(hours=2)).isoformat(),
+            "capacity": 3,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
