@@ -24,7 +24,11 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             items.append({"url": reverse("my_shifts"), "label": _("我的排班")})
         elif permissions.is_global(user) or permissions.scope_grants(user, "teams.rota:view"):
             items.append({"url": reverse("rota_home"), "label": _("值班表")})
-        if permissions.is_global(user) or permissions.scope_grants(user, "teams.party:view"):
+        if (
+            permissions.is_global(user)
+            or permissions.scope_grants(user, "teams.party:view")
+            or any(g.role == "party_member" for g in permissions.grants_of(user))
+        ):
             items.append({"url": reverse("party"), "label": _("党员报到")})
         if permissions.is_global(user) or permissions.scope_grants(user, "teams.figures:view"):
             items.append({"url": reverse("teams_figures"), "label": _("三联统计")})

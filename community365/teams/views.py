@@ -280,6 +280,13 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             (s, presenters.person_label(s.volunteer, full=True), records.get(s.volunteer_id))
             for s in rows.order_by("status", "queued_at", "id")
         ]
+    eligible: list[str] = []
+    if organiser and activity.service_kind_id and activity.region.kind in COMMUNITY_KINDS:
+        # Party members who report here and hold this post: the organiser may invite them.
+        eligible = [
+            presenters.person_label(m.user, full=_contact(user, activity.region))
+            for m in selectors.eligible_party_members(activity.region, activity.service_kind.code)[:50]
+        ]
     deadline = rules.entry_deadline(timezone.localdate(activity.ends_at))
     return render(
         request,
@@ -291,6 +298,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "organiser": organiser,
             "sheet": sheet,
             "deadline": deadline,
+            "eligible": eligible,
             "window_open": timezone.localdate() <= deadline,
             "now": timezone.now(),
             # Self check-in opens an hour before the start (the service enforces the same window).

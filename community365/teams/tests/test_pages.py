@@ -109,3 +109,19 @@ def test_party_quarterly_report_for_a_unit(client_for):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_nav_offers_each_role_its_teams_pages(client_for):
+    def nav(username):
+        return client_for(username).get("/teams/").content.decode().split("<main")[0]
+
+    assert "我的排班" in nav("worker_huachuan") and "值班表" not in nav("worker_huachuan")
+    assert "值班表" in nav("secretary_huachuan")
+    assert "党员报到" in nav("member_demo")
+    assert "三联统计" not in nav("volunteer_001") and "志愿服务" in nav("volunteer_001")
+
+
+def test_organiser_sees_party_members_holding_the_post(client_for, make_activity, red_team):
+    activity = make_activity(red_team)
+    page = client_for("volunteer_demo").get(f"/teams/activities/{activity.pk}/").content.decode()
+    assert "岗位的报到党员" in page
