@@ -10,6 +10,7 @@ from . import policies
 from .models import (
     Activity,
     Certificate,
+    CorrectionRequest,
     DutyRoster,
     PartyMember,
     ServiceKind,
@@ -29,6 +30,10 @@ def _service_kinds_visible_to(user):  # type: ignore[no-untyped-def]
     if permissions.is_global(user):
         return ServiceKind.objects.all()
     return ServiceKind.objects.filter(district_id__in={g.district_id for g in permissions.grants_of(user)})
+
+
+def _corrections_visible_to(user):  # type: ignore[no-untyped-def]
+    return CorrectionRequest.objects.filter(record__in=policies.records_visible_to(user))
 
 
 def _signups_visible_to(user):  # type: ignore[no-untyped-def]
@@ -198,4 +203,15 @@ class CertificateAdmin(ScopedAdmin):
     visible = staticmethod(policies.certificates_visible_to)
     list_display = ("serial", "volunteer", "hours", "record_count", "issued_at")
     readonly_fields = ("serial", "code", "volunteer", "hours", "record_count", "issued_at", "issued_by")
+    fields = readonly_fields
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(ScopedAdmin):
+    """Answered on the activity page (the service checks the window); read-only here."""
+
+    visible = staticmethod(_corrections_visible_to)
+    list_display = ("record", "message", "status", "created_at", "resolved_at")
+    list_filter = ("status",)
+    readonly_fields = ("record", "requested_by", "message", "status", "resolved_by", "resolved_at")
     fields = readonly_fields

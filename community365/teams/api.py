@@ -589,6 +589,49 @@ def rota_remove_shift(request: HttpRequest, shift_id: int) -> Any:
     return 204, None
 
 
+class PatternItem(Schema):
+    weekday: int = Field(..., ge=0, le=6, description="0 = Monday")
+    slot: str = Field(..., max_length=12)
+    kind: str = Field("desk", max_length=10)
+    worker: int = Field(..., ge=1)
+
+
+class FillIn(Schema):
+    start: datetime.date
+    end: datetime.date
+    pattern: list[PatternItem] = Field(..., min_length=1, max_length=200)
+
+
+@router.post("/rota/{community_id}/fill", response={200: dict, **ERRORS})
+def rota_fill(request: HttpRequest, community_id: int, payload: FillIn) -> Any:
+    """Fill a period from a weekly pattern; existing shifts are kept. Returns shifts added."""
+    user = signed_in_user(request)
+    community = policies.get_visible_roster_place(user, community_id)
+    roster = services.roster_open(actor=user, community=community)
+    pattern = [services.PatternEntry(p.weekday, p.slot, p.kind, p.worker) for p in payload.pattern]
+    added = services.roster_fill_pattern(
+        actor=user, roster=roster, start=payload.start, end=payload.end, pattern=pattern
+    )
+    return {"added": added}
+
+
+class CopyWeekIn(Schema):
+    week: datetime.date = Field(..., description="any day of the week to copy")
+    until: datetime.date
+
+
+@router.post("/rota/{community_id}/copy-week", response={200: dict, **ERRORS})
+def rota_copy_week(request: HttpRequest, community_id: int, payload: CopyWeekIn) -> Any:
+    """Repeat one week's shifts on every following week up to ``until``."""
+    user = signed_in_user(request)
+    community = policies.get_visible_roster_place(user, community_id)
+    roster = services.roster_open(actor=user, community=community)
+    added = services.roster_copy_week(
+        actor=user, roster=roster, source_monday=payload.week, until=payload.until
+    )
+    return {"added": added}
+
+
 class HoleOut(Schema):
     date: datetime.date
     slot: str

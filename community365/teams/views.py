@@ -113,10 +113,22 @@ def teams_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     user = signed_in_user(request)
     team = _visible(lambda: policies.get_visible_team(user, team_id))
+    own = TeamMembership.objects.filter(team=team, user=user, left_at__isnull=True).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "join":
+            _act(
+                request, lambda: services.team_add_member(actor=user, team=team, user=user), _("已加入队伍。")
+            )
+        elif action == "leave" and own is not None:
+            _act(request, lambda: services.team_leave(actor=user, membership=own), _("已退出队伍。"))
+        else:
+            raise Http404
+        return redirect("team_detail", team_id=team.pk)
     memberships = list(
         team.memberships.filter(left_at__isnull=True).select_related("user").order_by("-role", "joined_at")
     )
@@ -135,6 +147,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             "activities": activities,
             "can_lead": can_lead,
             "figures": figures,
+            "own": own,
         },
     )
 
@@ -732,6 +745,22 @@ def party(request: HttpRequest) -> HttpResponse:
                 ),
                 _("已处理。"),
             )
+        elif action == "unit_register":
+            unit = Organisation.objects.filter(pk=_int(request.POST.get("organisation"))).first()
+            community = (
+                regions_visible_to(user)
+                .filter(pk=_int(request.POST.get("community")), kind__in=COMMUNITY_KINDS)
+                .first()
+            )
+            if unit is None or community is None:
+                raise Http404
+            _act(
+                request,
+                lambda: services.unit_report_register(
+                    actor=user, organisation=unit, community=community, note=request.POST.get("note", "")
+                ),
+                _("单位报到已登记，请确认。"),
+            )
         elif action == "posts" and profile is not None:
             kinds = ServiceKind.objects.filter(
                 district_id=profile.district_id, pk__in=[_int(v) for v in request.POST.getlist("posts")]
@@ -794,6 +823,11 @@ def party(request: HttpRequest) -> HttpResponse:
             "chosen": set(profile.posts.values_list("pk", flat=True)) if profile else set(),
             "communities": regions_visible_to(user).filter(kind__in=COMMUNITY_KINDS).order_by("path")[:200],
             "organisations": Organisation.objects.filter(kind="unit").order_by("name")[:100],
+            "all_organisations": Organisation.objects.filter(
+                district_id__in={g.district_id for g in permissions.grants_of(user)}
+            ).order_by("name")[:200]
+            if can_view
+            else [],
             "year": year,
             "quarter": quarter,
             "report_units": Organisation.objects.filter(

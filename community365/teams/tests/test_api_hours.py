@@ -62,7 +62,16 @@ def test_a_volunteer_sees_only_their_own_records(api_for, persona):
 
 def test_back_office_lists_are_scoped(client_for):
     secretary = client_for("secretary_huachuan")
-    for model in ("team", "activity", "shift", "partymember", "servicerecord", "certificate", "dutyroster"):
+    for model in (
+        "team",
+        "activity",
+        "shift",
+        "partymember",
+        "servicerecord",
+        "certificate",
+        "dutyroster",
+        "correctionrequest",
+    ):
         assert secretary.get(f"/admin/teams/{model}/").status_code == 200, model
     page = secretary.get("/admin/teams/team/").content.decode()
     assert "阳光8号" in page and "黄鹂社区防汛应急队" not in page

@@ -125,3 +125,55 @@ def test_organiser_sees_party_members_holding_the_post(client_for, make_activity
     activity = make_activity(red_team)
     page = client_for("volunteer_demo").get(f"/teams/activities/{activity.pk}/").content.decode()
     assert "岗位的报到党员" in page
+
+
+def test_a_volunteer_joins_and_leaves_a_team(client_for, persona):
+    from community365.teams.models import Team, TeamMembership
+
+    team = Team.objects.get(name="划船社区太极拳社")
+    client = client_for("volunteer_001")
+    client.post(f"/teams/t/{team.pk}/", {"action": "join"})
+    membership = TeamMembership.objects.get(team=team, user=persona("volunteer_001"), left_at__isnull=True)
+    client.post(f"/teams/t/{team.pk}/", {"action": "leave"})
+    membership.refresh_from_db()
+    assert membership.left_at is not None
+
+
+def test_secretary_registers_and_confirms_a_unit(client_for, region):
+    from community365.regions.models import Organisation
+    from community365.teams.models import UnitReport
+
+    unit = Organisation.objects.get(name="江东区实验小学")
+    client = client_for("secretary_huachuan")
+    huangli = region("划船社区")
+    UnitReport.objects.filter(organisation=unit, region=huangli).delete()
+    client.post(
+        "/teams/party/", {"action": "unit_register", "organisation": unit.pk, "community": huangli.pk}
+    )
+    report = UnitReport.objects.get(organisation=unit, region=huangli)
+    client.post("/teams/party/", {"action": "unit_confirm", "report": report.pk})
+    report.refresh_from_db()
+    assert report.status == ReportingStatus.CONFIRMED
+
+
+def test_the_secretary_fills_a_month_from_a_pattern_through_the_api(api_for, region, persona):
+    huachuan = region("划船社区")
+    worker = persona("worker_huachuan")
+    response = api_for("secretary_huachuan").post(
+        f"/api/v1/teams/rota/{huachuan.pk}/fill",
+        {
+            "start": "2031-03-01",
+            "end": "2031-03-31",
+            "pattern": [
+                {"weekday": d, "slot": s, "worker": worker.pk}
+                for d in range(7)
+                for s in ("morning", "afternoon", "evening")
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["added"] == 31 * 3
+    holes = api_for("secretary_huachuan").get(
+        f"/api/v1/teams/rota/{huachuan.pk}/coverage?start=2031-03-01&end=2031-03-31"
+    )
+    assert holes.json() == []
