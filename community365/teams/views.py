@@ -754,10 +754,14 @@ def party(request: HttpRequest) -> HttpResponse:
             )
             if unit is None or community is None:
                 raise Http404
+            chosen_unit, chosen_place = unit, community
             _act(
                 request,
                 lambda: services.unit_report_register(
-                    actor=user, organisation=unit, community=community, note=request.POST.get("note", "")
+                    actor=user,
+                    organisation=chosen_unit,
+                    community=chosen_place,
+                    note=request.POST.get("note", ""),
                 ),
                 _("单位报到已登记，请确认。"),
             )
