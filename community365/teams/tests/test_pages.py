@@ -177,3 +177,23 @@ def test_the_secretary_fills_a_month_from_a_pattern_through_the_api(api_for, reg
         f"/api/v1/teams/rota/{huachuan.pk}/coverage?start=2031-03-01&end=2031-03-31"
     )
     assert holes.json() == []
+
+
+def test_the_leader_publishes_an_activity_from_the_form(client_for, red_team):
+    from community365.teams.models import Activity
+
+    response = client_for("volunteer_demo").post(
+        f"/teams/t/{red_team.pk}/activities/new/",
+        {
+            "title": "表单发布的活动",
+            "starts_at": "2031-05-01T09:00",
+            "ends_at": "2031-05-01T11:30",
+            "capacity": "8",
+            "place": "党群服务中心",
+            "allow_waitlist": "on",
+        },
+    )
+    activity = Activity.objects.get(title="表单发布的活动")
+    assert response.status_code == 302 and response["Location"] == f"/teams/activities/{activity.pk}/"
+    assert activity.capacity == 8 and activity.allow_waitlist
+    assert client_for("volunteer_005").get(f"/teams/t/{red_team.pk}/activities/new/").status_code == 404
