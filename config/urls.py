@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("community365.audit.urls")),
     path("", include("community365.wishes.urls")),
     path("", include("community365.notifications.urls")),
+    path("", include("community365.teams.urls")),
 ]
 
 handler404 = "community365.core.views.not_found"

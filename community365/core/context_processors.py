@@ -22,11 +22,29 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             items.append({"url": reverse("accounts"), "label": _("账号与角色")})
         if permissions.is_global(user) or permissions.scope_grants(user, "audit.event:view"):
             items.append({"url": reverse("audit_log"), "label": _("审计日志")})
+        items.append({"url": reverse("teams_home"), "label": _("志愿服务")})
+        if permissions.scope_grants(user, "teams.rota:work"):
+            items.append({"url": reverse("my_shifts"), "label": _("我的排班")})
+        elif permissions.is_global(user) or permissions.scope_grants(user, "teams.rota:view"):
+            items.append({"url": reverse("rota_home"), "label": _("值班表")})
+        if (
+            permissions.is_global(user)
+            or permissions.scope_grants(user, "teams.party:view")
+            or any(g.role == "party_member" for g in permissions.grants_of(user))
+        ):
+            items.append({"url": reverse("party"), "label": _("党员报到")})
+        if permissions.is_global(user) or permissions.scope_grants(user, "teams.figures:view"):
+            items.append({"url": reverse("teams_figures"), "label": _("三联统计")})
         items.append({"url": reverse("inbox"), "label": _("消息")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("后台")})
+        # The longest matching link is the current one (/teams/rota/ is not also /teams/).
+        matching = [
+            i["url"]
+            for i in items
+            if i["url"] == request.path or (i["url"] != "/" and request.path.startswith(i["url"]))
+        ]
+        current = max(matching, key=len, default=None)
         for item in items:
-            item["active"] = request.path == item["url"] or (
-                item["url"] != "/" and request.path.startswith(item["url"])
-            )
+            item["active"] = item["url"] == current
     return {"platform_name": _("社区365"), "nav_items": items}

@@ -114,6 +114,7 @@ class DemoBuilder:
             self.build_social_workers()
             self.build_personas()
             self.build_wishes()
+            self.build_teams()
         return self.report
 
     def build_places(self) -> None:
@@ -257,6 +258,13 @@ class DemoBuilder:
         from .wishes import build_wishes
 
         build_wishes(self)
+
+    def build_teams(self) -> None:
+        """The three linkages: rotas, party members, volunteer teams (community365.teams)."""
+        from community365.teams.demo import build_teams
+
+        build_teams(self)
+        self.log("three linkages: rotas, party members, volunteer teams")
 
 
 def build_demo(*, scale: int = 1, log: Callable[[str], None] | None = None) -> SeedReport:

@@ -12,6 +12,8 @@ from community365.core.roles import Role
 from community365.people.models import Person, User
 from community365.regions.models import Organisation, RegionKind
 
+from . import data
+
 if TYPE_CHECKING:
     from .generator import DemoBuilder
 
@@ -56,7 +58,11 @@ def build_wishes(builder: DemoBuilder) -> None:
         members.append(user)
     # organisation accounts: each acts for its organisation in the charity market
     org_users: list[User] = []
-    for i, org in enumerate(Organisation.objects.filter(district=builder.district).order_by("id"), start=1):
+    # (the named organisations of the demo only: later steps register more, and a second run
+    # must find the same set)
+    named = [name for name, _sub, _kind in data.ORGANISATIONS]
+    organisations = Organisation.objects.filter(district=builder.district, name__in=named).order_by("id")
+    for i, org in enumerate(organisations, start=1):
         user = builder.user(f"org_{i:02d}", org.name[:60])
         builder.grant(user, Role.VOLUNTEER, org.region)
         if not OrganisationAccount.objects.filter(user=user).exists():

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "community365.people",
     "community365.notifications",
     "community365.wishes",
+    "community365.teams",
     "community365.demo",
 ]
 

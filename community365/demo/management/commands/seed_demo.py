@@ -35,3 +35,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {p.username:<20} {p.role:<20} {place}{' · ' + p.department if p.department else ''}"
             )
+        self.stdout.write(
+            f"  {'volunteer_001 … 030':<20} {'volunteer':<20} 划船社区 · red team (leader volunteer_demo)"
+        )
