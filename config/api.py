@@ -8,6 +8,7 @@ from community365.core.api import API_AUTH, install_error_handlers
 from community365.people.api import auth_router
 from community365.people.api import router as people_router
 from community365.regions.api import router as regions_router
+from community365.talks.api import router as talks_router
 
 api = NinjaAPI(
     title="Community 365 API",
@@ -22,3 +23,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/", people_router)
 api.add_router("/", regions_router)
 api.add_router("/", audit_router)
+api.add_router("/talks", talks_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("community365.regions.urls")),
     path("", include("community365.audit.urls")),
     path("", include("community365.notifications.urls")),
+    path("", include("community365.talks.urls")),
 ]
 
 handler404 = "community365.core.views.not_found"

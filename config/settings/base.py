@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "community365.regions",
     "community365.people",
     "community365.notifications",
+    "community365.talks",
     "community365.demo",
 ]
 
@@ -178,6 +179,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Two-way talks --------------------------------------------------------------------------
+# The percent a task's progress status carries by default (a department may give its own).
+TALKS_STATUS_PERCENT = {"planned": 0, "started": 30, "advancing": 60, "done": 100}
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-365-pass")
