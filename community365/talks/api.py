@@ -99,7 +99,7 @@ def _topic_out(topic: TalkTopic, signed: set[int]) -> dict[str, Any]:
         "community": topic.region.name,
         "community_id": topic.region_id,
         "status": topic.status,
-        "status_label": TopicStatus(topic.status).label,
+        "status_label": str(TopicStatus(topic.status).label),
         "invitee_kind": topic.invitee_kind,
         "invited_leader": str(topic.invited_leader) if topic.invited_leader else None,
         "invited_department": topic.invited_department.name if topic.invited_department else None,
@@ -423,13 +423,16 @@ class TaskPage(Schema):
 
 
 @router.get("/tasks", response=TaskPage)
-def list_tasks(request: HttpRequest, page: Query[PageParams]) -> Any:
-    """The department's inbox (liaisons): tasks to claim and tasks their department carries."""
+def list_tasks(request: HttpRequest, page: Query[PageParams], include_done: bool = False) -> Any:
+    """The department's inbox (liaisons): tasks to claim and tasks their department carries
+    (finished ones too with ``include_done=true``)."""
     qs = (
         policies.inbox_tasks_of(request.user)
         .select_related("topic", "topic__region", "department", "lead_department")
         .order_by("deadline", "id")
     )
+    if not include_done:
+        qs = qs.filter(done_at__isnull=True)
     count = qs.count()
     return {"items": [_task_detail(t) for t in qs[page.offset : page.offset + page.limit]], "count": count}
 
