@@ -11,7 +11,7 @@ from .models import Notification
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.filter(recipient=request.user)[:100]
+    notes = Notification.objects.filter(recipient_id=request.user.pk)[:100]
     return render(request, "notifications/inbox.html", {"notes": notes})
 
 
