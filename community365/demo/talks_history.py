@@ -43,6 +43,13 @@ class TalkHistory:
         self.template_index = 0
 
     # --- helpers ---------------------------------------------------------------------------------
+    def ago(self, days: int) -> datetime.datetime:
+        """A moment ``days`` ago during office hours (local time)."""
+        moment = timezone.localtime(self.now - days * DAY)
+        return moment.replace(
+            hour=self.rng.randint(9, 16), minute=self.rng.choice((0, 15, 30, 45)), second=0, microsecond=0
+        )
+
     def build_leaders(self) -> None:
         for username, name in talks_data.LEADERS:
             user = self.builder.user(username, name, can_login=username == "leader_demo")
@@ -166,17 +173,14 @@ class TalkHistory:
 
     # --- the kinds of history --------------------------------------------------------------------
     def closed(self, community: Region) -> TalkTopic:
-        opened = self.now - self.rng.randint(260, 720) * DAY
+        opened = self.ago(self.rng.randint(260, 720))
         topic, signers, lead, accepted = self.to_accepted(community, opened)
         tasks, talk_at = self.schedule_and_talk(topic, lead, accepted)
         finish = []
         for task in tasks:
             claimed = talk_at + self.rng.randint(1, 4) * DAY
             self.claim(task, claimed)
-            talks.task_progress(
-                actor=self.system, task=task, status="started", note="已进场施工。", at=claimed + DAY
-            )
-            late = self.rng.random() < 0.12
+            late = self.rng.random() < 0.08
             done = (
                 datetime.datetime.combine(task.deadline, datetime.time(16, 0), tzinfo=claimed.tzinfo)
                 + (self.rng.randint(3, 20) if late else -self.rng.randint(0, 10)) * DAY
@@ -192,7 +196,7 @@ class TalkHistory:
         return topic
 
     def answering(self, community: Region, *, overdue: bool, unclaimed: bool) -> TalkTopic:
-        opened = self.now - self.rng.randint(70, 120) * DAY
+        opened = self.ago(self.rng.randint(70, 120))
         topic, _signers, lead, accepted = self.to_accepted(community, opened)
         tasks, talk_at = self.schedule_and_talk(topic, lead, accepted)
         for i, task in enumerate(tasks):
@@ -212,7 +216,7 @@ class TalkHistory:
         return topic
 
     def expired(self, community: Region) -> TalkTopic:
-        opened = self.now - self.rng.randint(60, 600) * DAY
+        opened = self.ago(self.rng.randint(60, 600))
         topic, others, _lead = self.raise_topic(community, opened)
         self.sign(topic, others, self.rng.randint(2, max(2, min(8, len(others)))), opened + 5 * DAY)
         assert topic.signing_deadline is not None
@@ -220,7 +224,7 @@ class TalkHistory:
         return topic
 
     def declined(self, community: Region) -> TalkTopic:
-        opened = self.now - self.rng.randint(60, 600) * DAY
+        opened = self.ago(self.rng.randint(60, 600))
         topic, others, _lead = self.raise_topic(community, opened)
         self.sign(topic, others, topic.signature_threshold + self.rng.randint(0, 4), opened + 6 * DAY)
         submitted = opened + 22 * DAY
@@ -241,7 +245,7 @@ class TalkHistory:
 
     def merged_pair(self, community: Region, neighbour: Region) -> tuple[TalkTopic, TalkTopic]:
         """Two communities raise the same problem; the later one is merged into the first."""
-        opened = self.now - self.rng.randint(300, 600) * DAY
+        opened = self.ago(self.rng.randint(300, 600))
         first, signers, lead, accepted = self.to_accepted(community, opened)
         self.template_index -= 1  # the duplicate raises the same problem
         dup, others, _lead = self.raise_topic(neighbour, opened + 2 * DAY)
@@ -263,7 +267,7 @@ class TalkHistory:
         return first, dup
 
     def signing_now(self, community: Region, n: int) -> TalkTopic:
-        opened = self.now - self.rng.randint(2, 10) * DAY
+        opened = self.ago(self.rng.randint(2, 10))
         topic, others, _lead = self.raise_topic(community, opened)
         # Residents with a login are left free to sign it themselves.
         free = [p for p in others if p.user_id is None]
@@ -271,7 +275,7 @@ class TalkHistory:
         return topic
 
     def waiting(self, community: Region, stage: str) -> TalkTopic:
-        opened = self.now - self.rng.randint(35, 50) * DAY
+        opened = self.ago(self.rng.randint(35, 50))
         if stage == "submitted":
             topic, others, _lead = self.raise_topic(community, opened)
             self.sign(topic, others, topic.signature_threshold + 2, opened + 3 * DAY)
@@ -327,10 +331,10 @@ class TalkHistory:
             + ["accepted"] * 2
             + ["scheduled"] * 2
         )
-        slots = [c for c in communities for _ in range(2)] + self.rng.sample(communities, 26)
+        slots = [c for c in communities for _ in range(2)] + self.rng.sample(communities, 32)
         self.rng.shuffle(slots)
-        plan += ["closed"] * (len(slots) - len(plan) - 8)  # 4 merged pairs take 8 slots
-        plan += ["merged"] * 4
+        plan += ["closed"] * (len(slots) - len(plan) - 6)  # 3 merged pairs take 6 slots
+        plan += ["merged"] * 6
         self.rng.shuffle(plan)
         plan.sort(key=lambda kind: kind != "expired")  # expiries first: their sweep runs in the past
         merged_partner: Region | None = None

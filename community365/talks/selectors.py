@@ -42,14 +42,16 @@ def task_overdue(task: TalkTask, day: datetime.date) -> bool:
     return timezone.localtime(task.done_at).date() > task.deadline
 
 
-def topic_next_deadline(topic: TalkTopic) -> datetime.date | datetime.datetime | None:
-    if topic.status == TopicStatus.SIGNING:
-        return topic.signing_deadline
-    if topic.status == TopicStatus.SCHEDULED:
-        return topic.talk_at
+def topic_next_deadline(topic: TalkTopic) -> tuple[Any, datetime.date | datetime.datetime] | None:
+    """What the topic waits for next, and when: (label, date)."""
+    if topic.status == TopicStatus.SIGNING and topic.signing_deadline:
+        return _("联署截止"), topic.signing_deadline
+    if topic.status == TopicStatus.SCHEDULED and topic.talk_at:
+        return _("约谈时间"), topic.talk_at
     if topic.status == TopicStatus.ANSWERING:
         open_tasks = [t.deadline for t in topic.tasks.all() if t.done_at is None]
-        return min(open_tasks) if open_tasks else None
+        if open_tasks:
+            return _("最近任务期限"), min(open_tasks)
     return None
 
 

@@ -457,8 +457,8 @@ def topic_sign_on_paper(
             )
         if p.pk == topic.author_person_id:
             raise NotAllowed(_("发起人本人不计入联署人数。"), field="person_ids")
-    n = _add_signatures(actor, topic, persons, SignatureKind.PAPER, now)
-    _event(topic, "paper", _label(actor), _("录入纸质联署 %(n)s 份。") % {"n": n}, now)
+    _event(topic, "paper", _label(actor), _("录入纸质联署 %(n)s 份。") % {"n": len(persons)}, now)
+    _add_signatures(actor, topic, persons, SignatureKind.PAPER, now)
     audit_record(
         actor=actor,
         action="talks.topic:sign_paper",
@@ -466,7 +466,7 @@ def topic_sign_on_paper(
         role=role,
         changes={"persons": [p.pk for p in persons]},
     )
-    return n
+    return len(persons)
 
 
 @service("talks.topic:withdraw_signature")
@@ -972,10 +972,9 @@ def task_progress(
 # --- Rating -----------------------------------------------------------------------------------------
 
 
-def _check_rating(topic: TalkTopic, person: Person, score: int, now: datetime.datetime) -> None:
+def _check_rating(topic: TalkTopic, person: Person, score: int, now: datetime.datetime, days: int) -> None:
     if topic.status != TopicStatus.CLOSED or topic.closed_at is None:
         raise InvalidTransition(_("点题办结后才能评价。"))
-    days = rules_for(topic.district_id).rating_window_days
     if now > topic.closed_at + datetime.timedelta(days=days):
         raise InvalidTransition(_("评价期（办结后 %(n)s 天）已过。") % {"n": days})
     signer = (
@@ -1002,7 +1001,7 @@ def topic_rate(
     person = _verified_person(actor)
     if person is None:
         raise NotAllowed(_("只有联署居民可以评价。"))
-    _check_rating(topic, person, score, now)
+    _check_rating(topic, person, score, now, rules_for(topic.district_id).rating_window_days)
     comment = _clean_text(comment, "comment", _("评价"), 300, required=False)
     try:
         with transaction.atomic():
@@ -1032,8 +1031,9 @@ def topic_rate_on_paper(
         actor, policies.COLLECT.name, topic.region.path, _("只有本社区社工可以录入纸质评价。")
     )
     rows = []
+    days = rules_for(topic.district_id).rating_window_days
     for person, score, comment in ratings:
-        _check_rating(topic, person, score, now)
+        _check_rating(topic, person, score, now, days)
         rows.append(
             TalkRating(
                 topic=topic,

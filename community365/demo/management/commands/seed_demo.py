@@ -35,3 +35,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {p.username:<20} {p.role:<20} {place}{' · ' + p.department if p.department else ''}"
             )
+        self.stdout.write(
+            f"  {'resident_001…030':<20} {'resident':<20} 划船社区 (verified, for two-way talks)"
+        )
+        self.stdout.write(
+            f"  {'resident_101…105':<20} {'resident':<20} 黄鹂社区 (verified, for two-way talks)"
+        )
