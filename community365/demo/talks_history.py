@@ -286,7 +286,7 @@ class TalkHistory:
         topic, _signers, lead, accepted = self.to_accepted(community, opened)
         if stage == "scheduled":
             # the talk lies ahead: scheduled now for the coming weeks
-            talk_at = (self.now + self.rng.randint(5, 20) * DAY).replace(
+            talk_at = timezone.localtime(self.now + self.rng.randint(5, 20) * DAY).replace(
                 hour=14, minute=30, second=0, microsecond=0
             )
             talks.topic_schedule(
