@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -68,7 +69,10 @@ def board(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
     )
     topics = selectors.board(request.user, f)
-    shown = topics[:100]
+    page = Paginator(topics, 30).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     signed = selectors.signed_topic_ids(request.user, [t.pk for t in shown])
     rows = [
         {
@@ -85,6 +89,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "talks/board.html",
         {
             "rows": rows,
+            "page": page,
+            "querystring": query.urlencode(),
             "count": len(topics),
             "f": f,
             "statuses": [s for s in TopicStatus if s != TopicStatus.DRAFT],
