@@ -244,3 +244,47 @@ def test_figures_by_department_leader_and_subdistrict(persona):
         assert all(r.raised <= total.raised for r in rows)
     rows, _total = selectors.figures(admin, "subdistrict")
     assert len(rows) == 8
+
+
+def test_departments_and_signers_are_told_about_new_tasks(
+    answering_topic, django_capture_on_commit_callbacks
+):
+    from community365.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = answering_topic([("修灯", "housing", 1)])
+    liaison_notes = Notification.objects.filter(recipient__username="liaison_housing", kind="talks.task_new")
+    assert liaison_notes.filter(title__contains=topic.title).exists()
+    for username in ("resident_001",):  # the author (paper co-signers have no login)
+        kinds = set(Notification.objects.filter(recipient__username=username).values_list("kind", flat=True))
+        assert {
+            "talks.threshold",
+            "talks.submitted",
+            "talks.accepted",
+            "talks.scheduled",
+            "talks.talked",
+        } <= kinds
+
+
+def test_only_the_leading_leader_records_the_talk(signing_topic, persona):
+    topic = signing_topic(10)
+    admin = persona("admin_district")
+    services.topic_submit(actor=persona("resident_001"), topic=topic)
+    services.topic_accept(actor=admin, topic=topic)
+    services.topic_schedule(
+        actor=admin,
+        topic=topic,
+        talk_at=timezone.now() + datetime.timedelta(days=1),
+        place="社区",
+        leader=persona("leader_demo"),
+    )
+    with pytest.raises(NotAllowed):
+        services.topic_record_talk(
+            actor=User.objects.get(username="leader_zhou"), topic=topic, minutes="m", commitments=[]
+        )
+    services.topic_record_talk(
+        actor=persona("leader_demo"), topic=topic, minutes="当场答复，无需后续任务。", commitments=[]
+    )
+    topic.refresh_from_db()
+    # a talk that ends without commitments closes the topic at once
+    assert topic.status == TopicStatus.CLOSED
