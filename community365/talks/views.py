@@ -228,7 +228,9 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
         if my_signature is not None:
             sign_state = "signed"
         elif person is None:
-            sign_state = "unverified"
+            # Staff co-sign nothing themselves; a resident without verification is told how.
+            is_resident = bool(permissions.scope_grants(user, policies.RAISE.name))
+            sign_state = "unverified" if is_resident else ""
         elif person.community_id != topic.region_id:
             sign_state = "other_community"
         elif person.pk == topic.author_person_id:
