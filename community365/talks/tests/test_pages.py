@@ -175,3 +175,10 @@ def test_board_page_query_count_does_not_grow_with_topics(client_for, django_ass
     client = client_for("admin_district")
     with django_assert_max_num_queries(25):
         client.get("/talks/")
+
+
+def test_social_worker_sees_the_paper_form_not_the_residents_hints(client_for, signing_topic):
+    topic = signing_topic(2)
+    page = client_for("worker_huachuan").get(f"/talks/{topic.pk}/").content.decode()
+    assert "录入纸质联署" in page and 'value="paper"' in page
+    assert 'value="sign"' not in page and "核实居民身份" not in page
