@@ -8,6 +8,7 @@ from community365.core.api import API_AUTH, install_error_handlers
 from community365.people.api import auth_router
 from community365.people.api import router as people_router
 from community365.regions.api import router as regions_router
+from community365.talks.api import router as talks_router
 from community365.teams.api import router as teams_router
 from community365.wishes.api import router as wishes_router
 
@@ -26,3 +27,4 @@ api.add_router("/", regions_router)
 api.add_router("/", audit_router)
 api.add_router("/", wishes_router)
 api.add_router("/teams", teams_router)
+api.add_router("/talks", talks_router)

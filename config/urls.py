@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("community365.wishes.urls")),
     path("", include("community365.notifications.urls")),
     path("", include("community365.teams.urls")),
+    path("", include("community365.talks.urls")),
 ]
 
 handler404 = "community365.core.views.not_found"

@@ -16,6 +16,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         items.append({"url": reverse("home"), "label": _("首页")})
         items.append({"url": reverse("region_browser"), "label": _("区域")})
         items.append({"url": reverse("wish_board"), "label": _("微心愿")})
+        items.append({"url": reverse("talk_board"), "label": _("双向约谈")})
         if permissions.is_global(user) or permissions.scope_grants(user, "people.person:view"):
             items.append({"url": reverse("resident_search"), "label": _("居民查询")})
         if permissions.is_global(user) or permissions.scope_grants(user, "people.role:grant"):

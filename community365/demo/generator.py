@@ -115,6 +115,8 @@ class DemoBuilder:
             self.build_personas()
             self.build_wishes()
             self.build_teams()
+            self.build_resident_logins()
+            self.build_talks()
         return self.report
 
     def build_places(self) -> None:
@@ -265,6 +267,31 @@ class DemoBuilder:
 
         build_teams(self)
         self.log("three linkages: rotas, party members, volunteer teams")
+
+    def build_resident_logins(self) -> None:
+        """Verified residents who can sign in: resident_001…030 of 划船社区 and
+        resident_101…105 of 黄鹂社区 (the demo password, role resident)."""
+        for community_name, numbers in ((data.MODEL_COMMUNITY, range(1, 31)), ("黄鹂社区", range(101, 106))):
+            community = self.places[community_name]
+            for n in numbers:
+                username = f"resident_{n:03d}"
+                if User.objects.filter(username=username).exists():
+                    continue
+                person = (
+                    Person.objects.filter(community=community, user__isnull=True, verified_at__isnull=False)
+                    .order_by("id")
+                    .first()
+                )
+                assert person is not None, f"no verified resident left in {community_name}"
+                user = self.user(username, person.name)
+                self.grant(user, Role.RESIDENT, community)
+                people.person_link_user(actor=SYSTEM, person=person, user=user)
+
+    def build_talks(self) -> None:
+        from .talks_history import build_talk_history
+
+        assert self.district is not None
+        build_talk_history(self, self.district)
 
 
 def build_demo(*, scale: int = 1, log: Callable[[str], None] | None = None) -> SeedReport:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "community365.notifications",
     "community365.wishes",
     "community365.teams",
+    "community365.talks",
     "community365.demo",
 ]
 
@@ -191,6 +192,9 @@ NOTIFICATION_CHANNELS = env_list(
     "NOTIFICATION_CHANNELS", "community365.notifications.channels.ConsoleChannel"
 )
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# --- Two-way talks --------------------------------------------------------------------------
+# The percent a task's progress status carries by default (a department may give its own).
+TALKS_STATUS_PERCENT = {"planned": 0, "started": 30, "advancing": 60, "done": 100}
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-365-pass")

@@ -36,5 +36,14 @@ class Command(BaseCommand):
                 f"  {p.username:<20} {p.role:<20} {place}{' · ' + p.department if p.department else ''}"
             )
         self.stdout.write(
+            f"  {'member_001…200':<20} {'party_member':<20} various communities (claim micro-wishes)"
+        )
+        self.stdout.write(
             f"  {'volunteer_001 … 030':<20} {'volunteer':<20} 划船社区 · red team (leader volunteer_demo)"
+        )
+        self.stdout.write(
+            f"  {'resident_001…030':<20} {'resident':<20} 划船社区 (verified, for two-way talks)"
+        )
+        self.stdout.write(
+            f"  {'resident_101…105':<20} {'resident':<20} 黄鹂社区 (verified, for two-way talks)"
         )

@@ -1,0 +1,552 @@
+"""/api/v1/talks/… — thin: parse, load through the policies (invisible ⇒ 404), call a service."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from community365.core.api import ErrorOut, PageParams
+from community365.core.errors import InvalidInput, NotFound
+from community365.people.models import Person, User
+from community365.regions.models import Department
+
+from . import policies, selectors, services
+from .models import InviteeKind, TalkTask, TalkTopic, TopicStatus
+
+router = Router(tags=["talks"])
+
+ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class TopicIn(Schema):
+    title: str = Field(..., min_length=1, max_length=80)
+    description: str = Field(..., min_length=1, max_length=2000, description="the problem")
+    request: str = Field(..., min_length=1, max_length=1000, description="what the residents ask for")
+    invitee_kind: str = Field(InviteeKind.UNDECIDED, description="leader, department or undecided")
+    invited_leader_id: int | None = None
+    invited_department_id: int | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    deadline: datetime.date
+    weight: int
+    lead_department: str | None
+    department: str | None
+    status: str
+    percent: int
+    done_at: datetime.datetime | None
+    overdue: bool
+
+
+class EventOut(Schema):
+    kind: str
+    actor: str
+    text: str
+    at: datetime.datetime
+
+
+class TopicOut(Schema):
+    id: int
+    title: str
+    description: str
+    request: str
+    community: str
+    community_id: int
+    status: str
+    status_label: str
+    invitee_kind: str
+    invited_leader: str | None
+    invited_department: str | None
+    signature_count: int
+    signature_threshold: int
+    signing_deadline: datetime.datetime | None
+    progress: int
+    talk_at: datetime.datetime | None
+    talk_place: str
+    decline_reason: str
+    merged_into_id: int | None
+    satisfaction: float | None
+    ratings: int
+    signed_by_me: bool = False
+
+
+class TopicDetailOut(TopicOut):
+    minutes: str
+    tasks: list[TaskOut]
+    timeline: list[EventOut]
+
+
+class TopicPage(Schema):
+    items: list[TopicOut]
+    count: int
+
+
+def _topic_out(topic: TalkTopic, signed: set[int]) -> dict[str, Any]:
+    score, n = selectors.satisfaction(topic)
+    return {
+        "id": topic.pk,
+        "title": topic.title,
+        "description": topic.description,
+        "request": topic.request,
+        "community": topic.region.name,
+        "community_id": topic.region_id,
+        "status": topic.status,
+        "status_label": str(TopicStatus(topic.status).label),
+        "invitee_kind": topic.invitee_kind,
+        "invited_leader": str(topic.invited_leader) if topic.invited_leader else None,
+        "invited_department": topic.invited_department.name if topic.invited_department else None,
+        "signature_count": topic.signature_count,
+        "signature_threshold": topic.signature_threshold,
+        "signing_deadline": topic.signing_deadline,
+        "progress": topic.progress,
+        "talk_at": topic.talk_at,
+        "talk_place": topic.talk_place,
+        "decline_reason": topic.decline_reason,
+        "merged_into_id": topic.merged_into_id,
+        "satisfaction": score,
+        "ratings": n,
+        "signed_by_me": topic.pk in signed,
+    }
+
+
+def _task_out(task: TalkTask) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "deadline": task.deadline,
+        "weight": task.weight,
+        "lead_department": task.lead_department.name if task.lead_department else None,
+        "department": task.department.name if task.department else None,
+        "status": task.status,
+        "percent": task.percent,
+        "done_at": task.done_at,
+        "overdue": selectors.task_overdue(task, selectors.today()),
+    }
+
+
+def _detail(request: HttpRequest, topic_id: int) -> dict[str, Any]:
+    topic = (
+        selectors.topics_with_details(policies.topics_visible_to(request.user)).filter(pk=topic_id).first()
+    )
+    if topic is None:
+        raise NotFound(_("没有找到该点题。"))
+    out = _topic_out(topic, selectors.signed_topic_ids(request.user, [topic.pk]))
+    out["minutes"] = topic.minutes
+    out["tasks"] = [_task_out(t) for t in topic.tasks.all()]
+    out["timeline"] = [
+        {"kind": e.kind, "actor": e.actor_label, "text": e.text, "at": e.at} for e in topic.events.all()
+    ]
+    return out
+
+
+def _topic(request: HttpRequest, topic_id: int) -> TalkTopic:
+    return policies.get_visible_topic(request.user, topic_id)
+
+
+def _leader(pk: int | None) -> User | None:
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def _department(pk: int | None) -> Department | None:
+    return Department.objects.filter(pk=pk).first() if pk else None
+
+
+class BoardQuery(Schema):
+    status: str = Field("", max_length=20)
+    community: int | None = Field(None, ge=1)
+    subdistrict: int | None = Field(None, ge=1)
+    department: int | None = Field(None, ge=1)
+    leader: int | None = Field(None, ge=1)
+    measure: str = Field("", max_length=20, description="a figure's measure: raised, reached, accepted, …")
+    mine: bool = False
+
+
+@router.get("/topics", response=TopicPage)
+def list_topics(request: HttpRequest, filters: Query[BoardQuery], page: Query[PageParams]) -> Any:
+    """The board: topics the user sees (drafts only under ``mine``)."""
+    topics = selectors.board(request.user, selectors.BoardFilter(**filters.dict()))
+    chunk = topics[page.offset : page.offset + page.limit]
+    signed = selectors.signed_topic_ids(request.user, [t.pk for t in chunk])
+    return {"items": [_topic_out(t, signed) for t in chunk], "count": len(topics)}
+
+
+@router.post("/topics", response={201: TopicDetailOut, **ERRORS})
+def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
+    """Draft a topic (a verified resident); it stays private until opened for signatures."""
+    topic = services.topic_raise(
+        actor=request.user,
+        title=payload.title,
+        description=payload.description,
+        request=payload.request,
+        invitee_kind=payload.invitee_kind,
+        invited_leader=_leader(payload.invited_leader_id),
+        invited_department=_department(payload.invited_department_id),
+    )
+    return Status(201, _detail(request, topic.pk))
+
+
+@router.get("/topics/{topic_id}", response={200: TopicDetailOut, 404: ErrorOut})
+def get_topic(request: HttpRequest, topic_id: int) -> Any:
+    return _detail(request, topic_id)
+
+
+@router.put("/topics/{topic_id}", response={200: TopicDetailOut, **ERRORS})
+def edit_topic(request: HttpRequest, topic_id: int, payload: TopicIn) -> Any:
+    """Change the text (only before the first co-signature)."""
+    services.topic_edit(
+        actor=request.user,
+        topic=_topic(request, topic_id),
+        title=payload.title,
+        description=payload.description,
+        request=payload.request,
+        invitee_kind=payload.invitee_kind,
+        invited_leader=_leader(payload.invited_leader_id),
+        invited_department=_department(payload.invited_department_id),
+    )
+    return _detail(request, topic_id)
+
+
+@router.post("/topics/{topic_id}/open", response={200: TopicDetailOut, **ERRORS})
+def open_topic(request: HttpRequest, topic_id: int) -> Any:
+    services.topic_open(actor=request.user, topic=_topic(request, topic_id))
+    return _detail(request, topic_id)
+
+
+class TextIn(Schema):
+    text: str = Field(..., min_length=1, max_length=1000)
+
+
+@router.post("/topics/{topic_id}/addenda", response={201: TopicDetailOut, **ERRORS})
+def add_addendum(request: HttpRequest, topic_id: int, payload: TextIn) -> Any:
+    services.topic_add_addendum(actor=request.user, topic=_topic(request, topic_id), text=payload.text)
+    return Status(201, _detail(request, topic_id))
+
+
+class SignatureOut(Schema):
+    topic_id: int
+    signature_count: int
+    signature_threshold: int
+    status: str
+
+
+def _signature_out(topic: TalkTopic) -> dict[str, Any]:
+    topic.refresh_from_db(fields=["signature_count", "status"])
+    return {
+        "topic_id": topic.pk,
+        "signature_count": topic.signature_count,
+        "signature_threshold": topic.signature_threshold,
+        "status": topic.status,
+    }
+
+
+@router.post("/topics/{topic_id}/signatures", response={201: SignatureOut, **ERRORS})
+def sign_topic(request: HttpRequest, topic_id: int) -> Any:
+    """Co-sign as the signed-in resident: 201 signed, 409 already signed, 404 not visible,
+    422 not eligible (with a message)."""
+    topic = _topic(request, topic_id)
+    services.topic_sign(actor=request.user, topic=topic)
+    return Status(201, _signature_out(topic))
+
+
+@router.post("/topics/{topic_id}/signatures/withdraw", response={200: SignatureOut, **ERRORS})
+def withdraw_signature(request: HttpRequest, topic_id: int) -> Any:
+    topic = _topic(request, topic_id)
+    services.signature_withdraw(actor=request.user, topic=topic)
+    return _signature_out(topic)
+
+
+class PaperIn(Schema):
+    person_ids: list[int] = Field(..., min_length=1, max_length=200)
+
+
+@router.post("/topics/{topic_id}/paper-signatures", response={201: SignatureOut, **ERRORS})
+def paper_signatures(request: HttpRequest, topic_id: int, payload: PaperIn) -> Any:
+    """A social worker enters signatures collected on paper (verified residents only)."""
+    topic = _topic(request, topic_id)
+    persons = list(Person.objects.filter(pk__in=payload.person_ids).select_related("community"))
+    if len(persons) != len(set(payload.person_ids)):
+        raise InvalidInput(_("名单中有不存在的居民。"), field="person_ids")
+    services.topic_sign_on_paper(actor=request.user, topic=topic, persons=persons)
+    return Status(201, _signature_out(topic))
+
+
+class CommentIn(Schema):
+    comment: str = Field("", max_length=1000)
+
+
+@router.post("/topics/{topic_id}/submit", response={200: TopicDetailOut, **ERRORS})
+def submit_topic(request: HttpRequest, topic_id: int, payload: CommentIn | None = None) -> Any:
+    """Forward to the district: 200 at or over the threshold, 422 below it."""
+    services.topic_submit(
+        actor=request.user, topic=_topic(request, topic_id), comment=payload.comment if payload else ""
+    )
+    return _detail(request, topic_id)
+
+
+@router.post("/topics/{topic_id}/accept", response={200: TopicDetailOut, **ERRORS})
+def accept_topic(request: HttpRequest, topic_id: int) -> Any:
+    services.topic_accept(actor=request.user, topic=_topic(request, topic_id))
+    return _detail(request, topic_id)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+@router.post("/topics/{topic_id}/decline", response={200: TopicDetailOut, **ERRORS})
+def decline_topic(request: HttpRequest, topic_id: int, payload: ReasonIn) -> Any:
+    services.topic_decline(actor=request.user, topic=_topic(request, topic_id), reason=payload.reason)
+    return _detail(request, topic_id)
+
+
+class MergeIn(Schema):
+    into_id: int
+
+
+@router.post("/topics/{topic_id}/merge", response={200: TopicDetailOut, **ERRORS})
+def merge_topic(request: HttpRequest, topic_id: int, payload: MergeIn) -> Any:
+    topic = _topic(request, topic_id)
+    into = _topic(request, payload.into_id)
+    services.topic_merge(actor=request.user, topic=topic, into=into)
+    return _detail(request, topic_id)
+
+
+class ScheduleIn(Schema):
+    talk_at: datetime.datetime
+    place: str = Field(..., min_length=1, max_length=120)
+    leader_id: int | None = None
+    department_ids: list[int] = Field(default_factory=list, max_length=30)
+
+
+@router.post("/topics/{topic_id}/schedule", response={200: TopicDetailOut, **ERRORS})
+def schedule_topic(request: HttpRequest, topic_id: int, payload: ScheduleIn) -> Any:
+    topic = _topic(request, topic_id)
+    departments = list(Department.objects.filter(pk__in=payload.department_ids))
+    talk_at = payload.talk_at
+    if timezone.is_naive(talk_at):
+        talk_at = timezone.make_aware(talk_at)
+    services.topic_schedule(
+        actor=request.user,
+        topic=topic,
+        talk_at=talk_at,
+        place=payload.place,
+        leader=_leader(payload.leader_id),
+        departments=departments,
+    )
+    return _detail(request, topic_id)
+
+
+class CommitmentIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    deadline: datetime.date
+    lead_department_id: int | None = None
+    weight: int = Field(1, ge=1, le=10)
+
+
+class TalkIn(Schema):
+    minutes: str = Field(..., min_length=1, max_length=5000)
+    commitments: list[CommitmentIn] = Field(default_factory=list, max_length=30)
+
+
+@router.post("/topics/{topic_id}/talk", response={200: TopicDetailOut, **ERRORS})
+def record_talk(request: HttpRequest, topic_id: int, payload: TalkIn) -> Any:
+    """After the talk: minutes and commitments (each becomes a task)."""
+    topic = _topic(request, topic_id)
+    services.topic_record_talk(
+        actor=request.user,
+        topic=topic,
+        minutes=payload.minutes,
+        commitments=[
+            services.Commitment(
+                title=c.title,
+                deadline=c.deadline,
+                lead_department=_department(c.lead_department_id),
+                weight=c.weight,
+            )
+            for c in payload.commitments
+        ],
+    )
+    return _detail(request, topic_id)
+
+
+class RatingIn(Schema):
+    score: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=300)
+
+
+class RatingOut(Schema):
+    topic_id: int
+    score: int
+    satisfaction: float | None
+    ratings: int
+
+
+@router.post("/topics/{topic_id}/rating", response={201: RatingOut, **ERRORS})
+def rate_topic(request: HttpRequest, topic_id: int, payload: RatingIn) -> Any:
+    topic = _topic(request, topic_id)
+    rating = services.topic_rate(
+        actor=request.user, topic=topic, score=payload.score, comment=payload.comment
+    )
+    fresh = selectors.topics_with_details(TalkTopic.objects.filter(pk=topic.pk)).get()
+    score, n = selectors.satisfaction(fresh)
+    return Status(201, {"topic_id": topic.pk, "score": rating.score, "satisfaction": score, "ratings": n})
+
+
+# --- Tasks -------------------------------------------------------------------------------------------
+
+
+class TaskDetailOut(TaskOut):
+    topic_id: int
+    topic_title: str
+    community: str
+
+
+def _task_detail(task: TalkTask) -> dict[str, Any]:
+    out = _task_out(task)
+    out.update(
+        {"topic_id": task.topic_id, "topic_title": task.topic.title, "community": task.topic.region.name}
+    )
+    return out
+
+
+class TaskPage(Schema):
+    items: list[TaskDetailOut]
+    count: int
+
+
+@router.get("/tasks", response=TaskPage)
+def list_tasks(request: HttpRequest, page: Query[PageParams], include_done: bool = False) -> Any:
+    """The department's inbox (liaisons): tasks to claim and tasks their department carries
+    (finished ones too with ``include_done=true``)."""
+    qs = (
+        policies.inbox_tasks_of(request.user)
+        .select_related("topic", "topic__region", "department", "lead_department")
+        .order_by("deadline", "id")
+    )
+    if not include_done:
+        qs = qs.filter(done_at__isnull=True)
+    count = qs.count()
+    return {"items": [_task_detail(t) for t in qs[page.offset : page.offset + page.limit]], "count": count}
+
+
+@router.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut})
+def get_task(request: HttpRequest, task_id: int) -> Any:
+    task = (
+        policies.tasks_visible_to(request.user)
+        .select_related("topic", "topic__region", "department", "lead_department")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise NotFound(_("没有找到该任务。"))
+    return _task_detail(task)
+
+
+class ClaimIn(Schema):
+    department_id: int | None = None
+
+
+@router.post("/tasks/{task_id}/claim", response={200: TaskDetailOut, **ERRORS})
+def claim_task(request: HttpRequest, task_id: int, payload: ClaimIn | None = None) -> Any:
+    """A department claims the task: 200, 409 when already claimed, 404 when not in its inbox."""
+    task = policies.get_actionable_task(request.user, task_id)
+    services.task_claim(
+        actor=request.user, task=task, department=_department(payload.department_id) if payload else None
+    )
+    return _task_detail(task)
+
+
+class AssignIn(Schema):
+    department_id: int
+
+
+@router.post("/tasks/{task_id}/assign", response={200: TaskDetailOut, **ERRORS})
+def assign_task(request: HttpRequest, task_id: int, payload: AssignIn) -> Any:
+    task = policies.get_actionable_task(request.user, task_id)
+    department = _department(payload.department_id)
+    if department is None:
+        raise InvalidInput(_("没有这个部门。"), field="department_id")
+    services.task_assign(actor=request.user, task=task, department=department)
+    return _task_detail(task)
+
+
+class ProgressIn(Schema):
+    status: str = Field(..., description="planned, started, advancing or done")
+    percent: int | None = Field(None, ge=0, le=100)
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/tasks/{task_id}/progress", response={201: TaskDetailOut, **ERRORS})
+def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> Any:
+    task = policies.get_actionable_task(request.user, task_id)
+    services.task_progress(
+        actor=request.user, task=task, status=payload.status, percent=payload.percent, note=payload.note
+    )
+    return Status(201, _task_detail(task))
+
+
+# --- Figures -------------------------------------------------------------------------------------------
+
+
+class FigureOut(Schema):
+    key: int
+    name: str
+    raised: int
+    reached: int
+    accepted: int
+    declined: int
+    held: int
+    closed: int
+    tasks: int
+    tasks_on_time: int
+    tasks_overdue: int
+    carried_out: float | None
+    satisfaction: float | None
+    ratings: int
+
+
+class FiguresOut(Schema):
+    by: str
+    rows: list[FigureOut]
+    total: FigureOut
+
+
+def _figure(row: selectors.FigureRow) -> dict[str, Any]:
+    return {
+        name: getattr(row, name)
+        for name in [
+            "key",
+            "name",
+            "raised",
+            "reached",
+            "accepted",
+            "declined",
+            "held",
+            "closed",
+            "tasks",
+            "tasks_on_time",
+            "tasks_overdue",
+            "carried_out",
+            "satisfaction",
+            "ratings",
+        ]
+    }
+
+
+@router.get("/figures", response=FiguresOut)
+def get_figures(request: HttpRequest, by: str = "community") -> Any:
+    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md."""
+    rows, total = selectors.figures(request.user, by)
+    return {
+        "by": by if by in selectors.GROUPS else "community",
+        "rows": [_figure(r) for r in rows],
+        "total": _figure(total),
+    }

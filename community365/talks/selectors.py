@@ -1,0 +1,282 @@
+"""Reads of two-way talks: the board, a topic's timeline, the task inbox, and the figures.
+
+The figures and the board's drill-down share one set of predicates (``MEASURES``), so a number
+on the figures page and the list of topics behind it cannot disagree."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community365.regions.models import Region
+
+from . import policies
+from .models import (
+    ACCEPTED_STATUSES,
+    TalkRating,
+    TalkSignature,
+    TalkTask,
+    TalkTopic,
+    TopicStatus,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def task_on_time(task: TalkTask) -> bool:
+    return task.done_at is not None and timezone.localtime(task.done_at).date() <= task.deadline
+
+
+def task_overdue(task: TalkTask, day: datetime.date) -> bool:
+    """Past its deadline and not done, or done after it."""
+    if task.done_at is None:
+        return task.deadline < day
+    return timezone.localtime(task.done_at).date() > task.deadline
+
+
+def topic_next_deadline(topic: TalkTopic) -> tuple[Any, datetime.date | datetime.datetime] | None:
+    """What the topic waits for next, and when: (label, date)."""
+    if topic.status == TopicStatus.SIGNING and topic.signing_deadline:
+        return _("联署截止"), topic.signing_deadline
+    if topic.status == TopicStatus.SCHEDULED and topic.talk_at:
+        return _("约谈时间"), topic.talk_at
+    if topic.status == TopicStatus.ANSWERING:
+        open_tasks = [t.deadline for t in topic.tasks.all() if t.done_at is None]
+        if open_tasks:
+            return _("最近任务期限"), min(open_tasks)
+    return None
+
+
+# measure → (label, predicate on a topic with tasks and ratings prefetched)
+Predicate = Callable[[TalkTopic, datetime.date], bool]
+MEASURES: dict[str, tuple[Any, Predicate]] = {
+    "raised": (_("点题"), lambda t, d: t.opened_at is not None),
+    "reached": (_("达到联署门槛"), lambda t, d: t.threshold_reached_at is not None),
+    "accepted": (_("受理"), lambda t, d: t.accepted_at is not None),
+    "declined": (_("未受理"), lambda t, d: t.status == TopicStatus.DECLINED),
+    "held": (_("已约谈"), lambda t, d: t.talked_at is not None),
+    "closed": (_("办结"), lambda t, d: t.status == TopicStatus.CLOSED),
+    "ontime": (_("有按期完成任务"), lambda t, d: any(task_on_time(x) for x in t.tasks.all())),
+    "overdue": (_("有超期任务"), lambda t, d: any(task_overdue(x, d) for x in t.tasks.all())),
+    "rated": (_("有评价"), lambda t, d: bool(t.ratings.all())),
+}
+
+
+def topics_with_details(qs: QuerySet[TalkTopic]) -> QuerySet[TalkTopic]:
+    return qs.select_related("region", "invited_leader", "invited_department").prefetch_related(
+        Prefetch("tasks", queryset=TalkTask.objects.select_related("department", "lead_department")),
+        Prefetch("ratings", queryset=TalkRating.objects.only("id", "topic_id", "score")),
+    )
+
+
+@dataclass
+class BoardFilter:
+    status: str = ""
+    community: int | None = None
+    subdistrict: int | None = None
+    department: int | None = None
+    leader: int | None = None
+    measure: str = ""
+    mine: bool = False
+
+
+def _apply_group(qs: QuerySet[TalkTopic], f: BoardFilter) -> QuerySet[TalkTopic]:
+    if f.community:
+        qs = qs.filter(region_id=f.community)
+    if f.subdistrict:
+        sub = Region.objects.filter(pk=f.subdistrict).first()
+        qs = qs.filter(region__path__startswith=sub.path) if sub else qs.none()
+    if f.department:
+        qs = qs.filter(tasks__department_id=f.department).distinct()
+    if f.leader:
+        qs = qs.filter(invited_leader_id=f.leader)
+    return qs
+
+
+def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
+    """Topics the user sees, newest first, filtered as on the board or by a figure's measure."""
+    qs = policies.topics_visible_to(user)
+    if f.mine:
+        from community365.people.models import Person
+
+        person_ids = list(
+            Person.objects.filter(user_id=getattr(user, "pk", None) or 0).values_list("pk", flat=True)
+        )
+        signed = TalkSignature.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True).values(
+            "topic_id"
+        )
+        qs = qs.filter(author_id=getattr(user, "pk", None)) | qs.filter(pk__in=signed)
+    elif not f.measure:
+        # Drafts are private: the author finds them under "mine", not on the board.
+        qs = qs.exclude(status=TopicStatus.DRAFT)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    qs = _apply_group(qs, f)
+    topics = list(topics_with_details(qs).order_by("-opened_at", "-created_at", "-id"))
+    if f.measure in MEASURES:
+        day = today()
+        predicate = MEASURES[f.measure][1]
+        topics = [t for t in topics if predicate(t, day)]
+    return topics
+
+
+def signed_topic_ids(user: Any, topic_ids: list[int]) -> set[int]:
+    from community365.people.models import Person
+
+    person = Person.objects.filter(user_id=getattr(user, "pk", None) or 0).first()
+    if person is None:
+        return set()
+    return set(
+        TalkSignature.objects.filter(
+            person=person, topic_id__in=topic_ids, withdrawn_at__isnull=True
+        ).values_list("topic_id", flat=True)
+    )
+
+
+def satisfaction(topic: TalkTopic) -> tuple[float | None, int]:
+    scores = [r.score for r in topic.ratings.all()]
+    return (round(sum(scores) / len(scores), 1) if scores else None), len(scores)
+
+
+# --- Figures -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    key: int
+    name: str
+    raised: int = 0
+    reached: int = 0
+    accepted: int = 0
+    declined: int = 0
+    held: int = 0
+    closed: int = 0
+    tasks: int = 0
+    tasks_on_time: int = 0
+    tasks_overdue: int = 0
+    ratings: int = 0
+    score_sum: int = 0
+    topic_ids: set[int] = field(default_factory=set)
+
+    @property
+    def carried_out(self) -> float | None:
+        """Share of accepted topics that are closed (carried out), in percent."""
+        return round(100 * self.closed / self.accepted, 1) if self.accepted else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(self.score_sum / self.ratings, 2) if self.ratings else None
+
+
+GROUPS = {
+    "community": _("社区"),
+    "subdistrict": _("街道"),
+    "department": _("职能部门"),
+    "leader": _("牵头领导"),
+}
+
+
+def _groups_of(topic: TalkTopic, by: str, subdistricts: dict[str, Region]) -> list[tuple[int, str]]:
+    if by == "community":
+        return [(topic.region_id, topic.region.name)]
+    if by == "subdistrict":
+        sub = subdistricts.get(topic.region.path[: 2 * Region.steplen])
+        return [(sub.pk, sub.name)] if sub else []
+    if by == "department":
+        return sorted({(t.department.pk, t.department.name) for t in topic.tasks.all() if t.department})
+    if by == "leader":
+        leader = topic.invited_leader
+        return [(leader.pk, str(leader))] if leader is not None and topic.accepted_at is not None else []
+    raise ValueError(by)
+
+
+def figures(user: Any, by: str = "community") -> tuple[list[FigureRow], FigureRow]:
+    """Figures per group and in total, over the topics the user sees (drafts excluded).
+
+    A topic counts once per group it belongs to; for departments, the task figures count only
+    that department's tasks. The total counts every topic once."""
+    if by not in GROUPS:
+        by = "community"
+    day = today()
+    topics = list(
+        topics_with_details(policies.topics_visible_to(user).exclude(status=TopicStatus.DRAFT)).order_by("id")
+    )
+    subdistricts = {
+        r.path: r for r in Region.objects.filter(kind="subdistrict").only("id", "name", "path", "depth")
+    }
+    rows: dict[int, FigureRow] = {}
+    total = FigureRow(key=0, name=str(_("合计")))
+
+    def add(row: FigureRow, topic: TalkTopic, tasks: list[TalkTask]) -> None:
+        row.topic_ids.add(topic.pk)
+        for measure in ("raised", "reached", "accepted", "declined", "held", "closed"):
+            if MEASURES[measure][1](topic, day):
+                setattr(row, measure, getattr(row, measure) + 1)
+        row.tasks += len(tasks)
+        row.tasks_on_time += sum(1 for t in tasks if task_on_time(t))
+        row.tasks_overdue += sum(1 for t in tasks if task_overdue(t, day))
+        scores = [r.score for r in topic.ratings.all()]
+        row.ratings += len(scores)
+        row.score_sum += sum(scores)
+
+    for topic in topics:
+        all_tasks = list(topic.tasks.all())
+        add(total, topic, all_tasks)
+        for key, name in _groups_of(topic, by, subdistricts):
+            row = rows.setdefault(key, FigureRow(key=key, name=name))
+            tasks = [t for t in all_tasks if t.department_id == key] if by == "department" else all_tasks
+            add(row, topic, tasks)
+    return sorted(rows.values(), key=lambda r: (-r.raised, r.name)), total
+
+
+FIGURE_COLUMNS = [
+    ("raised", _("点题")),
+    ("reached", _("达到门槛")),
+    ("accepted", _("受理")),
+    ("held", _("已约谈")),
+    ("tasks_on_time", _("任务按期完成")),
+    ("tasks_overdue", _("任务超期")),
+    ("carried_out", _("办结率（%）")),
+    ("satisfaction", _("满意度（1–5）")),
+]
+
+
+def accepted_statuses() -> frozenset[str]:
+    return ACCEPTED_STATUSES
+
+
+def topics_for_org_queue(user: Any) -> dict[str, list[TalkTopic]]:
+    qs = topics_with_details(policies.topics_visible_to(user))
+    day = today()
+    answering = list(qs.filter(status=TopicStatus.ANSWERING).order_by("talked_at"))
+    return {
+        "submitted": list(qs.filter(status=TopicStatus.SUBMITTED).order_by("submitted_at")),
+        "accepted": list(qs.filter(status=TopicStatus.ACCEPTED).order_by("accepted_at")),
+        "scheduled": list(qs.filter(status=TopicStatus.SCHEDULED).order_by("talk_at")),
+        "overdue": [t for t in answering if any(task_overdue(x, day) for x in t.tasks.all())],
+        "unclaimed": [t for t in answering if any(x.department_id is None for x in t.tasks.all())],
+    }
+
+
+def inbox(user: Any) -> dict[str, list[TalkTask]]:
+    """A department's task inbox: to claim, carrying, done."""
+    qs = (
+        policies.inbox_tasks_of(user)
+        .select_related("topic", "topic__region", "department", "lead_department")
+        .order_by("deadline", "id")
+    )
+    departments = policies.liaison_departments(user)
+    tasks = list(qs)
+    return {
+        "to_claim": [t for t in tasks if t.department_id is None],
+        "carrying": [t for t in tasks if t.department_id in departments and t.done_at is None],
+        "done": [t for t in tasks if t.department_id in departments and t.done_at is not None][:50],
+    }

@@ -1,0 +1,230 @@
+"""Co-signing: the threshold, the window, one signature per resident, only the community's own
+verified residents — with frozen time where time matters."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from community365.core.errors import Conflict, InvalidTransition, NotAllowed
+from community365.talks import services
+from community365.talks.models import SignatureKind, TalkSignature, TalkTopic, TopicStatus
+
+from .conftest import SYSTEM, free_residents
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nine_signatures_cannot_submit_the_tenth_can(signing_topic, persona):
+    # given a topic with 9 co-signers (the author does not count)
+    topic = signing_topic(9)
+    author = persona("resident_001")
+    assert topic.signature_count == 9 and topic.signature_threshold == 10
+
+    # when the author submits, it is refused with the number still missing
+    with pytest.raises(NotAllowed, match="还差 1 人"):
+        services.topic_submit(actor=author, topic=topic)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SIGNING and topic.threshold_reached_at is None
+
+    # when a 10th resident signs online, the threshold is reached and submitting works
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    topic.refresh_from_db()
+    assert topic.signature_count == 10 and topic.threshold_reached_at is not None
+    services.topic_submit(actor=author, topic=topic, comment="")
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SUBMITTED
+
+
+def test_signature_count_matches_active_signature_rows(signing_topic, persona):
+    topic = signing_topic(3)
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    services.topic_sign(actor=persona("resident_003"), topic=topic)
+    services.signature_withdraw(actor=persona("resident_003"), topic=topic)
+    topic.refresh_from_db()
+    active = TalkSignature.objects.filter(topic=topic, withdrawn_at__isnull=True).count()
+    assert topic.signature_count == active == 4
+
+
+def test_second_signature_by_the_same_resident_is_refused(signing_topic, persona):
+    topic = signing_topic(0)
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    with pytest.raises(Conflict):
+        services.topic_sign(actor=persona("resident_002"), topic=topic)
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+
+
+def test_paper_signature_of_a_resident_who_signed_online_is_refused(signing_topic, persona):
+    topic = signing_topic(0)
+    resident = persona("resident_002")
+    services.topic_sign(actor=resident, topic=topic)
+    with pytest.raises(Conflict):
+        services.topic_sign_on_paper(actor=persona("worker_huachuan"), topic=topic, persons=[resident.person])
+
+
+def test_database_refuses_a_duplicate_active_signature_even_without_the_service(signing_topic):
+    from django.db import IntegrityError, transaction
+
+    topic = signing_topic(1)
+    existing = TalkSignature.objects.get(topic=topic)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TalkSignature.objects.create(
+            topic=topic, person=existing.person, kind=SignatureKind.ONLINE, signed_at=timezone.now()
+        )
+
+
+def test_withdrawn_signer_may_sign_again(signing_topic, persona):
+    topic = signing_topic(0)
+    resident = persona("resident_002")
+    services.topic_sign(actor=resident, topic=topic)
+    services.signature_withdraw(actor=resident, topic=topic)
+    services.topic_sign(actor=resident, topic=topic)
+    assert TalkSignature.objects.filter(topic=topic, person=resident.person).count() == 2
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+
+
+def test_resident_of_another_community_cannot_sign(signing_topic, persona):
+    topic = signing_topic(0)
+    with pytest.raises(NotAllowed, match="划船社区"):
+        services.topic_sign(actor=persona("resident_101"), topic=topic)  # 黄鹂社区
+
+
+def test_author_does_not_count_and_cannot_sign_own_topic(signing_topic, persona):
+    topic = signing_topic(0)
+    with pytest.raises(NotAllowed, match="发起人"):
+        services.topic_sign(actor=persona("resident_001"), topic=topic)
+
+
+def test_staff_and_unverified_accounts_cannot_sign(signing_topic, persona):
+    topic = signing_topic(0)
+    for username in ("worker_huachuan", "admin_district", "liaison_housing"):
+        with pytest.raises(NotAllowed):
+            services.topic_sign(actor=persona(username), topic=topic)
+
+
+def test_paper_signatures_only_for_verified_residents_of_the_community(signing_topic, persona, region):
+    from community365.people.models import Person
+
+    topic = signing_topic(0)
+    worker = persona("worker_huachuan")
+    unverified = Person.objects.filter(community=topic.region, verified_at__isnull=True).first()
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=[unverified])
+    stranger = free_residents(region("黄鹂社区"), 1)
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=stranger)
+    # a social worker of another community may not enter paper signatures here
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(
+            actor=persona("worker_huangli"), topic=topic, persons=free_residents(topic.region, 1)
+        )
+    n = services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 2))
+    assert n == 2
+    assert set(TalkSignature.objects.filter(topic=topic).values_list("kind", flat=True)) == {"paper"}
+
+
+def test_expired_topic_cannot_be_signed_or_submitted(signing_topic, persona):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        topic = signing_topic(10)
+    assert topic.signing_deadline == start + datetime.timedelta(days=30)
+
+    # one minute before the window closes a resident can still sign
+    with time_machine.travel(topic.signing_deadline - datetime.timedelta(minutes=1), tick=False):
+        services.topic_sign(actor=persona("resident_002"), topic=topic)
+
+    # after it closes, neither signing nor submitting is possible
+    with time_machine.travel(topic.signing_deadline + datetime.timedelta(minutes=1), tick=False):
+        with pytest.raises(InvalidTransition, match="联署期已过"):
+            services.topic_sign(actor=persona("resident_003"), topic=topic)
+        with pytest.raises(InvalidTransition, match="联署期已过"):
+            services.topic_submit(actor=persona("resident_001"), topic=topic)
+        # and the daily sweep marks it expired
+        report = services.talks_sweep(actor=SYSTEM)
+    assert report.expired >= 1
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.EXPIRED
+    with pytest.raises(InvalidTransition):
+        services.topic_sign(actor=persona("resident_003"), topic=topic)
+
+
+def test_threshold_and_window_are_configurable_per_district(draft, persona, region):
+    district = region("江东区")
+    services.rules_set(
+        actor=persona("admin_district"), district=district, signature_threshold=3, signature_window_days=7
+    )
+    with time_machine.travel(timezone.now(), tick=False):
+        topic = draft()
+        services.topic_open(actor=persona("resident_001"), topic=topic)
+        assert topic.signature_threshold == 3
+        assert topic.signing_deadline == timezone.now() + datetime.timedelta(days=7)
+    for username in ("resident_002", "resident_003"):
+        services.topic_sign(actor=persona(username), topic=topic)
+    with pytest.raises(NotAllowed):
+        services.topic_submit(actor=persona("resident_001"), topic=topic)
+    services.topic_sign(actor=persona("resident_004"), topic=topic)
+    services.topic_submit(actor=persona("resident_001"), topic=topic)
+
+
+def test_text_is_locked_once_the_first_co_signer_signed(signing_topic, persona):
+    topic = signing_topic(0)
+    author = persona("resident_001")
+    services.topic_edit(actor=author, topic=topic, title="楼道灯坏了", description="一个月", request="修好")
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    topic.refresh_from_db()
+    with pytest.raises(InvalidTransition, match="补充说明"):
+        services.topic_edit(actor=author, topic=topic, title="别的", description="别的", request="别的")
+    services.topic_add_addendum(actor=author, topic=topic, text="更正：是 3 幢 1 单元。")
+    topic.refresh_from_db()
+    assert topic.title == "楼道灯坏了"
+    assert topic.events.filter(kind="addendum", text__contains="更正").exists()
+
+
+def test_signer_cannot_withdraw_after_submission(signing_topic, persona):
+    topic = signing_topic(9)
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    services.topic_submit(actor=persona("resident_001"), topic=topic)
+    with pytest.raises(InvalidTransition):
+        services.signature_withdraw(actor=persona("resident_002"), topic=topic)
+
+
+def test_only_a_verified_resident_can_raise_a_topic(persona):
+    for username in ("worker_huachuan", "liaison_housing"):
+        with pytest.raises(NotAllowed):
+            services.topic_raise(actor=persona(username), title="t", description="d", request="r")
+
+
+def test_illegal_steps_are_refused_with_the_current_state(signing_topic, persona):
+    topic = signing_topic(0)
+    admin = persona("admin_district")
+    with pytest.raises(InvalidTransition, match="联署中"):
+        services.topic_accept(actor=admin, topic=topic)
+    with pytest.raises(InvalidTransition):
+        services.topic_open(actor=persona("resident_001"), topic=topic)
+    assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SIGNING
+
+
+def test_signers_are_told_when_the_threshold_is_reached(
+    signing_topic, persona, django_capture_on_commit_callbacks
+):
+    from community365.notifications.models import Notification
+
+    topic = signing_topic(8)
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.topic_sign(actor=persona("resident_003"), topic=topic)
+    recipients = set(
+        Notification.objects.filter(kind="talks.threshold").values_list("recipient__username", flat=True)
+    )
+    assert {
+        "resident_001",
+        "resident_002",
+        "resident_003",
+        "secretary_huachuan",
+        "worker_huachuan",
+    } <= recipients
