@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from community365.core.context import signed_in_user
@@ -16,10 +17,18 @@ from community365.regions.selectors import user_places_summary
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's places and what they hold there."""
+    from community365.notifications.models import Notification
+
+    user = signed_in_user(request)
     return render(
         request,
         "core/home.html",
-        {"roles": list(roles_of(signed_in_user(request))), "places": user_places_summary(request.user)},
+        {
+            "roles": list(roles_of(user)),
+            "places": user_places_summary(user),
+            "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            "inbox_url": reverse("inbox"),
+        },
     )
 
 
