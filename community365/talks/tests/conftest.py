@@ -95,15 +95,3 @@ def answering_topic(signing_topic, persona, region):
         return topic
 
     return make
-
-
-@pytest.fixture(scope="module")
-def demo_rebuilt_afterwards(django_db_blocker):
-    """For modules of transactional tests: Django flushes the database after each of them,
-    which would leave the tests that follow without the demo district. Rebuild it when the
-    module is done (the builder adds only what is missing)."""
-    yield
-    from community365.demo.generator import build_demo
-
-    with django_db_blocker.unblock():
-        build_demo()

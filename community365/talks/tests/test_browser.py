@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def nine_signatures(live_demo, django_db_blocker, demo_rebuilt_afterwards):
+def nine_signatures(live_demo, django_db_blocker):
     from community365.people.models import User
     from community365.talks import services
 

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 
 @pytest.fixture(autouse=True)
-def demo(demo_rebuilt_afterwards):
+def demo():
     build_demo()  # a transactional test before this one may have flushed the database
 
 
