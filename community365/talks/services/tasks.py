@@ -1,0 +1,305 @@
+"""Tasks from a talk: claim, assign, progress (closing the topic when all are done), and the
+daily sweep that expires topics and supervises overdue tasks."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community365.audit.services import audit_record, service
+from community365.core import permissions
+from community365.core.actors import is_system
+from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from community365.core.roles import Role
+from community365.notifications.services import notify
+from community365.people.models import User
+from community365.regions.models import Department
+
+from .. import policies
+from ..models import TalkProgress, TalkTask, TalkTopic, TaskStatus, TopicStatus
+from ._common import (
+    _clean_text,
+    _event,
+    _liaisons_of,
+    _notify_signers,
+    _now,
+    _organisers_of,
+    _transition,
+    _url,
+)
+from .rules import add_working_days, rules_for, status_percent
+
+# --- Tasks ----------------------------------------------------------------------------------------
+
+
+def _department_for(actor: Any, task: TalkTask, department: Department | None) -> Department:
+    mine = policies.liaison_departments(actor)
+    if department is not None:
+        if not permissions.is_global(actor) and department.pk not in mine:
+            raise NotAllowed(_("您只能代表本部门认领。"))
+        return department
+    if task.lead_department_id in mine:
+        assert task.lead_department is not None
+        return task.lead_department
+    if not mine:
+        raise NotAllowed(_("只有职能部门联络员可以认领任务。"))
+    return Department.objects.get(pk=sorted(mine)[0])
+
+
+@service("talks.task:claim")
+def task_claim(
+    *,
+    actor: Any,
+    task: TalkTask,
+    department: Department | None = None,
+    at: datetime.datetime | None = None,
+) -> TalkTask:
+    """A department takes the task on; exactly one claim wins."""
+    now = _now(actor, at)
+    role = permissions.acting_role(actor, policies.CLAIM.name, task.topic.region.path)
+    if not role:
+        raise NotAllowed(_("只有职能部门联络员可以认领任务。"))
+    chosen = _department_for(actor, task, department)
+    if task.topic.status != TopicStatus.ANSWERING:
+        raise InvalidTransition(_("该点题不在答题解难阶段，任务不能认领。"))
+    updated = TalkTask.objects.filter(pk=task.pk, department__isnull=True).update(
+        department=chosen, claimed_at=now
+    )
+    if not updated:
+        holder = TalkTask.objects.filter(pk=task.pk).values_list("department__name", flat=True).first()
+        if holder == chosen.name:
+            raise Conflict(_("本部门已认领该任务。"))
+        raise Conflict(_("该任务已由%(d)s认领。") % {"d": holder})
+    task.department, task.claimed_at = chosen, now
+    _event(task.topic, "claimed", chosen.name, _("认领任务：%(t)s") % {"t": task.title}, now)
+    audit_record(
+        actor=actor, action="talks.task:claim", target=task, role=role, changes={"department": chosen.pk}
+    )
+    return task
+
+
+def claim_due(task: TalkTask) -> datetime.date:
+    rules = rules_for(task.district_id)
+    return add_working_days(timezone.localtime(task.created_at).date(), rules.claim_working_days)
+
+
+@service("talks.task:assign")
+def task_assign(
+    *, actor: Any, task: TalkTask, department: Department, at: datetime.datetime | None = None
+) -> TalkTask:
+    """The leading leader (or the organisation department) assigns a task that no department
+    claimed within the claim period (5 working days by default)."""
+    now = _now(actor, at)
+    topic = task.topic
+    if policies.leads_topic(actor, topic):
+        role: str = Role.DISTRICT_LEADER
+    else:
+        role = permissions.require_at(
+            actor, policies.DECIDE.name, topic.region.path, _("只有牵头领导或区委组织部可以指派任务。")
+        )
+    if department.district_id != task.district_id:
+        raise InvalidInput(_("须指派给本区职能部门。"), field="department_id")
+    due = claim_due(task)
+    if timezone.localtime(now).date() < due:
+        raise NotAllowed(_("认领期至 %(d)s，期满仍无人认领才能指派。") % {"d": due})
+    updated = TalkTask.objects.filter(pk=task.pk, department__isnull=True).update(
+        department=department, claimed_at=now, assigned=True
+    )
+    if not updated:
+        raise Conflict(_("该任务已有部门承办。"))
+    task.department, task.claimed_at, task.assigned = department, now, True
+    _event(
+        topic,
+        "assigned",
+        str(actor) if not is_system(actor) else _("系统"),
+        _("指派%(d)s承办：%(t)s") % {"d": department.name, "t": task.title},
+        now,
+    )
+    for user_id in _liaisons_of([department.pk]):
+        notify(
+            recipient_id=user_id,
+            kind="talks.task_assigned",
+            title=_("指派任务：%(t)s") % {"t": task.title},
+            url=reverse("talk_task_inbox"),
+        )
+    audit_record(actor=actor, action="talks.task:assign", target=task, role=role)
+    return task
+
+
+def recompute_progress(topic: TalkTopic) -> int:
+    """A topic's progress: the mean of its tasks' percents, weighted by their weights."""
+    rows = list(TalkTask.objects.filter(topic=topic).values_list("percent", "weight"))
+    total = sum(w for _p, w in rows)
+    value = round(sum(p * w for p, w in rows) / total) if total else 0
+    TalkTopic.objects.filter(pk=topic.pk).update(progress=value)
+    topic.progress = value
+    return value
+
+
+def _close(topic: TalkTopic, now: datetime.datetime) -> None:
+    _transition(topic, "close", closed_at=now, progress=100 if topic.tasks.exists() else topic.progress)
+    _event(topic, "closed", _("系统"), _("全部任务完成，点题办结。欢迎联署居民评价。"), now)
+    _notify_signers(
+        topic,
+        "talks.closed",
+        _("点题“%(t)s”已办结，请您评价") % {"t": topic.title},
+        _("请在 %(n)s 天内为办理结果打分。") % {"n": rules_for(topic.district_id).rating_window_days},
+    )
+
+
+@service("talks.task:progress")
+def task_progress(
+    *,
+    actor: Any,
+    task: TalkTask,
+    status: str,
+    percent: int | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> TalkProgress:
+    """The department carrying the task reports progress; the status carries a default percent.
+    When the last task is done the topic closes."""
+    now = _now(actor, at)
+    role = permissions.acting_role(actor, policies.CLAIM.name, task.topic.region.path)
+    if not permissions.is_global(actor) and (
+        not role or task.department_id not in policies.liaison_departments(actor)
+    ):
+        raise NotAllowed(_("只有承办部门可以报告进展。"))
+    if task.department_id is None:
+        raise InvalidTransition(_("任务尚未认领，请先认领。"))
+    if status not in TaskStatus.values:
+        raise InvalidInput(_("进展状态取值不正确。"), field="status")
+    if status == TaskStatus.DONE:
+        percent = 100
+    elif percent is None:
+        percent = status_percent(status)
+    elif not 0 <= percent <= 99:
+        raise InvalidInput(_("未完成的任务，进度须在 0–99 之间。"), field="percent")
+    note = _clean_text(note, "note", _("说明"), 2000, required=False)
+    updated = TalkTask.objects.filter(
+        pk=task.pk, done_at__isnull=True, topic__status=TopicStatus.ANSWERING
+    ).update(status=status, percent=percent, done_at=now if status == TaskStatus.DONE else None)
+    if not updated:
+        raise InvalidTransition(_("任务已完成，不能再更新进展。"))
+    task.status, task.percent = status, percent
+    task.done_at = now if status == TaskStatus.DONE else None
+    update = TalkProgress.objects.create(
+        task=task,
+        status=status,
+        percent=percent,
+        note=note,
+        by=actor if isinstance(actor, User) else None,
+        at=now,
+    )
+    topic = task.topic
+    recompute_progress(topic)
+    department_name = task.department.name if task.department else ""
+    _event(
+        topic,
+        "progress",
+        department_name,
+        _("%(t)s：%(s)s %(p)s%%%(note)s")
+        % {
+            "t": task.title,
+            "s": TaskStatus(status).label,
+            "p": percent,
+            "note": ("。" + note) if note else "",
+        },
+        now,
+    )
+    if not TalkTask.objects.filter(topic=topic, done_at__isnull=True).exists():
+        _close(topic, now)
+    elif status == TaskStatus.DONE:
+        _notify_signers(
+            topic,
+            "talks.progress",
+            _("点题“%(t)s”进度 %(p)s%%") % {"t": topic.title, "p": topic.progress},
+            _("已完成：%(t)s") % {"t": task.title},
+        )
+    audit_record(
+        actor=actor,
+        action="talks.task:progress",
+        target=task,
+        role=role or "system",
+        changes={"status": status, "percent": percent},
+    )
+    return update
+
+
+# --- The daily sweep ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    expired: int = 0
+    supervised: int = 0
+
+
+@service("talks.sweep")
+def talks_sweep(*, actor: Any, now: datetime.datetime | None = None) -> SweepReport:
+    """Expire topics whose signature window closed unsubmitted; raise a supervision notice (督办)
+    for each overdue task, to its department and the organisation department."""
+    if not is_system(actor) and not permissions.is_global(actor):
+        raise NotAllowed(_("只有系统任务可以执行。"))
+    now = now or timezone.now()
+    report = SweepReport()
+    for topic in TalkTopic.objects.filter(
+        status=TopicStatus.SIGNING, signing_deadline__lt=now
+    ).select_related("region"):
+        try:
+            with transaction.atomic():
+                _transition(topic, "expire", expired_at=now)
+        except InvalidTransition:
+            continue
+        _event(
+            topic,
+            "expired",
+            _("系统"),
+            _("联署期满，仅 %(n)s 人联署（需 %(t)s 人），点题过期。")
+            % {"n": topic.signature_count, "t": topic.signature_threshold},
+            now,
+        )
+        _notify_signers(topic, "talks.expired", _("点题“%(t)s”联署期满未达人数") % {"t": topic.title})
+        report.expired += 1
+    today = timezone.localtime(now).date()
+    overdue = TalkTask.objects.filter(
+        deadline__lt=today,
+        done_at__isnull=True,
+        supervised_at__isnull=True,
+        topic__status=TopicStatus.ANSWERING,
+    ).select_related("topic", "department")
+    for task in overdue:
+        if not TalkTask.objects.filter(pk=task.pk, supervised_at__isnull=True).update(supervised_at=now):
+            continue
+        who = task.department.name if task.department else _("（尚无部门认领）")
+        _event(
+            task.topic,
+            "supervised",
+            _("区委组织部"),
+            _("督办：%(t)s 已超期（期限 %(d)s，承办：%(who)s）。")
+            % {"t": task.title, "d": task.deadline, "who": who},
+            now,
+        )
+        recipients = set(_organisers_of(task.district_id))
+        recipients |= set(_liaisons_of([task.department_id] if task.department_id else []))
+        for user_id in sorted(recipients):
+            notify(
+                recipient_id=user_id,
+                kind="talks.supervision",
+                title=_("督办：任务“%(t)s”已超期") % {"t": task.title},
+                body=_("期限 %(d)s，承办：%(who)s。") % {"d": task.deadline, "who": who},
+                url=_url(task.topic),
+            )
+        report.supervised += 1
+    audit_record(
+        actor=actor,
+        action="talks.sweep",
+        changes={"expired": report.expired, "supervised": report.supervised},
+    )
+    return report
