@@ -132,6 +132,14 @@ def require_claimant(user: Any, wish: Wish) -> str:
     return role
 
 
+def may_see_photos(user: Any, wish: Wish) -> bool:
+    """Photos can show a home or a face: the wisher, the community's reviewers and whoever
+    holds or held the claim see them; the public board does not."""
+    if is_wisher(user, wish) or may_review(user, wish):
+        return True
+    return getattr(user, "pk", None) is not None and wish.claims.filter(claimant_id=user.pk).exists()
+
+
 def may_confirm(user: Any, wish: Wish) -> bool:
     return is_wisher(user, wish) or may_review(user, wish)
 

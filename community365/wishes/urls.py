@@ -16,5 +16,6 @@ urlpatterns = [
     path("wishes/markets/<int:market_id>/manage", views.market_manage, name="market_manage"),
     path("wishes/markets/<int:market_id>/live", views.market_live, name="market_live"),
     path("wishes/<int:wish_id>/", views.wish_detail, name="wish_detail"),
+    path("wishes/<int:wish_id>/photos/<str:kind>", views.wish_photo, name="wish_photo"),
     path("wishes/<int:wish_id>/<str:action>", views.wish_action, name="wish_action"),
 ]

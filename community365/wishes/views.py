@@ -4,12 +4,13 @@ figures, the export, and the charity market with its live board."""
 from __future__ import annotations
 
 import datetime
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,8 +98,30 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
         "may_confirm": policies.may_confirm(user, wish),
         "may_claim": bool(policies.claimant_role(user, wish)) and not policies.is_wisher(user, wish),
         "my_claim": mine_claim,
+        "may_see_photos": policies.may_see_photos(user, wish),
     }
     return render(request, "wishes/detail.html", context)
+
+
+PHOTO_FIELDS = {"photo": "photo", "delivery": "delivery_photo"}
+
+
+@login_required
+@require_GET
+def wish_photo(request: HttpRequest, wish_id: int, kind: str) -> FileResponse:
+    """A wish's photo, served only to those who may see it (never a public media URL)."""
+    wish = _visible(request, wish_id)
+    field = PHOTO_FIELDS.get(kind)
+    if field is None or not policies.may_see_photos(request.user, wish):
+        raise Http404
+    photo = getattr(wish, field)
+    if not photo or not photo.storage.exists(photo.name):
+        raise Http404
+    content_type = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
+    response = FileResponse(photo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 ACTIONS = {
