@@ -99,6 +99,7 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
         "may_claim": bool(policies.claimant_role(user, wish)) and not policies.is_wisher(user, wish),
         "my_claim": mine_claim,
         "may_see_photos": policies.may_see_photos(user, wish),
+        "categories": ServiceCategory.choices,
     }
     return render(request, "wishes/detail.html", context)
 
@@ -131,6 +132,7 @@ ACTIONS = {
     "fulfil",
     "confirm",
     "submit",
+    "edit",
     "approve",
     "return",
     "reject",
@@ -171,6 +173,17 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
                 actor=user, wish=wish, thanks=post.get("thanks", ""), rating=_int(post.get("rating"))
             )
         elif action == "submit":
+            services.wish_submit(actor=user, wish=wish)
+        elif action == "edit":
+            # The changes a reviewer asked for, then straight back into the review queue.
+            services.wish_edit(
+                actor=user,
+                wish=wish,
+                title=post.get("title", ""),
+                reason=post.get("reason", ""),
+                value_yuan=_int(post.get("value_yuan")) or 0,
+                category=post.get("category", ""),
+            )
             services.wish_submit(actor=user, wish=wish)
         elif action == "approve":
             services.wish_approve(actor=user, wish=wish, reason=post.get("reason", ""))
