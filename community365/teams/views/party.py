@@ -16,7 +16,7 @@ from community365.core import permissions
 from community365.core.context import signed_in_user
 from community365.core.errors import InvalidInput
 from community365.regions.models import COMMUNITY_KINDS, Organisation
-from community365.regions.policies import regions_visible_to
+from community365.regions.policies import organisations_visible_to, regions_visible_to
 
 from .. import exports, policies, presenters, selectors, services
 from ..models import PartyMember, ReportingStatus, ServiceKind
@@ -57,7 +57,7 @@ def party(request: HttpRequest) -> HttpResponse:
                 _("已处理。"),
             )
         elif action == "unit_register":
-            unit = Organisation.objects.filter(pk=_int(request.POST.get("organisation"))).first()
+            unit = organisations_visible_to(user).filter(pk=_int(request.POST.get("organisation"))).first()
             community = (
                 regions_visible_to(user)
                 .filter(pk=_int(request.POST.get("community")), kind__in=COMMUNITY_KINDS)
@@ -91,7 +91,7 @@ def party(request: HttpRequest) -> HttpResponse:
                 .filter(pk=_int(request.POST.get("community")), kind__in=COMMUNITY_KINDS)
                 .first()
             )
-            unit = Organisation.objects.filter(pk=request.POST.get("unit") or 0).first()
+            unit = organisations_visible_to(user).filter(pk=_int(request.POST.get("unit") or 0)).first()
             _act(
                 request,
                 lambda: services.party_member_register(
@@ -137,12 +137,8 @@ def party(request: HttpRequest) -> HttpResponse:
             "kinds": ServiceKind.objects.filter(district_id=profile.district_id) if profile else [],
             "chosen": set(profile.posts.values_list("pk", flat=True)) if profile else set(),
             "communities": regions_visible_to(user).filter(kind__in=COMMUNITY_KINDS).order_by("path")[:200],
-            "organisations": Organisation.objects.filter(kind="unit").order_by("name")[:100],
-            "all_organisations": Organisation.objects.filter(
-                district_id__in={g.district_id for g in permissions.grants_of(user)}
-            ).order_by("name")[:200]
-            if can_view
-            else [],
+            "organisations": organisations_visible_to(user).filter(kind="unit").order_by("name")[:100],
+            "all_organisations": organisations_visible_to(user).order_by("name")[:200] if can_view else [],
             "year": year,
             "quarter": quarter,
             "report_units": Organisation.objects.filter(
