@@ -94,6 +94,13 @@ def is_global(user: Any) -> bool:
     return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False))
 
 
+def district_ids(user: Any) -> set[int] | None:
+    """The districts the user holds any role in; None for global actors (everywhere)."""
+    if is_global(user):
+        return None
+    return {g.district_id for g in grants_of(user)}
+
+
 def _minimal(paths: Iterable[str]) -> list[str]:
     """Drop paths that lie under another one: the union is the same, the query shorter."""
     result: list[str] = []

@@ -35,27 +35,21 @@ def households_visible_to(user: Any) -> QuerySet[Household]:
     return Household.objects.filter(permissions.path_q(permissions.scope_paths(user, VIEW_HOUSEHOLDS.name)))
 
 
-def _district_ids(user: Any) -> set[int] | None:
-    if permissions.is_global(user):
-        return None
-    return {g.district_id for g in permissions.grants_of(user)}
-
-
 def departments_visible_to(user: Any) -> QuerySet[Department]:
     """Departments are known to everyone in their district."""
-    ids = _district_ids(user)
+    ids = permissions.district_ids(user)
     qs = Department.objects.all()
     return qs if ids is None else qs.filter(district_id__in=ids)
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
-    ids = _district_ids(user)
+    ids = permissions.district_ids(user)
     qs = Organisation.objects.all()
     return qs if ids is None else qs.filter(district_id__in=ids)
 
 
 def service_centres_visible_to(user: Any) -> QuerySet[ServiceCentre]:
-    ids = _district_ids(user)
+    ids = permissions.district_ids(user)
     qs = ServiceCentre.objects.all()
     return qs if ids is None else qs.filter(district_id__in=ids)
 

@@ -47,10 +47,7 @@ CLAIM = permissions.register(
 )
 
 
-def district_ids(user: Any) -> set[int] | None:
-    if permissions.is_global(user):
-        return None
-    return {g.district_id for g in permissions.grants_of(user)}
+district_ids = permissions.district_ids
 
 
 def topics_visible_to(user: Any) -> QuerySet[TalkTopic]:

@@ -27,9 +27,8 @@ from .models import (
 def _service_kinds_visible_to(user):  # type: ignore[no-untyped-def]
     from community365.core import permissions
 
-    if permissions.is_global(user):
-        return ServiceKind.objects.all()
-    return ServiceKind.objects.filter(district_id__in={g.district_id for g in permissions.grants_of(user)})
+    ids = permissions.district_ids(user)
+    return ServiceKind.objects.all() if ids is None else ServiceKind.objects.filter(district_id__in=ids)
 
 
 def _corrections_visible_to(user):  # type: ignore[no-untyped-def]

@@ -48,12 +48,6 @@ RUN_MARKET = permissions.register(
 )
 
 
-def _district_ids(user: Any) -> set[int] | None:
-    if permissions.is_global(user):
-        return None
-    return {g.district_id for g in permissions.grants_of(user)}
-
-
 def wishes_visible_to(user: Any) -> QuerySet[Wish]:
     """Public states within the user's districts; everything under the places the user
     oversees; and the user's own wishes and claims in any state."""
@@ -61,7 +55,7 @@ def wishes_visible_to(user: Any) -> QuerySet[Wish]:
         return Wish.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Wish.objects.none()
-    districts = _district_ids(user) or set()
+    districts = permissions.district_ids(user) or set()
     scope = Q(status__in=PUBLIC_STATES, district_id__in=districts)
     scope |= permissions.path_q(permissions.scope_paths(user, VIEW_ALL.name))
     scope |= Q(wisher__user_id=user.pk) | Q(entered_by_id=user.pk) | Q(claimed_by_id=user.pk)
@@ -82,7 +76,7 @@ def get_visible_wish(user: Any, wish_id: int) -> Wish:
 
 
 def markets_visible_to(user: Any) -> QuerySet[CharityMarket]:
-    ids = _district_ids(user)
+    ids = permissions.district_ids(user)
     qs = CharityMarket.objects.all()
     return qs if ids is None else qs.filter(district_id__in=ids)
 

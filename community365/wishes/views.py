@@ -34,9 +34,9 @@ def _int(value: str | None) -> int | None:
 
 
 def _communities(user: Any) -> list[Region]:
-    ids = {g.district_id for g in permissions.grants_of(user)}
+    ids = permissions.district_ids(user)
     qs = Region.objects.filter(kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE])
-    if not permissions.is_global(user):
+    if ids is not None:
         qs = qs.filter(district_id__in=ids)
     return list(qs.order_by("path"))
 
