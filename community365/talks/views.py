@@ -5,7 +5,6 @@ and the figures (with an xlsx export)."""
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community365.core import permissions
+from community365.core import exports, permissions
 from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.core.roles import Role
 from community365.people.models import Person, RoleAssignment, User
@@ -500,26 +499,13 @@ def figures(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def figures_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     by = request.GET.get("by", "community")
     if by not in selectors.GROUPS:
         by = "community"
     rows, total = selectors.figures(request.user, by)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = str(_("双向约谈"))
-    headers = [str(selectors.GROUPS[by])] + [str(label) for _key, label in selectors.FIGURE_COLUMNS]
-    sheet.append(headers)
-    for row in [*rows, total]:
-        sheet.append([row.name] + [getattr(row, key) for key, _label in selectors.FIGURE_COLUMNS])
-    sheet.append([])
-    sheet.append([str(_("口径见 docs/talks.md；只统计您可见的点题（不含草稿）。"))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="talks-figures-{by}.xlsx"'
-    return response
+    header = [selectors.GROUPS[by]] + [label for _key, label in selectors.FIGURE_COLUMNS]
+    body = [
+        [row.name] + [getattr(row, key) for key, _label in selectors.FIGURE_COLUMNS] for row in [*rows, total]
+    ]
+    note = _("口径见 docs/talks.md；只统计您可见的点题（不含草稿）。")
+    return exports.xlsx_response(f"talks-figures-{by}.xlsx", str(_("双向约谈")), header, body, notes=[note])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community365.core import permissions
+from community365.core import exports, permissions
 from community365.core.errors import DomainError, NotFound
 from community365.people.policies import get_visible_person
 from community365.regions.models import Region, RegionKind
@@ -329,38 +329,24 @@ def wish_list(request: HttpRequest) -> HttpResponse:
 
 
 def _xlsx(request: HttpRequest, wishes: list[Any]) -> HttpResponse:
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "微心愿"
-    sheet.append(
-        ["编号", "心愿", "服务类别", "社区", "心愿人", "状态", "估计价值", "发布时间", "认领人", "满意度"]
-    )
-    for row in selectors.wish_rows(request.user, wishes):
-        sheet.append(
-            [
-                row.id,
-                row.title,
-                row.category_label,
-                row.community,
-                row.wisher,
-                row.status_label,
-                row.value_yuan,
-                timezone.localtime(row.published_at).strftime("%Y-%m-%d %H:%M") if row.published_at else "",
-                row.claimed_by,
-                row.rating or "",
-            ]
-        )
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="wishes.xlsx"'
-    return response
+    header = [_("编号"), _("心愿"), _("服务类别"), _("社区"), _("心愿人"), _("状态"), _("估计价值")]
+    header += [_("发布时间"), _("认领人"), _("满意度")]
+    rows = [
+        [
+            row.id,
+            row.title,
+            row.category_label,
+            row.community,
+            row.wisher,
+            row.status_label,
+            row.value_yuan,
+            timezone.localtime(row.published_at).strftime("%Y-%m-%d %H:%M") if row.published_at else "",
+            row.claimed_by,
+            row.rating or "",
+        ]
+        for row in selectors.wish_rows(request.user, wishes)
+    ]
+    return exports.xlsx_response("wishes.xlsx", str(_("微心愿")), header, rows)
 
 
 # --- charity market -------------------------------------------------------------------------------

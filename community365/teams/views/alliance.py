@@ -14,12 +14,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from community365.core import permissions
+from community365.core import exports, permissions
 from community365.core.context import signed_in_user
 from community365.core.errors import InvalidInput, NotAllowed
 from community365.regions.models import COMMUNITY_KINDS
 
-from .. import exports, policies, presenters, rules, selectors, services
+from .. import policies, presenters, rules, selectors, services
 from ..models import Activity, CorrectionStatus, ServiceKind, Signup, SignupStatus, TeamMembership
 from ._common import _act, _contact, _int, _visible
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from community365.core import exports
 from community365.core.context import signed_in_user
 
-from .. import certificates, exports, policies, presenters, rules, selectors, services
+from .. import certificates, policies, presenters, rules, selectors, services
 from ._common import _act, _int, _visible
 
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from community365.core import permissions
+from community365.core import exports, permissions
 from community365.core.context import signed_in_user
 from community365.core.errors import InvalidInput
 from community365.regions.models import COMMUNITY_KINDS, Organisation
 from community365.regions.policies import organisations_visible_to, regions_visible_to
 
-from .. import exports, policies, presenters, selectors, services
+from .. import policies, presenters, selectors, services
 from ..models import PartyMember, ReportingStatus, ServiceKind
 from ._common import _act, _contact, _int, _visible
 
