@@ -13,7 +13,8 @@ from pydantic import Field
 
 from community365.core.api import ErrorOut, PageParams
 from community365.core.errors import InvalidInput, NotFound
-from community365.people.models import Person, User
+from community365.people.models import User
+from community365.people.policies import persons_visible_to
 from community365.regions.models import Department
 
 from . import policies, selectors, services
@@ -271,7 +272,9 @@ class PaperIn(Schema):
 def paper_signatures(request: HttpRequest, topic_id: int, payload: PaperIn) -> Any:
     """A social worker enters signatures collected on paper (verified residents only)."""
     topic = _topic(request, topic_id)
-    persons = list(Person.objects.filter(pk__in=payload.person_ids).select_related("community"))
+    persons = list(
+        persons_visible_to(request.user).filter(pk__in=payload.person_ids).select_related("community")
+    )
     if len(persons) != len(set(payload.person_ids)):
         raise InvalidInput(_("名单中有不存在的居民。"), field="person_ids")
     services.topic_sign_on_paper(actor=request.user, topic=topic, persons=persons)

@@ -21,6 +21,7 @@ from community365.core import exports, permissions
 from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.core.roles import Role
 from community365.people.models import Person, RoleAssignment, User
+from community365.people.policies import persons_visible_to
 from community365.regions.models import Department
 
 from . import policies, selectors, services
@@ -245,9 +246,9 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
         )
         paper_candidates = [
             p
-            for p in Person.objects.filter(community=topic.region, verified_at__isnull=False).order_by(
-                "name"
-            )[:300]
+            for p in persons_visible_to(user)
+            .filter(community=topic.region, verified_at__isnull=False)
+            .order_by("name")[:300]
             if p.pk not in taken and p.pk != topic.author_person_id
         ]
     counts = {
@@ -345,7 +346,7 @@ def topic_action(request: HttpRequest, topic_id: int) -> HttpResponse:
             done = _("已撤回您的联署。")
         elif action == "paper":
             ids = [i for i in (_int(v) for v in request.POST.getlist("person_ids")) if i]
-            persons = list(Person.objects.filter(pk__in=ids, community=topic.region))
+            persons = list(persons_visible_to(user).filter(pk__in=ids, community=topic.region))
             n = services.topic_sign_on_paper(actor=user, topic=topic, persons=persons)
             done = _("已录入纸质联署 %(n)s 份。") % {"n": n}
         elif action == "addendum":
