@@ -23,7 +23,9 @@ class ConsoleChannel:
     """Writes what an SMS would say to the log (development, tests, demo)."""
 
     def send(self, notification: Notification) -> None:
-        logger.info("notify %s [%s] %s", notification.recipient_id, notification.kind, notification.title)
+        logger.info(
+            "notify %s [%s] %s", notification.recipient_id, notification.kind, notification.title_text
+        )
 
 
 @cache

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community365.audit.services import audit_record, service
+from community365.core.phrases import is_registered
 
 from .channels import channels
 from .models import Notification
@@ -18,10 +19,32 @@ from .models import Notification
 logger = logging.getLogger("community365.notifications")
 
 
-def notify(*, recipient_id: int, kind: str, title: str, body: str = "", url: str = "") -> None:
+def notify(
+    *,
+    recipient_id: int,
+    code: str = "",
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    kind: str = "",
+    title: str = "",
+    body: str = "",
+) -> None:
+    """Tell a user something once the current transaction commits.
+
+    ``code`` is a phrase registered in ``core.phrases`` (with ``<code>.body`` for an optional
+    body); ``params`` fill it in the reader's language when the inbox is read. ``kind``/``title``/
+    ``body`` (stored sentences) remain only for callers not yet converted to codes."""
+    if code and not is_registered(code):
+        raise ValueError(f"notification code {code!r} is not a registered phrase")
+
     def deliver() -> None:
         note = Notification.objects.create(
-            recipient_id=recipient_id, kind=kind[:40], title=title[:120], body=body[:500], url=url[:200]
+            recipient_id=recipient_id,
+            kind=(code or kind)[:40],
+            params=params or {},
+            title="" if code else title[:120],
+            body="" if code else body[:500],
+            url=url[:200],
         )
         for channel in channels():
             try:
