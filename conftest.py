@@ -15,8 +15,23 @@ PERSONA_NAMES = [p.username for p in PERSONAS]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from tests import demo_snapshot
+
     with django_db_blocker.unblock():
         build_demo()
+        demo_snapshot.take()
+    yield
+    demo_snapshot.discard()
+
+
+@pytest.fixture
+def demo_world(django_db_blocker):
+    """The demo district, put back from the session's snapshot when a transactional test before
+    this one flushed the database (copied, not rebuilt: see ``tests/demo_snapshot.py``)."""
+    from tests import demo_snapshot
+
+    with django_db_blocker.unblock():
+        demo_snapshot.ensure()
 
 
 @pytest.fixture
@@ -97,11 +112,8 @@ def browser():
 
 
 @pytest.fixture
-def live_demo(live_server, django_db_blocker):
-    """The live server with the demo district in place (a transactional test before this one
-    may have flushed the database; the builder adds only what is missing)."""
-    with django_db_blocker.unblock():
-        build_demo()
+def live_demo(live_server, demo_world):
+    """The live server with the demo district in place."""
     return live_server
 
 

@@ -15,7 +15,6 @@ from django.db import connection
 from django.utils import timezone
 
 from community365.core.errors import Conflict
-from community365.demo.generator import build_demo
 from community365.people.models import User
 from community365.regions.models import Department
 from community365.talks import services
@@ -27,8 +26,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 
 @pytest.fixture(autouse=True)
-def demo():
-    build_demo()  # a transactional test before this one may have flushed the database
+def demo(demo_world):
+    """A transactional test before this one may have flushed the database."""
 
 
 def run_at_once(n: int, action: Callable[[], object]) -> Counter[str]:

@@ -17,15 +17,13 @@ def _login(browser, base: str, username: str, password: str):
     return page
 
 
-def test_member_claims_on_the_board_and_another_session_sees_it_taken(browser, live_server, settings):
+def test_member_claims_on_the_board_and_another_session_sees_it_taken(browser, live_demo, settings):
     from community365.core.actors import SystemActor
-    from community365.demo.generator import build_demo
     from community365.people.models import Person
     from community365.regions.models import Region
     from community365.wishes import services
     from community365.wishes.models import ServiceCategory
 
-    build_demo()  # idempotent; the database may have been flushed by a transactional test
     system = SystemActor("browser-test")
     person = (
         Person.objects.filter(
@@ -39,7 +37,7 @@ def test_member_claims_on_the_board_and_another_session_sees_it_taken(browser, l
     )
     services.wish_approve(actor=system, wish=wish)
     services.wish_publish(actor=system, wish=wish)
-    base = live_server.url
+    base = live_demo.url
 
     # given a party member on the board
     member = _login(browser, base, "member_demo", settings.DEMO_PASSWORD)
