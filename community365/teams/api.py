@@ -491,7 +491,9 @@ def issue_certificate(request: HttpRequest) -> Any:
 @router.get("/certificates/{certificate_id}/pdf", response={200: None, 404: ErrorOut})
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> Any:
     certificate = policies.get_visible_certificate(request.user, certificate_id)
-    response = HttpResponse(certificates.certificate_pdf(certificate), content_type="application/pdf")
+    response = HttpResponse(
+        certificates.certificate_pdf(certificate, check_url=certificates.check_url(request, certificate)),
+        content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
     return response
 

@@ -97,7 +97,9 @@ def records_xlsx(request: HttpRequest) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     user = signed_in_user(request)
     certificate = _visible(lambda: policies.get_visible_certificate(user, certificate_id))
-    response = HttpResponse(certificates.certificate_pdf(certificate), content_type="application/pdf")
+    response = HttpResponse(
+        certificates.certificate_pdf(certificate, check_url=certificates.check_url(request, certificate)),
+        content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
     return response
 
