@@ -21,6 +21,7 @@ a missing font is a deployment error (``FontMissing``), never a PDF with tofu.""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,6 +42,12 @@ _DEFAULT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/no
 RED = (191, 56, 43)
 INK = (20, 20, 20)
 GREY = (90, 90, 90)
+
+
+# A line may break between any two CJK characters, but a run of Latin letters, digits and ASCII
+# signs (a date, a code, an address) stays whole; closing punctuation never starts a line.
+_TOKENS = re.compile(r"[\x21-\x7e]+|[ \t]+|\n|.", re.S)
+_NO_LINE_START = set("，。、；：！？）》」』〕】”’…,.;:!?)")
 
 
 class FontMissing(RuntimeError):
@@ -106,9 +113,7 @@ class Document:
 
     def heading(self, text: str, *, size: float = 26) -> None:
         self.pdf.set_font("serif", "B", size)
-        self.pdf.multi_cell(
-            self.width, size * 0.6, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.pdf.multi_cell(self.width, size * 0.6, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.space(size * 0.4)
 
     def paragraph(
@@ -129,15 +134,44 @@ class Document:
         self.pdf.set_font(family, "B" if style == "bold" else "", size)
         self.pdf.set_text_color(*colour)
         self.pdf.set_x(self.margin + left)
+        column = width or self.width - left
         self.pdf.multi_cell(
-            width or self.width - left,
+            column,
             size * 0.3528 * line_height,  # points to mm, times the line spacing
-            text,
+            "\n".join(self._lines(text, column - 2 * self.pdf.c_margin)),
             align=Align.coerce(align),
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
         self.pdf.set_text_color(*INK)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        """Break ``text`` into lines no wider than ``width`` (mm) by the rules above."""
+        measure = self.pdf.get_string_width
+        lines: list[str] = []
+        line = ""
+        for token in _TOKENS.findall(text):
+            if token == "\n":
+                lines.append(line.rstrip())
+                line = ""
+                continue
+            if measure(line + token) <= width or token[0] in _NO_LINE_START or not line.strip():
+                line += token
+                continue
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        lines.append(line.rstrip())
+        # A single token wider than the line (a very long address) is cut by characters.
+        result: list[str] = []
+        for line in lines:
+            while measure(line) > width and len(line) > 1:
+                cut = len(line)
+                while cut > 1 and measure(line[:cut]) > width:
+                    cut -= 1
+                result.append(line[:cut])
+                line = line[cut:]
+            result.append(line)
+        return result
 
     def space(self, mm: float) -> None:
         self.pdf.ln(mm)

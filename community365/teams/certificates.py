@@ -19,7 +19,9 @@ from .models import Certificate
 
 def check_url(request: HttpRequest, certificate: Certificate) -> str:
     """The public check page of this certificate, absolute (the QR code leaves the site)."""
-    return request.build_absolute_uri(f"{reverse('certificate_check')}?{urlencode({'code': certificate.code})}")
+    return request.build_absolute_uri(
+        f"{reverse('certificate_check')}?{urlencode({'code': certificate.code})}"
+    )
 
 
 def certificate_pdf(certificate: Certificate, *, check_url: str) -> bytes:
@@ -50,7 +52,9 @@ def certificate_pdf(certificate: Certificate, *, check_url: str) -> bytes:
     )
     doc.space(4)
     doc.paragraph(
-        (_("星级志愿者：%(stars)s") % {"stars": "★" * stars}) if stars else _("星级志愿者：未达一星（100 小时）"),
+        (_("星级志愿者：%(stars)s") % {"stars": "★" * stars})
+        if stars
+        else _("星级志愿者：未达一星（100 小时）"),
         size=14,
     )
     doc.space(8)
@@ -74,7 +78,12 @@ def certificate_pdf(certificate: Certificate, *, check_url: str) -> bytes:
     doc.move_to(top + 4)
     doc.paragraph(_("验证码：%(code)s") % {"code": certificate.code}, size=11, face="sans", left=40)
     doc.paragraph(
-        _("扫描二维码或打开下面的网址核对本证明："), size=9, face="sans", colour=pdf.GREY, left=40, line_height=1.5
+        _("扫描二维码或打开下面的网址核对本证明："),
+        size=9,
+        face="sans",
+        colour=pdf.GREY,
+        left=40,
+        line_height=1.5,
     )
     doc.paragraph(check_url, size=8, face="sans", colour=pdf.GREY, left=40, line_height=1.4)
     return doc.output()

@@ -112,7 +112,9 @@ def test_qr_code_drawn_is_the_qr_code_of_the_url():
     doc = Document(title="t", author="a", subject="s")
     doc.qr(url, x=20, y=30, size=40)
     content = bytes(doc.pdf.pages[1].contents).decode("latin-1")
-    rects = [tuple(map(float, m)) for m in re.findall(r"([\d.-]+) ([\d.-]+) ([\d.-]+) ([\d.-]+) re f", content)]
+    rects = [
+        tuple(map(float, m)) for m in re.findall(r"([\d.-]+) ([\d.-]+) ([\d.-]+) ([\d.-]+) re f", content)
+    ]
     expected = [[bool(v) for v in row] for row in segno.make(url, error="m", micro=False).matrix]
     k = 72 / 25.4
     module = 40 * k / (len(expected) + 4)
