@@ -150,16 +150,16 @@ class Document:
         measure = self.pdf.get_string_width
         lines: list[str] = []
         line = ""
-        for token in _TOKENS.findall(text):
-            if token == "\n":
+        for piece in _TOKENS.findall(text):
+            if piece == "\n":
                 lines.append(line.rstrip())
                 line = ""
                 continue
-            if measure(line + token) <= width or token[0] in _NO_LINE_START or not line.strip():
-                line += token
+            if measure(line + piece) <= width or piece[0] in _NO_LINE_START or not line.strip():
+                line += piece
                 continue
             lines.append(line.rstrip())
-            line = token.lstrip()
+            line = piece.lstrip()
         lines.append(line.rstrip())
         # A single token wider than the line (a very long address) is cut by characters.
         result: list[str] = []

@@ -149,3 +149,19 @@ def test_text_stays_inside_the_frame(certificate):
 def test_other_volunteers_cannot_download_the_certificate(client_for, certificate):
     assert client_for("volunteer_002").get(f"/teams/certificates/{certificate.pk}.pdf").status_code == 404
     assert client_for("resident_huachuan").get(f"/teams/certificates/{certificate.pk}.pdf").status_code == 404
+
+
+def test_lines_break_between_chinese_characters_but_keep_dates_whole():
+    from community365.core.pdf import Document
+
+    doc = Document(title="t", author="a", subject="s")
+    doc.pdf.set_font("serif", "", 16)
+    text = "兹证明某某同志于 2026-03-01 至 2026-11-30 期间参加志愿服务，" * 6
+    lines = doc._lines(text, 120)
+    assert len(lines) > 3
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines:
+        assert doc.pdf.get_string_width(line.rstrip("，")) <= 120
+        assert not line.startswith("，")
+    dates = [d for line in lines for d in re.findall(r"\d{4}-\d{2}-\d{2}|\d[\d-]*$|^[\d-]+", line)]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates), dates

@@ -45,7 +45,7 @@ def test_every_notify_in_teams_passes_a_registered_code_not_a_sentence():
 
 def _english(note: Notification, *, allowed: str = "") -> str:
     with translation.override("en"):
-        text = f"{note.title_text()} {note.body_text()}"
+        text = f"{note.title_text} {note.body_text}"
     for name in allowed.split():
         text = text.replace(name, "")
     return text
@@ -80,7 +80,7 @@ def test_swap_notifications_read_in_english_with_the_date_and_slot_of_the_reader
         assert not CJK.search(text), text
         assert "evening" in text.lower()
     with translation.override("zh-hans"):
-        assert "晚上" in notes[-1].title_text()
+        assert "晚上" in notes[-1].title_text
 
 
 def test_activity_cancellation_notifies_with_a_code(
