@@ -286,3 +286,40 @@ def test_self_check_in_with_the_right_code_still_works(api_for, persona, make_ac
         content_type="application/json",
     )
     assert response.status_code == 200
+
+
+# --- every teams page and export refuses a resident who may not open it --------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/teams/rota/",
+        "/teams/rota/{community}/",
+        "/teams/rota/overview/{subdistrict}/",
+        "/teams/my-shifts/",
+        "/teams/figures/",
+        "/teams/party/",
+        "/teams/party/report.xlsx",
+        "/teams/party/report.xlsx?unit={unit}",
+        "/teams/records.xlsx",
+        "/teams/t/{team}/records.xlsx",
+        "/teams/t/{team}/activities/new/",
+        "/teams/activities/{activity}/sheet.xlsx",
+        "/teams/certificates/{certificate}.pdf",
+    ],
+)
+def test_a_resident_gets_404_from_every_staff_page_and_export(client_for, persona, region, url):
+    from community365.teams.models import Activity, PartyMember
+
+    red = Team.objects.get(region__name="划船社区", colour="red")
+    volunteer = persona("volunteer_001")
+    values = {
+        "community": region("划船社区").pk,
+        "subdistrict": region("百丈街道").pk,
+        "unit": PartyMember.objects.filter(unit__isnull=False).values_list("unit_id", flat=True).first(),
+        "team": red.pk,
+        "activity": Activity.objects.filter(team=red).values_list("pk", flat=True).first(),
+        "certificate": services.certificate_issue(actor=volunteer, volunteer=volunteer).pk,
+    }
+    assert client_for("resident_huachuan").get(url.format(**values)).status_code == 404

@@ -9,6 +9,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from community365.teams.models import Team
+
 pytestmark = pytest.mark.django_db
 
 
@@ -78,3 +80,12 @@ def test_a_made_up_slot_in_the_link_is_ignored(client_for, region):
         client_for("secretary_huachuan").get(f"/teams/rota/{huachuan.pk}/?date=2026-13-45&slot=<b>").content
     )
     assert b" selected>" not in page.split(b'id="add-shift"', 1)[1].split(b"</form>", 1)[0]
+
+
+def test_an_impossible_date_on_an_activity_form_is_a_message_not_a_500(client_for):
+    red = Team.objects.get(region__name="划船社区", colour="red")
+    response = client_for("volunteer_demo").post(
+        f"/teams/t/{red.pk}/activities/new/",
+        {"title": "x", "starts_at": "2026-13-45T10:00", "ends_at": "2026-13-45T12:00", "capacity": "5"},
+    )
+    assert response.status_code == 200

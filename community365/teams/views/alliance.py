@@ -129,8 +129,11 @@ def activity_new(request: HttpRequest, team_id: int) -> HttpResponse:
 
         def create() -> None:
             tz = timezone.get_current_timezone()
-            starts = parse_datetime(form.get("starts_at", ""))
-            ends = parse_datetime(form.get("ends_at", ""))
+            try:
+                starts = parse_datetime(form.get("starts_at", ""))
+                ends = parse_datetime(form.get("ends_at", ""))
+            except ValueError:  # well-formed but impossible, like 2026-13-45T10:00
+                starts = ends = None
             if starts is None or ends is None:
                 raise InvalidInput(_("请填写开始和结束时间。"))
             kind = kinds.filter(pk=_int(form["service_kind"])).first() if form.get("service_kind") else None
