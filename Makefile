@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test test-fast lint format bench messages clean browser-deps
+.PHONY: help setup demo serve test test-fast lint format bench messages clean browser-deps pdf-deps
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,15 @@ browser-deps: ## install Debian's chromium and CJK fonts when missing (as root)
 	  else echo "chromium missing: run 'sudo apt-get install chromium fonts-noto-cjk'"; fi; \
 	fi
 
-setup: $(VENV)/.installed static/vendor/.installed locale/en/LC_MESSAGES/django.mo ## build venv, packages, assets, translations
+pdf-deps: ## install Debian's CJK fonts embedded in every PDF, and poppler-utils that reads PDFs back (as root)
+	@if ! ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null)); \
+	  else echo "PDF fonts missing: run 'sudo apt-get install fonts-noto-cjk poppler-utils'"; fi; \
+	fi
+
+setup: $(VENV)/.installed static/vendor/.installed locale/en/LC_MESSAGES/django.mo pdf-deps ## build venv, packages, assets, translations, PDF fonts
 
 demo: setup ## build everything, create the SQLite demo database, load the demo district and serve it
 	$(PY) manage.py migrate --noinput

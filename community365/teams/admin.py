@@ -180,7 +180,7 @@ class ServiceRecordAdmin(ScopedAdmin):
 
     visible = staticmethod(policies.records_visible_to)
     list_display = ("activity", "volunteer", "hours", "status", "verified_by", "corrected")
-    list_filter = ("status", "corrected")
+    list_filter = ("status", "source", "corrected")
     list_select_related = ("activity", "volunteer", "verified_by")
     readonly_fields = (
         "activity",
@@ -191,6 +191,7 @@ class ServiceRecordAdmin(ScopedAdmin):
         "entered_at",
         "verified_by",
         "verified_at",
+        "source",
         "note",
         "corrected",
     )

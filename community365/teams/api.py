@@ -10,12 +10,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, PageParams, paginate
 from community365.core.context import signed_in_user
-from community365.core.errors import InvalidInput, NotFound
+from community365.core.errors import InvalidInput, NotAllowed, NotFound
 from community365.people.models import User
 
 from . import certificates, policies, presenters, selectors, services
@@ -286,17 +287,17 @@ def check_out(request: HttpRequest, activity_id: int, signup_id: int, payload: C
 
 @router.post("/activities/{activity_id}/check-in", response={200: SignupOut, **ERRORS})
 def self_check_in(request: HttpRequest, activity_id: int, payload: CodeIn) -> Any:
-    """A volunteer checks in with the code shown at the venue."""
+    """A volunteer checks in with the code shown at the venue; 404 when not signed up."""
     user = signed_in_user(request)
-    signup = _signup_of(user, activity_id, None)
-    return _signup(services.signup_check_in(actor=user, signup=signup, code=payload.code), user)
+    activity = policies.get_visible_activity(user, activity_id)
+    return _signup(services.signup_self_check_in(actor=user, activity=activity, code=payload.code), user)
 
 
 @router.post("/activities/{activity_id}/check-out", response={200: SignupOut, **ERRORS})
 def self_check_out(request: HttpRequest, activity_id: int, payload: CodeIn) -> Any:
     user = signed_in_user(request)
-    signup = _signup_of(user, activity_id, None)
-    return _signup(services.signup_check_out(actor=user, signup=signup, code=payload.code), user)
+    activity = policies.get_visible_activity(user, activity_id)
+    return _signup(services.signup_self_check_out(actor=user, activity=activity, code=payload.code), user)
 
 
 # --- service hours ----------------------------------------------------------------------------
@@ -310,6 +311,7 @@ class RecordOut(Schema):
     volunteer: str
     hours: Decimal
     status: str
+    source: str = Field(..., description="entered | checkout | sheet")
     verified_by: str | None
     verified_at: datetime.datetime | None
     corrected: bool
@@ -329,6 +331,7 @@ def _record(r: Any, viewer: Any) -> dict[str, Any]:
         "volunteer": presenters.label_for(viewer, r.volunteer, r.activity),
         "hours": r.hours,
         "status": r.status,
+        "source": r.source,
         "verified_by": presenters.person_label(r.verified_by, full=True) if r.verified_by_id else None,
         "verified_at": r.verified_at,
         "corrected": r.corrected,
@@ -491,7 +494,10 @@ def issue_certificate(request: HttpRequest) -> Any:
 @router.get("/certificates/{certificate_id}/pdf", response={200: None, 404: ErrorOut})
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> Any:
     certificate = policies.get_visible_certificate(request.user, certificate_id)
-    response = HttpResponse(certificates.certificate_pdf(certificate), content_type="application/pdf")
+    response = HttpResponse(
+        certificates.certificate_pdf(certificate, check_url=certificates.check_url(request, certificate)),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
     return response
 
@@ -554,6 +560,16 @@ def rota_shifts(request: HttpRequest, community_id: int, period: Query[PeriodIn]
     return [_shift(s) for s in qs.select_related("worker").order_by("date", "slot", "id")]
 
 
+def _rota_to_manage(user: Any, community_id: int) -> Any:
+    """The community whose rota this user may edit: 404 when invisible, 422 ``not_allowed``
+    when visible but not theirs to manage. Checked here as well as in the services, so neither
+    check alone stands between a social worker and the rota."""
+    community = policies.get_visible_roster_place(user, community_id)
+    if not policies.may_manage_rota(user, community):
+        raise NotAllowed(_("只有本社区书记可以编排值班表。"))
+    return community
+
+
 class ShiftIn(Schema):
     date: datetime.date
     slot: str = Field(..., max_length=12)
@@ -565,11 +581,11 @@ class ShiftIn(Schema):
 @router.post("/rota/{community_id}/shifts", response={201: ShiftOut, **ERRORS})
 def rota_add_shift(request: HttpRequest, community_id: int, payload: ShiftIn) -> Any:
     user = signed_in_user(request)
-    community = policies.get_visible_roster_place(user, community_id)
+    community = _rota_to_manage(user, community_id)
     roster = services.roster_open(actor=user, community=community)
     worker = selectors.community_workers(community).filter(pk=payload.worker).first()
     if worker is None:
-        raise InvalidInput("该社工不在本社区。", field="worker")
+        raise InvalidInput(_("该社工不在本社区。"), field="worker")
     shift = services.shift_add(
         actor=user,
         roster=roster,
@@ -585,7 +601,9 @@ def rota_add_shift(request: HttpRequest, community_id: int, payload: ShiftIn) ->
 @router.delete("/rota/shifts/{shift_id}", response={204: None, **ERRORS})
 def rota_remove_shift(request: HttpRequest, shift_id: int) -> Any:
     user = signed_in_user(request)
-    services.shift_remove(actor=user, shift=policies.get_visible_shift(user, shift_id))
+    shift = policies.get_visible_shift(user, shift_id)
+    _rota_to_manage(user, shift.region_id)
+    services.shift_remove(actor=user, shift=shift)
     return Status(204, None)
 
 
@@ -606,7 +624,7 @@ class FillIn(Schema):
 def rota_fill(request: HttpRequest, community_id: int, payload: FillIn) -> Any:
     """Fill a period from a weekly pattern; existing shifts are kept. Returns shifts added."""
     user = signed_in_user(request)
-    community = policies.get_visible_roster_place(user, community_id)
+    community = _rota_to_manage(user, community_id)
     roster = services.roster_open(actor=user, community=community)
     pattern = [services.PatternEntry(p.weekday, p.slot, p.kind, p.worker) for p in payload.pattern]
     added = services.roster_fill_pattern(
@@ -624,7 +642,7 @@ class CopyWeekIn(Schema):
 def rota_copy_week(request: HttpRequest, community_id: int, payload: CopyWeekIn) -> Any:
     """Repeat one week's shifts on every following week up to ``until``."""
     user = signed_in_user(request)
-    community = policies.get_visible_roster_place(user, community_id)
+    community = _rota_to_manage(user, community_id)
     roster = services.roster_open(actor=user, community=community)
     added = services.roster_copy_week(
         actor=user, roster=roster, source_monday=payload.week, until=payload.until
@@ -665,7 +683,7 @@ class PublishIn(Schema):
 def rota_publish(request: HttpRequest, community_id: int, payload: PublishIn) -> Any:
     """Publish up to a date; 409 "coverage_gaps" names the count of holes unless accepted."""
     user = signed_in_user(request)
-    community = policies.get_visible_roster_place(user, community_id)
+    community = _rota_to_manage(user, community_id)
     roster = services.roster_open(actor=user, community=community)
     roster = services.roster_publish(
         actor=user, roster=roster, through=payload.through, accept_gaps=payload.accept_gaps

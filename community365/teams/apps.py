@@ -8,4 +8,4 @@ class TeamsConfig(AppConfig):
     verbose_name = _("三联：社工联勤、党员联动、志愿联盟")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401
+        from . import phrases, policies  # noqa: F401

@@ -1,79 +1,92 @@
-"""志愿服务证明: a one-page PDF written by hand (no PDF library needed) and the public check.
-
-The PDF uses the Adobe-GB1 CID font STSong-Light, which every PDF viewer provides for
-Simplified Chinese, so no font file is embedded; text is UTF-16BE with the UniGB-UCS2-H
-encoding."""
+"""志愿服务证明: the one-page PDF (through ``core.pdf``: embedded font, wrapped text, a QR code
+to the public check) and the public check itself."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from community365.core import pdf
 from community365.core.masking import mask_name
 
 from . import rules
 from .models import Certificate
 
 
-def _hex(text: str) -> str:
-    return "<" + text.encode("utf-16-be").hex().upper() + ">"
+def check_url(request: HttpRequest, certificate: Certificate) -> str:
+    """The public check page of this certificate, absolute (the QR code leaves the site)."""
+    return request.build_absolute_uri(
+        f"{reverse('certificate_check')}?{urlencode({'code': certificate.code})}"
+    )
 
 
-def _page_stream(lines: list[tuple[int, int, int, str]]) -> bytes:
-    """(x, y, size, text) lines, drawn top to bottom, plus a frame."""
-    ops = ["0.75 0.22 0.17 RG 3 w 40 40 515 762 re S", "1 w 52 52 491 738 re S"]
-    for x, y, size, text in lines:
-        ops.append(f"BT /F1 {size} Tf {x} {y} Td {_hex(text)} Tj ET")
-    return "\n".join(ops).encode("ascii")
-
-
-def render_pdf(lines: list[tuple[int, int, int, str]], title: str) -> bytes:
-    stream = _page_stream(lines)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
-        b"/DescendantFonts [6 0 R] >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 7 0 R "
-        b"/DW 1000 >>",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
-        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-        b"<< /Title " + _hex(title).encode() + b" /Producer (Community 365) >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n".encode()
-    out += f"startxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def certificate_pdf(certificate: Certificate) -> bytes:
+def certificate_pdf(certificate: Certificate, *, check_url: str) -> bytes:
+    """The certificate as an office would print and stamp it. ``check_url`` is the public check
+    page for this certificate's code (absolute, for the QR code); the words follow the active
+    language, the figures come from the stored (MAC-protected) content."""
     c = certificate.content
-    stars = "★" * int(c.get("stars", 0)) or "—"
-    lines = [
-        (200, 740, 28, "志愿服务证明"),
-        (80, 670, 15, f"兹证明 {c['name']} 同志于 {c['from']} 至 {c['to']}"),
-        (80, 640, 15, f"参加志愿服务 {c['records']} 次，经核实的服务时长共计 {c['hours']} 小时。"),
-        (80, 610, 15, f"星级：{stars}"),
-        (80, 560, 13, "依据民政部《志愿服务记录与证明出具办法》（2021）出具，"),
-        (80, 538, 13, "时长仅计入已由活动组织者核实的志愿服务记录。"),
-        (80, 470, 13, f"证明编号：{c['serial']}"),
-        (80, 448, 13, f"验证码：{certificate.code}"),
-        (80, 426, 12, "任何人可在社区365“证明查验”页面输入验证码核对本证明。"),
-        (330, 330, 15, "江东区志愿服务联盟"),
-        (330, 305, 13, f"出具日期：{c['issued']}"),
-    ]
-    return render_pdf(lines, f"志愿服务证明 {c['serial']}")
+    district = certificate.district.name if certificate.district_id else ""
+    issuer = _("%(district)s志愿服务联盟") % {"district": district}
+    stars = int(c.get("stars", 0))
+    doc = pdf.Document(
+        title=_("志愿服务证明 %(serial)s") % {"serial": c["serial"]},
+        author=issuer,
+        subject=_("%(name)s的志愿服务时长证明") % {"name": c["name"]},
+        keywords=str(c["serial"]),
+    )
+    doc.space(6)
+    doc.heading(_("志愿服务证明"))
+    doc.paragraph(_("证明编号：%(serial)s") % {"serial": c["serial"]}, size=11, align="C", colour=pdf.GREY)
+    doc.space(10)
+    doc.paragraph(
+        _(
+            "兹证明 %(name)s 同志于 %(from)s 至 %(to)s 期间参加志愿服务 %(records)s 次，"
+            "经活动组织者核实的服务时长共计 %(hours)s 小时。"
+        )
+        % {"name": c["name"], "from": c["from"], "to": c["to"], "records": c["records"], "hours": c["hours"]},
+        size=16,
+    )
+    doc.space(4)
+    doc.paragraph(
+        (_("星级志愿者：%(stars)s") % {"stars": "★" * stars})
+        if stars
+        else _("星级志愿者：未达一星（100 小时）"),
+        size=14,
+    )
+    doc.space(8)
+    doc.paragraph(
+        _(
+            "本证明依据民政部《志愿服务记录与证明出具办法》（2021）出具，"
+            "时长仅计入已由活动组织者核实的志愿服务记录。"
+        ),
+        size=11,
+        colour=pdf.GREY,
+    )
+    # The issuer's block and the seal area at the lower right; below it the QR code with the
+    # code and the address of the check page beside it.
+    doc.move_to(180)
+    doc.paragraph(issuer, size=15, align="R")
+    doc.paragraph(_("出具日期：%(date)s") % {"date": c["issued"]}, size=13, align="R")
+    doc.paragraph(_("（盖章）"), size=12, align="R", colour=pdf.GREY)
+    doc.move_to(225)
+    top = doc.y
+    doc.qr(check_url, x=doc.margin, y=top, size=34)
+    doc.move_to(top + 4)
+    doc.paragraph(_("验证码：%(code)s") % {"code": certificate.code}, size=11, face="sans", left=40)
+    doc.paragraph(
+        _("扫描二维码或打开下面的网址核对本证明："),
+        size=9,
+        face="sans",
+        colour=pdf.GREY,
+        left=40,
+        line_height=1.5,
+    )
+    doc.paragraph(check_url, size=8, face="sans", colour=pdf.GREY, left=40, line_height=1.4)
+    return doc.output()
 
 
 def check(code: str) -> dict[str, Any]:

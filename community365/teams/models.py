@@ -409,6 +409,15 @@ class HoursStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
 
 
+class RecordSource(models.TextChoices):
+    """How a record came to be: a code, shown in the reader's language (the note is only what
+    a person wrote)."""
+
+    ENTERED = "entered", _("组织者录入")
+    CHECKOUT = "checkout", _("签到签退自动生成")
+    SHEET = "sheet", _("签到表录入")
+
+
 class ServiceRecord(models.Model):
     """志愿服务记录: one per volunteer and activity, with the actual hours (民政部 2021 办法)."""
 
@@ -430,6 +439,9 @@ class ServiceRecord(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("核实人")
     )
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=RecordSource.choices, default=RecordSource.ENTERED
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     corrected = models.BooleanField(_("经更正"), default=False)
 

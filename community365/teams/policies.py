@@ -42,6 +42,9 @@ PARTY_CONFIRM = permissions.register(
     {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF, Role.COMMUNITY_SECRETARY},
     "Confirm party members and units reporting to a community",
 )
+PARTY_REGISTER = permissions.register(
+    "teams.party:register", {Role.PARTY_MEMBER}, "Report as a party member to the community where one lives"
+)
 TEAM_VIEW = permissions.register("teams.team:view", ALL_ROLES, "See volunteer teams and their activities")
 TEAM_MANAGE = permissions.register(
     "teams.team:manage",
@@ -218,3 +221,35 @@ def may_organise(user: Any, activity: Activity) -> bool:
 
 def may_lead(user: Any, team: Team) -> bool:
     return leads_team(user, team) or permissions.has_perm_at(user, TEAM_MANAGE.name, team.region.path)
+
+
+def _has_anywhere(user: Any, name: str) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, name))
+
+
+def may_open_party_page(user: Any, *, has_profile: bool) -> bool:
+    """Staff who see party members, a party member (registered or about to), nobody else: a
+    resident gets 404, not an empty staff page."""
+    return has_profile or _has_anywhere(user, PARTY_VIEW.name) or _has_anywhere(user, PARTY_REGISTER.name)
+
+
+def may_see_party_members(user: Any) -> bool:
+    return _has_anywhere(user, PARTY_VIEW.name)
+
+
+def may_export_team_records(user: Any, team: Team) -> bool:
+    """A team's service records (with names as the masking rule allows): its leaders, whoever
+    manages teams there, and staff who see service records at its place."""
+    return may_lead(user, team) or permissions.has_perm_at(user, RECORD_VIEW.name, team.region.path)
+
+
+def may_open_my_shifts(user: Any) -> bool:
+    return (
+        _has_anywhere(user, ROTA_WORK.name)
+        or Shift.objects.filter(worker_id=getattr(user, "pk", None)).exists()
+    )
+
+
+def may_manage_rota(user: Any, community: Region) -> bool:
+    """Edit, fill and publish this community's rota; decide its swaps."""
+    return permissions.has_perm_at(user, ROTA_MANAGE.name, community.path)

@@ -46,6 +46,11 @@ class Hole:
     def slot_label(self) -> str:
         return str(Slot(self.slot).label)
 
+    @property
+    def monday(self) -> datetime.date:
+        """The week the rota editor opens to fill this hole."""
+        return self.date - datetime.timedelta(days=self.date.weekday())
+
 
 def coverage_holes(roster: DutyRoster, start: datetime.date, end: datetime.date) -> list[Hole]:
     """Every day and required slot from start to end (inclusive) with nobody on duty."""
@@ -97,7 +102,9 @@ def roster_days(roster: DutyRoster, start: datetime.date, end: datetime.date) ->
             {
                 "date": day,
                 "cells": cells,
-                "holes": [c["label"] for c in cells if c["required"] and not c["shifts"]],
+                # the required slots nobody staffs: listed first on a phone's day card
+                "holes": [c for c in cells if c["required"] and not c["shifts"]],
+                "staffed": [c for c in cells if c["shifts"]],
             }
         )
         day += datetime.timedelta(days=1)

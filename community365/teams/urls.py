@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("teams/", views.teams_home, name="teams_home"),
     path("teams/t/<int:team_id>/", views.team_detail, name="team_detail"),
+    path("teams/t/<int:team_id>/records.xlsx", views.team_records_xlsx, name="team_records_xlsx"),
     path("teams/t/<int:team_id>/activities/new/", views.activity_new, name="activity_new"),
     path("teams/activities/<int:activity_id>/", views.activity_detail, name="activity_detail"),
     path(

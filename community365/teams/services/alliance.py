@@ -14,17 +14,18 @@ from django.utils.translation import gettext as _
 from community365.audit.services import audit_record, service
 from community365.core import permissions
 from community365.core.actors import SystemActor
-from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from community365.notifications.services import notify
 from community365.people.models import User
 from community365.regions.models import Region
 
-from .. import policies, rules
+from .. import phrases, policies, rules
 from ..models import (
     Activity,
     ActivityStatus,
     Colour,
     MemberRole,
+    RecordSource,
     ServiceKind,
     ServiceRecord,
     Signup,
@@ -212,7 +213,10 @@ def activity_cancel(*, actor: Any, activity: Activity) -> Activity:
         "volunteer_id", flat=True
     ):
         notify(
-            recipient_id=user_id, kind="teams.activity", title=_("活动已取消：%(t)s") % {"t": activity.title}
+            recipient_id=user_id,
+            code=phrases.ACTIVITY_CANCELLED,
+            params={"title": activity.title},
+            url=f"/teams/activities/{activity.pk}/",
         )
     return activity
 
@@ -332,8 +336,8 @@ def _promote_first_waiting(activity: Activity) -> Signup | None:
             Activity.objects.filter(pk=activity.pk).update(waitlist_count=F("waitlist_count") - 1)
             notify(
                 recipient_id=candidate.volunteer_id,
-                kind="teams.activity",
-                title=_("候补成功：%(t)s") % {"t": activity.title},
+                code=phrases.WAITLIST_PROMOTED,
+                params={"title": activity.title},
                 url=f"/teams/activities/{activity.pk}/",
             )
             return candidate
@@ -350,6 +354,30 @@ def signup_check_in(
     *, actor: Any, signup: Signup, code: str | None = None, now: datetime.datetime | None = None
 ) -> Signup:
     """The organiser checks a volunteer in, or the volunteer does with the code shown at the venue."""
+    return _check_in(actor, signup, code, now)
+
+
+@service("teams.signup:check_in")
+def signup_self_check_in(
+    *, actor: Any, activity: Activity, code: str | None, now: datetime.datetime | None = None
+) -> Signup:
+    """The volunteer checks in with the venue code. Not signed up ⇒ ``NotFound``, recorded as
+    a refusal like a wrong code (a probe for codes leaves a trail)."""
+    return _check_in(actor, _own_signup(actor, activity), code, now)
+
+
+def _own_signup(actor: Any, activity: Activity) -> Signup:
+    signup = (
+        Signup.objects.filter(activity=activity, volunteer_id=getattr(actor, "pk", None))
+        .select_related("activity", "activity__region", "activity__team", "volunteer")
+        .first()
+    )
+    if signup is None:
+        raise NotFound(_("您没有报名这个活动。"))
+    return signup
+
+
+def _check_in(actor: Any, signup: Signup, code: str | None, now: datetime.datetime | None) -> Signup:
     activity = signup.activity
     moment = _now(actor, now)
     by_self = getattr(actor, "pk", None) == signup.volunteer_id and not policies.may_organise(actor, activity)
@@ -373,6 +401,18 @@ def signup_check_out(
     *, actor: Any, signup: Signup, code: str | None = None, now: datetime.datetime | None = None
 ) -> Signup:
     """Check out; the hours between check-in and check-out become a pending service record."""
+    return _check_out(actor, signup, code, now)
+
+
+@service("teams.signup:check_out")
+def signup_self_check_out(
+    *, actor: Any, activity: Activity, code: str | None, now: datetime.datetime | None = None
+) -> Signup:
+    """The volunteer checks out with the venue code; not signed up ⇒ a recorded ``NotFound``."""
+    return _check_out(actor, _own_signup(actor, activity), code, now)
+
+
+def _check_out(actor: Any, signup: Signup, code: str | None, now: datetime.datetime | None) -> Signup:
     activity = signup.activity
     moment = _now(actor, now)
     by_self = getattr(actor, "pk", None) == signup.volunteer_id and not policies.may_organise(actor, activity)
@@ -397,7 +437,7 @@ def signup_check_out(
             hours=rules.checked_hours(signup.checked_in_at, signup.checked_out_at),
             entered_by_id=activity.organiser_id,
             entered_at=moment,
-            note=_("签到签退自动生成"),
+            source=RecordSource.CHECKOUT,
         )
     audit_record(actor=actor, action="teams.signup:check_out", target=signup)
     return signup

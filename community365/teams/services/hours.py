@@ -20,13 +20,14 @@ from community365.core.errors import Conflict, InvalidInput, InvalidTransition, 
 from community365.notifications.services import notify
 from community365.people.models import User
 
-from .. import policies, rules
+from .. import phrases, policies, rules
 from ..models import (
     Activity,
     Certificate,
     CorrectionRequest,
     CorrectionStatus,
     HoursStatus,
+    RecordSource,
     ServiceRecord,
     Signup,
     SignupStatus,
@@ -175,6 +176,7 @@ def record_sheet(
                         volunteer_id=pk,
                         hours=hours,
                         status=HoursStatus.VERIFIED,
+                        source=RecordSource.SHEET,
                         entered_by=verifier,
                         entered_at=moment,
                         verified_by=verifier,
@@ -224,8 +226,8 @@ def record_verify(
     )
     notify(
         recipient_id=record.volunteer_id,
-        kind="teams.hours",
-        title=_("服务时长%(s)s：%(t)s") % {"s": record.get_status_display(), "t": record.activity.title},
+        code=phrases.HOURS_VERIFIED if approve else phrases.HOURS_REJECTED,
+        params={"title": record.activity.title, "note": note[:200]},
         url="/teams/my-hours/",
     )
     return record
@@ -247,8 +249,8 @@ def correction_request(*, actor: Any, record: ServiceRecord, message: str) -> Co
     audit_record(actor=actor, action="teams.correction:request", target=request)
     notify(
         recipient_id=record.activity.organiser_id,
-        kind="teams.hours",
-        title=_("服务时长更正申请：%(t)s") % {"t": record.activity.title},
+        code=phrases.CORRECTION_REQUESTED,
+        params={"title": record.activity.title},
         url=f"/teams/activities/{record.activity_id}/",
     )
     return request
@@ -288,8 +290,8 @@ def record_correct(
     )
     notify(
         recipient_id=record.volunteer_id,
-        kind="teams.hours",
-        title=_("服务时长已更正"),
+        code=phrases.HOURS_CORRECTED,
+        params={"title": record.activity.title},
         url="/teams/my-hours/",
     )
     return record
@@ -311,9 +313,8 @@ def correction_decline(*, actor: Any, correction: CorrectionRequest, note: str) 
     audit_record(actor=actor, action="teams.correction:decline", target=correction, message=note[:300])
     notify(
         recipient_id=correction.requested_by_id,
-        kind="teams.hours",
-        title=_("更正申请未获同意"),
-        body=note[:500],
+        code=phrases.CORRECTION_DECLINED,
+        params={"title": correction.record.activity.title, "note": note[:300]},
         url="/teams/my-hours/",
     )
     return correction

@@ -18,7 +18,7 @@ from community365.notifications.services import notify
 from community365.people.models import User
 from community365.regions.models import COMMUNITY_KINDS, Organisation, Region
 
-from .. import policies
+from .. import phrases, policies
 from ..models import (
     PartyMember,
     ReportingStatus,
@@ -79,8 +79,9 @@ def party_member_decide(
     )
     notify(
         recipient_id=member.user_id,
-        kind="teams.party",
-        title=_("报到%(s)s") % {"s": member.get_status_display()},
+        code=phrases.PARTY_CONFIRMED if confirm else phrases.PARTY_DECLINED,
+        params={"community": member.region.name},
+        url="/teams/party/",
     )
     return member
 

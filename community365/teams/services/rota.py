@@ -19,7 +19,7 @@ from community365.notifications.services import notify
 from community365.people.models import RoleAssignment, User
 from community365.regions.models import COMMUNITY_KINDS, Region
 
-from .. import policies
+from .. import phrases, policies
 from ..models import (
     DutyRoster,
     Shift,
@@ -291,8 +291,12 @@ def swap_request(
     ).values_list("user_id", flat=True):
         notify(
             recipient_id=secretary,
-            kind="teams.swap",
-            title=_("换班申请：%(date)s %(slot)s") % {"date": shift.date, "slot": shift.slot_label},
+            code=phrases.SWAP_REQUESTED,
+            params={
+                **phrases.shift_params(shift),
+                "requester": actor.display_name or actor.username,
+                "taker": taker.display_name or taker.username,
+            },
             url=f"/teams/rota/{shift.region_id}/",
         )
     return swap
@@ -327,8 +331,8 @@ def swap_decide(*, actor: Any, swap: ShiftSwap, approve: bool) -> ShiftSwap:
     for user_id in (swap.requested_by_id, swap.taker_id):
         notify(
             recipient_id=user_id,
-            kind="teams.swap",
-            title=_("换班申请%(result)s") % {"result": swap.get_status_display()},
+            code=phrases.SWAP_APPROVED if approve else phrases.SWAP_REJECTED,
+            params=phrases.shift_params(swap.shift),
             url="/teams/my-shifts/",
         )
     return swap

@@ -159,18 +159,6 @@ def test_forged_or_altered_codes_fail_the_public_check(persona, client):
     assert certificates.check(code)["valid"] is False
 
 
-def test_certificate_pdf_carries_the_code(client_for, persona):
-    volunteer = persona("volunteer_001")
-    certificate = services.certificate_issue(actor=volunteer, volunteer=volunteer)
-    response = client_for("volunteer_001").get(f"/teams/certificates/{certificate.pk}.pdf")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    body = response.content
-    assert body.startswith(b"%PDF-1.4") and body.rstrip().endswith(b"%%EOF")
-    assert certificate.code.encode("utf-16-be").hex().upper().encode() in body
-    # someone else's certificate is not found
-    assert client_for("volunteer_002").get(f"/teams/certificates/{certificate.pk}.pdf").status_code == 404
-
-
 def test_a_volunteer_asks_for_a_correction_and_the_organiser_corrects(
     make_activity, red_team, system, persona
 ):

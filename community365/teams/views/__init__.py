@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .alliance import activity_detail, activity_new, activity_sheet_xlsx, team_detail, teams_home
 from .figures import figures
-from .hours import certificate_check, certificate_pdf, my_hours, records_xlsx
+from .hours import certificate_check, certificate_pdf, my_hours, records_xlsx, team_records_xlsx
 from .party import party, party_report_xlsx
 from .rota import my_shifts, rota, rota_home, rota_overview
 
@@ -26,5 +26,6 @@ __all__ = [
     "rota_home",
     "rota_overview",
     "team_detail",
+    "team_records_xlsx",
     "teams_home",
 ]

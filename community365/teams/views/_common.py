@@ -36,7 +36,12 @@ def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
 
 
 def _date(value: str | None, default: datetime.date) -> datetime.date:
-    parsed = parse_date(value or "") if value else None
+    """A date from a query or form value; a malformed or impossible one ("2026-13-45") falls
+    back to the default rather than raising."""
+    try:
+        parsed = parse_date(value or "") if value else None
+    except ValueError:
+        parsed = None
     return parsed or default
 
 

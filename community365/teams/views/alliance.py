@@ -20,7 +20,15 @@ from community365.core.errors import InvalidInput, NotAllowed
 from community365.regions.models import COMMUNITY_KINDS
 
 from .. import policies, presenters, rules, selectors, services
-from ..models import Activity, CorrectionStatus, ServiceKind, Signup, SignupStatus, TeamMembership
+from ..models import (
+    Activity,
+    CorrectionStatus,
+    PartyMember,
+    ServiceKind,
+    Signup,
+    SignupStatus,
+    TeamMembership,
+)
 from ._common import _act, _contact, _int, _visible
 
 # --- volunteer alliance -------------------------------------------------------------------------
@@ -59,6 +67,9 @@ def teams_home(request: HttpRequest) -> HttpResponse:
             "is_worker": bool(permissions.scope_grants(user, policies.ROTA_WORK.name)),
             "can_figures": permissions.is_global(user)
             or bool(permissions.scope_grants(user, policies.FIGURES_VIEW.name)),
+            "can_party": policies.may_open_party_page(
+                user, has_profile=PartyMember.objects.filter(user=user).exists()
+            ),
         },
     )
 
@@ -97,6 +108,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             "members": members,
             "activities": activities,
             "can_lead": can_lead,
+            "can_export": can_lead or policies.may_export_team_records(user, team),
             "figures": figures,
             "own": own,
         },
@@ -117,8 +129,11 @@ def activity_new(request: HttpRequest, team_id: int) -> HttpResponse:
 
         def create() -> None:
             tz = timezone.get_current_timezone()
-            starts = parse_datetime(form.get("starts_at", ""))
-            ends = parse_datetime(form.get("ends_at", ""))
+            try:
+                starts = parse_datetime(form.get("starts_at", ""))
+                ends = parse_datetime(form.get("ends_at", ""))
+            except ValueError:  # well-formed but impossible, like 2026-13-45T10:00
+                starts = ends = None
             if starts is None or ends is None:
                 raise InvalidInput(_("请填写开始和结束时间。"))
             kind = kinds.filter(pk=_int(form["service_kind"])).first() if form.get("service_kind") else None
@@ -176,11 +191,11 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "sign_up": (lambda: services.signup_create(actor=user, activity=activity), _("报名已提交。")),
             "cancel": (lambda: services.signup_cancel(actor=user, signup=mine or _none()), _("已取消报名。")),
             "self_check_in": (
-                lambda: services.signup_check_in(actor=user, signup=mine or _none(), code=code),
+                lambda: services.signup_self_check_in(actor=user, activity=activity, code=code),
                 _("签到成功。"),
             ),
             "self_check_out": (
-                lambda: services.signup_check_out(actor=user, signup=mine or _none(), code=code),
+                lambda: services.signup_self_check_out(actor=user, activity=activity, code=code),
                 _("签退成功，服务时长待组织者核实。"),
             ),
             "check_in": (

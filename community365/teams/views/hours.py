@@ -60,12 +60,50 @@ def my_hours(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def records_xlsx(request: HttpRequest) -> HttpResponse:
-    """Service records the user can see (their own, their teams', their places'), names masked
-    unless the user organised the activity or works in its community."""
+    """The user's own service records, nobody else's (a team leader exports the team's on the
+    team page). 404 for a user who has none: there is nothing of theirs to export."""
     user = signed_in_user(request)
     qs = (
         policies.records_visible_to(user)
-        .select_related("activity", "activity__team", "activity__region", "volunteer", "verified_by")
+        .filter(volunteer=user)
+        .select_related("activity", "activity__team", "verified_by")
+        .order_by("-activity__starts_at")[:5000]
+    )
+    rows = [
+        (
+            timezone.localdate(r.activity.starts_at).isoformat(),
+            r.activity.team.name,
+            r.activity.title,
+            float(r.hours),
+            r.get_status_display(),
+            presenters.person_label(r.verified_by, full=True) if r.verified_by else "",
+        )
+        for r in qs
+    ]
+    if not rows:
+        raise Http404
+    return exports.xlsx_response(
+        "my-service-records.xlsx",
+        _("我的志愿服务记录"),
+        [_("日期"), _("队伍"), _("活动"), _("时长"), _("状态"), _("核实人")],
+        rows,
+    )
+
+
+@login_required
+@require_GET
+def team_records_xlsx(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A team's service records, for its leaders and the staff of its place (404 for anyone
+    else); volunteers' names masked unless the user organised the activity or works in its
+    community."""
+    user = signed_in_user(request)
+    team = _visible(lambda: policies.get_visible_team(user, team_id))
+    if not policies.may_export_team_records(user, team):
+        raise Http404
+    qs = (
+        policies.records_visible_to(user)
+        .filter(activity__team=team)
+        .select_related("activity", "activity__region", "volunteer", "verified_by")
         .order_by("-activity__starts_at")[:5000]
     )
     need: dict[int, bool] = {}
@@ -76,7 +114,6 @@ def records_xlsx(request: HttpRequest) -> HttpResponse:
         rows.append(
             (
                 timezone.localdate(r.activity.starts_at).isoformat(),
-                r.activity.team.name,
                 r.activity.title,
                 presenters.label_for(user, r.volunteer, need=need[r.activity_id]),
                 float(r.hours),
@@ -85,9 +122,9 @@ def records_xlsx(request: HttpRequest) -> HttpResponse:
             )
         )
     return exports.xlsx_response(
-        "service-records.xlsx",
-        _("志愿服务记录"),
-        [_("日期"), _("队伍"), _("活动"), _("志愿者"), _("时长"), _("状态"), _("核实人")],
+        f"team-{team.pk}-service-records.xlsx",
+        team.name[:31],
+        [_("日期"), _("活动"), _("志愿者"), _("时长"), _("状态"), _("核实人")],
         rows,
     )
 
@@ -97,7 +134,10 @@ def records_xlsx(request: HttpRequest) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     user = signed_in_user(request)
     certificate = _visible(lambda: policies.get_visible_certificate(user, certificate_id))
-    response = HttpResponse(certificates.certificate_pdf(certificate), content_type="application/pdf")
+    response = HttpResponse(
+        certificates.certificate_pdf(certificate, check_url=certificates.check_url(request, certificate)),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
     return response
 

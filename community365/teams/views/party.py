@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from community365.core import exports, permissions
+from community365.core import exports
 from community365.core.context import signed_in_user
 from community365.core.errors import InvalidInput
 from community365.regions.models import COMMUNITY_KINDS, Organisation
@@ -32,6 +32,8 @@ def party(request: HttpRequest) -> HttpResponse:
     profile, posts and service record."""
     user = signed_in_user(request)
     profile = PartyMember.objects.filter(user=user).select_related("region", "unit").first()
+    if not policies.may_open_party_page(user, has_profile=profile is not None):
+        raise Http404
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("confirm", "decline"):
@@ -105,7 +107,7 @@ def party(request: HttpRequest) -> HttpResponse:
                 _("报到已提交，等待社区确认。"),
             )
         return redirect("party")
-    can_view = permissions.is_global(user) or bool(permissions.scope_grants(user, policies.PARTY_VIEW.name))
+    can_view = policies.may_see_party_members(user)
     members = (
         policies.party_members_visible_to(user)
         .exclude(user=user)
@@ -176,9 +178,14 @@ def party_report_xlsx(request: HttpRequest) -> HttpResponse:
         .select_related("user", "region", "unit")
     )
     if request.GET.get("unit"):
+        # A unit's report lists other members: staff who see party members only.
+        if not policies.may_see_party_members(user):
+            raise Http404
         members = members.filter(unit_id=_int(request.GET.get("unit")))
     else:
         members = members.filter(user=user)
+        if not members.exists():
+            raise Http404
     rows = [
         (
             presenters.label_for(user, r.member.user, need=_contact(user, r.member.region)),

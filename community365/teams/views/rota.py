@@ -50,7 +50,7 @@ def rota(request: HttpRequest, community_id: int) -> HttpResponse:
     forward, fill from the shown week, coverage check, publish, swap approvals."""
     user = signed_in_user(request)
     community = _visible(lambda: policies.get_visible_roster_place(user, community_id))
-    can_edit = permissions.has_perm_at(user, policies.ROTA_MANAGE.name, community.path)
+    can_edit = policies.may_manage_rota(user, community)
     today = timezone.localdate()
     week = services.monday_of(_date(request.GET.get("week") or request.POST.get("week"), today))
     view = request.GET.get("view", "week")
@@ -121,13 +121,21 @@ def rota(request: HttpRequest, community_id: int) -> HttpResponse:
         check_end = check_start + datetime.timedelta(days=30)
     holes = selectors.coverage_holes(current, check_start, check_end) if current else None
     loads, median = selectors.shifts_per_person(community, today.year, today.month)
+    # A gap's link opens its week with the add-shift form filled in (date and slot).
+    prefill_date = _date(request.GET.get("date"), week)
+    prefill_slot = request.GET.get("slot", "") if request.GET.get("slot") in Slot.values else ""
+    days = selectors.roster_days(current, start, end) if current else []
     return render(
         request,
         "teams/rota.html",
         {
             "community": community,
             "roster": current,
-            "days": selectors.roster_days(current, start, end) if current else [],
+            "days": days,
+            "gap_days": [d for d in days if d["holes"]],
+            "full_days": [d for d in days if not d["holes"]],
+            "prefill_date": prefill_date,
+            "prefill_slot": prefill_slot,
             "view": view,
             "week": week,
             "next_week_end": week + datetime.timedelta(days=13),
@@ -187,8 +195,10 @@ def rota_overview(request: HttpRequest, region_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_shifts(request: HttpRequest) -> HttpResponse:
-    """A social worker's own schedule, with swap requests."""
+    """A social worker's own schedule, with swap requests (404 for those never on a rota)."""
     user = signed_in_user(request)
+    if not policies.may_open_my_shifts(user):
+        raise Http404
     today = timezone.localdate()
     if request.method == "POST":
         action = request.POST.get("action")

@@ -1,0 +1,218 @@
+"""Documents people keep: one way to make a PDF, so every PDF of the project looks the same.
+
+Every PDF embeds the subset of a CJK font it uses (Noto Serif/Sans CJK SC from Debian's
+``fonts-noto-cjk``, installed by ``make setup``), so it prints the same in any viewer and on
+any office printer; Latin letters and digits come from the same font, proportional, not the
+full-width forms a viewer substitutes for a non-embedded CID font. Text is wrapped inside the
+page frame, the document information (title, author, subject) is written as UTF-16, and a QR
+code is drawn as vector squares (crisp at any zoom) with a link over it.
+
+Usage::
+
+    doc = Document(title=…, author=…, subject=…)
+    doc.heading("志愿服务证明")
+    doc.paragraph("兹证明……")
+    doc.qr("https://…/verify/?code=…", x=…, y=…, size=…)
+    data = doc.output()
+
+The font files are looked up in ``settings.PDF_FONT_DIRS`` (default: Debian's font folders);
+a missing font is a deployment error (``FontMissing``), never a PDF with tofu."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+# (file name, index of the Simplified Chinese face in the collection)
+_FACES: dict[str, tuple[str, int]] = {
+    "serif": ("NotoSerifCJK-Regular.ttc", 2),
+    "serif-bold": ("NotoSerifCJK-Bold.ttc", 2),
+    "sans": ("NotoSansCJK-Regular.ttc", 2),
+}
+_DEFAULT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts")
+
+# The house colour of the frame (the seal red of official documents).
+RED = (191, 56, 43)
+INK = (20, 20, 20)
+GREY = (90, 90, 90)
+
+
+# A line may break between any two CJK characters, but a run of Latin letters, digits and ASCII
+# signs (a date, a code, an address) stays whole; closing punctuation never starts a line.
+_TOKENS = re.compile(r"[\x21-\x7e]+|[ \t]+|\n|.", re.S)
+_NO_LINE_START = set("，。、；：！？）》」』〕】”’…,.;:!?)")
+
+
+class FontMissing(RuntimeError):
+    """The CJK font is not installed: run ``make setup`` (Debian package fonts-noto-cjk)."""
+
+
+@functools.cache
+def font_path(face: str) -> Path:
+    name, _index = _FACES[face]
+    dirs: Iterable[str] = getattr(settings, "PDF_FONT_DIRS", None) or _DEFAULT_DIRS
+    for folder in dirs:
+        for candidate in (Path(folder) / name, *Path(folder).rglob(name)):
+            if candidate.is_file():
+                return candidate
+    raise FontMissing(f"{name} not found in {list(dirs)}: install the Debian package fonts-noto-cjk")
+
+
+class Document:
+    """An A4 page (or several) with a double frame, the project's fonts and metadata."""
+
+    margin = 25.0  # mm from the page edge to the text; the frame sits inside the margin
+
+    def __init__(self, *, title: str, author: str, subject: str, keywords: str = "") -> None:
+        pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+        pdf.set_title(title)
+        pdf.set_author(author)
+        pdf.set_subject(subject)
+        if keywords:
+            pdf.set_keywords(keywords)
+        pdf.set_creator("Community 365")
+        pdf.set_producer("Community 365")
+        pdf.set_lang("zh-CN")
+        for face in _FACES:
+            family, _, style = face.partition("-")
+            pdf.add_font(
+                family,
+                style="B" if style == "bold" else "",
+                fname=str(font_path(face)),
+                collection_font_number=_FACES[face][1],
+            )
+        pdf.set_margins(self.margin, self.margin, self.margin)
+        pdf.set_auto_page_break(auto=True, margin=self.margin)
+        pdf.set_text_color(*INK)
+        self.pdf = pdf
+        self.new_page()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def new_page(self) -> None:
+        pdf = self.pdf
+        pdf.add_page()
+        pdf.set_draw_color(*RED)
+        pdf.set_line_width(1.0)
+        pdf.rect(12, 12, pdf.w - 24, pdf.h - 24)
+        pdf.set_line_width(0.3)
+        pdf.rect(15, 15, pdf.w - 30, pdf.h - 30)
+        pdf.set_xy(self.margin, self.margin + 8)
+
+    @property
+    def width(self) -> float:
+        """The width text may use, inside the frame."""
+        return self.pdf.w - 2 * self.margin
+
+    def heading(self, text: str, *, size: float = 26) -> None:
+        self.pdf.set_font("serif", "B", size)
+        self.pdf.multi_cell(self.width, size * 0.6, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.space(size * 0.4)
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = 14,
+        face: str = "serif",
+        align: str = "L",
+        colour: tuple[int, int, int] = INK,
+        left: float = 0,
+        width: float | None = None,
+        line_height: float = 1.8,
+    ) -> None:
+        """Text wrapped inside the frame (CJK lines break between any two characters, Latin
+        words and dates stay whole). ``left`` and ``width`` place a column inside it."""
+        family, _, style = face.partition("-")
+        self.pdf.set_font(family, "B" if style == "bold" else "", size)
+        self.pdf.set_text_color(*colour)
+        self.pdf.set_x(self.margin + left)
+        column = width or self.width - left
+        self.pdf.multi_cell(
+            column,
+            size * 0.3528 * line_height,  # points to mm, times the line spacing
+            "\n".join(self._lines(text, column - 2 * self.pdf.c_margin)),
+            align=Align.coerce(align),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.pdf.set_text_color(*INK)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        """Break ``text`` into lines no wider than ``width`` (mm) by the rules above."""
+        measure = self.pdf.get_string_width
+        lines: list[str] = []
+        line = ""
+        for piece in _TOKENS.findall(text):
+            if piece == "\n":
+                lines.append(line.rstrip())
+                line = ""
+                continue
+            if measure(line + piece) <= width or piece[0] in _NO_LINE_START or not line.strip():
+                line += piece
+                continue
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        lines.append(line.rstrip())
+        # A single token wider than the line (a very long address) is cut by characters.
+        result: list[str] = []
+        for line in lines:
+            while measure(line) > width and len(line) > 1:
+                cut = len(line)
+                while cut > 1 and measure(line[:cut]) > width:
+                    cut -= 1
+                result.append(line[:cut])
+                line = line[cut:]
+            result.append(line)
+        return result
+
+    def space(self, mm: float) -> None:
+        self.pdf.ln(mm)
+
+    @property
+    def y(self) -> float:
+        return float(self.pdf.get_y())
+
+    def move_to(self, y: float) -> None:
+        """Continue at ``y`` mm from the top (for blocks anchored to the page, like a seal
+        area), or lower when the text above already reaches there."""
+        self.pdf.set_xy(self.margin, max(y, self.y))
+
+    def qr(self, url: str, *, x: float, y: float, size: float) -> None:
+        """A QR code of ``url`` drawn as vector squares, with a link annotation over it."""
+        code = segno.make(url, error="m", micro=False)
+        matrix = [list(row) for row in code.matrix]
+        border = 2
+        count = len(matrix) + 2 * border
+        module = size / count
+        pdf = self.pdf
+        pdf.set_fill_color(255, 255, 255)
+        pdf.rect(x, y, size, size, style="F")
+        pdf.set_fill_color(*INK)
+        for r, row in enumerate(matrix):
+            c = 0
+            while c < len(row):
+                if row[c]:
+                    start = c
+                    while c < len(row) and row[c]:
+                        c += 1
+                    pdf.rect(
+                        x + (start + border) * module,
+                        y + (r + border) * module,
+                        (c - start) * module,
+                        module,
+                        style="F",
+                    )
+                else:
+                    c += 1
+        pdf.link(x, y, size, size, url)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
