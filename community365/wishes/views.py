@@ -96,6 +96,7 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
         "history": selectors.wish_history(wish),
         "contact": selectors.contact_for(user, wish),
         "may_review": may_review,
+        "is_wisher": policies.is_wisher(user, wish),
         "problem_note": wish.problem_note if row.problem_reported and may_review else "",
         "may_see_photos": policies.may_see_photos(user, wish),
         "categories": ServiceCategory.choices,
