@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -33,10 +34,28 @@ def id_hash(number: str) -> str:
     return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
 
 
+# Chinese numerals, everyday and financial (大写), as digits.
+_NUMERALS = str.maketrans("〇零一壹二贰两三叁四肆五伍六陆七柒八捌九玖", "001122233445566778899")
+# Separators people put between digits to slip a number past a filter.
+_SEPARATORS = r"[\s\-‐‑‒–—―−.·•,_/()（）]"
+
+
+def normalise_for_matching(text: str) -> str:
+    """Free text reduced to what a number filter should see: NFKC (full-width digits become
+    ASCII), format characters (zero-width spaces and joiners, Unicode category Cf) removed,
+    Chinese numerals mapped to digits, and separators between two digits dropped."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    folded = folded.translate(_NUMERALS)
+    return re.sub(rf"(?<=\d){_SEPARATORS}+(?=\d)", "", folded)
+
+
 def looks_like_id_number(text: str) -> bool:
     """Whether free text contains something shaped like an ID number (for public texts)."""
-    return bool(re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", text or ""))
+    return bool(re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", normalise_for_matching(text)))
 
 
 def looks_like_phone(text: str) -> bool:
-    return bool(re.search(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)", text or ""))
+    """Whether free text contains a mainland mobile number, however disguised (see
+    ``normalise_for_matching``)."""
+    return bool(re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", normalise_for_matching(text)))

@@ -12,8 +12,17 @@ from .models import CharityMarket, Claim, Wish
 @admin.register(Wish)
 class WishAdmin(ScopedAdmin):
     visible = staticmethod(policies.wishes_visible_to)
-    list_display = ["id", "title", "category", "region", "status", "published_at", "claimed_at"]
-    list_filter = ["status", "category"]
+    list_display = [
+        "id",
+        "title",
+        "category",
+        "region",
+        "status",
+        "published_at",
+        "claimed_at",
+        "problem_reported_at",
+    ]
+    list_filter = ["status", "category", ("problem_reported_at", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
     list_select_related = ["region"]
     exclude = ["wisher"]
@@ -22,7 +31,16 @@ class WishAdmin(ScopedAdmin):
 @admin.register(Claim)
 class ClaimAdmin(ScopedAdmin):
     visible = staticmethod(policies.claims_visible_to)
-    list_display = ["id", "wish", "claimant", "organisation", "status", "claimed_at"]
+    list_display = [
+        "id",
+        "wish",
+        "claimant",
+        "organisation",
+        "status",
+        "claimed_at",
+        "contact_requested_at",
+        "phone_shared_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["wish", "claimant", "organisation"]
 

@@ -23,6 +23,9 @@ from .models import ServiceCategory, WishStatus
 
 router = Router(tags=["wishes"])
 ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Every answer the endpoints added for issue 8/9 can give (malformed JSON, no or bad token,
+# not visible, refused state change, not allowed / invalid input).
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class WishOut(Schema):
@@ -46,19 +49,42 @@ class WishOut(Schema):
     thanks: str
     rating: int | None
     market_id: int | None
-    actions: list[str]
+    actions: list[str] = Field(..., description="what this user may do with the wish now")
+    problem_reported: bool = Field(False, description="the wisher reported 没收到/有问题 (wisher side only)")
 
 
 class EventOut(Schema):
     at: datetime.datetime
     action: str
+    code: str
+    label: str = Field(..., description="what happened, in the reader's language")
     from_status: str
     to_status: str
-    note: str
+    note: str = Field(
+        ..., description="a person's words as written, or a system note in the reader's language"
+    )
+
+
+class ContactOut(Schema):
+    """Present only for the claimant, the wisher's side and the community's social workers,
+    and only while the wish is claimed (see docs/wishes.md, "Contact after a claim")."""
+
+    side: str = Field(..., description="claimant | wisher | worker")
+    place: str = Field("", description="the wisher's community, building and stairwell (claimant only)")
+    wisher_phone: str = Field("", description="only to the claimant, once shared, while the claim is active")
+    claimant_name: str = ""
+    claimant_unit: str = ""
+    claimant_phone: str = Field("", description="only to the community's social workers")
+    community: str = ""
+    contacted_at: datetime.datetime | None = None
+    contact_requested_at: datetime.datetime | None = None
+    phone_shared_at: datetime.datetime | None = None
+    wisher_has_phone: bool = False
 
 
 class WishDetailOut(WishOut):
     history: list[EventOut]
+    contact: ContactOut | None = None
 
 
 class WishPage(Schema):
@@ -82,6 +108,19 @@ class WishIn(Schema):
     category: ServiceCategory
     wanted_by: datetime.date | None = None
     submit: bool = True
+
+
+class WishTextIn(Schema):
+    title: str = Field(..., max_length=200)
+    reason: str = Field("", max_length=1000)
+    value_yuan: int = Field(0, ge=0, le=1_000_000)
+    category: ServiceCategory
+
+
+class ProblemIn(Schema):
+    note: str = Field(
+        "", max_length=300, description="what did not arrive or is wrong (to the social workers only)"
+    )
 
 
 class ReasonIn(Schema):
@@ -114,7 +153,20 @@ def _row(request: HttpRequest, wish: Any) -> Any:
 def _detail(request: HttpRequest, wish_id: int) -> dict[str, Any]:
     wish = policies.get_visible_wish(request.user, wish_id)
     data = _row(request, wish).__dict__.copy()
-    data["history"] = selectors.wish_history(wish)
+    data["history"] = [
+        {
+            "at": e.at,
+            "action": e.action,
+            "code": e.code,
+            "label": e.label,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note_text,
+        }
+        for e in selectors.wish_history(wish)
+    ]
+    contact = selectors.contact_for(request.user, wish)
+    data["contact"] = contact.__dict__ if contact is not None else None
     return data
 
 
@@ -171,7 +223,7 @@ def claim_wish(request: HttpRequest, wish_id: int) -> Any:
     data.update(
         won=True,
         repeated=outcome.repeated,
-        message=_("您已认领过这个心愿。") if outcome.repeated else _("认领成功！请在 7 天内联系心愿人。"),
+        message=services.claim_message(outcome),
     )
     return data
 
@@ -185,6 +237,40 @@ def _act(request: HttpRequest, wish_id: int, fn: Any, **kwargs: Any) -> Any:
 @router.post("/wishes/{wish_id}/contacted", response={200: WishDetailOut, **ERRORS})
 def contacted(request: HttpRequest, wish_id: int) -> Any:
     return _act(request, wish_id, services.wish_mark_contacted)
+
+
+@router.post("/wishes/{wish_id}/request-contact", response={200: WishDetailOut, **WRITE_ERRORS})
+def request_contact(request: HttpRequest, wish_id: int) -> Any:
+    """The claimant asks the community's social workers to put them in touch with the wisher."""
+    return _act(request, wish_id, services.wish_request_contact)
+
+
+@router.post("/wishes/{wish_id}/share-phone", response={200: WishDetailOut, **WRITE_ERRORS})
+def share_phone(request: HttpRequest, wish_id: int) -> Any:
+    """The wisher, or a social worker of the community, lets the current claimant see the
+    wisher's phone while the claim is active."""
+    return _act(request, wish_id, services.wish_share_phone)
+
+
+@router.post("/wishes/{wish_id}/report-problem", response={200: WishDetailOut, **WRITE_ERRORS})
+def report_problem(request: HttpRequest, wish_id: int, payload: ProblemIn) -> Any:
+    """没收到 / 有问题: the wisher's side tells the community's social workers instead of confirming."""
+    return _act(request, wish_id, services.wish_report_problem, note=payload.note)
+
+
+@router.post("/wishes/{wish_id}/resubmit", response={200: WishDetailOut, **WRITE_ERRORS})
+def resubmit(request: HttpRequest, wish_id: int, payload: WishTextIn) -> Any:
+    """Correct a returned wish and send it back for review, in one step (nothing is saved
+    when it is refused)."""
+    return _act(
+        request,
+        wish_id,
+        services.wish_resubmit,
+        title=payload.title,
+        reason=payload.reason,
+        value_yuan=payload.value_yuan,
+        category=payload.category,
+    )
 
 
 @router.post("/wishes/{wish_id}/release", response={200: WishDetailOut, **ERRORS})
@@ -247,15 +333,14 @@ class FigureOut(Schema):
 @router.get("/wishes-figures", response=list[FigureOut])
 def figures(request: HttpRequest) -> Any:
     """Figures for each place the user oversees and each community under it (see docs/wishes.md)."""
-    from .views import figure_regions
-
+    regions = selectors.figure_regions(request.user) if policies.may_read_figures(request.user) else []
     return [
         {
             **{k: v for k, v in f.__dict__.items() if k not in ("region", "ratings")},
             "region_id": f.region.pk,
             "region": f.region.name,
         }
-        for f in selectors.figures_for(request.user, figure_regions(request.user))
+        for f in selectors.figures_for(request.user, regions)
     ]
 
 

@@ -8,4 +8,4 @@ class WishesConfig(AppConfig):
     verbose_name = _("微心愿")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401
+        from . import phrases, policies  # noqa: F401

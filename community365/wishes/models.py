@@ -134,6 +134,11 @@ class Wish(models.Model):
     delivery_photo = models.FileField(_("送达照片"), upload_to="wishes/%Y/%m", blank=True)
     thanks = models.CharField(_("感谢语"), max_length=200, blank=True)
     rating = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
+    # "没收到 / 有问题": the wisher (or their social worker) reports that a delivered wish did
+    # not arrive as told; the community's social workers see it on the wish and in their queue
+    # until the wish is confirmed.
+    problem_reported_at = models.DateTimeField(_("反映问题时间"), null=True, blank=True)
+    problem_note = models.CharField(_("反映的问题"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
@@ -204,7 +209,22 @@ class Claim(models.Model):
     contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
     warned_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The claimant's words when releasing; a lapse writes nothing here (its reason is the
+    # status itself, rendered in the reader's language).
     end_reason = models.CharField(_("结束原因"), max_length=300, blank=True)
+    # The contact path (docs/wishes.md "Contact after a claim"): the claimant asks the
+    # community's social workers to put them in touch; the wisher or a social worker then
+    # shares the wisher's phone with this claimant, for as long as this claim is active.
+    contact_requested_at = models.DateTimeField(_("请求联系时间"), null=True, blank=True)
+    phone_shared_at = models.DateTimeField(_("告知电话时间"), null=True, blank=True)
+    phone_shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("告知人"),
+    )
 
     class Meta:
         verbose_name = _("认领")
@@ -243,11 +263,18 @@ class OrganisationAccount(models.Model):
 
 
 class WishEvent(models.Model):
-    """The wish's own history as its people see it (the audit trail holds the full record)."""
+    """The wish's own history as its people see it (the audit trail holds the full record).
+
+    ``code`` is a registered phrase (``wishes/phrases.py``) and ``params`` its parameters, so a
+    row reads in the reader's language; ``params["note"]`` is either what a person wrote (a
+    reason, a thank-you) or, for a note the system writes, a phrase parameter. ``note`` keeps
+    the person's words as written, for the audit and the admin."""
 
     wish = models.ForeignKey(Wish, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)
     action = models.CharField(_("动作"), max_length=20)
+    code = models.CharField(_("记录代码"), max_length=60, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     actor = models.ForeignKey(
@@ -266,8 +293,20 @@ class WishEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from .states import TRANSITIONS
+        """What happened, in the reader's language."""
+        from community365.core.phrases import render
 
-        extra = {"create": _("登记"), "contacted": _("已联系")}
-        transition = TRANSITIONS.get(self.action)
-        return str(transition.label if transition else extra.get(self.action, self.action))
+        from .phrases import event_code
+
+        return render(self.code or event_code(self.action), self.params)
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language: a system note is rendered, a person's words are
+        shown as written."""
+        from community365.core.phrases import render
+
+        note = (self.params or {}).get("note")
+        if isinstance(note, dict) and "phrase" in note:
+            return render(str(note["phrase"]), note.get("params") or {})
+        return str(note) if note else self.note

@@ -13,8 +13,8 @@ from community365.core import permissions
 from community365.core.errors import NotAllowed, NotFound
 from community365.core.roles import Role
 
-from .models import CharityMarket, Claim, Wish
-from .states import PUBLIC_STATES
+from .models import CharityMarket, Claim, Wish, WishStatus
+from .states import PUBLIC_STATES, allowed_actions
 
 REVIEW = permissions.register(
     "wishes.wish:review",
@@ -41,6 +41,19 @@ CLAIM = permissions.register(
     },
     "Claim published wishes anywhere in the district",
 )
+# Read-only oversight: the figures and the wishes behind them (every state, names masked).
+# District leaders read them; they review and publish nothing.
+FIGURES = permissions.register(
+    "wishes.figures:view",
+    {
+        Role.DISTRICT_ADMIN,
+        Role.SUBDISTRICT_STAFF,
+        Role.COMMUNITY_SECRETARY,
+        Role.SOCIAL_WORKER,
+        Role.DISTRICT_LEADER,
+    },
+    "Read the wish figures of a place and the list of wishes behind them (read-only)",
+)
 RUN_MARKET = permissions.register(
     "wishes.market:run",
     {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF},
@@ -58,6 +71,7 @@ def wishes_visible_to(user: Any) -> QuerySet[Wish]:
     districts = permissions.district_ids(user) or set()
     scope = Q(status__in=PUBLIC_STATES, district_id__in=districts)
     scope |= permissions.path_q(permissions.scope_paths(user, VIEW_ALL.name))
+    scope |= permissions.path_q(permissions.scope_paths(user, FIGURES.name))
     scope |= Q(wisher__user_id=user.pk) | Q(entered_by_id=user.pk) | Q(claimed_by_id=user.pk)
     scope |= Q(pk__in=Claim.objects.filter(claimant_id=user.pk).values("wish_id"))
     return Wish.objects.filter(scope)
@@ -140,3 +154,58 @@ def may_confirm(user: Any, wish: Wish) -> bool:
 
 def may_run_market(user: Any, path: str) -> bool:
     return permissions.has_perm_at(user, RUN_MARKET.name, path)
+
+
+def may_read_figures(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, FIGURES.name))
+
+
+def may_see_review_queue(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, VIEW_ALL.name))
+
+
+def may_claim_somewhere(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, CLAIM.name))
+
+
+# Actions only the system takes (the sweep); never offered to a person.
+_SYSTEM_ACTIONS = frozenset({"lapse", "expire", "schedule"})
+_REVIEW_ACTIONS = frozenset({"approve", "return", "reject", "publish"})
+
+
+def actions_for(user: Any, wish: Wish) -> list[str]:
+    """What this user may do with this wish now: the state's transitions filtered by who the
+    user is to the wish, plus the actions outside the table (resubmit, contact, report a
+    problem). Pages and the API list these instead of deciding again. No query: the user's
+    grants are loaded once per request and the wish carries its wisher and claimant."""
+    if getattr(user, "pk", None) is None and not permissions.is_global(user):
+        return []
+    wisher = is_wisher(user, wish)
+    reviewer = may_review(user, wish)
+    wisher_side = wisher or reviewer
+    holder = wish.status == WishStatus.CLAIMED and wish.claimed_by_id == getattr(user, "pk", None)
+    result: list[str] = []
+    for action in allowed_actions(wish.status):
+        if action in _SYSTEM_ACTIONS:
+            continue
+        if action in _REVIEW_ACTIONS:
+            ok = reviewer and not (action == "publish" and wish.market_id is not None)
+        elif action in ("submit", "withdraw", "confirm"):
+            ok = wisher_side
+        elif action == "claim":
+            ok = bool(claimant_role(user, wish)) and not wisher
+        elif action in ("release", "fulfil"):
+            ok = holder
+        else:
+            ok = False
+        if ok:
+            result.append(action)
+    if wish.status == WishStatus.RETURNED and wisher_side:
+        result.append("resubmit")
+    if holder:
+        result += ["contacted", "request_contact"]
+    if wish.status == WishStatus.CLAIMED and wisher_side and not holder:
+        result.append("share_phone")
+    if wish.status == WishStatus.DELIVERED and wisher_side and wish.problem_reported_at is None:
+        result.append("report_problem")
+    return result

@@ -9,12 +9,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from community365.core import permissions
 from community365.core.masking import mask_name
-from community365.regions.models import Region
+from community365.core.roles import Role
+from community365.regions.models import Region, RegionKind
 
 from . import policies
 from .models import CharityMarket, Claim, Wish, WishEvent, WishStatus
-from .states import PUBLIC_STATES, allowed_actions
+from .states import PUBLIC_STATES
 
 # Milestones the figures count and a list can be drilled to (?reached=claimed).
 MILESTONES = {
@@ -35,12 +37,15 @@ def wish_search(
     status: str = "",
     reached: str = "",
     public_only: bool = False,
+    title_only: bool = False,
 ) -> QuerySet[Wish]:
     qs = policies.wishes_visible_to(user).select_related("region", "wisher", "claimed_by")
     if public_only:
         qs = qs.filter(status__in=PUBLIC_STATES)
     q = (q or "").strip()[:40]
-    if q:
+    if q and title_only:
+        qs = qs.filter(title__icontains=q)
+    elif q:
         qs = qs.filter(Q(title__icontains=q) | Q(reason__icontains=q) | Q(region__name__icontains=q))
     if community:
         qs = qs.filter(region_id=community)
@@ -85,12 +90,13 @@ class WishRow:
     thanks: str
     rating: int | None
     market_id: int | None
+    # What this user may do with the wish (``policies.actions_for``); pages and API list these.
     actions: list[str] = field(default_factory=list)
+    # A "没收到 / 有问题" report awaiting the social worker; shown only to the wisher's side.
+    problem_reported: bool = False
 
 
 def wish_rows(user: Any, wishes: list[Wish]) -> list[WishRow]:
-    from community365.core import permissions
-
     full_paths = permissions.scope_paths(user, policies.REVIEW.name)
     orgs = {
         c.wish_id: c.organisation
@@ -128,7 +134,10 @@ def wish_rows(user: Any, wishes: list[Wish]) -> list[WishRow]:
                 thanks=wish.thanks,
                 rating=wish.rating,
                 market_id=wish.market_id,
-                actions=allowed_actions(wish.status),
+                actions=policies.actions_for(user, wish),
+                problem_reported=wish.status == WishStatus.DELIVERED
+                and wish.problem_reported_at is not None
+                and (policies.is_wisher(user, wish) or policies.may_review(user, wish)),
             )
         )
     return rows
@@ -155,14 +164,176 @@ def my_claims(user: Any) -> QuerySet[Claim]:
 
 
 def review_queue(user: Any) -> QuerySet[Wish]:
-    from community365.core import permissions
-
+    """Wishes awaiting the community: to review, to publish, and deliveries the wisher says did
+    not arrive or are not right."""
     paths = permissions.scope_paths(user, policies.VIEW_ALL.name)
+    waiting = Q(status__in=[WishStatus.SUBMITTED, WishStatus.APPROVED])
+    waiting |= Q(status=WishStatus.DELIVERED, problem_reported_at__isnull=False)
     return (
-        Wish.objects.filter(permissions.path_q(paths), status__in=[WishStatus.SUBMITTED, WishStatus.APPROVED])
+        Wish.objects.filter(permissions.path_q(paths), waiting)
         .select_related("region", "wisher")
         .order_by("submitted_at", "id")
     )
+
+
+def community_worker_ids(region_id: int) -> list[int]:
+    """Who a community's contact requests and problem reports go to: its social workers, or
+    its secretary when it has none."""
+    from community365.people.models import RoleAssignment
+
+    rows = RoleAssignment.objects.filter(
+        region_id=region_id,
+        role__in=[Role.SOCIAL_WORKER, Role.COMMUNITY_SECRETARY],
+        revoked_at__isnull=True,
+        user__is_active=True,
+    ).values_list("user_id", "role")
+    workers = sorted({u for u, r in rows if r == Role.SOCIAL_WORKER})
+    return workers or sorted({u for u, _r in rows})
+
+
+@dataclass(frozen=True)
+class ClaimantInfo:
+    """How a claimant is introduced to the wisher: a name and a unit, never a phone."""
+
+    name: str
+    unit: str
+
+
+def claimant_of(claim: Claim) -> ClaimantInfo:
+    """The claimant's display name and unit: the organisation they claim for, or the role and
+    the place they hold it at."""
+    from community365.people.models import RoleAssignment
+
+    user = claim.claimant
+    name = user.display_name or user.username
+    if claim.organisation is not None:
+        return ClaimantInfo(name=claim.organisation.name, unit=str(claim.organisation.get_kind_display()))
+    grant = (
+        RoleAssignment.objects.filter(user_id=user.pk, role=claim.claimant_role, revoked_at__isnull=True)
+        .select_related("region")
+        .order_by("id")
+        .first()
+    )
+    role = Role(claim.claimant_role).label if claim.claimant_role in Role.values else ""
+    unit = f"{role} · {grant.region.name}" if grant is not None and role else str(role)
+    return ClaimantInfo(name=name, unit=unit)
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """What one user sees of the contact between claimant and wisher (docs/wishes.md).
+
+    ``side``: "claimant" (the holder of the active claim), "wisher" (the wisher or the worker
+    who entered the wish) or "worker" (a reviewer of the community). Anyone else gets None."""
+
+    side: str
+    place: str = ""
+    wisher_phone: str = ""
+    claimant_name: str = ""
+    claimant_unit: str = ""
+    claimant_phone: str = ""
+    community: str = ""
+    contacted_at: Any = None
+    contact_requested_at: Any = None
+    phone_shared_at: Any = None
+    wisher_has_phone: bool = False
+
+
+def _place_of_home(wish: Wish) -> str:
+    """The building and stairwell of the wisher's home (楼栋 · 楼道), never the door number."""
+    region = wish.wisher.region
+    if region.kind not in (RegionKind.STAIRWELL, RegionKind.BUILDING):
+        return wish.region.name
+    if region.kind == RegionKind.BUILDING:
+        return f"{wish.region.name} · {region.name}"
+    building = (
+        Region.objects.filter(path=region.path[: -Region.steplen]).values_list("name", flat=True).first()
+    )
+    if building and region.name.startswith(building):
+        building = None  # "11幢1单元" already names its building
+    return " · ".join(n for n in (wish.region.name, building, region.name) if n)
+
+
+def contact_for(user: Any, wish: Wish) -> ContactView | None:
+    """The contact details this user may see while the wish is claimed; None for everyone
+    else, and for everyone once the claim has ended (released, lapsed or fulfilled)."""
+    if wish.status != WishStatus.CLAIMED or getattr(user, "pk", None) is None:
+        return None
+    claim = (
+        Claim.objects.filter(wish_id=wish.pk, status=Claim.Status.ACTIVE)
+        .select_related("claimant", "organisation")
+        .first()
+    )
+    if claim is None:
+        return None
+    common = {
+        "contacted_at": claim.contacted_at,
+        "contact_requested_at": claim.contact_requested_at,
+        "phone_shared_at": claim.phone_shared_at,
+        "community": wish.region.name,
+        "wisher_has_phone": bool(wish.wisher.phone),
+    }
+    if claim.claimant_id == user.pk:
+        return ContactView(
+            side="claimant",
+            place=_place_of_home(wish),
+            wisher_phone=wish.wisher.phone if claim.phone_shared_at is not None else "",
+            **common,
+        )
+    who = claimant_of(claim)
+    if policies.may_review(user, wish):
+        return ContactView(
+            side="worker",
+            claimant_name=who.name,
+            claimant_unit=who.unit,
+            claimant_phone=claim.claimant.phone,
+            **common,
+        )
+    if policies.is_wisher(user, wish) or (wish.entered_by_id is not None and wish.entered_by_id == user.pk):
+        return ContactView(side="wisher", claimant_name=who.name, claimant_unit=who.unit, **common)
+    return None
+
+
+# --- the board ------------------------------------------------------------------------------------
+
+
+def board_communities(user: Any) -> list[Region]:
+    """The communities whose public wishes the user may see (the board's community filter)."""
+    ids = permissions.district_ids(user)
+    qs = Region.objects.filter(kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE])
+    if ids is not None:
+        qs = qs.filter(district_id__in=ids)
+    return list(qs.order_by("path"))
+
+
+def home_community_id(user: Any) -> int | None:
+    """The board opens on the user's own community: their resident record's, else the first
+    community where they hold a role; None (the whole district) for district-level staff."""
+    person = getattr(user, "person", None) if getattr(user, "pk", None) else None
+    if person is not None:
+        return int(person.community_id)
+    for grant in permissions.grants_of(user):
+        depth = len(grant.path) // Region.steplen
+        if depth == 3:  # district / subdistrict / community
+            return grant.region_id
+    return None
+
+
+def figure_regions(user: Any) -> list[Region]:
+    """The places whose figures the user may read, then the communities under them."""
+    paths = permissions.scope_paths(user, policies.FIGURES.name)
+    if paths is None:
+        tops = list(Region.objects.filter(kind=RegionKind.DISTRICT).order_by("path"))
+    else:
+        tops = list(Region.objects.filter(path__in=paths).order_by("path"))
+    regions: list[Region] = []
+    for top in tops:
+        regions.append(top)
+        if top.kind not in (RegionKind.COMMUNITY, RegionKind.COOPERATIVE):
+            regions += list(
+                Region.objects.filter(path__startswith=top.path, kind=RegionKind.COMMUNITY).order_by("path")
+            )
+    return regions
 
 
 # --- figures --------------------------------------------------------------------------------------

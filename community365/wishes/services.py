@@ -15,23 +15,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community365.audit.models import AuditResult
 from community365.audit.services import audit_record, service
 from community365.core import permissions
 from community365.core.actors import SystemActor, actor_label
 from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from community365.core.phrases import date_param
 from community365.notifications.services import notify
 from community365.people import policies as people_policies
 from community365.people.identity import looks_like_id_number, looks_like_phone
 from community365.people.models import Person, User
 from community365.regions.models import Organisation, Region, RegionKind
 
-from . import policies
+from . import phrases, policies, selectors
 from .models import CharityMarket, Claim, OrganisationAccount, ServiceCategory, Wish, WishEvent, WishStatus
 from .states import OPEN_STATES, TRANSITIONS
 
@@ -85,6 +88,31 @@ def _public_text(value: str, field: str, *, max_length: int, min_length: int = 0
     return text
 
 
+@dataclass(frozen=True)
+class WishText:
+    """What a wisher writes, checked: the one input shape shared by create, edit and resubmit."""
+
+    title: str
+    reason: str
+    value_yuan: int
+    category: str
+
+
+def clean_wish_text(*, title: str, reason: str, value_yuan: int | str | None, category: str) -> WishText:
+    """The rules for a wish's words and value, in one place so create and edit cannot drift."""
+    clean_title = _public_text(title, "title", max_length=TITLE_MAX, min_length=TITLE_MIN)
+    clean_reason = _public_text(reason, "reason", max_length=REASON_MAX)
+    if category not in ServiceCategory.values:
+        raise InvalidInput(_("请选择六服务中的一类。"), field="category")
+    try:
+        value = int(value_yuan or 0)
+    except (TypeError, ValueError):
+        value = -1
+    if not 0 <= value <= VALUE_MAX:
+        raise InvalidInput(_("微心愿的估计价值须在 0–%(n)s 元之间。") % {"n": VALUE_MAX}, field="value_yuan")
+    return WishText(title=clean_title, reason=clean_reason, value_yuan=value, category=category)
+
+
 def _reason(value: str) -> str:
     return _public_text(value, "reason", max_length=REASON_MAX, min_length=2)
 
@@ -103,11 +131,28 @@ def _user_or_none(actor: Any) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def _record(wish: Wish, action: str, from_status: str, actor: Any, note: str = "", at: Any = None) -> None:
-    WishEvent.objects.create(
+def _event(
+    wish: Wish,
+    action: str,
+    from_status: str,
+    actor: Any,
+    note: str = "",
+    system_note: dict[str, Any] | None = None,
+    at: Any = None,
+) -> WishEvent:
+    """One row of the wish's history: a code, and the note either as a person wrote it or as
+    a phrase the system chose (both rendered for the reader at display time)."""
+    params: dict[str, Any] = {}
+    if system_note is not None:
+        params["note"] = system_note
+    elif note:
+        params["note"] = note[:300]
+    return WishEvent(
         wish=wish,
         at=at or now(),
         action=action,
+        code=phrases.event_code(action),
+        params=params,
         from_status=from_status,
         to_status=wish.status,
         actor=_user_or_none(actor),
@@ -116,10 +161,32 @@ def _record(wish: Wish, action: str, from_status: str, actor: Any, note: str = "
     )
 
 
+def _record(
+    wish: Wish,
+    action: str,
+    from_status: str,
+    actor: Any,
+    note: str = "",
+    system_note: dict[str, Any] | None = None,
+    at: Any = None,
+) -> None:
+    _event(wish, action, from_status, actor, note, system_note, at).save()
+
+
 def _move(
-    *, actor: Any, wish: Wish, action: str, role: str, note: str = "", fields: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    wish: Wish,
+    action: str,
+    role: str,
+    note: str = "",
+    system_note: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> Wish:
-    """Apply one transition of the table as a conditional UPDATE; refuse an illegal one."""
+    """Apply one transition of the table as a conditional UPDATE; refuse an illegal one.
+
+    ``note`` is what a person wrote (shown as written, kept as the wish's latest reason);
+    ``system_note`` a phrase the system wrote (shown in the history, in the reader's language)."""
     transition = TRANSITIONS[action]
     values = {"status": transition.target, "status_reason": note[:300], **(fields or {})}
     moved = Wish.objects.filter(pk=wish.pk, status__in=transition.sources).update(**values)
@@ -132,7 +199,7 @@ def _move(
     before = wish.status if wish.status in transition.sources else ""
     for key, value in values.items():
         setattr(wish, key, value)
-    _record(wish, action, before, actor, note)
+    _record(wish, action, before, actor, note, system_note)
     audit_record(
         actor=actor,
         action=f"wishes.wish:{action}",
@@ -148,9 +215,28 @@ def _wish_url(wish: Wish) -> str:
     return reverse("wish_detail", args=[wish.pk])
 
 
-def _tell_wisher(wish: Wish, kind: str, title: str, body: str = "") -> None:
+def _tell_wisher(wish: Wish, code: str, **params: Any) -> None:
+    """The wisher, and the social worker who entered the wish for them."""
     for user_id in {wish.wisher.user_id, wish.entered_by_id} - {None}:
-        notify(recipient_id=user_id, kind=kind, title=title, body=body, url=_wish_url(wish))  # type: ignore[arg-type]
+        notify(recipient_id=user_id, code=code, params={"title": wish.title, **params}, url=_wish_url(wish))  # type: ignore[arg-type]
+
+
+def _tell_workers(wish: Wish, code: str, **params: Any) -> None:
+    """The community's social workers (its secretary when it has none)."""
+    for user_id in selectors.community_worker_ids(wish.region_id):
+        notify(recipient_id=user_id, code=code, params={"title": wish.title, **params}, url=_wish_url(wish))
+
+
+def _note_param(note: str, default: dict[str, Any] | None = None) -> Any:
+    return note if note else (default or "")
+
+
+def _wisher_side_role(actor: Any, wish: Wish, message: str) -> str:
+    """The role in which ``actor`` acts for the wisher: the wisher themself ("resident"), or a
+    reviewer of the wish's community (their role there); anyone else is refused."""
+    if policies.is_wisher(actor, wish):
+        return "resident"
+    return permissions.require_at(actor, policies.REVIEW.name, wish.region.path, message)
 
 
 # --- writing and reviewing ------------------------------------------------------------------------
@@ -182,12 +268,7 @@ def wish_create(
             wisher.community.path,
             _("只有本人或本社区的社工可以为这位居民登记心愿。"),
         )
-    title = _public_text(title, "title", max_length=TITLE_MAX, min_length=TITLE_MIN)
-    reason = _public_text(reason, "reason", max_length=REASON_MAX)
-    if category not in ServiceCategory.values:
-        raise InvalidInput(_("请选择六服务中的一类。"), field="category")
-    if not 0 <= int(value_yuan) <= VALUE_MAX:
-        raise InvalidInput(_("微心愿的估计价值须在 0–%(n)s 元之间。") % {"n": VALUE_MAX}, field="value_yuan")
+    text = clean_wish_text(title=title, reason=reason, value_yuan=value_yuan, category=category)
     today = timezone.localdate(now())
     if wanted_by is not None and wanted_by < today:
         raise InvalidInput(_("希望实现日期不能早于今天。"), field="wanted_by")
@@ -204,21 +285,36 @@ def wish_create(
         region=wisher.community,
         wisher=wisher,
         entered_by=None if own else _user_or_none(actor),
-        title=title,
-        reason=reason,
-        value_yuan=int(value_yuan),
-        category=category,
+        title=text.title,
+        reason=text.reason,
+        value_yuan=text.value_yuan,
+        category=text.category,
         wanted_by=wanted_by,
         created_at=at,
     )
     if photo is not None:
         wish.photo = photo
     wish.save()
-    _record(wish, "create", "", actor, "" if own else _("社工代录"))
+    _record(
+        wish, "create", "", actor, system_note=None if own else phrases.note(phrases.NOTE_ENTERED_BY_WORKER)
+    )
     audit_record(actor=actor, action="wishes.wish:create", target=wish, role=role)
     if submit:
         _move(actor=actor, wish=wish, action="submit", role=role, fields={"submitted_at": at})
     return wish
+
+
+def _apply_text(wish: Wish, text: WishText) -> None:
+    wish.title, wish.reason = text.title, text.reason
+    wish.value_yuan, wish.category = text.value_yuan, text.category
+    wish.save(update_fields=["title", "reason", "category", "value_yuan"])
+
+
+def _require_editable(actor: Any, wish: Wish) -> str:
+    role = _wisher_side_role(actor, wish, _("只有心愿人或本社区社工可以修改心愿。"))
+    if wish.status not in (WishStatus.DRAFT, WishStatus.RETURNED):
+        raise InvalidTransition(_("只有草稿或退回修改的心愿可以修改。"))
+    return role
 
 
 @service("wishes.wish:edit")
@@ -226,34 +322,39 @@ def wish_edit(
     *, actor: Any, wish: Wish, title: str, reason: str = "", value_yuan: int = 0, category: str
 ) -> Wish:
     """Change the text of a draft or returned wish (the wisher, or a social worker for them)."""
-    if not (policies.is_wisher(actor, wish) or policies.may_review(actor, wish)):
-        raise NotAllowed(_("只有心愿人或本社区社工可以修改心愿。"))
-    if wish.status not in (WishStatus.DRAFT, WishStatus.RETURNED):
-        raise InvalidTransition(_("只有草稿或退回修改的心愿可以修改。"))
-    wish.title = _public_text(title, "title", max_length=TITLE_MAX, min_length=TITLE_MIN)
-    wish.reason = _public_text(reason, "reason", max_length=REASON_MAX)
-    if category not in ServiceCategory.values:
-        raise InvalidInput(_("请选择六服务中的一类。"), field="category")
-    wish.category = category
-    wish.value_yuan = int(value_yuan)
-    wish.save(update_fields=["title", "reason", "category", "value_yuan"])
-    audit_record(actor=actor, action="wishes.wish:edit", target=wish)
+    role = _require_editable(actor, wish)
+    _apply_text(wish, clean_wish_text(title=title, reason=reason, value_yuan=value_yuan, category=category))
+    audit_record(actor=actor, action="wishes.wish:edit", target=wish, role=role)
     return wish
 
 
 @service("wishes.wish:submit")
 def wish_submit(*, actor: Any, wish: Wish) -> Wish:
-    if not (policies.is_wisher(actor, wish) or policies.may_review(actor, wish)):
-        raise NotAllowed(_("只有心愿人或本社区社工可以提交心愿。"))
-    return _move(actor=actor, wish=wish, action="submit", role="", fields={"submitted_at": now()})
+    role = _wisher_side_role(actor, wish, _("只有心愿人或本社区社工可以提交心愿。"))
+    return _move(actor=actor, wish=wish, action="submit", role=role, fields={"submitted_at": now()})
+
+
+@service("wishes.wish:resubmit")
+def wish_resubmit(
+    *, actor: Any, wish: Wish, title: str, reason: str = "", value_yuan: int = 0, category: str
+) -> Wish:
+    """Correct a returned (or draft) wish as asked and send it back for review: one action, one
+    transaction, so a refused submit leaves nothing half-saved."""
+    role = _require_editable(actor, wish)
+    _apply_text(wish, clean_wish_text(title=title, reason=reason, value_yuan=value_yuan, category=category))
+    audit_record(actor=actor, action="wishes.wish:edit", target=wish, role=role)
+    return _move(actor=actor, wish=wish, action="submit", role=role, fields={"submitted_at": now()})
 
 
 @service("wishes.wish:approve")
 def wish_approve(*, actor: Any, wish: Wish, reason: str = "") -> Wish:
     role = policies.require_review(actor, wish)
-    note = _reason(reason) if reason else _("符合微心愿条件，审核通过。")
-    _move(actor=actor, wish=wish, action="approve", role=role, note=note)
-    _tell_wisher(wish, "wish_approved", _("您的心愿已审核通过"), note)
+    note = _reason(reason) if reason else ""
+    default = phrases.note(phrases.NOTE_DEFAULT_APPROVAL)
+    _move(
+        actor=actor, wish=wish, action="approve", role=role, note=note, system_note=None if note else default
+    )
+    _tell_wisher(wish, phrases.APPROVED, note=_note_param(note, default))
     return wish
 
 
@@ -262,7 +363,7 @@ def wish_return(*, actor: Any, wish: Wish, reason: str) -> Wish:
     role = policies.require_review(actor, wish)
     note = _reason(reason)
     _move(actor=actor, wish=wish, action="return", role=role, note=note)
-    _tell_wisher(wish, "wish_returned", _("您的心愿需要修改"), note)
+    _tell_wisher(wish, phrases.RETURNED, note=note)
     return wish
 
 
@@ -271,7 +372,7 @@ def wish_reject(*, actor: Any, wish: Wish, reason: str) -> Wish:
     role = policies.require_review(actor, wish)
     note = _reason(reason)
     _move(actor=actor, wish=wish, action="reject", role=role, note=note, fields={"closed_at": now()})
-    _tell_wisher(wish, "wish_rejected", _("您的心愿未通过审核"), note)
+    _tell_wisher(wish, phrases.REJECTED, note=note)
     return wish
 
 
@@ -286,7 +387,7 @@ def wish_publish(*, actor: Any, wish: Wish, at: datetime.datetime | None = None)
             wish=wish,
             action="schedule",
             role=role,
-            note=_("定于 %(t)s 发布") % {"t": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")},
+            system_note=phrases.note(phrases.NOTE_SCHEDULED, at=date_param(at)),
             fields={"publish_at": at},
         )
     if wish.market_id is not None and wish.status == WishStatus.SCHEDULED:
@@ -302,14 +403,13 @@ def wish_publish(*, actor: Any, wish: Wish, at: datetime.datetime | None = None)
 
 @service("wishes.wish:withdraw")
 def wish_withdraw(*, actor: Any, wish: Wish, reason: str) -> Wish:
-    if not (policies.is_wisher(actor, wish) or policies.may_review(actor, wish)):
-        raise NotAllowed(_("只有心愿人或本社区社工可以撤回心愿。"))
+    role = _wisher_side_role(actor, wish, _("只有心愿人或本社区社工可以撤回心愿。"))
     note = _reason(reason)
     return _move(
         actor=actor,
         wish=wish,
         action="withdraw",
-        role="",
+        role=role,
         note=note,
         fields={"closed_at": now(), "market": None},
     )
@@ -341,7 +441,7 @@ def wish_claim(*, actor: Any, wish: Wish) -> ClaimOutcome:
         return ClaimOutcome(won=True, repeated=True, claim=mine)
     status = Wish.objects.filter(pk=wish.pk).values_list("status", flat=True).first()
     if status in (WishStatus.CLAIMED, WishStatus.DELIVERED, WishStatus.CONFIRMED):
-        return ClaimOutcome(won=False)
+        return _lost(actor, wish, role)
     if status != WishStatus.PUBLISHED:
         raise InvalidTransition(
             _("这个心愿目前是“%(state)s”，还不能认领。")
@@ -369,7 +469,9 @@ def wish_claim(*, actor: Any, wish: Wish) -> ClaimOutcome:
     if not won:
         # The same claimant racing themself (a double tap) finds their own claim.
         mine = Claim.objects.filter(wish_id=wish.pk, claimant_id=actor.pk, status=Claim.Status.ACTIVE).first()
-        return ClaimOutcome(won=mine is not None, repeated=mine is not None, claim=mine)
+        if mine is None:
+            return _lost(actor, wish, role)
+        return ClaimOutcome(won=True, repeated=True, claim=mine)
     account = OrganisationAccount.objects.filter(user_id=actor.pk).first()
     claim = Claim.objects.create(
         wish=wish,
@@ -384,13 +486,39 @@ def wish_claim(*, actor: Any, wish: Wish) -> ClaimOutcome:
     wish.first_claimed_at = wish.first_claimed_at or at
     _record(wish, "claim", before, actor)
     audit_record(actor=actor, action="wishes.wish:claim", target=wish, role=role)
-    _tell_wisher(
-        wish,
-        "wish_claimed",
-        _("您的心愿“%(t)s”已被认领") % {"t": wish.title},
-        _("认领人会在 %(n)s 天内与您联系。") % {"n": setting("WISH_CONTACT_DAYS")},
-    )
+    who = selectors.claimant_of(claim)
+    _tell_wisher(wish, phrases.CLAIMED, claimant=who.name, unit=who.unit, days=setting("WISH_CONTACT_DAYS"))
     return ClaimOutcome(won=True, claim=claim)
+
+
+def claim_message(outcome: ClaimOutcome) -> str:
+    """What the claimant is told, with the contact period from the setting."""
+    if not outcome.won:
+        return str(_("手慢了，这个心愿已被认领。"))
+    if outcome.repeated:
+        return str(_("您已认领过这个心愿。"))
+    return str(
+        _("认领成功！请在 %(n)s 天内联系心愿人：可以请社区社工帮忙联系，或等心愿人把电话告诉您。")
+        % {"n": setting("WISH_CONTACT_DAYS")}
+    )
+
+
+def _lost(actor: User, wish: Wish, role: str) -> ClaimOutcome:
+    """A lost race is a refusal and is audited, but only after the claim's transaction has
+    ended: one insert outside the lock, so the hot path is not held up for the winner."""
+    message = str(_("手慢了，这个心愿已被认领。"))
+    transaction.on_commit(
+        lambda: audit_record(
+            actor=actor,
+            action="wishes.wish:claim",
+            target=wish,
+            role=role,
+            result=AuditResult.REFUSED,
+            message=message,
+            changes={"code": "already_claimed"},
+        )
+    )
+    return ClaimOutcome(won=False)
 
 
 def _active_claim_of(actor: Any, wish: Wish) -> Claim:
@@ -402,13 +530,62 @@ def _active_claim_of(actor: Any, wish: Wish) -> Claim:
 
 @service("wishes.wish:contacted")
 def wish_mark_contacted(*, actor: Any, wish: Wish) -> Claim:
-    """The claimant has reached the wisher; the 7-day lapse no longer applies."""
+    """The claimant has reached the wisher; the lapse after ``WISH_CONTACT_DAYS`` no longer applies."""
     claim = _active_claim_of(actor, wish)
     if claim.contacted_at is None:
         claim.contacted_at = now()
         claim.save(update_fields=["contacted_at"])
-        _record(wish, "contacted", wish.status, actor, _("认领人已与心愿人联系"))
-        audit_record(actor=actor, action="wishes.wish:contacted", target=wish)
+        _record(wish, "contacted", wish.status, actor)
+        audit_record(actor=actor, action="wishes.wish:contacted", target=wish, role=claim.claimant_role)
+    return claim
+
+
+# --- the contact path (docs/wishes.md "Contact after a claim") ----------------------------------
+
+
+@service("wishes.wish:request_contact")
+def wish_request_contact(*, actor: Any, wish: Wish) -> Claim:
+    """The claimant asks the community's social workers to put them in touch with the wisher.
+    Asking again while the request stands changes nothing."""
+    claim = _active_claim_of(actor, wish)
+    if claim.contact_requested_at is None:
+        claim.contact_requested_at = now()
+        claim.save(update_fields=["contact_requested_at"])
+        _record(wish, "contact_request", wish.status, actor)
+        audit_record(actor=actor, action="wishes.wish:request_contact", target=wish, role=claim.claimant_role)
+        who = selectors.claimant_of(claim)
+        _tell_workers(wish, phrases.CONTACT_REQUESTED, claimant=who.name, unit=who.unit)
+    return claim
+
+
+@service("wishes.wish:share_phone")
+def wish_share_phone(*, actor: Any, wish: Wish) -> Claim:
+    """The wisher, or a social worker of the community with the wisher's consent, lets the
+    current claimant see the wisher's phone. It is shown only while this claim is active: when
+    the claim is released, lapses or is fulfilled, nobody sees it through the wish any more."""
+    role = _wisher_side_role(actor, wish, _("只有心愿人或本社区社工可以把电话告知认领人。"))
+    claim = Claim.objects.filter(wish_id=wish.pk, status=Claim.Status.ACTIVE).first()
+    if claim is None:
+        raise InvalidTransition(_("这个心愿目前没有认领人。"))
+    if not wish.wisher.phone:
+        raise NotAllowed(_("心愿人的档案里没有电话，请社工代为转告认领人。"), code="no_phone")
+    if claim.phone_shared_at is None:
+        claim.phone_shared_at, claim.phone_shared_by = now(), _user_or_none(actor)
+        claim.save(update_fields=["phone_shared_at", "phone_shared_by"])
+        _record(wish, "phone_shared", wish.status, actor)
+        audit_record(
+            actor=actor,
+            action="wishes.wish:share_phone",
+            target=wish,
+            role=role,
+            changes={"claim": claim.pk, "claimant": claim.claimant_id},
+        )
+        notify(
+            recipient_id=claim.claimant_id,
+            code=phrases.PHONE_SHARED,
+            params={"title": wish.title},
+            url=_wish_url(wish),
+        )
     return claim
 
 
@@ -431,7 +608,7 @@ def wish_release(*, actor: Any, wish: Wish, reason: str) -> Wish:
         note=note,
         fields={"claimed_by": None, "claimed_at": None},
     )
-    _tell_wisher(wish, "wish_released", _("认领人放弃了您的心愿，心愿已重新发布"), note)
+    _tell_wisher(wish, phrases.RELEASED, note=note)
     return wish
 
 
@@ -456,14 +633,13 @@ def wish_fulfil(*, actor: Any, wish: Wish, note: str, photo: Any = None) -> Wish
     if claim.contacted_at is None:
         claim.contacted_at = at
         claim.save(update_fields=["contacted_at"])
-    _tell_wisher(wish, "wish_delivered", _("您的心愿已送达，请确认"), text)
+    _tell_wisher(wish, phrases.DELIVERED, note=text)
     return wish
 
 
 @service("wishes.wish:confirm")
 def wish_confirm(*, actor: Any, wish: Wish, thanks: str = "", rating: int | None = None) -> Wish:
-    if not policies.may_confirm(actor, wish):
-        raise NotAllowed(_("只有心愿人本人或本社区社工可以确认圆梦。"))
+    role = _wisher_side_role(actor, wish, _("只有心愿人本人或本社区社工可以确认圆梦。"))
     if rating is not None and not 1 <= int(rating) <= 5:
         raise InvalidInput(_("满意度须为 1–5 分。"), field="rating")
     text = _public_text(thanks, "thanks", max_length=200)
@@ -472,18 +648,42 @@ def wish_confirm(*, actor: Any, wish: Wish, thanks: str = "", rating: int | None
         actor=actor,
         wish=wish,
         action="confirm",
-        role="resident" if policies.is_wisher(actor, wish) else "social_worker",
+        role=role,
         note=text,
         fields={"confirmed_at": at, "closed_at": at, "thanks": text, "rating": rating},
     )
     if wish.claimed_by_id:
         notify(
             recipient_id=wish.claimed_by_id,
-            kind="wish_confirmed",
-            title=_("心愿人已确认圆梦，谢谢您！"),
-            body=text,
+            code=phrases.CONFIRMED,
+            params={"title": wish.title, "note": text},
             url=_wish_url(wish),
         )
+    return wish
+
+
+@service("wishes.wish:report_problem")
+def wish_report_problem(*, actor: Any, wish: Wish, note: str = "") -> Wish:
+    """ "没收到 / 有问题": instead of confirming, the wisher (or their social worker) tells the
+    community's social workers that the delivery did not arrive or is not right. The wish stays
+    delivered and shows the report to the workers until it is confirmed."""
+    role = _wisher_side_role(actor, wish, _("只有心愿人本人或本社区社工可以反映问题。"))
+    if wish.status != WishStatus.DELIVERED:
+        raise InvalidTransition(
+            _("这个心愿目前是“%(state)s”，只有已送达的心愿可以反映没收到或有问题。")
+            % {"state": WishStatus(wish.status).label}
+        )
+    if wish.problem_reported_at is not None:
+        raise NotAllowed(_("已经告诉社工了，社工会尽快联系您。"), code="already_reported")
+    text = " ".join((note or "").split())
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(_("内容长度须为 %(a)s–%(b)s 个字。") % {"a": 0, "b": NOTE_MAX}, field="note")
+    wish.problem_reported_at, wish.problem_note = now(), text
+    wish.save(update_fields=["problem_reported_at", "problem_note"])
+    # The history is public with the wish; the resident's words go to the workers only.
+    _record(wish, "report_problem", wish.status, actor)
+    audit_record(actor=actor, action="wishes.wish:report_problem", target=wish, role=role, message=text)
+    _tell_workers(wish, phrases.PROBLEM_REPORTED, note=text)
     return wish
 
 
@@ -503,20 +703,20 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
     )
     for claim in active.filter(claimed_at__lte=at - contact):
         wish = claim.wish
-        _end_claim(claim, Claim.Status.LAPSED, _("超过 %(n)s 天未联系心愿人") % {"n": contact.days}, at)
+        lapsed = phrases.note(phrases.NOTE_LAPSED, days=contact.days)
+        _end_claim(claim, Claim.Status.LAPSED, "", at)
         _move(
             actor=actor,
             wish=wish,
             action="lapse",
             role="system",
-            note=claim.end_reason,
+            system_note=lapsed,
             fields={"claimed_by": None, "claimed_at": None},
         )
         notify(
             recipient_id=claim.claimant_id,
-            kind="claim_lapsed",
-            title=_("您认领的心愿“%(t)s”已失效") % {"t": wish.title},
-            body=claim.end_reason,
+            code=phrases.CLAIM_LAPSED,
+            params={"title": wish.title, "note": lapsed},
             url=_wish_url(wish),
         )
         counts["lapsed"] += 1
@@ -525,13 +725,10 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
     ):
         claim.warned_at = at
         claim.save(update_fields=["warned_at"])
-        deadline = timezone.localtime(claim.claimed_at + contact).strftime("%m-%d %H:%M")
         notify(
             recipient_id=claim.claimant_id,
-            kind="claim_warning",
-            title=_("请尽快联系心愿人"),
-            body=_("您认领的心愿“%(t)s”如在 %(d)s 前仍未联系，认领将失效。")
-            % {"t": claim.wish.title, "d": deadline},
+            code=phrases.CLAIM_WARNING,
+            params={"title": claim.wish.title, "deadline": date_param(claim.claimed_at + contact)},
             url=_wish_url(claim.wish),
         )
         counts["warned"] += 1
@@ -554,7 +751,7 @@ def wishes_sweep(*, actor: SystemActor) -> dict[str, int]:
             wish=wish,
             action="expire",
             role="system",
-            note=_("已过希望实现日期，无人认领"),
+            system_note=phrases.note(phrases.NOTE_EXPIRED),
             fields={"closed_at": at},
         )
         counts["expired"] += 1
@@ -605,7 +802,7 @@ def market_add_wishes(*, actor: Any, market: CharityMarket, wishes: Iterable[Wis
             wish=wish,
             action="schedule",
             role=role,
-            note=_("加入%(m)s") % {"m": market.name},
+            system_note=phrases.note(phrases.NOTE_MARKET_ADDED, market=market.name),
             fields={"market": market, "publish_at": market.opens_at},
         )
         added += 1
@@ -627,13 +824,11 @@ def market_invite(
     recipients = {u.pk for u in people_} | set(
         OrganisationAccount.objects.filter(organisation__in=orgs).values_list("user_id", flat=True)
     )
-    when = timezone.localtime(market.opens_at).strftime("%Y-%m-%d %H:%M")
     for user_id in recipients:
         notify(
             recipient_id=user_id,
-            kind="market_invite",
-            title=_("邀请您参加%(m)s") % {"m": market.name},
-            body=_("%(t)s 开市，届时一批微心愿同时发布。") % {"t": when},
+            code=phrases.MARKET_INVITE,
+            params={"market": market.name, "at": date_param(market.opens_at)},
             url=reverse("market_detail", args=[market.pk]),
         )
     audit_record(
@@ -660,21 +855,14 @@ def _open_market(actor: Any, market: CharityMarket, at: datetime.datetime) -> in
     Wish.objects.filter(pk__in=ids, status=WishStatus.SCHEDULED).update(
         status=WishStatus.PUBLISHED, published_at=at, publish_at=None, status_reason=""
     )
-    WishEvent.objects.bulk_create(
-        [
-            WishEvent(
-                wish_id=pk,
-                at=at,
-                action="publish",
-                from_status=WishStatus.SCHEDULED,
-                to_status=WishStatus.PUBLISHED,
-                actor=_user_or_none(actor),
-                actor_label=actor_label(actor)[:150],
-                note=market.name[:300],
-            )
-            for pk in ids
-        ]
-    )
+    opened = phrases.note(phrases.NOTE_MARKET_OPENED, market=market.name)
+    events = []
+    for pk in ids:
+        event = _event(
+            Wish(pk=pk, status=WishStatus.PUBLISHED), "publish", WishStatus.SCHEDULED, actor, "", opened, at
+        )
+        events.append(event)
+    WishEvent.objects.bulk_create(events)
     audit_record(actor=actor, action="wishes.market:open", target=market, changes={"wishes": len(ids)})
     return len(ids)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import mimetypes
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,43 +34,43 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _communities(user: Any) -> list[Region]:
-    ids = permissions.district_ids(user)
-    qs = Region.objects.filter(kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE])
-    if ids is not None:
-        qs = qs.filter(district_id__in=ids)
-    return list(qs.order_by("path"))
-
-
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    """The public board: published wishes to claim, and the stories of those fulfilled."""
+    """The public board: published wishes to claim, and the stories of those fulfilled. It
+    opens on the user's own community; "all" shows every community the user may see."""
     status = request.GET.get("status", WishStatus.PUBLISHED)
     if status not in PUBLIC_STATES and status != "":
         status = WishStatus.PUBLISHED
+    communities = selectors.board_communities(request.user)
+    allowed = {c.pk for c in communities}
+    chosen = request.GET.get("community")
+    community = selectors.home_community_id(request.user) if chosen is None else _int(chosen)
+    if community not in allowed:
+        community = None
     filters = {
         "q": request.GET.get("q", "")[:40],
-        "community": _int(request.GET.get("community")),
+        "community": community,
         "category": request.GET.get("category", "")
         if request.GET.get("category") in ServiceCategory.values
         else "",
         "status": status,
     }
-    qs = selectors.wish_search(request.user, public_only=True, **filters)  # type: ignore[arg-type]
+    qs = selectors.wish_search(request.user, public_only=True, title_only=True, **filters)  # type: ignore[arg-type]
     page = Paginator(qs, 24).get_page(request.GET.get("page"))
+    query = {k: v for k, v in filters.items() if v not in (None, "")}
+    query["community"] = community or "all"
     context = {
         "rows": selectors.wish_rows(request.user, list(page.object_list)),
         "page": page,
         "filters": filters,
-        "communities": _communities(request.user),
+        "query": urlencode(query),
+        "communities": communities,
         "categories": ServiceCategory.choices,
         "statuses": [
             (s, WishStatus(s).label)
             for s in (WishStatus.PUBLISHED, WishStatus.CLAIMED, WishStatus.DELIVERED, WishStatus.CONFIRMED)
         ],
-        "can_claim": permissions.is_global(request.user)
-        or bool(permissions.scope_grants(request.user, policies.CLAIM.name)),
     }
     template = "wishes/_board_rows.html" if request.headers.get("HX-Request") else "wishes/board.html"
     return render(request, template, context)
@@ -88,18 +89,18 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = _visible(request, wish_id)
     row = selectors.wish_rows(request.user, [wish])[0]
     user = request.user
-    mine_claim = wish.claims.filter(claimant=user, status="active").first()
+    may_review = policies.may_review(user, wish)
     context = {
         "wish": wish,
         "row": row,
         "history": selectors.wish_history(wish),
-        "may_review": policies.may_review(user, wish),
+        "contact": selectors.contact_for(user, wish),
+        "may_review": may_review,
         "is_wisher": policies.is_wisher(user, wish),
-        "may_confirm": policies.may_confirm(user, wish),
-        "may_claim": bool(policies.claimant_role(user, wish)) and not policies.is_wisher(user, wish),
-        "my_claim": mine_claim,
+        "problem_note": wish.problem_note if row.problem_reported and may_review else "",
         "may_see_photos": policies.may_see_photos(user, wish),
         "categories": ServiceCategory.choices,
+        "contact_days": services.setting("WISH_CONTACT_DAYS"),
     }
     return render(request, "wishes/detail.html", context)
 
@@ -128,17 +129,41 @@ def wish_photo(request: HttpRequest, wish_id: int, kind: str) -> FileResponse:
 ACTIONS = {
     "claim",
     "contacted",
+    "request_contact",
+    "share_phone",
     "release",
     "fulfil",
     "confirm",
+    "report_problem",
     "submit",
-    "edit",
+    "resubmit",
     "approve",
     "return",
     "reject",
     "publish",
     "withdraw",
 }
+
+
+def _done_message(action: str) -> str:
+    """What the person is told after an action succeeded, in their language."""
+    messages_ = {
+        "contacted": _("已记下：您已联系心愿人。"),
+        "request_contact": _("已请社区社工帮忙联系心愿人，社工会尽快回复您。"),
+        "share_phone": _("已把电话告知认领人。认领结束后认领人就看不到了。"),
+        "release": _("已放弃认领，心愿回到心愿墙。"),
+        "fulfil": _("已报告送达，等心愿人确认。"),
+        "confirm": _("已确认圆梦，谢谢您的反馈！"),
+        "report_problem": _("已告诉社区社工，社工会尽快联系您。"),
+        "submit": _("已提交，社区社工审核后发布。"),
+        "resubmit": _("已保存并重新提交审核。"),
+        "approve": _("已审核通过。"),
+        "return": _("已退回居民修改。"),
+        "reject": _("已记录：不予通过。"),
+        "publish": _("已发布（或已安排定时发布）。"),
+        "withdraw": _("心愿已撤回。"),
+    }
+    return str(messages_.get(action, _("已完成。")))
 
 
 @login_required
@@ -154,14 +179,18 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
             if outcome.won:
                 messages.success(
                     request,
-                    _("认领成功！请在 7 天内联系心愿人。")
-                    if not outcome.repeated
-                    else _("您已认领过这个心愿。"),
+                    services.claim_message(outcome),
                 )
             else:
                 messages.error(request, _("手慢了，这个心愿已被认领。"))
         elif action == "contacted":
             services.wish_mark_contacted(actor=user, wish=wish)
+        elif action == "request_contact":
+            services.wish_request_contact(actor=user, wish=wish)
+        elif action == "share_phone":
+            services.wish_share_phone(actor=user, wish=wish)
+        elif action == "report_problem":
+            services.wish_report_problem(actor=user, wish=wish, note=post.get("note", ""))
         elif action == "release":
             services.wish_release(actor=user, wish=wish, reason=post.get("reason", ""))
         elif action == "fulfil":
@@ -174,17 +203,17 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
             )
         elif action == "submit":
             services.wish_submit(actor=user, wish=wish)
-        elif action == "edit":
-            # The changes a reviewer asked for, then straight back into the review queue.
-            services.wish_edit(
+        elif action == "resubmit":
+            # The changes a reviewer asked for and straight back into the review queue: one
+            # service, so a refused submit keeps nothing of the edit.
+            services.wish_resubmit(
                 actor=user,
                 wish=wish,
                 title=post.get("title", ""),
                 reason=post.get("reason", ""),
-                value_yuan=_int(post.get("value_yuan")) or 0,
+                value_yuan=post.get("value_yuan", "0") or "0",  # type: ignore[arg-type]
                 category=post.get("category", ""),
             )
-            services.wish_submit(actor=user, wish=wish)
         elif action == "approve":
             services.wish_approve(actor=user, wish=wish, reason=post.get("reason", ""))
         elif action == "return":
@@ -203,7 +232,7 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
         elif action == "withdraw":
             services.wish_withdraw(actor=user, wish=wish, reason=post.get("reason", ""))
         if action != "claim":
-            messages.success(request, _("已完成。"))
+            messages.success(request, _done_message(action))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("wish_detail", wish_id)
@@ -231,7 +260,7 @@ def wish_new(request: HttpRequest) -> HttpResponse:
                 wisher=wisher,
                 title=request.POST.get("title", ""),
                 reason=request.POST.get("reason", ""),
-                value_yuan=_int(request.POST.get("value_yuan")) or 0,
+                value_yuan=request.POST.get("value_yuan", "0") or "0",  # type: ignore[arg-type]
                 category=request.POST.get("category", ""),
                 wanted_by=datetime.date.fromisoformat(wanted) if wanted else None,
                 photo=request.FILES.get("photo"),
@@ -243,7 +272,13 @@ def wish_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wishes/new.html",
-        {"categories": ServiceCategory.choices, "values": values, "on_behalf": reviewer, "person": person},
+        {
+            "categories": ServiceCategory.choices,
+            "values": values,
+            "on_behalf": reviewer,
+            "person": person,
+            "max_open": services.setting("WISH_MAX_OPEN_PER_RESIDENT"),
+        },
     )
 
 
@@ -257,41 +292,24 @@ def my_wishes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_claims(request: HttpRequest) -> HttpResponse:
-    return render(request, "wishes/claims.html", {"claims": list(selectors.my_claims(request.user)[:100])})
+    claims = list(selectors.my_claims(request.user)[:100])
+    days = services.setting("WISH_CONTACT_DAYS")
+    return render(request, "wishes/claims.html", {"claims": claims, "contact_days": days})
 
 
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not (
-        permissions.is_global(request.user) or permissions.scope_grants(request.user, policies.VIEW_ALL.name)
-    ):
+    if not policies.may_see_review_queue(request.user):
         raise Http404
     wishes = list(selectors.review_queue(request.user)[:200])
     return render(request, "wishes/review.html", {"rows": selectors.wish_rows(request.user, wishes)})
 
 
-def figure_regions(user: Any) -> list[Region]:
-    """The places the user oversees, then the communities under them."""
-    paths = permissions.scope_paths(user, policies.VIEW_ALL.name)
-    if paths is None:
-        tops = list(Region.objects.filter(kind=RegionKind.DISTRICT).order_by("path"))
-    else:
-        tops = list(Region.objects.filter(path__in=paths).order_by("path"))
-    regions: list[Region] = []
-    for top in tops:
-        regions.append(top)
-        if top.kind not in (RegionKind.COMMUNITY, RegionKind.COOPERATIVE):
-            regions += list(
-                Region.objects.filter(path__startswith=top.path, kind=RegionKind.COMMUNITY).order_by("path")
-            )
-    return regions
-
-
 @login_required
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    regions = figure_regions(request.user)
+    regions = selectors.figure_regions(request.user) if policies.may_read_figures(request.user) else []
     if not regions:
         raise Http404
     return render(request, "wishes/figures.html", {"figures": selectors.figures_for(request.user, regions)})
@@ -300,7 +318,10 @@ def figures(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def wish_list(request: HttpRequest) -> HttpResponse:
-    """Every wish the user may see (staff: all states), drillable from the figures."""
+    """The wishes behind the figures (every state, names masked unless the reader reviews the
+    community), for those who may read the figures."""
+    if not policies.may_read_figures(request.user):
+        raise Http404
     region = None
     if request.GET.get("region"):
         region = Region.objects.filter(pk=_int(request.GET.get("region"))).first()
@@ -356,7 +377,8 @@ def _xlsx(request: HttpRequest, wishes: list[Any]) -> HttpResponse:
 @require_GET
 def market_list(request: HttpRequest) -> HttpResponse:
     markets = policies.markets_visible_to(request.user).select_related("region")[:50]
-    return render(request, "wishes/markets.html", {"markets": markets})
+    may_run = bool(_market_regions(request.user))
+    return render(request, "wishes/markets.html", {"markets": markets, "may_run": may_run})
 
 
 def _market(request: HttpRequest, market_id: int) -> Any:

@@ -55,3 +55,57 @@ def test_member_claims_on_the_board_and_another_session_sees_it_taken(browser, l
     other.goto(f"{base}/wishes/{wish.pk}/")
     assert other.locator("#wish-status").inner_text() == "已认领"
     assert other.get_by_role("button", name="我来认领").count() == 0
+
+
+def test_resident_rates_by_tapping_a_choice_on_a_phone_without_javascript(browser, live_demo, settings):
+    from community365.core.actors import SystemActor
+    from community365.people.models import User
+    from community365.wishes import services
+    from community365.wishes.models import ServiceCategory, Wish
+
+    system = SystemActor("browser-test")
+    resident = User.objects.get(username="resident_huachuan")
+    member = User.objects.get(username="member_demo")
+    open_states = [
+        "submitted",
+        "approved",
+        "published",
+        "claimed",
+        "delivered",
+        "returned",
+        "draft",
+        "scheduled",
+    ]
+    if Wish.objects.filter(wisher=resident.person, status__in=open_states).count() >= 2:
+        pytest.skip("the resident already has two open wishes in this database")
+    wish = services.wish_create(
+        actor=resident,
+        wisher=resident.person,
+        title="想要一把结实的雨伞",
+        category=ServiceCategory.CONVENIENCE,
+    )
+    services.wish_approve(actor=system, wish=wish)
+    services.wish_publish(actor=system, wish=wish)
+    services.wish_claim(actor=member, wish=wish)
+    services.wish_fulfil(actor=member, wish=wish, note="已送到家")
+
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    base = live_demo.url
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "resident_huachuan")
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{base}/wishes/{wish.pk}/")
+    choice = page.locator("label.rating-4")
+    box = choice.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 300  # a large tap target
+    assert "满意" in choice.inner_text()
+    choice.click()
+    page.get_by_role("button", name="收到了，确认心愿已实现").click()
+    page.wait_for_selector("text=已确认圆梦")
+    wish.refresh_from_db()
+    assert (wish.status, wish.rating) == ("confirmed", 4)
+    context.close()

@@ -20,7 +20,7 @@ def edit(client, wish, **fields):
         "category": wish.category,
     }
     data.update(fields)
-    return client.post(f"/wishes/{wish.pk}/edit", data)
+    return client.post(f"/wishes/{wish.pk}/resubmit", data)
 
 
 def test_the_wisher_corrects_and_resubmits(client_for, returned):

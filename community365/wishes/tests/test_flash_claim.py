@@ -110,7 +110,10 @@ def test_fifty_claimants_one_wish_exactly_one_winner():
     assert Claim.objects.filter(wish=wish).count() == 1
     assert Claim.objects.get(wish=wish).claimant_id == winner
     assert Wish.objects.get(pk=wish.pk).claimed_by_id == winner
-    assert AuditEvent.objects.filter(action="wishes.wish:claim", object_id=str(wish.pk)).count() == 1
+    claims = AuditEvent.objects.filter(action="wishes.wish:claim", object_id=str(wish.pk))
+    assert claims.filter(result="ok").count() == 1
+    # every lost race is a refusal in the audit trail, written after its transaction
+    assert claims.filter(result="refused").count() == 49
 
 
 def test_twenty_wishes_twenty_claimants_each_wish_claimed_once():

@@ -203,7 +203,7 @@ def test_sweep_warns_then_lapses_an_uncontacted_claim(make_wish, persona, django
     assert wish.status == WishStatus.PUBLISHED
     assert Claim.objects.get(wish=wish).status == Claim.Status.LAPSED
     kinds = set(Notification.objects.filter(recipient=member).values_list("kind", flat=True))
-    assert {"claim_warning", "claim_lapsed"} <= kinds
+    assert {"wishes.claim_warning", "wishes.claim_lapsed"} <= kinds
 
 
 def test_contacted_claim_does_not_lapse(make_wish, persona):
@@ -246,7 +246,7 @@ def test_notifications_are_sent_on_commit_to_the_wisher(
     services.wish_publish(actor=SYSTEM, wish=wish)
     with django_capture_on_commit_callbacks(execute=True):
         services.wish_claim(actor=persona("member_demo"), wish=wish)
-    assert Notification.objects.filter(recipient=resident, kind="wish_claimed").count() == 1
+    assert Notification.objects.filter(recipient=resident, kind="wishes.claimed").count() == 1
 
 
 def test_demo_claims_in_progress_are_not_overdue():
