@@ -103,14 +103,14 @@ def period_from(params: Mapping[str, Any]) -> Period:
     if year:
         if _YEAR.match(year) and 2000 <= int(year) <= 2100:
             return Period(datetime.date(int(year), 1, 1), datetime.date(int(year) + 1, 1, 1))
-        return Period(error=_("年份应为四位数字，例如 2025；已显示全部时间。"))
+        return Period(error=_("年份应为四位数字，例如 2025。"))
     raw_from, raw_to = (params.get("from") or "").strip(), (params.get("to") or "").strip()
     start, last = _month(raw_from), _month(raw_to)
     if (raw_from and start is None) or (raw_to and last is None):
-        return Period(error=_("月份应写成 2025-03 这样；已显示全部时间。"))
+        return Period(error=_("月份应写成 2025-03 这样。"))
     end = next_month(last) if last else None
     if start and end and start >= end:
-        return Period(error=_("开始月份晚于结束月份；已显示全部时间。"))
+        return Period(error=_("开始月份晚于结束月份。"))
     return Period(start, end)
 
 
@@ -215,3 +215,14 @@ def rows_to_bars(
     categories = [str(name(r)) for r in rows]
     bars = [series(label, [value(r) for r in rows], [url(r) for r in rows]) for label, value, url in measures]
     return categories, bars
+
+
+def period_or_error(*, month_from: str = "", month_to: str = "", year: str = "") -> Period:
+    """The API's reading of a period: the same rules, but bad input is refused (422) rather than
+    ignored, since a program should learn that its filter did not apply."""
+    from community365.core.errors import InvalidInput
+
+    period = period_from({"from": month_from, "to": month_to, "year": year})
+    if period.error:
+        raise InvalidInput(period.error, field="year" if year else "from")
+    return period

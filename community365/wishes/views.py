@@ -337,8 +337,9 @@ def figure_charts(rows: list[Any], trend: list[Any], period: charts.Period) -> l
         )
     ]
     if communities:
+        # communities without a wish stay in the table but would only lengthen the chart
         names, bars = charts.rows_to_bars(
-            communities,
+            sorted([f for f in communities if f.published], key=lambda f: -f.published),
             name=lambda f: f.region.name,
             measures=[(_("已发布"), lambda f: f.published, lambda f: drill(f.region.pk, "published"))],
         )
@@ -353,7 +354,10 @@ def figure_charts(rows: list[Any], trend: list[Any], period: charts.Period) -> l
             )
         )
         names, bars = charts.rows_to_bars(
-            communities,
+            sorted(
+                [f for f in communities if f.fulfilment_percent is not None],
+                key=lambda f: -(f.fulfilment_percent or 0),
+            ),
             name=lambda f: f.region.name,
             measures=[
                 (
