@@ -411,6 +411,7 @@ def wish_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "region": region,
             "reached": reached,
+            "period": period,
             "query": request.GET.urlencode(),
         },
     )
