@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -209,7 +209,9 @@ def _prefixed(q: Q, prefix: str) -> Q:
     out = Q()
     out.connector, out.negated = q.connector, q.negated
     for child in q.children:
-        out.children.append(_prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1]))
+        out.children.append(
+            _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
+        )
     return out
 
 
@@ -223,7 +225,8 @@ def _task_counts(day: datetime.date) -> dict[str, Count]:
         "tasks_on_time": Count("pk", filter=Q(done_at__isnull=False, done_day__lte=F("deadline"))),
         "tasks_overdue": Count(
             "pk",
-            filter=Q(done_at__isnull=True, deadline__lt=day) | Q(done_at__isnull=False, done_day__gt=F("deadline")),
+            filter=Q(done_at__isnull=True, deadline__lt=day)
+            | Q(done_at__isnull=False, done_day__gt=F("deadline")),
         ),
     }
 
@@ -241,7 +244,9 @@ def figure_topics(user: Any, period: Period | None = None) -> QuerySet[TalkTopic
     return qs
 
 
-def figures(user: Any, by: str = "community", period: Period | None = None) -> tuple[list[FigureRow], FigureRow]:
+def figures(
+    user: Any, by: str = "community", period: Period | None = None
+) -> tuple[list[FigureRow], FigureRow]:
     """Figures per group and in total, over the topics the user sees (drafts excluded), raised in
     ``period`` when one is given.
 
@@ -278,7 +283,9 @@ def figures(user: Any, by: str = "community", period: Period | None = None) -> t
             tasks.filter(department__isnull=False).exclude(
                 Exists(
                     TalkTask.objects.filter(
-                        topic_id=OuterRef("topic_id"), department_id=OuterRef("department_id"), pk__lt=OuterRef("pk")
+                        topic_id=OuterRef("topic_id"),
+                        department_id=OuterRef("department_id"),
+                        pk__lt=OuterRef("pk"),
                     )
                 )
             )
@@ -292,7 +299,11 @@ def figures(user: Any, by: str = "community", period: Period | None = None) -> t
             .values(group=F("department_id"))
             .annotate(**_topic_counts("topic__"), ratings=Sum("topic_ratings"), score_sum=Sum("topic_scores"))
         )
-        merge(tasks.filter(department__isnull=False).values(group=F("department_id")).annotate(**_task_counts(day)))
+        merge(
+            tasks.filter(department__isnull=False)
+            .values(group=F("department_id"))
+            .annotate(**_task_counts(day))
+        )
         names = dict(Department.objects.filter(pk__in=list(groups)).values_list("pk", "name"))
         labels = {key: (key, names.get(key, "")) for key in groups}
     else:
@@ -346,8 +357,11 @@ def figures_trend(user: Any, period: Period | None = None) -> list[TrendPoint]:
         .filter(opened_at__isnull=False)
         .annotate(month=TruncMonth("opened_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
-        .annotate(raised=Count("pk"), accepted=Count("pk", filter=TOPIC_COUNTS["accepted"]),
-                  closed=Count("pk", filter=TOPIC_COUNTS["closed"]))
+        .annotate(
+            raised=Count("pk"),
+            accepted=Count("pk", filter=TOPIC_COUNTS["accepted"]),
+            closed=Count("pk", filter=TOPIC_COUNTS["closed"]),
+        )
         .order_by("month")
     )
     by_month = {month_key(r["month"]): r for r in rows}

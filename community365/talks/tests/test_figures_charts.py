@@ -135,7 +135,9 @@ def test_the_period_changes_charts_table_board_export_and_api(client_for, api_fo
     assert client.get(bar["urls"][0]).context["count"] == bar["data"][0]
     assert f"from={month}&amp;to={month}&amp;measure=raised" in html  # the totals' links
 
-    sheet = load_workbook(io.BytesIO(client.get(f"/talks/figures.xlsx?from={month}&to={month}").content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/talks/figures.xlsx?from={month}&to={month}").content)
+    ).active
     total_row = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "合计")
     assert total_row[1] == total.raised
 

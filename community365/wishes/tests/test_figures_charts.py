@@ -123,7 +123,9 @@ def test_the_median_is_the_median_of_every_wish(persona):
     checked = 0
     for fig in figures:
         pairs = base.filter(
-            region__path__startswith=fig.region.path, published_at__isnull=False, first_claimed_at__isnull=False
+            region__path__startswith=fig.region.path,
+            published_at__isnull=False,
+            first_claimed_at__isnull=False,
         ).values_list("published_at", "first_claimed_at")
         hours = [(b - a).total_seconds() / 3600 for a, b in pairs]
         expected = round(statistics.median(hours), 1) if hours else None
