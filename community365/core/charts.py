@@ -226,3 +226,21 @@ def period_or_error(*, month_from: str = "", month_to: str = "", year: str = "")
     if period.error:
         raise InvalidInput(period.error, field="year" if year else "from")
     return period
+
+
+BAR_LIMIT = 12  # bars a phone shows without scrolling past the chart; the table keeps every row
+
+
+def top_rows(
+    rows: Sequence[Any], value: Callable[[Any], float | int | None], n: int = BAR_LIMIT
+) -> list[Any]:
+    """The ``n`` rows with the largest values (rows without a value left out), largest first."""
+    kept = [r for r in rows if value(r) is not None]
+    return sorted(kept, key=lambda r: -(value(r) or 0))[:n]
+
+
+def top_title(title: Any, shown: int, total: int) -> str:
+    """The chart's title, saying when it shows only the largest bars."""
+    if shown >= total:
+        return str(title)
+    return _("%(title)s（前 %(n)s 个，全部见下表）") % {"title": title, "n": shown}

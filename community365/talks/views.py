@@ -537,15 +537,18 @@ def figure_charts(
         )
     ]
     if rows:
+        shown = charts.top_rows(rows, lambda r: r.raised)
         names, bars = charts.rows_to_bars(
-            rows,
+            shown,
             name=lambda r: r.name,
             measures=[(_("点题"), lambda r: r.raised, lambda r: drill("raised", r.key))],
         )
         out.append(
             charts.bar_chart(
                 "talk-raised",
-                title=_("按%(group)s：点题数") % {"group": selectors.GROUPS[by]},
+                title=charts.top_title(
+                    _("按%(group)s：点题数") % {"group": selectors.GROUPS[by]}, len(shown), len(rows)
+                ),
                 categories=names,
                 bars=bars,
                 average=total.raised / len(rows),
@@ -553,8 +556,9 @@ def figure_charts(
             )
         )
         rated = [r for r in rows if r.carried_out is not None or r.overdue_share is not None]
+        shown = charts.top_rows(rated, lambda r: r.accepted + r.tasks)  # the busiest groups
         names, bars = charts.rows_to_bars(
-            rated,
+            shown,
             name=lambda r: r.name,
             measures=[
                 (_("办结率"), lambda r: r.carried_out, lambda r: drill("closed", r.key)),
@@ -565,7 +569,11 @@ def figure_charts(
             out.append(
                 charts.bar_chart(
                     "talk-rates",
-                    title=_("按%(group)s：办结率与任务超期率（%%）") % {"group": selectors.GROUPS[by]},
+                    title=charts.top_title(
+                        _("按%(group)s：办结率与任务超期率（%%）") % {"group": selectors.GROUPS[by]},
+                        len(shown),
+                        len(rated),
+                    ),
                     categories=names,
                     bars=bars,
                     average=total.carried_out,

@@ -338,39 +338,37 @@ def figure_charts(rows: list[Any], trend: list[Any], period: charts.Period) -> l
     ]
     if communities:
         # communities without a wish stay in the table but would only lengthen the chart
+        with_wishes = [f for f in communities if f.published]
+        shown = charts.top_rows(with_wishes, lambda f: f.published)
         names, bars = charts.rows_to_bars(
-            sorted([f for f in communities if f.published], key=lambda f: -f.published),
+            shown,
             name=lambda f: f.region.name,
             measures=[(_("已发布"), lambda f: f.published, lambda f: drill(f.region.pk, "published"))],
         )
         out.append(
             charts.bar_chart(
                 "wish-published",
-                title=_("各社区发布的心愿"),
+                title=charts.top_title(_("各社区发布的心愿"), len(shown), len(with_wishes)),
                 categories=names,
                 bars=bars,
                 average=top.published / len(communities),
                 average_label=_("社区平均"),
             )
         )
+        rated = [f for f in communities if f.fulfilment_percent is not None]
+        # the busiest communities, whatever their rate, then ordered by rate
+        shown = charts.top_rows(charts.top_rows(rated, lambda f: f.claimed), lambda f: f.fulfilment_percent)
         names, bars = charts.rows_to_bars(
-            sorted(
-                [f for f in communities if f.fulfilment_percent is not None],
-                key=lambda f: -(f.fulfilment_percent or 0),
-            ),
+            shown,
             name=lambda f: f.region.name,
             measures=[
-                (
-                    _("完成率"),
-                    lambda f: f.fulfilment_percent,
-                    lambda f: drill(f.region.pk, "fulfilled"),
-                )
+                (_("完成率"), lambda f: f.fulfilment_percent, lambda f: drill(f.region.pk, "fulfilled"))
             ],
         )
         out.append(
             charts.bar_chart(
                 "wish-fulfilment",
-                title=_("各社区完成率（已送达 ÷ 已认领）"),
+                title=charts.top_title(_("各社区完成率（已送达 ÷ 已认领）"), len(shown), len(rated)),
                 categories=names,
                 bars=bars,
                 average=top.fulfilment_percent,

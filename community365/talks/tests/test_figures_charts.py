@@ -101,8 +101,9 @@ def test_charts_show_the_table_and_a_bar_opens_that_many_topics(client_for, by):
     html = response.content.decode()
     rows = response.context["rows"]
     raised = _chart(html, "talk-raised")
-    assert raised["categories"] == [r.name for r in rows]
-    assert raised["series"][0]["data"] == [r.raised for r in rows]
+    shown = sorted(rows, key=lambda r: -r.raised)[:12]  # the largest bars; the table has all
+    assert raised["categories"] == [r.name for r in shown]
+    assert raised["series"][0]["data"] == [r.raised for r in shown]
     assert raised["average"] == round(response.context["total"].raised / len(rows), 2)
     rates = _chart(html, "talk-rates")
     by_name = {r.name: r for r in rows}

@@ -120,8 +120,9 @@ def figure_charts(
             )
         )
     if drill["teams"]:
+        shown = charts.top_rows(drill["teams"], lambda row: row[1].verified_hours)
         names, bars = charts.rows_to_bars(
-            drill["teams"],
+            shown,
             name=lambda row: row[0].name,
             measures=[
                 (
@@ -136,8 +137,9 @@ def figure_charts(
         )
     rated = [w for w in workload_rows if w.residents_per_worker is not None]
     if rated and workload_total is not None:
+        shown = charts.top_rows(rated, lambda w: w.residents_per_worker)
         names, bars = charts.rows_to_bars(
-            rated,
+            shown,
             name=lambda w: w.region.name,
             measures=[
                 (
@@ -150,7 +152,7 @@ def figure_charts(
         out.append(
             charts.bar_chart(
                 "teams-workload",
-                title=_("每名社工服务的居民"),
+                title=charts.top_title(_("每名社工服务的居民"), len(shown), len(rated)),
                 categories=names,
                 bars=bars,
                 average=workload_total.residents_per_worker,
