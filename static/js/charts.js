@@ -42,14 +42,13 @@
         };
       }
       if (index === 0 && spec.average !== null && spec.average !== undefined) {
+        // the value is written under the title (core/chart.html): a label on the line
+        // would cover the bars on a phone
         item.markLine = {
           silent: true,
           symbol: "none",
-          lineStyle: { color: "#444", type: "dashed" },
-          label: {
-            formatter: spec.averageLabel + " " + (spec.percent ? percentText(spec.average) : spec.average),
-            position: "insideEndTop",
-          },
+          lineStyle: { color: "#444", type: "dashed", width: 1.5 },
+          label: { show: false },
           data: [horizontal ? { xAxis: spec.average } : { yAxis: spec.average }],
         };
       }
