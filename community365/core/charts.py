@@ -125,9 +125,8 @@ def with_params(url: str, **params: Any) -> str:
 # --- chart specs ---------------------------------------------------------------------------------
 
 
-def series(
-    name: Any, values: Sequence[float | int | None], urls: Sequence[str | None] | None = None
-) -> dict[str, Any]:
+def series(name: Any, values: Sequence[Any], urls: Sequence[str | None] | None = None) -> dict[str, Any]:
+    """One line or set of bars; values are numbers (int, float, Decimal) or None (no value)."""
     return {
         "name": str(name),
         "data": [None if v is None else float(v) for v in values],
@@ -184,7 +183,8 @@ def month_axis(counts: Iterable[Mapping[str, Any]], period: Period, key: str = "
     last_exclusive = period.end or (next_month(_month(seen[-1]) or datetime.date.today()) if seen else None)
     if first is None or last_exclusive is None:
         return []
-    months, day = [], first
+    months: list[str] = []
+    day = first
     while day < last_exclusive and len(months) < 240:
         months.append(day.strftime("%Y-%m"))
         day = next_month(day)
@@ -208,7 +208,7 @@ def rows_to_bars(
     rows: Sequence[Any],
     *,
     name: Callable[[Any], Any],
-    measures: Sequence[tuple[Any, Callable[[Any], float | int | None], Callable[[Any], str | None]]],
+    measures: Sequence[tuple[Any, Callable[[Any], Any], Callable[[Any], str | None]]],
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Categories and series from table rows: ``measures`` are (label, value of a row, drill URL
     of a row). The same rows feed the table, so the two cannot differ."""

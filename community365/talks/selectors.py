@@ -209,9 +209,11 @@ def _prefixed(q: Q, prefix: str) -> Q:
     out = Q()
     out.connector, out.negated = q.connector, q.negated
     for child in q.children:
-        out.children.append(
-            _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
-        )
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
+            out.children.append((f"{prefix}{lookup}", value))
     return out
 
 
@@ -311,14 +313,15 @@ def figures(
             topics = topics.filter(accepted_at__isnull=False, invited_leader__isnull=False)
             tasks = tasks.filter(topic__in=topics.values("pk"))
             ratings = ratings.filter(topic__in=topics.values("pk"))
-        key: dict[str, Any] = {
+        group_of: dict[str, Callable[[str], Any]] = {
             "community": lambda prefix: F(f"{prefix}region_id"),
             "subdistrict": lambda prefix: Substr(f"{prefix}region__path", 1, 2 * Region.steplen),
             "leader": lambda prefix: F(f"{prefix}invited_leader_id"),
-        }[by]
-        merge(topics.values(group=key("")).annotate(**_topic_counts()))
-        merge(tasks.values(group=key("topic__")).annotate(**_task_counts(day)))
-        merge(ratings.values(group=key("topic__")).annotate(ratings=Count("pk"), score_sum=Sum("score")))
+        }
+        group = group_of[by]
+        merge(topics.values(group=group("")).annotate(**_topic_counts()))
+        merge(tasks.values(group=group("topic__")).annotate(**_task_counts(day)))
+        merge(ratings.values(group=group("topic__")).annotate(ratings=Count("pk"), score_sum=Sum("score")))
         labels = _group_labels(by, list(groups))
     rows = [
         FigureRow(key=labels[k][0], name=labels[k][1], **values)

@@ -32,7 +32,9 @@ def test_a_chart_draws_under_a_strict_csp_and_a_bar_opens_its_wishes(browser, li
         "document.addEventListener('securitypolicyviolation', e => "
         "console.log('CSP-VIOLATION ' + e.violatedDirective + ' ' + e.sourceFile))"
     )
-    page.on("console", lambda msg: violations.append(msg.text) if msg.text.startswith("CSP-VIOLATION") else None)
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if msg.text.startswith("CSP-VIOLATION") else None
+    )
     page.route(re.compile(r".*/wishes/.*"), _with_strict_csp)
     try:
         page.goto(f"{live_demo.url}/login/")
