@@ -62,6 +62,24 @@ class Period:
         last = self.end - datetime.timedelta(days=1)
         return last.strftime("%Y-%m")
 
+    @property
+    def recent_years(self) -> list[int]:
+        """This year and the two before, offered as one-click periods."""
+        year = timezone.localdate().year
+        return [year - 2, year - 1, year]
+
+    @property
+    def year(self) -> int | None:
+        """The year, when the period is exactly one calendar year."""
+        if (
+            self.start
+            and self.end
+            and self.start.month == 1
+            and self.end == datetime.date(self.start.year + 1, 1, 1)
+        ):
+            return self.start.year
+        return None
+
     def params(self) -> dict[str, str]:
         """The query parameters that select this period (for drill-down and export links)."""
         out = {}
