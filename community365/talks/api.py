@@ -512,6 +512,7 @@ class FigureOut(Schema):
     tasks_on_time: int
     tasks_overdue: int
     carried_out: float | None
+    overdue_share: float | None
     satisfaction: float | None
     ratings: int
 
@@ -538,16 +539,27 @@ def _figure(row: selectors.FigureRow) -> dict[str, Any]:
             "tasks_on_time",
             "tasks_overdue",
             "carried_out",
+            "overdue_share",
             "satisfaction",
             "ratings",
         ]
     }
 
 
-@router.get("/figures", response=FiguresOut)
-def get_figures(request: HttpRequest, by: str = "community") -> Any:
-    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md."""
-    rows, total = selectors.figures(request.user, by)
+@router.get("/figures", response={200: FiguresOut, 422: ErrorOut})
+def get_figures(
+    request: HttpRequest,
+    by: str = "community",
+    month_from: str = Query("", alias="from", description="first month raised, YYYY-MM"),  # type: ignore[type-arg]
+    month_to: str = Query("", alias="to", description="last month raised, YYYY-MM"),  # type: ignore[type-arg]
+    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+) -> Any:
+    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md. The
+    same selector as the figures page; optionally over topics raised in a period."""
+    from community365.core.charts import period_or_error
+
+    period = period_or_error(month_from=month_from, month_to=month_to, year=year)
+    rows, total = selectors.figures(request.user, by, period)
     return {
         "by": by if by in selectors.GROUPS else "community",
         "rows": [_figure(r) for r in rows],

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community365.regions.models import Region
+from community365.core.charts import Period, month_axis, month_key
+from community365.regions.models import Department, Region
 
 from . import policies
 from .models import (
@@ -86,6 +88,7 @@ class BoardFilter:
     leader: int | None = None
     measure: str = ""
     mine: bool = False
+    period: Period | None = None  # topics raised in it (the figures' period)
 
 
 def _apply_group(qs: QuerySet[TalkTopic], f: BoardFilter) -> QuerySet[TalkTopic]:
@@ -119,6 +122,8 @@ def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
         qs = qs.exclude(status=TopicStatus.DRAFT)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.period is not None and f.period.is_set:
+        qs = qs.filter(f.period.q("opened_at"))
     qs = _apply_group(qs, f)
     topics = list(topics_with_details(qs).order_by("-opened_at", "-created_at", "-id"))
     if f.measure in MEASURES:
@@ -164,12 +169,16 @@ class FigureRow:
     tasks_overdue: int = 0
     ratings: int = 0
     score_sum: int = 0
-    topic_ids: set[int] = field(default_factory=set)
 
     @property
     def carried_out(self) -> float | None:
         """Share of accepted topics that are closed (carried out), in percent."""
         return round(100 * self.closed / self.accepted, 1) if self.accepted else None
+
+    @property
+    def overdue_share(self) -> float | None:
+        """Share of tasks that are overdue, in percent."""
+        return round(100 * self.tasks_overdue / self.tasks, 1) if self.tasks else None
 
     @property
     def satisfaction(self) -> float | None:
@@ -183,58 +192,191 @@ GROUPS = {
     "leader": _("牵头领导"),
 }
 
-
-def _groups_of(topic: TalkTopic, by: str, subdistricts: dict[str, Region]) -> list[tuple[int, str]]:
-    if by == "community":
-        return [(topic.region_id, topic.region.name)]
-    if by == "subdistrict":
-        sub = subdistricts.get(topic.region.path[: 2 * Region.steplen])
-        return [(sub.pk, sub.name)] if sub else []
-    if by == "department":
-        return sorted({(t.department.pk, t.department.name) for t in topic.tasks.all() if t.department})
-    if by == "leader":
-        leader = topic.invited_leader
-        return [(leader.pk, str(leader))] if leader is not None and topic.accepted_at is not None else []
-    raise ValueError(by)
+# The figures' measures as SQL conditions on a topic; the same meaning as ``MEASURES`` (the
+# test compares them topic by topic).
+TOPIC_COUNTS: dict[str, Q] = {
+    "raised": Q(opened_at__isnull=False),
+    "reached": Q(threshold_reached_at__isnull=False),
+    "accepted": Q(accepted_at__isnull=False),
+    "declined": Q(status=TopicStatus.DECLINED),
+    "held": Q(talked_at__isnull=False),
+    "closed": Q(status=TopicStatus.CLOSED),
+}
 
 
-def figures(user: Any, by: str = "community") -> tuple[list[FigureRow], FigureRow]:
-    """Figures per group and in total, over the topics the user sees (drafts excluded).
+def _prefixed(q: Q, prefix: str) -> Q:
+    """``q`` on a topic, written for a model that reaches the topic through ``prefix``."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
+            out.children.append((f"{prefix}{lookup}", value))
+    return out
+
+
+def _topic_counts(prefix: str = "", count: str = "pk") -> dict[str, Count]:
+    return {name: Count(count, filter=_prefixed(q, prefix)) for name, q in TOPIC_COUNTS.items()}
+
+
+def _task_counts(day: datetime.date) -> dict[str, Count]:
+    return {
+        "tasks": Count("pk"),
+        "tasks_on_time": Count("pk", filter=Q(done_at__isnull=False, done_day__lte=F("deadline"))),
+        "tasks_overdue": Count(
+            "pk",
+            filter=Q(done_at__isnull=True, deadline__lt=day)
+            | Q(done_at__isnull=False, done_day__gt=F("deadline")),
+        ),
+    }
+
+
+def _with_done_day(qs: QuerySet[TalkTask]) -> QuerySet[TalkTask]:
+    # "on time" is judged on the local calendar day, as task_on_time() does
+    return qs.annotate(done_day=TruncDate("done_at", tzinfo=timezone.get_current_timezone()))
+
+
+def figure_topics(user: Any, period: Period | None = None) -> QuerySet[TalkTopic]:
+    """The topics the figures count: visible, not drafts, raised in ``period`` if one is given."""
+    qs = policies.topics_visible_to(user).exclude(status=TopicStatus.DRAFT)
+    if period is not None and period.is_set:
+        qs = qs.filter(period.q("opened_at"))
+    return qs
+
+
+def figures(
+    user: Any, by: str = "community", period: Period | None = None
+) -> tuple[list[FigureRow], FigureRow]:
+    """Figures per group and in total, over the topics the user sees (drafts excluded), raised in
+    ``period`` when one is given.
 
     A topic counts once per group it belongs to; for departments, the task figures count only
-    that department's tasks. The total counts every topic once."""
+    that department's tasks. The total counts every topic once.
+
+    Every measure comes from a query grouped in the database — three for the groups (topics,
+    tasks, ratings; two for departments), three for the total and one for the groups' names —
+    so the cost does not grow with the number of topics, tasks or groups."""
     if by not in GROUPS:
         by = "community"
     day = today()
-    topics = list(
-        topics_with_details(policies.topics_visible_to(user).exclude(status=TopicStatus.DRAFT)).order_by("id")
+    topics = figure_topics(user, period)
+    tasks = _with_done_day(TalkTask.objects.filter(topic__in=topics.values("pk")))
+    ratings = TalkRating.objects.filter(topic__in=topics.values("pk"))
+
+    # the total: each topic once
+    total = FigureRow(key=0, name=str(_("合计")), **topics.aggregate(**_topic_counts()))
+    total.__dict__.update(tasks.aggregate(**_task_counts(day)))
+    rated = ratings.aggregate(ratings=Count("pk"), score_sum=Sum("score"))
+    total.ratings, total.score_sum = rated["ratings"], rated["score_sum"] or 0
+
+    groups: dict[Any, dict[str, int]] = {}
+
+    def merge(rows: Any) -> None:
+        for row in rows:
+            key = row.pop("group")
+            if key is not None:
+                groups.setdefault(key, {}).update({k: v or 0 for k, v in row.items()})
+
+    if by == "department":
+        # one representative task per (topic, department): a topic counts once per department
+        first = _with_done_day(
+            tasks.filter(department__isnull=False).exclude(
+                Exists(
+                    TalkTask.objects.filter(
+                        topic_id=OuterRef("topic_id"),
+                        department_id=OuterRef("department_id"),
+                        pk__lt=OuterRef("pk"),
+                    )
+                )
+            )
+        )
+        per_topic = TalkRating.objects.filter(topic_id=OuterRef("topic_id")).values("topic_id")
+        merge(
+            first.annotate(
+                topic_ratings=Subquery(per_topic.annotate(n=Count("pk")).values("n")),
+                topic_scores=Subquery(per_topic.annotate(s=Sum("score")).values("s")),
+            )
+            .values(group=F("department_id"))
+            .annotate(**_topic_counts("topic__"), ratings=Sum("topic_ratings"), score_sum=Sum("topic_scores"))
+        )
+        merge(
+            tasks.filter(department__isnull=False)
+            .values(group=F("department_id"))
+            .annotate(**_task_counts(day))
+        )
+        names = dict(Department.objects.filter(pk__in=list(groups)).values_list("pk", "name"))
+        labels = {key: (key, names.get(key, "")) for key in groups}
+    else:
+        if by == "leader":
+            topics = topics.filter(accepted_at__isnull=False, invited_leader__isnull=False)
+            tasks = tasks.filter(topic__in=topics.values("pk"))
+            ratings = ratings.filter(topic__in=topics.values("pk"))
+        group_of: dict[str, Callable[[str], Any]] = {
+            "community": lambda prefix: F(f"{prefix}region_id"),
+            "subdistrict": lambda prefix: Substr(f"{prefix}region__path", 1, 2 * Region.steplen),
+            "leader": lambda prefix: F(f"{prefix}invited_leader_id"),
+        }
+        group = group_of[by]
+        merge(topics.values(group=group("")).annotate(**_topic_counts()))
+        merge(tasks.values(group=group("topic__")).annotate(**_task_counts(day)))
+        merge(ratings.values(group=group("topic__")).annotate(ratings=Count("pk"), score_sum=Sum("score")))
+        labels = _group_labels(by, list(groups))
+    rows = [
+        FigureRow(key=labels[k][0], name=labels[k][1], **values)
+        for k, values in groups.items()
+        if k in labels
+    ]
+    return sorted(rows, key=lambda r: (-r.raised, r.name)), total
+
+
+def _group_labels(by: str, keys: list[Any]) -> dict[Any, tuple[int, str]]:
+    """(drill-down key, name) of each group key: one query."""
+    if by == "community":
+        return {r.pk: (r.pk, r.name) for r in Region.objects.filter(pk__in=keys).only("id", "name")}
+    if by == "subdistrict":
+        return {
+            r.path: (r.pk, r.name)
+            for r in Region.objects.filter(path__in=keys, kind="subdistrict").only("id", "name", "path")
+        }
+    from community365.people.models import User
+
+    return {u.pk: (u.pk, str(u)) for u in User.objects.filter(pk__in=keys)}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str
+    raised: int
+    accepted: int
+    closed: int
+
+
+def figures_trend(user: Any, period: Period | None = None) -> list[TrendPoint]:
+    """Topics raised per month, and how many of those were accepted and closed since: one query."""
+    rows = list(
+        figure_topics(user, period)
+        .filter(opened_at__isnull=False)
+        .annotate(month=TruncMonth("opened_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            raised=Count("pk"),
+            accepted=Count("pk", filter=TOPIC_COUNTS["accepted"]),
+            closed=Count("pk", filter=TOPIC_COUNTS["closed"]),
+        )
+        .order_by("month")
     )
-    subdistricts = {
-        r.path: r for r in Region.objects.filter(kind="subdistrict").only("id", "name", "path", "depth")
-    }
-    rows: dict[int, FigureRow] = {}
-    total = FigureRow(key=0, name=str(_("合计")))
-
-    def add(row: FigureRow, topic: TalkTopic, tasks: list[TalkTask]) -> None:
-        row.topic_ids.add(topic.pk)
-        for measure in ("raised", "reached", "accepted", "declined", "held", "closed"):
-            if MEASURES[measure][1](topic, day):
-                setattr(row, measure, getattr(row, measure) + 1)
-        row.tasks += len(tasks)
-        row.tasks_on_time += sum(1 for t in tasks if task_on_time(t))
-        row.tasks_overdue += sum(1 for t in tasks if task_overdue(t, day))
-        scores = [r.score for r in topic.ratings.all()]
-        row.ratings += len(scores)
-        row.score_sum += sum(scores)
-
-    for topic in topics:
-        all_tasks = list(topic.tasks.all())
-        add(total, topic, all_tasks)
-        for key, name in _groups_of(topic, by, subdistricts):
-            row = rows.setdefault(key, FigureRow(key=key, name=name))
-            tasks = [t for t in all_tasks if t.department_id == key] if by == "department" else all_tasks
-            add(row, topic, tasks)
-    return sorted(rows.values(), key=lambda r: (-r.raised, r.name)), total
+    by_month = {month_key(r["month"]): r for r in rows}
+    return [
+        TrendPoint(
+            month=m,
+            raised=by_month.get(m, {}).get("raised", 0),
+            accepted=by_month.get(m, {}).get("accepted", 0),
+            closed=by_month.get(m, {}).get("closed", 0),
+        )
+        for m in month_axis(rows, period or Period())
+    ]
 
 
 FIGURE_COLUMNS = [

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community365.core import exports, permissions
+from community365.core import charts, exports, permissions
 from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.core.roles import Role
 from community365.people.models import Person, RoleAssignment, User
@@ -67,6 +67,7 @@ def board(request: HttpRequest) -> HttpResponse:
         leader=_int(request.GET.get("leader")),
         measure=request.GET.get("measure", "") if request.GET.get("measure") in selectors.MEASURES else "",
         mine=request.GET.get("mine") == "1",
+        period=charts.period_from(request.GET),  # the figures' period: by month raised
     )
     topics = selectors.board(request.user, f)
     page = Paginator(topics, 30).get_page(request.GET.get("page"))
@@ -483,7 +484,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "community")
     if by not in selectors.GROUPS:
         by = "community"
-    rows, total = selectors.figures(request.user, by)
+    period = charts.period_from(request.GET)
+    rows, total = selectors.figures(request.user, by, period)
+    trend = selectors.figures_trend(request.user, period)
     return render(
         request,
         "talks/figures.html",
@@ -493,8 +496,92 @@ def figures(request: HttpRequest) -> HttpResponse:
             "by": by,
             "groups": selectors.GROUPS,
             "group_label": selectors.GROUPS[by],
+            "period": period,
+            "keep": {"by": by},
+            "period_query": period.querystring(),
+            "charts": figure_charts(rows, total, trend, by, period),
         },
     )
+
+
+def figure_charts(
+    rows: list[selectors.FigureRow],
+    total: selectors.FigureRow,
+    trend: list[selectors.TrendPoint],
+    by: str,
+    period: charts.Period,
+) -> list[dict[str, Any]]:
+    """The figures page's charts, drawn from the table's own rows; each point opens the board
+    filtered to the topics behind it."""
+    from django.urls import reverse
+
+    board_url = reverse("talk_board")
+
+    def drill(measure: str, key: int | None = None, **when: str) -> str:
+        group = {by: key} if key is not None else {}
+        return charts.with_params(board_url, **group, measure=measure, **(when or period.params()))
+
+    out = [
+        charts.line_chart(
+            "talk-trend",
+            title=_("每月点题"),
+            months=[p.month for p in trend],
+            lines=[
+                charts.series(
+                    label,
+                    [getattr(p, key) for p in trend],
+                    [drill(key, None, **charts.month_period_params(p.month)) for p in trend],
+                )
+                for key, label in (("raised", _("点题")), ("accepted", _("受理")), ("closed", _("办结")))
+            ],
+        )
+    ]
+    if rows:
+        shown = charts.top_rows(rows, lambda r: r.raised)
+        names, bars = charts.rows_to_bars(
+            shown,
+            name=lambda r: r.name,
+            measures=[(_("点题"), lambda r: r.raised, lambda r: drill("raised", r.key))],
+        )
+        out.append(
+            charts.bar_chart(
+                "talk-raised",
+                title=charts.top_title(
+                    _("按%(group)s：点题数") % {"group": selectors.GROUPS[by]}, len(shown), len(rows)
+                ),
+                categories=names,
+                bars=bars,
+                average=total.raised / len(rows),
+                average_label=_("平均"),
+            )
+        )
+        rated = [r for r in rows if r.carried_out is not None or r.overdue_share is not None]
+        shown = charts.top_rows(rated, lambda r: r.accepted + r.tasks)  # the busiest groups
+        names, bars = charts.rows_to_bars(
+            shown,
+            name=lambda r: r.name,
+            measures=[
+                (_("办结率"), lambda r: r.carried_out, lambda r: drill("closed", r.key)),
+                (_("任务超期率"), lambda r: r.overdue_share, lambda r: drill("overdue", r.key)),
+            ],
+        )
+        if rated:
+            out.append(
+                charts.bar_chart(
+                    "talk-rates",
+                    title=charts.top_title(
+                        _("按%(group)s：办结率与任务超期率（%%）") % {"group": selectors.GROUPS[by]},
+                        len(shown),
+                        len(rated),
+                    ),
+                    categories=names,
+                    bars=bars,
+                    average=total.carried_out,
+                    average_label=_("全区办结率"),
+                    percent=True,
+                )
+            )
+    return out
 
 
 @login_required
@@ -503,10 +590,16 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "community")
     if by not in selectors.GROUPS:
         by = "community"
-    rows, total = selectors.figures(request.user, by)
+    period = charts.period_from(request.GET)
+    rows, total = selectors.figures(request.user, by, period)
     header = [selectors.GROUPS[by]] + [label for _key, label in selectors.FIGURE_COLUMNS]
     body = [
         [row.name] + [getattr(row, key) for key, _label in selectors.FIGURE_COLUMNS] for row in [*rows, total]
     ]
-    note = _("口径见 docs/talks.md；只统计您可见的点题（不含草稿）。")
-    return exports.xlsx_response(f"talks-figures-{by}.xlsx", str(_("双向约谈")), header, body, notes=[note])
+    notes = [_("口径见 docs/talks.md；只统计您可见的点题（不含草稿）。")]
+    if period.is_set:
+        notes.append(
+            _("时间段：%(start)s 至 %(end)s 点题的。")
+            % {"start": period.first_month or "…", "end": period.last_month or "…"}
+        )
+    return exports.xlsx_response(f"talks-figures-{by}.xlsx", str(_("双向约谈")), header, body, notes=notes)

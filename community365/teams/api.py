@@ -756,16 +756,25 @@ class FiguresOut(Schema):
 
 
 @router.get("/figures", response={200: list[FiguresOut], 404: ErrorOut, 422: ErrorOut})
-def figures(request: HttpRequest, region: int = Query(..., ge=1)) -> Any:  # type: ignore[type-arg]
-    """Figures at a region and each child region, over the teams the user can see."""
+def figures(
+    request: HttpRequest,
+    region: int = Query(..., ge=1),  # type: ignore[type-arg]
+    month_from: str = Query("", alias="from", description="first month, YYYY-MM (activities' start)"),  # type: ignore[type-arg]
+    month_to: str = Query("", alias="to", description="last month, YYYY-MM"),  # type: ignore[type-arg]
+    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+) -> Any:
+    """Figures at a region and each child region, over the teams the user can see (the figures
+    page's selector); activities, hours and residents served optionally in a period."""
     from community365.core import permissions
+    from community365.core.charts import period_or_error
     from community365.core.errors import NotAllowed
     from community365.regions.policies import get_visible_region
 
     place = get_visible_region(request.user, region)
     if not permissions.has_perm_at(request.user, policies.FIGURES_VIEW.name, place.path):
         raise NotAllowed("只有工作人员和区领导可以查看统计。")
-    drill = selectors.figures_drill(request.user, place)
+    period = period_or_error(month_from=month_from, month_to=month_to, year=year)
+    drill = selectors.figures_drill(request.user, place, period)
     rows = [(place, drill["total"]), *drill["children"]]
     return [
         {

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import os
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from community365.core import permissions
+from community365.core.charts import Period, month_axis, month_key
 from community365.core.roles import Role
 from community365.people.models import RoleAssignment, User
 from community365.regions.models import COMMUNITY_KINDS, Region
@@ -158,21 +161,36 @@ class WorkloadRow:
 
 def workload(regions: list[Region]) -> tuple[list[WorkloadRow], WorkloadRow | None]:
     """Residents per social worker: reported population of the communities under each region
-    divided by the active social-worker role assignments there. The total row sums both."""
-    rows = []
-    for region in regions:
-        population = (
-            Region.objects.filter(path__startswith=region.path, kind__in=COMMUNITY_KINDS).aggregate(
-                n=Sum("reported_population")
-            )["n"]
-            or 0
-        )
-        workers = RoleAssignment.objects.filter(
-            role=Role.SOCIAL_WORKER, revoked_at__isnull=True, region__path__startswith=region.path
-        ).count()
-        rows.append(WorkloadRow(region, population, workers))
-    if not rows:
-        return rows, None
+    divided by the active social-worker role assignments there. The total row sums both.
+
+    Two grouped queries per distinct path length among ``regions`` (siblings: one length), so
+    the cost does not grow with the number of regions."""
+    if not regions:
+        return [], None
+    # a narrowing filter only (grouping picks the exact paths), so a character-wise prefix is fine
+    common = os.path.commonprefix([r.path for r in regions])  # noqa: RUF071
+    population: dict[str, int] = {}
+    workers: dict[str, int] = {}
+    for length in {len(r.path) for r in regions}:
+        for prefix, n in (
+            Region.objects.filter(path__startswith=common, kind__in=COMMUNITY_KINDS)
+            .values(prefix=Substr("path", 1, length))
+            .annotate(n=Sum("reported_population"))
+            .order_by()
+            .values_list("prefix", "n")
+        ):
+            population[prefix] = n or 0
+        for prefix, n in (
+            RoleAssignment.objects.filter(
+                role=Role.SOCIAL_WORKER, revoked_at__isnull=True, region__path__startswith=common
+            )
+            .values(prefix=Substr("region__path", 1, length))
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("prefix", "n")
+        ):
+            workers[prefix] = n
+    rows = [WorkloadRow(r, population.get(r.path, 0), workers.get(r.path, 0)) for r in regions]
     total = WorkloadRow(rows[0].region, sum(r.population for r in rows), sum(r.workers for r in rows))
     return rows, total
 
@@ -248,8 +266,9 @@ def figures_for(teams: QuerySet[Team]) -> Figures:
     )
 
 
-def figures_by_team(teams: QuerySet[Team]) -> list[tuple[Team, Figures]]:
-    """One grouped query per figure for a list of teams (no N+1)."""
+def figures_by_team(teams: QuerySet[Team], period: Period | None = None) -> list[tuple[Team, Figures]]:
+    """One grouped query per figure for a list of teams (no N+1); activities and hours in
+    ``period`` when one is given."""
     team_list = list(teams.select_related("region").order_by("region__path", "colour", "name"))
     ids = [t.pk for t in team_list]
     members = dict(
@@ -260,13 +279,14 @@ def figures_by_team(teams: QuerySet[Team]) -> list[tuple[Team, Figures]]:
     )
     acts = {
         row["team_id"]: row
-        for row in Activity.objects.filter(team_id__in=ids)
-        .exclude(status=ActivityStatus.CANCELLED)
+        for row in Activity.objects.filter(_activities_in(period), team_id__in=ids)
         .values("team_id")
         .annotate(n=Count("id"), served=Sum("residents_served"))
     }
     hours = dict(
-        ServiceRecord.objects.filter(activity__team_id__in=ids, status=HoursStatus.VERIFIED)
+        ServiceRecord.objects.filter(
+            _started_in(period, "activity__"), activity__team_id__in=ids, status=HoursStatus.VERIFIED
+        )
         .values("activity__team_id")
         .annotate(h=Sum("hours"))
         .values_list("activity__team_id", "h")
@@ -286,26 +306,125 @@ def figures_by_team(teams: QuerySet[Team]) -> list[tuple[Team, Figures]]:
     ]
 
 
-def figures_drill(user: Any, region: Region) -> dict[str, Any]:
-    """Figures at a region, per child region, and per colour, over the teams the user sees."""
+def _started_in(period: Period | None, prefix: str = "") -> Q:
+    """Activities (or their records, through ``prefix``) that start in the period."""
+    return period.q(f"{prefix}starts_at") if period is not None and period.is_set else Q()
+
+
+def _activities_in(period: Period | None) -> Q:
+    """Activities the figures count: not cancelled, starting in the period."""
+    return ~Q(status=ActivityStatus.CANCELLED) & _started_in(period)
+
+
+def figures_drill(user: Any, region: Region, period: Period | None = None) -> dict[str, Any]:
+    """Figures at a region, per child region, and per colour, over the teams the user sees;
+    activities, hours and residents served count activities that start in ``period`` (members
+    and teams are as of today).
+
+    Four queries grouped by (child region, colour) — teams, members, activities, hours — rolled
+    up into the total, the children and the colours, plus the teams at this level; the cost does
+    not grow with the number of teams, members, activities or records."""
+    from .models import Colour
+
     visible = policies.teams_visible_to(user).filter(region__path__startswith=region.path)
     children = list(
         Region.objects.filter(
             path__startswith=region.path, depth=region.depth + 1, kind__in=["subdistrict", *COMMUNITY_KINDS]
         ).order_by("path")
     )
-    by_child = [
-        (child, figures_for(visible.filter(region__path__startswith=child.path))) for child in children
-    ]
-    from .models import Colour
+    length = len(children[0].path) if children else len(region.path) + Region.steplen
+    team_ids = visible.values("id")
 
-    by_colour = [(label, figures_for(visible.filter(colour=value))) for value, label in Colour.choices]
+    def grouped(qs: QuerySet[Any], team: str, **measures: Any) -> list[dict[str, Any]]:
+        return list(
+            qs.values(under=Substr(f"{team}region__path", 1, length), hue=F(f"{team}colour"))
+            .annotate(**measures)
+            .order_by()
+        )
+
+    cells: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    for row in grouped(visible, "", n=Count("id")):
+        cells[row["under"], row["hue"]].teams = row["n"]
+    for row in grouped(
+        TeamMembership.objects.filter(team_id__in=team_ids, left_at__isnull=True), "team__", n=Count("id")
+    ):
+        cells[row["under"], row["hue"]].members = row["n"]
+    for row in grouped(
+        Activity.objects.filter(_activities_in(period), team_id__in=team_ids),
+        "team__",
+        n=Count("id"),
+        served=Sum("residents_served"),
+    ):
+        cell = cells[row["under"], row["hue"]]
+        cell.activities, cell.residents_served = row["n"], row["served"] or 0
+    for row in grouped(
+        ServiceRecord.objects.filter(
+            _started_in(period, "activity__"), activity__team_id__in=team_ids, status=HoursStatus.VERIFIED
+        ),
+        "activity__team__",
+        h=Sum("hours"),
+    ):
+        cells[row["under"], row["hue"]].verified_hours = row["h"] or Decimal(0)
+
+    def rollup(keep: Any) -> Figures:
+        out = Figures()
+        for (place, colour), cell in cells.items():
+            if keep(place, colour):
+                out.teams += cell.teams
+                out.members += cell.members
+                out.activities += cell.activities
+                out.verified_hours += cell.verified_hours
+                out.residents_served += cell.residents_served
+        return out
+
+    by_child = [(child, rollup(lambda place, colour, c=child: place == c.path)) for child in children]
+    by_colour = [
+        (label, rollup(lambda place, colour, v=value: colour == v)) for value, label in Colour.choices
+    ]
+    colour_keys = [value for value, _label in Colour.choices]
     return {
-        "total": figures_for(visible),
+        "total": rollup(lambda place, colour: True),
         "children": [(c, f) for c, f in by_child if f.teams],
         "colours": by_colour,
-        "teams": figures_by_team(visible.filter(region=region)),
+        "colour_keys": colour_keys,
+        "teams": figures_by_team(visible.filter(region=region), period),
     }
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str
+    activities: int
+    verified_hours: Decimal
+
+
+def figures_trend(user: Any, region: Region, period: Period | None = None) -> list[TrendPoint]:
+    """Activities per month of their start, and the verified hours of those activities: two
+    grouped queries."""
+    team_ids = policies.teams_visible_to(user).filter(region__path__startswith=region.path).values("id")
+    tz = timezone.get_current_timezone()
+    activities = list(
+        Activity.objects.filter(_activities_in(period), team_id__in=team_ids)
+        .annotate(month=TruncMonth("starts_at", tzinfo=tz))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    hours = {
+        month_key(row["month"]): row["h"]
+        for row in ServiceRecord.objects.filter(
+            _started_in(period, "activity__"), activity__team_id__in=team_ids, status=HoursStatus.VERIFIED
+        )
+        .annotate(month=TruncMonth("activity__starts_at", tzinfo=tz))
+        .values("month")
+        .annotate(h=Sum("hours"))
+        .order_by("month")
+    }
+    counts = {month_key(row["month"]): row["n"] for row in activities}
+    return [
+        TrendPoint(month=m, activities=counts.get(m, 0), verified_hours=hours.get(m) or Decimal(0))
+        for m in month_axis(activities, period or Period())
+    ]
 
 
 # --- hours of one volunteer -----------------------------------------------------------------------

@@ -330,9 +330,18 @@ class FigureOut(Schema):
     satisfaction: float | None
 
 
-@router.get("/wishes-figures", response=list[FigureOut])
-def figures(request: HttpRequest) -> Any:
-    """Figures for each place the user oversees and each community under it (see docs/wishes.md)."""
+@router.get("/wishes-figures", response={200: list[FigureOut], 422: ErrorOut})
+def figures(
+    request: HttpRequest,
+    month_from: str = Query("", alias="from", description="first month, YYYY-MM (by publication)"),  # type: ignore[type-arg]
+    month_to: str = Query("", alias="to", description="last month, YYYY-MM"),  # type: ignore[type-arg]
+    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+) -> Any:
+    """Figures for each place the user oversees and each community under it (see docs/wishes.md),
+    from the same selector as the figures page; optionally over wishes published in a period."""
+    from community365.core.charts import period_or_error
+
+    period = period_or_error(month_from=month_from, month_to=month_to, year=year)
     regions = selectors.figure_regions(request.user) if policies.may_read_figures(request.user) else []
     return [
         {
@@ -340,7 +349,7 @@ def figures(request: HttpRequest) -> Any:
             "region_id": f.region.pk,
             "region": f.region.name,
         }
-        for f in selectors.figures_for(request.user, regions)
+        for f in selectors.figures_for(request.user, regions, period)
     ]
 
 

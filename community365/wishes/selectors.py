@@ -7,9 +7,12 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, Substr, TruncMonth
+from django.utils import timezone
 
 from community365.core import permissions
+from community365.core.charts import Period, month_axis, month_key
 from community365.core.masking import mask_name
 from community365.core.roles import Role
 from community365.regions.models import Region, RegionKind
@@ -359,42 +362,123 @@ class Figures:
     satisfaction: float | None = None
     ratings: int = 0
 
+    @property
+    def fulfilment_percent(self) -> float | None:
+        """The rate as the page and its chart show it (one rounding for both)."""
+        return None if self.fulfilment_rate is None else round(100 * self.fulfilment_rate, 1)
 
-def figures_for(user: Any, regions: list[Region]) -> list[Figures]:
+
+def _in_period(qs: QuerySet[Wish], period: Period | None) -> QuerySet[Wish]:
+    """A wish belongs to the period of its publication month (unpublished wishes to none)."""
+    return qs.filter(period.q("published_at")) if period is not None and period.is_set else qs
+
+
+def figures_for(user: Any, regions: list[Region], period: Period | None = None) -> list[Figures]:
     """Per place: counts of wishes that reached each milestone, median hours from publication
     to first claim, fulfilment rate = fulfilled / claimed, satisfaction = mean rating (1–5).
-    Counted over the wishes the user may see (staff: all of their places)."""
-    base = policies.wishes_visible_to(user)
-    result = []
-    for region in regions:
-        qs = base.filter(region__path__startswith=region.path)
-        agg = qs.aggregate(
+    Counted over the wishes the user may see (staff: all of their places), published in
+    ``period`` when one is given.
+
+    The cost does not grow with the number of places or wishes: one query grouped by the
+    wish's place for the counts and ratings (rolled up to each listed place by path prefix,
+    over at most one row per place), and one windowed query per path length for the medians
+    (it returns only the middle one or two durations of each place)."""
+    if not regions:
+        return []
+    base = _in_period(policies.wishes_visible_to(user), period)
+    # query 1: counts and ratings per place a wish names
+    grouped = list(
+        base.values("region__path").annotate(
             published=Count("pk", filter=Q(published_at__isnull=False)),
             claimed=Count("pk", filter=Q(first_claimed_at__isnull=False)),
             fulfilled=Count("pk", filter=Q(delivered_at__isnull=False)),
             confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+            ratings=Count("rating"),
+            rating_sum=Sum("rating"),
         )
-        fig = Figures(region=region, **agg)
-        pairs = qs.filter(published_at__isnull=False, first_claimed_at__isnull=False).values_list(
-            "published_at", "first_claimed_at"
-        )
-        hours = [
-            (claimed - published).total_seconds() / 3600
-            for published, claimed in pairs
-            if published and claimed
-        ]
-        if hours:
-            fig.median_hours_to_claim = round(statistics.median(hours), 1)
+    )
+    # queries 2…: the median per listed place, one query per distinct path length
+    medians: dict[str, float] = {}
+    for length in sorted({len(r.path) for r in regions}):
+        medians.update(_median_hours_by_prefix(base, length))
+    result = []
+    for region in regions:
+        fig = Figures(region=region)
+        rating_sum = 0
+        for row in grouped:
+            if row["region__path"].startswith(region.path):
+                fig.published += row["published"]
+                fig.claimed += row["claimed"]
+                fig.fulfilled += row["fulfilled"]
+                fig.confirmed += row["confirmed"]
+                fig.ratings += row["ratings"]
+                rating_sum += row["rating_sum"] or 0
+        fig.median_hours_to_claim = medians.get(region.path)
         if fig.claimed:
             fig.fulfilment_rate = round(fig.fulfilled / fig.claimed, 3)
-        ratings = [
-            r for r in qs.filter(rating__isnull=False).values_list("rating", flat=True) if r is not None
-        ]
-        if ratings:
-            fig.satisfaction = round(statistics.mean(ratings), 2)
-            fig.ratings = len(ratings)
+        if fig.ratings:
+            fig.satisfaction = round(rating_sum / fig.ratings, 2)
         result.append(fig)
     return result
+
+
+def _median_hours_by_prefix(qs: QuerySet[Wish], length: int) -> dict[str, float]:
+    """Median hours from publication to first claim per path prefix of ``length``: the rows are
+    ranked inside each place by the database and only the middle one or two come back."""
+    place = Substr("region__path", 1, length)
+    durations = (
+        qs.filter(published_at__isnull=False, first_claimed_at__isnull=False)
+        .annotate(
+            place=place,
+            wait=ExpressionWrapper(F("first_claimed_at") - F("published_at"), output_field=DurationField()),
+        )
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[place], order_by=[F("wait").asc(), F("pk").asc()]),
+            n=Window(Count("pk"), partition_by=[place]),
+        )
+        .filter(rank__gte=F("n") / 2.0, rank__lte=F("n") / 2.0 + 1)
+        .values_list("place", "wait")
+    )
+    middle: dict[str, list[float]] = {}
+    for path, wait in durations:
+        # odd n: rank (n+1)/2 only; even n: ranks n/2 and n/2+1, averaged (statistics.median)
+        middle.setdefault(path, []).append(wait.total_seconds() / 3600)
+    return {path: round(statistics.mean(values), 1) for path, values in middle.items()}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str
+    published: int
+    claimed: int
+    fulfilled: int
+
+
+def figures_trend(user: Any, region: Region, period: Period | None = None) -> list[TrendPoint]:
+    """Wishes published under ``region`` per month of publication, and how many of those were
+    claimed and fulfilled since: one query grouped by month."""
+    rows = list(
+        _in_period(policies.wishes_visible_to(user), period)
+        .filter(region__path__startswith=region.path, published_at__isnull=False)
+        .annotate(month=TruncMonth("published_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            published=Count("pk"),
+            claimed=Count("pk", filter=Q(first_claimed_at__isnull=False)),
+            fulfilled=Count("pk", filter=Q(delivered_at__isnull=False)),
+        )
+        .order_by("month")
+    )
+    by_month = {month_key(r["month"]): r for r in rows}
+    return [
+        TrendPoint(
+            month=m,
+            published=by_month.get(m, {}).get("published", 0),
+            claimed=by_month.get(m, {}).get("claimed", 0),
+            fulfilled=by_month.get(m, {}).get("fulfilled", 0),
+        )
+        for m in month_axis(rows, period or Period())
+    ]
 
 
 # --- charity market -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community365.core import exports, permissions
+from community365.core import charts, exports, permissions
 from community365.core.errors import DomainError, NotFound
 from community365.people.policies import get_visible_person
 from community365.regions.models import Region, RegionKind
@@ -312,7 +312,89 @@ def figures(request: HttpRequest) -> HttpResponse:
     regions = selectors.figure_regions(request.user) if policies.may_read_figures(request.user) else []
     if not regions:
         raise Http404
-    return render(request, "wishes/figures.html", {"figures": selectors.figures_for(request.user, regions)})
+    period = charts.period_from(request.GET)
+    rows = selectors.figures_for(request.user, regions, period)
+    trend = selectors.figures_trend(request.user, regions[0], period)
+    return render(
+        request,
+        "wishes/figures.html",
+        {
+            "figures": rows,
+            "period": period,
+            "charts": figure_charts(rows, trend, period),
+            "list_query": period.querystring(),
+        },
+    )
+
+
+def figure_charts(rows: list[Any], trend: list[Any], period: charts.Period) -> list[dict[str, Any]]:
+    """The figures page's charts, from the table's own rows (one source of numbers)."""
+    from django.urls import reverse
+
+    listed = reverse("wish_list")
+    top = rows[0]
+    communities = [f for f in rows[1:] if f.region.kind in (RegionKind.COMMUNITY, RegionKind.COOPERATIVE)]
+
+    def drill(region_id: int, reached: str, **extra: str) -> str:
+        return charts.with_params(listed, region=region_id, reached=reached, **(extra or period.params()))
+
+    lines = [
+        charts.series(
+            label,
+            [getattr(p, key) for p in trend],
+            [drill(top.region.pk, key, **charts.month_period_params(p.month)) for p in trend],
+        )
+        for key, label in (("published", _("已发布")), ("claimed", _("已认领")), ("fulfilled", _("已送达")))
+    ]
+    out = [
+        charts.line_chart(
+            "wish-trend",
+            title=_("%(place)s每月发布的心愿") % {"place": top.region.name},
+            months=[p.month for p in trend],
+            lines=lines,
+        )
+    ]
+    if communities:
+        # communities without a wish stay in the table but would only lengthen the chart
+        with_wishes = [f for f in communities if f.published]
+        shown = charts.top_rows(with_wishes, lambda f: f.published)
+        names, bars = charts.rows_to_bars(
+            shown,
+            name=lambda f: f.region.name,
+            measures=[(_("已发布"), lambda f: f.published, lambda f: drill(f.region.pk, "published"))],
+        )
+        out.append(
+            charts.bar_chart(
+                "wish-published",
+                title=charts.top_title(_("各社区发布的心愿"), len(shown), len(with_wishes)),
+                categories=names,
+                bars=bars,
+                average=top.published / len(communities),
+                average_label=_("社区平均"),
+            )
+        )
+        rated = [f for f in communities if f.fulfilment_percent is not None]
+        # the busiest communities, whatever their rate, then ordered by rate
+        shown = charts.top_rows(charts.top_rows(rated, lambda f: f.claimed), lambda f: f.fulfilment_percent)
+        names, bars = charts.rows_to_bars(
+            shown,
+            name=lambda f: f.region.name,
+            measures=[
+                (_("完成率"), lambda f: f.fulfilment_percent, lambda f: drill(f.region.pk, "fulfilled"))
+            ],
+        )
+        out.append(
+            charts.bar_chart(
+                "wish-fulfilment",
+                title=charts.top_title(_("各社区完成率（已送达 ÷ 已认领）"), len(shown), len(rated)),
+                categories=names,
+                bars=bars,
+                average=top.fulfilment_percent,
+                average_label=top.region.name,
+                percent=True,
+            )
+        )
+    return out
 
 
 @login_required
@@ -333,6 +415,10 @@ def wish_list(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", "") if request.GET.get("status") in WishStatus.values else "",
         reached=reached,
     )
+    # the figures' period (?from=YYYY-MM&to=YYYY-MM or ?year=): by month of publication
+    period = charts.period_from(request.GET)
+    if period.is_set:
+        qs = qs.filter(period.q("published_at"))
     if request.GET.get("format") == "xlsx":
         return _xlsx(request, list(qs[:20000]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -344,6 +430,7 @@ def wish_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "region": region,
             "reached": reached,
+            "period": period,
             "query": request.GET.urlencode(),
         },
     )
