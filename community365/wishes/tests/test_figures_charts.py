@@ -119,7 +119,7 @@ def test_the_api_refuses_a_bad_period_and_filters_a_good_one(api_for):
 def test_the_median_is_the_median_of_every_wish(persona):
     """The database picks the middle rows; check against the plain definition."""
     from community365.wishes import policies, selectors
-    from community365.wishes.views import figure_regions
+    from community365.wishes.selectors import figure_regions
 
     user = persona("admin_district")
     regions = figure_regions(user)
@@ -150,7 +150,7 @@ def _published_and_claimed(make_wish, claimant, community: str, n: int) -> None:
 
 def test_figures_cost_the_same_number_of_queries_with_more_wishes(client_for, persona, make_wish):
     from community365.wishes import selectors
-    from community365.wishes.views import figure_regions
+    from community365.wishes.selectors import figure_regions
 
     user = persona("admin_district")
     client = client_for("admin_district")
