@@ -134,9 +134,7 @@ def build_menu(user: Any, path: str) -> Menu:
             )
     links = [link for group in groups.values() for link in group.links]
     # The longest matching link is the current one (/teams/rota/ is not also /teams/).
-    matching = [
-        link for link in links if link.url == path or (link.url != "/" and path.startswith(link.url))
-    ]
+    matching = [link for link in links if link.url == path or (link.url != "/" and path.startswith(link.url))]
     if matching:
         max(matching, key=lambda link: len(link.url)).active = True
     return Menu([group for group in groups.values() if group.links])

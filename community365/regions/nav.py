@@ -14,7 +14,9 @@ from community365.core.roles import CITIZEN_ROLES
 
 
 def is_official(user: Any) -> bool:
-    return permissions.is_global(user) or any(g.role not in CITIZEN_ROLES for g in permissions.grants_of(user))
+    return permissions.is_global(user) or any(
+        g.role not in CITIZEN_ROLES for g in permissions.grants_of(user)
+    )
 
 
 nav.register(nav.Entry("region_browser", _("区域"), group=nav.ME, order=70, visible=is_official))

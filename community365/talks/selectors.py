@@ -135,7 +135,7 @@ def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
     return topics
 
 
-def signed_by(user: Any) -> QuerySet[TalkSignature]:
+def signed_by(user: Any) -> QuerySet[TalkSignature, Any]:
     """The topic ids the user's person has co-signed (a subquery)."""
     return TalkSignature.objects.filter(
         person__user_id=getattr(user, "pk", None) or 0, withdrawn_at__isnull=True

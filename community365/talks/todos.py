@@ -30,7 +30,9 @@ def talk_todos(user: Any) -> Iterator[todos.Item]:
         and person.verified_at is not None
         and permissions.has_perm_at(user, policies.RAISE.name, person.community.path)
     ):
-        yield todos.Action("talks.new", _("我要点题"), reverse("talk_new"), _("10 位居民联署，请领导来面对面谈"))
+        yield todos.Action(
+            "talks.new", _("我要点题"), reverse("talk_new"), _("10 位居民联署，请领导来面对面谈")
+        )
         waiting = (
             policies.topics_visible_to(user)
             .filter(status=TopicStatus.SIGNING, region_id=person.community_id)

@@ -33,7 +33,9 @@ def teams_todos(user: Any) -> Iterator[todos.Item]:
             # A week of required slots: one query for the shifts, a bounded loop of 7 × slots.
             holes = selectors.coverage_holes(roster, monday, sunday)
             query = urlencode({"week": monday, "check_start": monday, "check_end": sunday})
-            label = _("下周值班空缺") if len(communities) == 1 else f"{_('下周值班空缺')} · {roster.region.name}"
+            label = (
+                _("下周值班空缺") if len(communities) == 1 else f"{_('下周值班空缺')} · {roster.region.name}"
+            )
             yield todos.Count(
                 "teams.rota_holes",
                 label,

@@ -38,7 +38,9 @@ def test_templates_hold_no_inline_script_or_style():
     import re
 
     offenders = []
-    pattern = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|\sstyle=\"|\son[a-z]+=\"")
+    pattern = re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|\sstyle=\"|\son[a-z]+=\""
+    )
     dirs = [ROOT / "templates", *sorted((ROOT / "community365").glob("*/templates"))]
     for directory in dirs:
         for path in directory.rglob("*.html"):
@@ -69,7 +71,9 @@ def prod_settings(**env: str) -> dict[str, object]:
 
 
 def test_production_reads_hsts_and_tls_redirect_from_the_environment():
-    values = prod_settings(SECURE_HSTS_SECONDS="31536000", SECURE_SSL_REDIRECT="true", SECURE_PROXY_SSL_HEADER="1")
+    values = prod_settings(
+        SECURE_HSTS_SECONDS="31536000", SECURE_SSL_REDIRECT="true", SECURE_PROXY_SSL_HEADER="1"
+    )
     assert values["SECURE_HSTS_SECONDS"] == 31536000
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
