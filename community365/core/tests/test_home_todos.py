@@ -87,19 +87,63 @@ def test_each_count_equals_the_rows_of_the_list_it_opens(client_for, username):
         assert rows_behind(client, url) == int(count), f"{username} {key} {url}"
 
 
-def test_counts_follow_the_data(client_for, persona):
-    """Not a constant: a delivered wish of the resident adds one to "wishes to confirm"."""
+def item(user, key):
+    return next(c for c in todos.todos_for(user).counts if c.key == key)
+
+
+def test_wishes_to_confirm_follow_the_data_and_the_list_shows_only_those(client_for, persona):
     from community365.wishes.models import Wish, WishStatus
 
     user = persona("resident_huachuan")
-    block = todos.todos_for(user)
-    before = next(c.count for c in block.counts if c.key == "wishes.confirm")
-    wish = Wish.objects.filter(region=user.person.community).exclude(status=WishStatus.DELIVERED).first()
-    assert wish is not None
-    Wish.objects.filter(pk=wish.pk).update(status=WishStatus.DELIVERED, wisher=user.person)
+    before = item(user, "wishes.confirm").count
+    # given one delivered wish and one published wish of this resident
+    delivered = Wish.objects.filter(status=WishStatus.DELIVERED).first()
+    published = Wish.objects.filter(status=WishStatus.PUBLISHED).first()
+    assert delivered is not None and published is not None
+    Wish.objects.filter(pk__in=[delivered.pk, published.pk]).update(wisher=user.person)
+    # then only the delivered one waits for confirmation, and its list shows just that one
+    todo = item(persona("resident_huachuan"), "wishes.confirm")
+    assert todo.count == before + 1
+    assert rows_behind(client_for("resident_huachuan"), todo.url) == todo.count
+
+
+def test_topics_awaiting_signature_leave_out_those_signed(client_for, persona):
+    from community365.talks.models import TalkTopic, TopicStatus
+    from community365.talks.services import topic_sign
+
     user = persona("resident_huachuan")
-    after = next(c.count for c in todos.todos_for(user).counts if c.key == "wishes.confirm")
-    assert after == before + 1
+    todo = item(user, "talks.sign")
+    assert todo.count >= 1
+    topic = TalkTopic.objects.filter(status=TopicStatus.SIGNING, region=user.person.community).first()
+    # when the resident co-signs one of them
+    topic_sign(actor=user, topic=topic)
+    after = item(persona("resident_huachuan"), "talks.sign")
+    assert after.count == todo.count - 1
+    assert rows_behind(client_for("resident_huachuan"), after.url) == after.count
+
+
+def test_overdue_tasks_count_only_the_overdue_ones(client_for, persona):
+    import datetime
+
+    from community365.talks import policies
+    from community365.talks.models import TalkTask
+
+    user = persona("liaison_housing")
+    departments = policies.liaison_departments(user)
+    mine = TalkTask.objects.filter(department_id__in=departments)
+    # given at least two tasks the department carries (re-open a finished one if needed)
+    if mine.filter(done_at__isnull=True).count() < 2:
+        done = mine.filter(done_at__isnull=False).values_list("pk", flat=True)[:1]
+        TalkTask.objects.filter(pk__in=list(done)).update(done_at=None)
+    carrying = mine.filter(done_at__isnull=True).order_by("id")
+    assert carrying.count() >= 2
+    # one of them overdue and the rest due in a month
+    today = datetime.date.today()
+    carrying.update(deadline=today + datetime.timedelta(days=30))
+    TalkTask.objects.filter(pk=carrying.first().pk).update(deadline=today - datetime.timedelta(days=3))
+    todo = item(persona("liaison_housing"), "talks.overdue")
+    assert todo.count == 1
+    assert rows_behind(client_for("liaison_housing"), todo.url) == 1
 
 
 def test_resident_home_starts_with_big_buttons_and_shows_no_work_lists(client_for):
