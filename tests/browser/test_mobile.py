@@ -71,9 +71,13 @@ def check_persona(page, live_demo, username: str) -> None:
             f"{username} {todo.get_attribute('data-todo')} {href}: {rows} rows, count {count}"
         )
 
-    # and in English (longer words) the header still fits
+    # and in English (longer words) the header still fits, in height and in width
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_demo.url}])
-    page.reload()
-    assert page.locator("html").get_attribute("lang") == "en"
-    header = page.locator("header.site-header").bounding_box()
-    assert header is not None and header["height"] <= 120, header
+    for language in ("en", "zh-hans"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_demo.url}])
+        page.reload()
+        header = page.locator("header.site-header").bounding_box()
+        assert header is not None and header["height"] <= 120, (language, header)
+        overflow = page.eval_on_selector("header nav.topbar", "e => e.scrollWidth - e.clientWidth")
+        assert overflow <= 0, (username, language, overflow)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
