@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test test-fast lint format bench messages clean browser-deps pdf-deps
+.PHONY: help setup demo serve test test-fast lint format bench messages screens clean browser-deps pdf-deps
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ format: $(VENV)/.installed ## apply ruff's fixes and formatting
 
 bench: setup ## benchmarks, printed as ratios against a baseline measured in the same run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/run.py
+
+screens: setup browser-deps ## screenshot each demo persona's home page on a phone into docs/screens/ (after `make demo`)
+	$(PY) manage.py screenshots
 
 messages: $(VENV)/.installed ## refresh the English message catalogue (source strings are zh-Hans) from the sources
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete

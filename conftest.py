@@ -136,3 +136,43 @@ def login_page(browser, live_demo, demo_password):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_demo, demo_password):
+    """phone_page("resident_huachuan") → a signed-in page on a 390×844 phone; every Content-
+    Security-Policy violation it meets is collected in ``page.csp_violations``."""
+    contexts = []
+
+    def make(username: str, *, width: int = 390, height: int = 844, language: str = "zh-hans"):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_demo.url}]
+        )
+        # Runs before any page script (and is not itself subject to the page's policy).
+        context.add_init_script(
+            "window.__csp = [];"
+            "document.addEventListener('securitypolicyviolation', e => window.__csp.push("
+            "e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' @' + e.sourceFile + ':' + e.lineNumber));"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda msg: (
+                page.csp_violations.append(f"{page.url}: {msg.text}")
+                if "Content Security Policy" in msg.text
+                else None
+            ),
+        )
+        page.goto(f"{live_demo.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", demo_password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_demo.url}/")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "community365.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app declares its navigation entries and home to-dos beside its code
+        # (<app>/nav.py, <app>/todos.py); core finds them as the admin finds admin.py.
+        autodiscover_modules("nav", "todos")

@@ -39,3 +39,5 @@ STAFF_ROLES = frozenset(
 ALL_ROLES = frozenset(Role)
 # Roles that may use the Django admin (back office); what they see there is still scoped.
 BACK_OFFICE_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF, Role.COMMUNITY_SECRETARY})
+# Roles held as a member of the public, not as an official: their home shows no work lists.
+CITIZEN_ROLES = frozenset({Role.RESIDENT, Role.VOLUNTEER, Role.PARTY_MEMBER})

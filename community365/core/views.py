@@ -5,10 +5,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from community365.core import nav, permissions, todos
 from community365.core.context import signed_in_user
+from community365.core.roles import CITIZEN_ROLES
 from community365.people.selectors import roles_of
 from community365.regions.selectors import user_places_summary
 
@@ -16,18 +17,21 @@ from community365.regions.selectors import user_places_summary
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's places and what they hold there."""
-    from community365.notifications.models import Notification
-
+    """What waits for the user (the to-do block), their first steps, their pages and places."""
     user = signed_in_user(request)
+    roles = list(roles_of(user))
+    official = permissions.is_global(user) or any(a.role not in CITIZEN_ROLES for a in roles)
+    menu = nav.menu_for(request)
     return render(
         request,
         "core/home.html",
         {
-            "roles": list(roles_of(user)),
-            "places": user_places_summary(user),
-            "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-            "inbox_url": reverse("inbox"),
+            "roles": roles,
+            # Residents get no place tree with household figures: that is officials' material.
+            "places": user_places_summary(user) if official else [],
+            "todo": todos.todos_for(user),
+            "shortcuts": [link for link in menu.links if not link.pinned],
+            "pinned": menu.pinned,
         },
     )
 

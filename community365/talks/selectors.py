@@ -68,6 +68,10 @@ MEASURES: dict[str, tuple[Any, Predicate]] = {
     "closed": (_("办结"), lambda t, d: t.status == TopicStatus.CLOSED),
     "ontime": (_("有按期完成任务"), lambda t, d: any(task_on_time(x) for x in t.tasks.all())),
     "overdue": (_("有超期任务"), lambda t, d: any(task_overdue(x, d) for x in t.tasks.all())),
+    "late": (
+        _("有超期未办完的任务"),
+        lambda t, d: any(x.done_at is None and x.deadline < d for x in t.tasks.all()),
+    ),
     "rated": (_("有评价"), lambda t, d: bool(t.ratings.all())),
 }
 
@@ -89,6 +93,7 @@ class BoardFilter:
     measure: str = ""
     mine: bool = False
     period: Period | None = None  # topics raised in it (the figures' period)
+    unsigned: bool = False  # only topics the user's verified person has not co-signed
 
 
 def _apply_group(qs: QuerySet[TalkTopic], f: BoardFilter) -> QuerySet[TalkTopic]:
@@ -124,6 +129,8 @@ def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
         qs = qs.filter(status=f.status)
     if f.period is not None and f.period.is_set:
         qs = qs.filter(f.period.q("opened_at"))
+    if f.unsigned:
+        qs = qs.exclude(pk__in=signed_by(user))
     qs = _apply_group(qs, f)
     topics = list(topics_with_details(qs).order_by("-opened_at", "-created_at", "-id"))
     if f.measure in MEASURES:
@@ -131,6 +138,13 @@ def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
         predicate = MEASURES[f.measure][1]
         topics = [t for t in topics if predicate(t, day)]
     return topics
+
+
+def signed_by(user: Any) -> QuerySet[TalkSignature, Any]:
+    """The topic ids the user's person has co-signed (a subquery)."""
+    return TalkSignature.objects.filter(
+        person__user_id=getattr(user, "pk", None) or 0, withdrawn_at__isnull=True
+    ).values("topic_id")
 
 
 def signed_topic_ids(user: Any, topic_ids: list[int]) -> set[int]:

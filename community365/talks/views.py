@@ -68,6 +68,7 @@ def board(request: HttpRequest) -> HttpResponse:
         measure=request.GET.get("measure", "") if request.GET.get("measure") in selectors.MEASURES else "",
         mine=request.GET.get("mine") == "1",
         period=charts.period_from(request.GET),  # the figures' period: by month raised
+        unsigned=request.GET.get("unsigned") == "1",
     )
     topics = selectors.board(request.user, f)
     page = Paginator(topics, 30).get_page(request.GET.get("page"))
@@ -414,6 +415,8 @@ def task_inbox(request: HttpRequest) -> HttpResponse:
         raise Http404
     day = selectors.today()
     groups = selectors.inbox(request.user)
+    if request.GET.get("overdue") == "1":  # the home page's "overdue tasks"
+        groups["carrying"] = [t for t in groups["carrying"] if selectors.task_overdue(t, day)]
     departments = Department.objects.filter(pk__in=policies.liaison_departments(request.user))
     return render(
         request,

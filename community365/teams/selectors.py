@@ -546,3 +546,10 @@ def _wishes_fulfilled(
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def my_signups(user: Any) -> QuerySet[Signup]:
+    """The user's live sign-ups (signed up or waiting), for "my next activities"."""
+    return Signup.objects.filter(
+        volunteer_id=user.pk, status__in=[SignupStatus.SIGNED_UP, SignupStatus.WAITLISTED]
+    )

@@ -285,7 +285,11 @@ def wish_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_wishes(request: HttpRequest) -> HttpResponse:
-    wishes = list(selectors.my_wishes(request.user)[:100])
+    qs = selectors.my_wishes(request.user)
+    # ?status=delivered is the home page's "wishes to confirm"
+    if request.GET.get("status") in WishStatus.values:
+        qs = qs.filter(status=request.GET["status"])
+    wishes = list(qs[:100])
     return render(request, "wishes/mine.html", {"rows": selectors.wish_rows(request.user, wishes)})
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "community365.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "community365.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +165,31 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 API_TOKEN_LIFETIME_DAYS = int(env("API_TOKEN_LIFETIME_DAYS", "30"))
+
+# --- Response headers (docs/security.md) ----------------------------------------------------
+# Only the site's own files run or style a page: no inline script or style, no CDN, no eval.
+# The pages satisfy it (tests/browser/test_csp.py fails on any violation).
+CSP_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+CSP_PATH_POLICIES: dict[str, str] = {}
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- Limits on input ------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -46,8 +46,12 @@ def teams_home(request: HttpRequest) -> HttpResponse:
         policies.activities_visible_to(user)
         .filter(ends_at__gte=timezone.now(), status="open")
         .select_related("team")
-        .order_by("starts_at")[:20]
+        .order_by("starts_at")
     )
+    mine_only = request.GET.get("mine") == "1"  # the home page's "my next activities"
+    if mine_only:
+        upcoming = upcoming.filter(pk__in=selectors.my_signups(user).values("activity_id"))
+    upcoming = upcoming[:20]
     my_status = dict(
         Signup.objects.filter(volunteer=user, activity__in=[a.pk for a in upcoming]).values_list(
             "activity_id", "status"
@@ -61,6 +65,7 @@ def teams_home(request: HttpRequest) -> HttpResponse:
             "my_teams": [t for t in teams if t.pk in mine],
             "teams": teams,
             "upcoming": [(a, my_status.get(a.pk)) for a in upcoming],
+            "mine_only": mine_only,
             "summary": selectors.hours_of(user),
             "can_rota": permissions.is_global(user)
             or bool(permissions.scope_grants(user, policies.ROTA_VIEW.name)),
