@@ -163,7 +163,7 @@ def _department(pk: int | None) -> Department | None:
 class BoardQuery(Schema):
     status: str = Field("", max_length=20)
     community: Id | None = Field(None, ge=1)
-    subdistrict: int | None = Field(None, ge=1)
+    subdistrict: Id | None = Field(None, ge=1)
     department: Id | None = Field(None, ge=1)
     leader: Id | None = Field(None, ge=1)
     measure: str = Field("", max_length=20, description="a figure's measure: raised, reached, accepted, …")
