@@ -105,6 +105,8 @@ KNOWN_UNTRANSLATED: dict[str, str] = {
     "点题": "secretary_huachuan /inbox/",
     "可以报送了": "secretary_huachuan /inbox/",
     "；": "secretary_huachuan /teams/rota/",
+    "（": "admin_district /teams/party/",
+    "）": "admin_district /teams/party/",
 }
 
 
