@@ -1,10 +1,8 @@
 """The JSON API under /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json, docs at
 /api/v1/docs. Every endpoint needs a bearer token or a session unless it says otherwise."""
 
-from ninja import NinjaAPI
-
 from community365.audit.api import router as audit_router
-from community365.core.api import API_AUTH, install_error_handlers
+from community365.core.api import API_AUTH, DocumentedAPI, install_error_handlers
 from community365.people.api import auth_router
 from community365.people.api import router as people_router
 from community365.regions.api import router as regions_router
@@ -12,7 +10,7 @@ from community365.talks.api import router as talks_router
 from community365.teams.api import router as teams_router
 from community365.wishes.api import router as wishes_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Community 365 API",
     version="1.0.0",
     description="社区365 — community service platform of the 365 method. Errors are JSON "

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .api import api
 
-admin.site.site_header = "社区365 后台"
-admin.site.site_title = "社区365"
-admin.site.index_title = "后台管理"
+admin.site.site_header = _("社区365 后台")
+admin.site.site_title = _("社区365")
+admin.site.index_title = _("后台管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

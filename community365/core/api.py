@@ -1,9 +1,11 @@
 """Shared pieces of the JSON API: authentication (bearer token or session), the error format,
-and pagination. Every error is JSON: ``{"code": ..., "message": ..., "errors": [...]}``."""
+ids, pagination, and the OpenAPI document's error answers. Every error is JSON:
+``{"code": ..., "message": ..., "errors": [...]}``."""
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,6 +37,13 @@ class ActiveSessionAuth(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), ActiveSessionAuth()]
+
+
+# The largest id a database column can hold (bigint). Every id a request carries — in the path,
+# the query or the body — is checked against it at the edge: a 20-digit id is a 404/422, never
+# an overflow in the database driver (a 500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id (1 … 2⁶³−1)")]
 
 
 class ErrorItem(Schema):
@@ -104,3 +113,67 @@ def install_error_handlers(api: NinjaAPI) -> None:
             # django-ninja raises this when the body is not valid JSON.
             return error_response(api, request, 400, "malformed", _("请求内容无法解析（须为 JSON）。"))
         return error_response(api, request, exc.status_code, "error", str(exc))
+
+
+# --- the OpenAPI document: every answer a route can give -------------------------------------
+
+ERROR_ANSWERS = {
+    400: "malformed: the body is not JSON",
+    401: "unauthenticated: no, malformed, revoked or expired token",
+    404: "not_found: unknown, or not visible to this user",
+    409: "conflict: the thing exists already or was taken",
+    413: "too_large: the body is over the size limit",
+    422: "invalid_input, not_allowed or invalid_transition: the message says why",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    """The error answers the shared machinery can give to this operation (besides what the route
+    declares itself): ninja's body and parameter validation, the auth classes, the services'
+    DomainErrors (a write may meet any of them) and the not-visible ⇒ 404 rule."""
+    params = operation.get("parameters", [])
+    statuses = []
+    if operation.get("requestBody"):
+        statuses += [400, 413, 422]
+    if operation.get("security"):
+        statuses.append(401)
+    if params or operation.get("requestBody"):
+        statuses += [404, 422]  # any id in the path, query or body may name nothing visible
+    if method in WRITE_METHODS:
+        statuses += [404, 409, 422]
+    return sorted(set(statuses))
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adds the error answers of ``error_statuses`` to every operation of an OpenAPI document,
+    each with the project's error schema, unless the route declares that status itself."""
+    schema = copy.deepcopy(dict(schema))  # a plain dict: ninja's OpenAPISchema holds the API itself
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in error_statuses(method, operation):
+                if str(status) not in responses and status not in responses:
+                    responses[str(status)] = {"description": ERROR_ANSWERS[status], "content": ref}
+    return schema
+
+
+class DocumentedAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document declares every error answer (``document_errors``),
+    so no route repeats them; the document is built once per process, not on every request."""
+
+    _openapi_cache: dict[Any, Any]
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache = self.__dict__.setdefault("_openapi_cache", {})
+        if key not in cache:
+            schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            cache[key] = document_errors(schema)
+        return copy.deepcopy(cache[key])

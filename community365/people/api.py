@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.api import ErrorOut, Id, PageParams, paginate
 from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, Unauthenticated
 
@@ -134,7 +134,7 @@ class PersonPage(Schema):
 
 class PersonFilter(Schema):
     q: str = Field("", max_length=40, description="name prefix, household number, or last 4+ phone digits")
-    region: int | None = Field(None, ge=1, description="only residents under this region")
+    region: Id | None = Field(None, ge=1, description="only residents under this region")
 
 
 @router.get("/people/persons", response=PersonPage)
@@ -148,6 +148,6 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter], page: Query
 
 
 @router.get("/people/persons/{person_id}", response={200: PersonOut, 404: ErrorOut})
-def get_person(request: HttpRequest, person_id: int) -> Any:
+def get_person(request: HttpRequest, person_id: Id) -> Any:
     person = policies.get_visible_person(request.user, person_id)
     return selectors.person_rows(request.user, [person])[0]

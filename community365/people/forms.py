@@ -35,7 +35,10 @@ class AccountForm(forms.Form):
             del self.fields["department"]
         region_widget = self.fields["region"].widget
         assert isinstance(region_widget, forms.Select)
-        region_widget.choices = [(r.pk, f"{r.name}（{r.get_kind_display()}）") for r in regions]
+        region_widget.choices = [
+            (r.pk, _("%(name)s（%(kind)s）") % {"name": r.name, "kind": r.get_kind_display()})
+            for r in regions
+        ]
         if "department" in self.fields:
             department_widget = self.fields["department"].widget
             assert isinstance(department_widget, forms.Select)

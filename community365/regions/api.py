@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.api import ErrorOut, Id, PageParams, paginate
 from community365.core.errors import NotFound
 
 from . import policies, selectors
@@ -48,7 +48,7 @@ class RegionDetailOut(RegionOut):
 
 class RegionFilter(Schema):
     kind: RegionKind | None = None
-    parent: int | None = Field(None, ge=1, description="only the direct children of this region")
+    parent: Id | None = Field(None, ge=1, description="only the direct children of this region")
     q: str = Field("", max_length=40, description="name contains")
 
 
@@ -93,7 +93,7 @@ def list_regions(request: HttpRequest, filters: Query[RegionFilter], page: Query
 
 
 @router.get("/regions/{region_id}", response={200: RegionDetailOut, 404: ErrorOut})
-def get_region(request: HttpRequest, region_id: int) -> Any:
+def get_region(request: HttpRequest, region_id: Id) -> Any:
     region = policies.get_visible_region(request.user, region_id)
     ancestors = selectors.ancestors_of(region)
     counts = selectors.counts_under(request.user, [region])[region.pk]

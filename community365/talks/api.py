@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams
+from community365.core.api import ErrorOut, Id, PageParams
 from community365.core.errors import InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import persons_visible_to
@@ -30,8 +30,8 @@ class TopicIn(Schema):
     description: str = Field(..., min_length=1, max_length=2000, description="the problem")
     request: str = Field(..., min_length=1, max_length=1000, description="what the residents ask for")
     invitee_kind: str = Field(InviteeKind.UNDECIDED, description="leader, department or undecided")
-    invited_leader_id: int | None = None
-    invited_department_id: int | None = None
+    invited_leader_id: Id | None = None
+    invited_department_id: Id | None = None
 
 
 class TaskOut(Schema):
@@ -47,7 +47,7 @@ class TaskOut(Schema):
     overdue: bool
 
 
-class EventOut(Schema):
+class TalkEventOut(Schema):
     kind: str
     actor: str
     text: str
@@ -82,7 +82,7 @@ class TopicOut(Schema):
 class TopicDetailOut(TopicOut):
     minutes: str
     tasks: list[TaskOut]
-    timeline: list[EventOut]
+    timeline: list[TalkEventOut]
 
 
 class TopicPage(Schema):
@@ -162,10 +162,10 @@ def _department(pk: int | None) -> Department | None:
 
 class BoardQuery(Schema):
     status: str = Field("", max_length=20)
-    community: int | None = Field(None, ge=1)
-    subdistrict: int | None = Field(None, ge=1)
-    department: int | None = Field(None, ge=1)
-    leader: int | None = Field(None, ge=1)
+    community: Id | None = Field(None, ge=1)
+    subdistrict: Id | None = Field(None, ge=1)
+    department: Id | None = Field(None, ge=1)
+    leader: Id | None = Field(None, ge=1)
     measure: str = Field("", max_length=20, description="a figure's measure: raised, reached, accepted, …")
     mine: bool = False
 
@@ -195,12 +195,12 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
 
 
 @router.get("/topics/{topic_id}", response={200: TopicDetailOut, 404: ErrorOut})
-def get_topic(request: HttpRequest, topic_id: int) -> Any:
+def get_topic(request: HttpRequest, topic_id: Id) -> Any:
     return _detail(request, topic_id)
 
 
 @router.put("/topics/{topic_id}", response={200: TopicDetailOut, **ERRORS})
-def edit_topic(request: HttpRequest, topic_id: int, payload: TopicIn) -> Any:
+def edit_topic(request: HttpRequest, topic_id: Id, payload: TopicIn) -> Any:
     """Change the text (only before the first co-signature)."""
     services.topic_edit(
         actor=request.user,
@@ -216,7 +216,7 @@ def edit_topic(request: HttpRequest, topic_id: int, payload: TopicIn) -> Any:
 
 
 @router.post("/topics/{topic_id}/open", response={200: TopicDetailOut, **ERRORS})
-def open_topic(request: HttpRequest, topic_id: int) -> Any:
+def open_topic(request: HttpRequest, topic_id: Id) -> Any:
     services.topic_open(actor=request.user, topic=_topic(request, topic_id))
     return _detail(request, topic_id)
 
@@ -226,7 +226,7 @@ class TextIn(Schema):
 
 
 @router.post("/topics/{topic_id}/addenda", response={201: TopicDetailOut, **ERRORS})
-def add_addendum(request: HttpRequest, topic_id: int, payload: TextIn) -> Any:
+def add_addendum(request: HttpRequest, topic_id: Id, payload: TextIn) -> Any:
     services.topic_add_addendum(actor=request.user, topic=_topic(request, topic_id), text=payload.text)
     return Status(201, _detail(request, topic_id))
 
@@ -249,7 +249,7 @@ def _signature_out(topic: TalkTopic) -> dict[str, Any]:
 
 
 @router.post("/topics/{topic_id}/signatures", response={201: SignatureOut, **ERRORS})
-def sign_topic(request: HttpRequest, topic_id: int) -> Any:
+def sign_topic(request: HttpRequest, topic_id: Id) -> Any:
     """Co-sign as the signed-in resident: 201 signed, 409 already signed, 404 not visible,
     422 not eligible (with a message)."""
     topic = _topic(request, topic_id)
@@ -258,18 +258,18 @@ def sign_topic(request: HttpRequest, topic_id: int) -> Any:
 
 
 @router.post("/topics/{topic_id}/signatures/withdraw", response={200: SignatureOut, **ERRORS})
-def withdraw_signature(request: HttpRequest, topic_id: int) -> Any:
+def withdraw_signature(request: HttpRequest, topic_id: Id) -> Any:
     topic = _topic(request, topic_id)
     services.signature_withdraw(actor=request.user, topic=topic)
     return _signature_out(topic)
 
 
 class PaperIn(Schema):
-    person_ids: list[int] = Field(..., min_length=1, max_length=200)
+    person_ids: list[Id] = Field(..., min_length=1, max_length=200)
 
 
 @router.post("/topics/{topic_id}/paper-signatures", response={201: SignatureOut, **ERRORS})
-def paper_signatures(request: HttpRequest, topic_id: int, payload: PaperIn) -> Any:
+def paper_signatures(request: HttpRequest, topic_id: Id, payload: PaperIn) -> Any:
     """A social worker enters signatures collected on paper (verified residents only)."""
     topic = _topic(request, topic_id)
     persons = list(
@@ -286,7 +286,7 @@ class CommentIn(Schema):
 
 
 @router.post("/topics/{topic_id}/submit", response={200: TopicDetailOut, **ERRORS})
-def submit_topic(request: HttpRequest, topic_id: int, payload: CommentIn | None = None) -> Any:
+def submit_topic(request: HttpRequest, topic_id: Id, payload: CommentIn | None = None) -> Any:
     """Forward to the district: 200 at or over the threshold, 422 below it."""
     services.topic_submit(
         actor=request.user, topic=_topic(request, topic_id), comment=payload.comment if payload else ""
@@ -295,27 +295,27 @@ def submit_topic(request: HttpRequest, topic_id: int, payload: CommentIn | None 
 
 
 @router.post("/topics/{topic_id}/accept", response={200: TopicDetailOut, **ERRORS})
-def accept_topic(request: HttpRequest, topic_id: int) -> Any:
+def accept_topic(request: HttpRequest, topic_id: Id) -> Any:
     services.topic_accept(actor=request.user, topic=_topic(request, topic_id))
     return _detail(request, topic_id)
 
 
-class ReasonIn(Schema):
+class TalkReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
 @router.post("/topics/{topic_id}/decline", response={200: TopicDetailOut, **ERRORS})
-def decline_topic(request: HttpRequest, topic_id: int, payload: ReasonIn) -> Any:
+def decline_topic(request: HttpRequest, topic_id: Id, payload: TalkReasonIn) -> Any:
     services.topic_decline(actor=request.user, topic=_topic(request, topic_id), reason=payload.reason)
     return _detail(request, topic_id)
 
 
 class MergeIn(Schema):
-    into_id: int
+    into_id: Id
 
 
 @router.post("/topics/{topic_id}/merge", response={200: TopicDetailOut, **ERRORS})
-def merge_topic(request: HttpRequest, topic_id: int, payload: MergeIn) -> Any:
+def merge_topic(request: HttpRequest, topic_id: Id, payload: MergeIn) -> Any:
     topic = _topic(request, topic_id)
     into = _topic(request, payload.into_id)
     services.topic_merge(actor=request.user, topic=topic, into=into)
@@ -325,12 +325,12 @@ def merge_topic(request: HttpRequest, topic_id: int, payload: MergeIn) -> Any:
 class ScheduleIn(Schema):
     talk_at: datetime.datetime
     place: str = Field(..., min_length=1, max_length=120)
-    leader_id: int | None = None
-    department_ids: list[int] = Field(default_factory=list, max_length=30)
+    leader_id: Id | None = None
+    department_ids: list[Id] = Field(default_factory=list, max_length=30)
 
 
 @router.post("/topics/{topic_id}/schedule", response={200: TopicDetailOut, **ERRORS})
-def schedule_topic(request: HttpRequest, topic_id: int, payload: ScheduleIn) -> Any:
+def schedule_topic(request: HttpRequest, topic_id: Id, payload: ScheduleIn) -> Any:
     topic = _topic(request, topic_id)
     departments = list(Department.objects.filter(pk__in=payload.department_ids))
     talk_at = payload.talk_at
@@ -350,7 +350,7 @@ def schedule_topic(request: HttpRequest, topic_id: int, payload: ScheduleIn) -> 
 class CommitmentIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     deadline: datetime.date
-    lead_department_id: int | None = None
+    lead_department_id: Id | None = None
     weight: int = Field(1, ge=1, le=10)
 
 
@@ -360,7 +360,7 @@ class TalkIn(Schema):
 
 
 @router.post("/topics/{topic_id}/talk", response={200: TopicDetailOut, **ERRORS})
-def record_talk(request: HttpRequest, topic_id: int, payload: TalkIn) -> Any:
+def record_talk(request: HttpRequest, topic_id: Id, payload: TalkIn) -> Any:
     """After the talk: minutes and commitments (each becomes a task)."""
     topic = _topic(request, topic_id)
     services.topic_record_talk(
@@ -393,7 +393,7 @@ class RatingOut(Schema):
 
 
 @router.post("/topics/{topic_id}/rating", response={201: RatingOut, **ERRORS})
-def rate_topic(request: HttpRequest, topic_id: int, payload: RatingIn) -> Any:
+def rate_topic(request: HttpRequest, topic_id: Id, payload: RatingIn) -> Any:
     topic = _topic(request, topic_id)
     rating = services.topic_rate(
         actor=request.user, topic=topic, score=payload.score, comment=payload.comment
@@ -441,7 +441,7 @@ def list_tasks(request: HttpRequest, page: Query[PageParams], include_done: bool
 
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut})
-def get_task(request: HttpRequest, task_id: int) -> Any:
+def get_task(request: HttpRequest, task_id: Id) -> Any:
     task = (
         policies.tasks_visible_to(request.user)
         .select_related("topic", "topic__region", "department", "lead_department")
@@ -454,11 +454,11 @@ def get_task(request: HttpRequest, task_id: int) -> Any:
 
 
 class ClaimIn(Schema):
-    department_id: int | None = None
+    department_id: Id | None = None
 
 
 @router.post("/tasks/{task_id}/claim", response={200: TaskDetailOut, **ERRORS})
-def claim_task(request: HttpRequest, task_id: int, payload: ClaimIn | None = None) -> Any:
+def claim_task(request: HttpRequest, task_id: Id, payload: ClaimIn | None = None) -> Any:
     """A department claims the task: 200, 409 when already claimed, 404 when not in its inbox."""
     task = policies.get_actionable_task(request.user, task_id)
     services.task_claim(
@@ -468,11 +468,11 @@ def claim_task(request: HttpRequest, task_id: int, payload: ClaimIn | None = Non
 
 
 class AssignIn(Schema):
-    department_id: int
+    department_id: Id
 
 
 @router.post("/tasks/{task_id}/assign", response={200: TaskDetailOut, **ERRORS})
-def assign_task(request: HttpRequest, task_id: int, payload: AssignIn) -> Any:
+def assign_task(request: HttpRequest, task_id: Id, payload: AssignIn) -> Any:
     task = policies.get_actionable_task(request.user, task_id)
     department = _department(payload.department_id)
     if department is None:
@@ -488,7 +488,7 @@ class ProgressIn(Schema):
 
 
 @router.post("/tasks/{task_id}/progress", response={201: TaskDetailOut, **ERRORS})
-def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> Any:
+def report_progress(request: HttpRequest, task_id: Id, payload: ProgressIn) -> Any:
     task = policies.get_actionable_task(request.user, task_id)
     services.task_progress(
         actor=request.user, task=task, status=payload.status, percent=payload.percent, note=payload.note
@@ -499,7 +499,7 @@ def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> 
 # --- Figures -------------------------------------------------------------------------------------------
 
 
-class FigureOut(Schema):
+class TalkFigureOut(Schema):
     key: int
     name: str
     raised: int
@@ -517,10 +517,10 @@ class FigureOut(Schema):
     ratings: int
 
 
-class FiguresOut(Schema):
+class TalkFiguresOut(Schema):
     by: str
-    rows: list[FigureOut]
-    total: FigureOut
+    rows: list[TalkFigureOut]
+    total: TalkFigureOut
 
 
 def _figure(row: selectors.FigureRow) -> dict[str, Any]:
@@ -546,7 +546,7 @@ def _figure(row: selectors.FigureRow) -> dict[str, Any]:
     }
 
 
-@router.get("/figures", response={200: FiguresOut, 422: ErrorOut})
+@router.get("/figures", response={200: TalkFiguresOut, 422: ErrorOut})
 def get_figures(
     request: HttpRequest,
     by: str = "community",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.api import MAX_ID, ErrorOut, Id, PageParams, paginate
 from community365.core.context import signed_in_user
 from community365.core.errors import InvalidInput, NotAllowed, NotFound
 from community365.people.models import User
@@ -59,7 +59,7 @@ def _team(t: Any) -> dict[str, Any]:
 class TeamFilter(Schema):
     colour: str = Field("", max_length=10)
     kind: str = Field("", max_length=12)
-    region: int | None = Field(None, ge=1)
+    region: Id | None = Field(None, ge=1)
 
 
 @router.get("/teams", response=TeamPage)
@@ -79,7 +79,7 @@ def list_teams(request: HttpRequest, filters: Query[TeamFilter], page: Query[Pag
 
 
 @router.get("/teams/{team_id}", response={200: TeamOut, 404: ErrorOut})
-def get_team(request: HttpRequest, team_id: int) -> Any:
+def get_team(request: HttpRequest, team_id: Id) -> Any:
     return _team(policies.get_visible_team(request.user, team_id))
 
 
@@ -87,7 +87,7 @@ def get_team(request: HttpRequest, team_id: int) -> Any:
 
 
 class ActivityIn(Schema):
-    team: int = Field(..., ge=1)
+    team: Id = Field(..., ge=1)
     title: str = Field(..., min_length=1, max_length=100)
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -153,7 +153,7 @@ def _my_status(user: Any, activity_ids: list[int]) -> dict[int, str]:
 
 
 class ActivityFilter(Schema):
-    team: int | None = Field(None, ge=1)
+    team: Id | None = Field(None, ge=1)
     upcoming: bool = False
 
 
@@ -197,7 +197,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, 404: ErrorOut})
-def get_activity(request: HttpRequest, activity_id: int) -> Any:
+def get_activity(request: HttpRequest, activity_id: Id) -> Any:
     return _activity(policies.get_visible_activity(request.user, activity_id), request.user)
 
 
@@ -222,7 +222,7 @@ def _signup(s: Signup, viewer: Any) -> dict[str, Any]:
 
 
 @router.post("/activities/{activity_id}/signups", response={201: SignupOut, **ERRORS})
-def sign_up(request: HttpRequest, activity_id: int) -> Any:
+def sign_up(request: HttpRequest, activity_id: Id) -> Any:
     """Sign the user up: "signed_up" while places last, then "waitlisted"; 409 if already
     signed up (or full without a waiting list); 422 when the activity is over or cancelled."""
     user = signed_in_user(request)
@@ -231,7 +231,7 @@ def sign_up(request: HttpRequest, activity_id: int) -> Any:
 
 
 @router.delete("/activities/{activity_id}/signups/mine", response={200: SignupOut, **ERRORS})
-def cancel_my_signup(request: HttpRequest, activity_id: int) -> Any:
+def cancel_my_signup(request: HttpRequest, activity_id: Id) -> Any:
     """Cancel one's sign-up; a freed place goes to the first on the waiting list."""
     user = signed_in_user(request)
     activity = policies.get_visible_activity(user, activity_id)
@@ -242,7 +242,7 @@ def cancel_my_signup(request: HttpRequest, activity_id: int) -> Any:
 
 
 @router.get("/activities/{activity_id}/signups", response={200: list[SignupOut], **ERRORS})
-def list_signups(request: HttpRequest, activity_id: int) -> Any:
+def list_signups(request: HttpRequest, activity_id: Id) -> Any:
     """The organiser's sheet: sign-ups in order (names in full for the organiser only)."""
     user = signed_in_user(request)
     activity = policies.get_visible_activity(user, activity_id)
@@ -272,21 +272,21 @@ def _signup_of(user: Any, activity_id: int, signup_id: int | None) -> Signup:
 
 
 @router.post("/activities/{activity_id}/signups/{signup_id}/check-in", response={200: SignupOut, **ERRORS})
-def check_in(request: HttpRequest, activity_id: int, signup_id: int, payload: CodeIn) -> Any:
+def check_in(request: HttpRequest, activity_id: Id, signup_id: Id, payload: CodeIn) -> Any:
     user = signed_in_user(request)
     signup = _signup_of(user, activity_id, signup_id)
     return _signup(services.signup_check_in(actor=user, signup=signup, code=payload.code or None), user)
 
 
 @router.post("/activities/{activity_id}/signups/{signup_id}/check-out", response={200: SignupOut, **ERRORS})
-def check_out(request: HttpRequest, activity_id: int, signup_id: int, payload: CodeIn) -> Any:
+def check_out(request: HttpRequest, activity_id: Id, signup_id: Id, payload: CodeIn) -> Any:
     user = signed_in_user(request)
     signup = _signup_of(user, activity_id, signup_id)
     return _signup(services.signup_check_out(actor=user, signup=signup, code=payload.code or None), user)
 
 
 @router.post("/activities/{activity_id}/check-in", response={200: SignupOut, **ERRORS})
-def self_check_in(request: HttpRequest, activity_id: int, payload: CodeIn) -> Any:
+def self_check_in(request: HttpRequest, activity_id: Id, payload: CodeIn) -> Any:
     """A volunteer checks in with the code shown at the venue; 404 when not signed up."""
     user = signed_in_user(request)
     activity = policies.get_visible_activity(user, activity_id)
@@ -294,7 +294,7 @@ def self_check_in(request: HttpRequest, activity_id: int, payload: CodeIn) -> An
 
 
 @router.post("/activities/{activity_id}/check-out", response={200: SignupOut, **ERRORS})
-def self_check_out(request: HttpRequest, activity_id: int, payload: CodeIn) -> Any:
+def self_check_out(request: HttpRequest, activity_id: Id, payload: CodeIn) -> Any:
     user = signed_in_user(request)
     activity = policies.get_visible_activity(user, activity_id)
     return _signup(services.signup_self_check_out(actor=user, activity=activity, code=payload.code), user)
@@ -340,7 +340,7 @@ def _record(r: Any, viewer: Any) -> dict[str, Any]:
 
 class RecordFilter(Schema):
     mine: bool = Field(True, description="only the user's own records")
-    activity: int | None = Field(None, ge=1)
+    activity: Id | None = Field(None, ge=1)
     status: str = Field("", max_length=10)
 
 
@@ -361,8 +361,8 @@ def list_records(request: HttpRequest, filters: Query[RecordFilter], page: Query
 
 
 class RecordIn(Schema):
-    activity: int = Field(..., ge=1)
-    volunteer: int = Field(..., ge=1, description="user id of the volunteer")
+    activity: Id = Field(..., ge=1)
+    volunteer: Id = Field(..., ge=1, description="user id of the volunteer")
     hours: Decimal = Field(..., gt=0, le=24)
     note: str = Field("", max_length=200)
     verify: bool = False
@@ -391,7 +391,7 @@ class VerifyIn(Schema):
 
 
 @router.post("/records/{record_id}/verify", response={200: RecordOut, **ERRORS})
-def verify_record(request: HttpRequest, record_id: int, payload: VerifyIn) -> Any:
+def verify_record(request: HttpRequest, record_id: Id, payload: VerifyIn) -> Any:
     user = signed_in_user(request)
     record = policies.get_visible_record(user, record_id)
     return _record(
@@ -405,7 +405,7 @@ class CorrectIn(Schema):
 
 
 @router.post("/records/{record_id}/correct", response={200: RecordOut, **ERRORS})
-def correct_record(request: HttpRequest, record_id: int, payload: CorrectIn) -> Any:
+def correct_record(request: HttpRequest, record_id: Id, payload: CorrectIn) -> Any:
     """Change a record's hours: the organiser within the window, a district admin after it."""
     user = signed_in_user(request)
     record = policies.get_visible_record(user, record_id)
@@ -426,7 +426,7 @@ class CorrectionOut(Schema):
 
 
 @router.post("/records/{record_id}/corrections", response={201: CorrectionOut, **ERRORS})
-def ask_correction(request: HttpRequest, record_id: int, payload: CorrectionIn) -> Any:
+def ask_correction(request: HttpRequest, record_id: Id, payload: CorrectionIn) -> Any:
     """A volunteer asks for a correction of their own record."""
     user = signed_in_user(request)
     record = policies.get_visible_record(user, record_id)
@@ -492,7 +492,7 @@ def issue_certificate(request: HttpRequest) -> Any:
 
 
 @router.get("/certificates/{certificate_id}/pdf", response={200: None, 404: ErrorOut})
-def certificate_pdf(request: HttpRequest, certificate_id: int) -> Any:
+def certificate_pdf(request: HttpRequest, certificate_id: Id) -> Any:
     certificate = policies.get_visible_certificate(request.user, certificate_id)
     response = HttpResponse(
         certificates.certificate_pdf(certificate, check_url=certificates.check_url(request, certificate)),
@@ -553,7 +553,7 @@ def _period(period: PeriodIn) -> tuple[datetime.date, datetime.date]:
 
 
 @router.get("/rota/{community_id}/shifts", response={200: list[ShiftOut], 404: ErrorOut, 422: ErrorOut})
-def rota_shifts(request: HttpRequest, community_id: int, period: Query[PeriodIn]) -> Any:
+def rota_shifts(request: HttpRequest, community_id: Id, period: Query[PeriodIn]) -> Any:
     community = policies.get_visible_roster_place(request.user, community_id)
     start, end = _period(period)
     qs = policies.shifts_visible_to(request.user).filter(region=community, date__range=(start, end))
@@ -573,13 +573,13 @@ def _rota_to_manage(user: Any, community_id: int) -> Any:
 class ShiftIn(Schema):
     date: datetime.date
     slot: str = Field(..., max_length=12)
-    worker: int = Field(..., ge=1)
+    worker: Id = Field(..., ge=1)
     kind: str = Field("desk", max_length=10)
     custom_label: str = Field("", max_length=30)
 
 
 @router.post("/rota/{community_id}/shifts", response={201: ShiftOut, **ERRORS})
-def rota_add_shift(request: HttpRequest, community_id: int, payload: ShiftIn) -> Any:
+def rota_add_shift(request: HttpRequest, community_id: Id, payload: ShiftIn) -> Any:
     user = signed_in_user(request)
     community = _rota_to_manage(user, community_id)
     roster = services.roster_open(actor=user, community=community)
@@ -599,7 +599,7 @@ def rota_add_shift(request: HttpRequest, community_id: int, payload: ShiftIn) ->
 
 
 @router.delete("/rota/shifts/{shift_id}", response={204: None, **ERRORS})
-def rota_remove_shift(request: HttpRequest, shift_id: int) -> Any:
+def rota_remove_shift(request: HttpRequest, shift_id: Id) -> Any:
     user = signed_in_user(request)
     shift = policies.get_visible_shift(user, shift_id)
     _rota_to_manage(user, shift.region_id)
@@ -611,7 +611,7 @@ class PatternItem(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday")
     slot: str = Field(..., max_length=12)
     kind: str = Field("desk", max_length=10)
-    worker: int = Field(..., ge=1)
+    worker: Id = Field(..., ge=1)
 
 
 class FillIn(Schema):
@@ -621,7 +621,7 @@ class FillIn(Schema):
 
 
 @router.post("/rota/{community_id}/fill", response={200: dict, **ERRORS})
-def rota_fill(request: HttpRequest, community_id: int, payload: FillIn) -> Any:
+def rota_fill(request: HttpRequest, community_id: Id, payload: FillIn) -> Any:
     """Fill a period from a weekly pattern; existing shifts are kept. Returns shifts added."""
     user = signed_in_user(request)
     community = _rota_to_manage(user, community_id)
@@ -639,7 +639,7 @@ class CopyWeekIn(Schema):
 
 
 @router.post("/rota/{community_id}/copy-week", response={200: dict, **ERRORS})
-def rota_copy_week(request: HttpRequest, community_id: int, payload: CopyWeekIn) -> Any:
+def rota_copy_week(request: HttpRequest, community_id: Id, payload: CopyWeekIn) -> Any:
     """Repeat one week's shifts on every following week up to ``until``."""
     user = signed_in_user(request)
     community = _rota_to_manage(user, community_id)
@@ -657,7 +657,7 @@ class HoleOut(Schema):
 
 
 @router.get("/rota/{community_id}/coverage", response={200: list[HoleOut], 404: ErrorOut, 422: ErrorOut})
-def rota_coverage(request: HttpRequest, community_id: int, period: Query[PeriodIn]) -> Any:
+def rota_coverage(request: HttpRequest, community_id: Id, period: Query[PeriodIn]) -> Any:
     """Every day and required slot of the period that nobody staffs."""
     community = policies.get_visible_roster_place(request.user, community_id)
     start, end = _period(period)
@@ -674,13 +674,13 @@ def rota_coverage(request: HttpRequest, community_id: int, period: Query[PeriodI
     ]
 
 
-class PublishIn(Schema):
+class RotaPublishIn(Schema):
     through: datetime.date
     accept_gaps: bool = False
 
 
 @router.post("/rota/{community_id}/publish", response={200: dict, **ERRORS})
-def rota_publish(request: HttpRequest, community_id: int, payload: PublishIn) -> Any:
+def rota_publish(request: HttpRequest, community_id: Id, payload: RotaPublishIn) -> Any:
     """Publish up to a date; 409 "coverage_gaps" names the count of holes unless accepted."""
     user = signed_in_user(request)
     community = _rota_to_manage(user, community_id)
@@ -700,9 +700,9 @@ def my_shifts(request: HttpRequest, period: Query[PeriodIn]) -> Any:
 
 
 class SwapIn(Schema):
-    shift: int = Field(..., ge=1)
-    taker: int = Field(..., ge=1)
-    other_shift: int | None = Field(None, ge=1)
+    shift: Id = Field(..., ge=1)
+    taker: Id = Field(..., ge=1)
+    other_shift: Id | None = Field(None, ge=1)
     reason: str = Field("", max_length=200)
 
 
@@ -734,7 +734,7 @@ class DecideIn(Schema):
 
 
 @router.post("/swaps/{swap_id}/decide", response={200: SwapOut, **ERRORS})
-def decide_swap(request: HttpRequest, swap_id: int, payload: DecideIn) -> Any:
+def decide_swap(request: HttpRequest, swap_id: Id, payload: DecideIn) -> Any:
     user = signed_in_user(request)
     swap = services.swap_decide(
         actor=user, swap=policies.get_visible_swap(user, swap_id), approve=payload.approve
@@ -745,7 +745,7 @@ def decide_swap(request: HttpRequest, swap_id: int, payload: DecideIn) -> Any:
 # --- figures ------------------------------------------------------------------------------------
 
 
-class FiguresOut(Schema):
+class TeamFiguresOut(Schema):
     region_id: int
     region_name: str
     teams: int
@@ -755,10 +755,10 @@ class FiguresOut(Schema):
     residents_served: int
 
 
-@router.get("/figures", response={200: list[FiguresOut], 404: ErrorOut, 422: ErrorOut})
+@router.get("/figures", response={200: list[TeamFiguresOut], 404: ErrorOut, 422: ErrorOut})
 def figures(
     request: HttpRequest,
-    region: int = Query(..., ge=1),  # type: ignore[type-arg]
+    region: int = Query(..., ge=1, le=MAX_ID),  # type: ignore[type-arg]
     month_from: str = Query("", alias="from", description="first month, YYYY-MM (activities' start)"),  # type: ignore[type-arg]
     month_to: str = Query("", alias="to", description="last month, YYYY-MM"),  # type: ignore[type-arg]
     year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]

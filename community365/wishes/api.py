@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.api import ErrorOut, Id, PageParams, paginate
 from community365.core.errors import Conflict, InvalidInput
 from community365.people.policies import get_visible_person
 
@@ -53,7 +53,7 @@ class WishOut(Schema):
     problem_reported: bool = Field(False, description="the wisher reported 没收到/有问题 (wisher side only)")
 
 
-class EventOut(Schema):
+class WishEventOut(Schema):
     at: datetime.datetime
     action: str
     code: str
@@ -83,7 +83,7 @@ class ContactOut(Schema):
 
 
 class WishDetailOut(WishOut):
-    history: list[EventOut]
+    history: list[WishEventOut]
     contact: ContactOut | None = None
 
 
@@ -94,14 +94,14 @@ class WishPage(Schema):
 
 class WishFilter(Schema):
     q: str = Field("", max_length=40, description="text in the wish, its reason or community name")
-    community: int | None = Field(None, ge=1)
+    community: Id | None = Field(None, ge=1)
     category: ServiceCategory | None = None
     status: WishStatus | None = None
     reached: str = Field("", max_length=12, description="published | claimed | fulfilled | confirmed")
 
 
 class WishIn(Schema):
-    person_id: int | None = Field(None, ge=1, description="the wisher; omit to write your own wish")
+    person_id: Id | None = Field(None, ge=1, description="the wisher; omit to write your own wish")
     title: str = Field(..., max_length=200)
     reason: str = Field("", max_length=1000)
     value_yuan: int = Field(0, ge=0, le=1_000_000)
@@ -123,11 +123,11 @@ class ProblemIn(Schema):
     )
 
 
-class ReasonIn(Schema):
+class WishReasonIn(Schema):
     reason: str = Field("", max_length=1000)
 
 
-class PublishIn(Schema):
+class WishPublishIn(Schema):
     at: datetime.datetime | None = None
 
 
@@ -150,7 +150,7 @@ def _row(request: HttpRequest, wish: Any) -> Any:
     return selectors.wish_rows(request.user, [wish])[0]
 
 
-def _detail(request: HttpRequest, wish_id: int) -> dict[str, Any]:
+def _detail(request: HttpRequest, wish_id: Id) -> dict[str, Any]:
     wish = policies.get_visible_wish(request.user, wish_id)
     data = _row(request, wish).__dict__.copy()
     data["history"] = [
@@ -209,12 +209,12 @@ def create_wish(request: HttpRequest, payload: WishIn) -> Any:
 
 
 @router.get("/wishes/{wish_id}", response={200: WishDetailOut, 404: ErrorOut})
-def get_wish(request: HttpRequest, wish_id: int) -> Any:
+def get_wish(request: HttpRequest, wish_id: Id) -> Any:
     return _detail(request, wish_id)
 
 
 @router.post("/wishes/{wish_id}/claim", response={200: ClaimOut, **ERRORS})
-def claim_wish(request: HttpRequest, wish_id: int) -> Any:
+def claim_wish(request: HttpRequest, wish_id: Id) -> Any:
     wish = policies.get_visible_wish(request.user, wish_id)
     outcome = services.wish_claim(actor=request.user, wish=wish)
     if not outcome.won:
@@ -228,38 +228,38 @@ def claim_wish(request: HttpRequest, wish_id: int) -> Any:
     return data
 
 
-def _act(request: HttpRequest, wish_id: int, fn: Any, **kwargs: Any) -> Any:
+def _act(request: HttpRequest, wish_id: Id, fn: Any, **kwargs: Any) -> Any:
     wish = policies.get_visible_wish(request.user, wish_id)
     fn(actor=request.user, wish=wish, **kwargs)
     return _detail(request, wish_id)
 
 
 @router.post("/wishes/{wish_id}/contacted", response={200: WishDetailOut, **ERRORS})
-def contacted(request: HttpRequest, wish_id: int) -> Any:
+def contacted(request: HttpRequest, wish_id: Id) -> Any:
     return _act(request, wish_id, services.wish_mark_contacted)
 
 
 @router.post("/wishes/{wish_id}/request-contact", response={200: WishDetailOut, **WRITE_ERRORS})
-def request_contact(request: HttpRequest, wish_id: int) -> Any:
+def request_contact(request: HttpRequest, wish_id: Id) -> Any:
     """The claimant asks the community's social workers to put them in touch with the wisher."""
     return _act(request, wish_id, services.wish_request_contact)
 
 
 @router.post("/wishes/{wish_id}/share-phone", response={200: WishDetailOut, **WRITE_ERRORS})
-def share_phone(request: HttpRequest, wish_id: int) -> Any:
+def share_phone(request: HttpRequest, wish_id: Id) -> Any:
     """The wisher, or a social worker of the community, lets the current claimant see the
     wisher's phone while the claim is active."""
     return _act(request, wish_id, services.wish_share_phone)
 
 
 @router.post("/wishes/{wish_id}/report-problem", response={200: WishDetailOut, **WRITE_ERRORS})
-def report_problem(request: HttpRequest, wish_id: int, payload: ProblemIn) -> Any:
+def report_problem(request: HttpRequest, wish_id: Id, payload: ProblemIn) -> Any:
     """没收到 / 有问题: the wisher's side tells the community's social workers instead of confirming."""
     return _act(request, wish_id, services.wish_report_problem, note=payload.note)
 
 
 @router.post("/wishes/{wish_id}/resubmit", response={200: WishDetailOut, **WRITE_ERRORS})
-def resubmit(request: HttpRequest, wish_id: int, payload: WishTextIn) -> Any:
+def resubmit(request: HttpRequest, wish_id: Id, payload: WishTextIn) -> Any:
     """Correct a returned wish and send it back for review, in one step (nothing is saved
     when it is refused)."""
     return _act(
@@ -274,51 +274,51 @@ def resubmit(request: HttpRequest, wish_id: int, payload: WishTextIn) -> Any:
 
 
 @router.post("/wishes/{wish_id}/release", response={200: WishDetailOut, **ERRORS})
-def release(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+def release(request: HttpRequest, wish_id: Id, payload: WishReasonIn) -> Any:
     return _act(request, wish_id, services.wish_release, reason=payload.reason)
 
 
 @router.post("/wishes/{wish_id}/fulfil", response={200: WishDetailOut, **ERRORS})
-def fulfil(request: HttpRequest, wish_id: int, payload: FulfilIn) -> Any:
+def fulfil(request: HttpRequest, wish_id: Id, payload: FulfilIn) -> Any:
     return _act(request, wish_id, services.wish_fulfil, note=payload.note)
 
 
 @router.post("/wishes/{wish_id}/confirm", response={200: WishDetailOut, **ERRORS})
-def confirm(request: HttpRequest, wish_id: int, payload: ConfirmIn) -> Any:
+def confirm(request: HttpRequest, wish_id: Id, payload: ConfirmIn) -> Any:
     return _act(request, wish_id, services.wish_confirm, thanks=payload.thanks, rating=payload.rating)
 
 
 @router.post("/wishes/{wish_id}/submit", response={200: WishDetailOut, **ERRORS})
-def submit(request: HttpRequest, wish_id: int) -> Any:
+def submit(request: HttpRequest, wish_id: Id) -> Any:
     return _act(request, wish_id, services.wish_submit)
 
 
 @router.post("/wishes/{wish_id}/approve", response={200: WishDetailOut, **ERRORS})
-def approve(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
-    return _act(request, wish_id, services.wish_approve, reason=payload.reason)
+def approve(request: HttpRequest, wish_id: Id, payload: WishReasonIn | None = None) -> Any:
+    return _act(request, wish_id, services.wish_approve, reason=payload.reason if payload else "")
 
 
 @router.post("/wishes/{wish_id}/return", response={200: WishDetailOut, **ERRORS})
-def return_(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+def return_(request: HttpRequest, wish_id: Id, payload: WishReasonIn) -> Any:
     return _act(request, wish_id, services.wish_return, reason=payload.reason)
 
 
 @router.post("/wishes/{wish_id}/reject", response={200: WishDetailOut, **ERRORS})
-def reject(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+def reject(request: HttpRequest, wish_id: Id, payload: WishReasonIn) -> Any:
     return _act(request, wish_id, services.wish_reject, reason=payload.reason)
 
 
 @router.post("/wishes/{wish_id}/publish", response={200: WishDetailOut, **ERRORS})
-def publish(request: HttpRequest, wish_id: int, payload: PublishIn) -> Any:
+def publish(request: HttpRequest, wish_id: Id, payload: WishPublishIn) -> Any:
     return _act(request, wish_id, services.wish_publish, at=payload.at)
 
 
 @router.post("/wishes/{wish_id}/withdraw", response={200: WishDetailOut, **ERRORS})
-def withdraw(request: HttpRequest, wish_id: int, payload: ReasonIn) -> Any:
+def withdraw(request: HttpRequest, wish_id: Id, payload: WishReasonIn) -> Any:
     return _act(request, wish_id, services.wish_withdraw, reason=payload.reason)
 
 
-class FigureOut(Schema):
+class WishFigureOut(Schema):
     region_id: int
     region: str
     published: int
@@ -330,7 +330,7 @@ class FigureOut(Schema):
     satisfaction: float | None
 
 
-@router.get("/wishes-figures", response={200: list[FigureOut], 422: ErrorOut})
+@router.get("/wishes-figures", response={200: list[WishFigureOut], 422: ErrorOut})
 def figures(
     request: HttpRequest,
     month_from: str = Query("", alias="from", description="first month, YYYY-MM (by publication)"),  # type: ignore[type-arg]
@@ -357,18 +357,23 @@ def figures(
 
 
 class MarketIn(Schema):
-    region_id: int = Field(..., ge=1, description="the district or subdistrict holding it")
+    region_id: Id = Field(..., ge=1, description="the district or subdistrict holding it")
     name: str = Field(..., max_length=200)
     opens_at: datetime.datetime
 
 
 class MarketWishesIn(Schema):
-    wish_ids: list[int] = Field(..., max_length=500)
+    wish_ids: list[Id] = Field(..., max_length=500)
 
 
 class MarketInviteIn(Schema):
-    organisation_ids: list[int] = Field([], max_length=500)
-    user_ids: list[int] = Field([], max_length=500)
+    organisation_ids: list[Id] = Field([], max_length=500)
+    user_ids: list[Id] = Field([], max_length=500)
+
+
+class ClaimantCountOut(Schema):
+    claimant: str
+    claims: int
 
 
 class MarketOut(Schema):
@@ -381,7 +386,7 @@ class MarketOut(Schema):
     claimed: int
     median_seconds_to_claim: float | None
     p90_seconds_to_claim: float | None
-    per_claimant: list[tuple[str, int]]
+    per_claimant: list[ClaimantCountOut]
 
 
 def _market_out(market: Any) -> dict[str, Any]:
@@ -393,6 +398,7 @@ def _market_out(market: Any) -> dict[str, Any]:
         "opens_at": market.opens_at,
         "status": market.status,
         **summary.__dict__,
+        "per_claimant": [{"claimant": label, "claims": n} for label, n in summary.per_claimant],
     }
 
 
@@ -409,13 +415,13 @@ def create_market(request: HttpRequest, payload: MarketIn) -> Any:
 
 
 @router.get("/wishes-markets/{market_id}", response={200: MarketOut, 404: ErrorOut})
-def get_market(request: HttpRequest, market_id: int) -> Any:
+def get_market(request: HttpRequest, market_id: Id) -> Any:
     """The market and its summary: wishes claimed, seconds to claim (median, p90), claims per claimant."""
     return _market_out(policies.get_visible_market(request.user, market_id))
 
 
 @router.post("/wishes-markets/{market_id}/wishes", response={200: MarketOut, **ERRORS})
-def add_market_wishes(request: HttpRequest, market_id: int, payload: MarketWishesIn) -> Any:
+def add_market_wishes(request: HttpRequest, market_id: Id, payload: MarketWishesIn) -> Any:
     market = policies.get_visible_market(request.user, market_id)
     wishes = [policies.get_visible_wish(request.user, wid) for wid in payload.wish_ids]
     services.market_add_wishes(actor=request.user, market=market, wishes=wishes)
@@ -423,7 +429,7 @@ def add_market_wishes(request: HttpRequest, market_id: int, payload: MarketWishe
 
 
 @router.post("/wishes-markets/{market_id}/invite", response={200: MarketOut, **ERRORS})
-def invite_to_market(request: HttpRequest, market_id: int, payload: MarketInviteIn) -> Any:
+def invite_to_market(request: HttpRequest, market_id: Id, payload: MarketInviteIn) -> Any:
     from community365.people.policies import users_visible_to
     from community365.regions.policies import organisations_visible_to
 
@@ -442,7 +448,7 @@ def invite_to_market(request: HttpRequest, market_id: int, payload: MarketInvite
 
 
 @router.post("/wishes-markets/{market_id}/open", response={200: MarketOut, **ERRORS})
-def open_market(request: HttpRequest, market_id: int) -> Any:
+def open_market(request: HttpRequest, market_id: Id) -> Any:
     """Open now (the sweep opens a market by itself at its opening time)."""
     market = policies.get_visible_market(request.user, market_id)
     services.market_open(actor=request.user, market=market)
@@ -450,7 +456,7 @@ def open_market(request: HttpRequest, market_id: int) -> Any:
 
 
 @router.post("/wishes-markets/{market_id}/close", response={200: MarketOut, **ERRORS})
-def close_market(request: HttpRequest, market_id: int) -> Any:
+def close_market(request: HttpRequest, market_id: Id) -> Any:
     market = policies.get_visible_market(request.user, market_id)
     services.market_close(actor=request.user, market=market)
     return _market_out(market)
