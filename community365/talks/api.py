@@ -49,8 +49,10 @@ class TaskOut(Schema):
 
 class EventOut(Schema):
     kind: str
-    actor: str
-    text: str
+    code: str = Field(..., description="the event's phrase code (talks/phrases.py)")
+    params: dict[str, Any] = Field(default_factory=dict, description="the phrase's parameters")
+    actor: str = Field(..., description="who acted, in the reader's language")
+    text: str = Field(..., description="the event in the reader's language")
     at: datetime.datetime
 
 
@@ -143,7 +145,8 @@ def _detail(request: HttpRequest, topic_id: int) -> dict[str, Any]:
     out["minutes"] = topic.minutes
     out["tasks"] = [_task_out(t) for t in topic.tasks.all()]
     out["timeline"] = [
-        {"kind": e.kind, "actor": e.actor_label, "text": e.text, "at": e.at} for e in topic.events.all()
+        {"kind": e.kind, "code": e.code, "params": e.params, "actor": e.actor, "text": e.sentence, "at": e.at}
+        for e in topic.events.all()
     ]
     return out
 
