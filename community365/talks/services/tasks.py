@@ -184,7 +184,8 @@ def task_progress(
     if status == TaskStatus.DONE:
         percent = 100
     elif percent is None:
-        percent = status_percent(status)
+        # Only a note, the status unchanged: the percent stays where it is.
+        percent = task.percent if status == task.status else status_percent(status)
     elif not 0 <= percent <= 99:
         raise InvalidInput(_("未完成的任务，进度须在 0–99 之间。"), field="percent")
     note = _clean_text(note, "note", _("说明"), 2000, required=False)

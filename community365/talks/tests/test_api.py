@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from community365.talks.models import TalkTopic
 
