@@ -179,6 +179,8 @@ def task_progress(
         raise NotAllowed(_("只有承办部门可以报告进展。"))
     if task.department_id is None:
         raise InvalidTransition(_("任务尚未认领，请先认领。"))
+    if task.done_at is not None:
+        raise InvalidTransition(_("任务已完成，不能再更新进展。"))
     if status not in TaskStatus.values:
         raise InvalidInput(_("进展状态取值不正确。"), field="status")
     if status == TaskStatus.DONE:
