@@ -19,10 +19,10 @@ ACTOR_UNCLAIMED = register("talks.actor.unclaimed", _("尚无部门认领"))
 ACTOR_ROLES = {"system": ACTOR_SYSTEM, "organisation": ACTOR_ORGANISATION}
 
 # --- Status words: one mapping for every page ------------------------------------------------------
-for _status in TopicStatus:
-    register(f"talks.topic_status.{_status.value}", _status.label)
-for _status in TaskStatus:
-    register(f"talks.task_status.{_status.value}", _status.label)
+for _topic_status in TopicStatus:
+    register(f"talks.topic_status.{_topic_status.value}", _topic_status.label)
+for _task_status in TaskStatus:
+    register(f"talks.task_status.{_task_status.value}", _task_status.label)
 TASK_UNCLAIMED = register("talks.task_state.unclaimed", _("待认领"))
 TASK_OVERDUE = register("talks.task_state.overdue", _("超期"))
 TASK_LATE = register("talks.task_state.late", _("超期完成"))
