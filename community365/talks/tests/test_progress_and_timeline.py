@@ -290,3 +290,13 @@ def test_migrated_rows_render_in_english():
     code, params = MIGRATION.convert_event("progress", "修灯：推进中 60%")
     with translation.override("en"):
         assert render(code, params) == "修灯: Advancing 60%"
+
+
+def test_admin_shows_the_lowering_reason_and_the_rendered_timeline(client_for, answering_topic, persona):
+    task = _claimed_at_60(answering_topic, persona)
+    services.task_progress(actor=persona("liaison_housing"), task=task, status="started", reason="返工重做")
+    client = client_for("admin_district")
+    assert "返工重做" in client.get(f"/admin/talks/talktask/{task.pk}/change/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/admin/talks/talktopic/{task.topic_id}/change/").content
+    assert "Claimed the task: 修灯" in page.decode()
