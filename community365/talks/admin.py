@@ -7,6 +7,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from community365.core.admin import ScopedAdmin
 
@@ -34,8 +37,17 @@ class TalkTopicAdmin(ScopedAdmin):
         "signature_threshold",
         "progress",
         "decline_reason",
+        "timeline",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("全过程记录"))
+    def timeline(self, obj: TalkTopic) -> SafeString:
+        """The public timeline in the reader's language (stored as codes, rendered here)."""
+        rows = format_html_join(
+            "", "<li>{} · {} · {}</li>", ((e.at, e.actor, e.sentence) for e in obj.events.all())
+        )
+        return format_html("<ol>{}</ol>", rows)
 
 
 @admin.register(TalkTask)
@@ -43,8 +55,18 @@ class TalkTaskAdmin(ScopedAdmin):
     visible = staticmethod(policies.tasks_visible_to)
     list_display = ("title", "topic", "department", "deadline", "status", "percent")
     list_filter = ("status",)
-    fields = ("title", "topic", "department", "deadline", "status", "percent", "weight")
+    fields = ("title", "topic", "department", "deadline", "status", "percent", "weight", "updates")
     readonly_fields = fields
+
+    @admin.display(description=_("任务进展"))
+    def updates(self, obj: TalkTask) -> SafeString:
+        """Every progress report, with the reason when the percent went down."""
+        rows = format_html_join(
+            "",
+            "<li>{} · {} {}% · {} {}</li>",
+            ((u.at, u.get_status_display(), u.percent, u.note, u.reason) for u in obj.updates.all()),
+        )
+        return format_html("<ol>{}</ol>", rows)
 
 
 @admin.register(TalkRules)

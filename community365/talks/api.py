@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, Id, PageParams
+from community365.core.api import ErrorOut, PageParams, paginate
 from community365.core.errors import InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import persons_visible_to
@@ -23,6 +23,13 @@ from .models import InviteeKind, TalkTask, TalkTopic, TopicStatus
 router = Router(tags=["talks"])
 
 ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+READ_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+
+# Every id a request carries is range-checked at the edge (422), before any query: a 20-digit
+# id would otherwise overflow in the database driver (a 500).
+Id = Annotated[int, Field(ge=1, le=policies.MAX_ID)]
+TopicId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a topic's id")]
+TaskId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a task's id")]
 
 
 class TopicIn(Schema):
@@ -49,8 +56,10 @@ class TaskOut(Schema):
 
 class TalkEventOut(Schema):
     kind: str
-    actor: str
-    text: str
+    code: str = Field(..., description="the event's phrase code (talks/phrases.py)")
+    params: dict[str, Any] = Field(default_factory=dict, description="the phrase's parameters")
+    actor: str = Field(..., description="who acted, in the reader's language")
+    text: str = Field(..., description="the event in the reader's language")
     at: datetime.datetime
 
 
@@ -133,7 +142,7 @@ def _task_out(task: TalkTask) -> dict[str, Any]:
     }
 
 
-def _detail(request: HttpRequest, topic_id: int) -> dict[str, Any]:
+def _detail(request: HttpRequest, topic_id: TopicId) -> dict[str, Any]:
     topic = (
         selectors.topics_with_details(policies.topics_visible_to(request.user)).filter(pk=topic_id).first()
     )
@@ -143,12 +152,13 @@ def _detail(request: HttpRequest, topic_id: int) -> dict[str, Any]:
     out["minutes"] = topic.minutes
     out["tasks"] = [_task_out(t) for t in topic.tasks.all()]
     out["timeline"] = [
-        {"kind": e.kind, "actor": e.actor_label, "text": e.text, "at": e.at} for e in topic.events.all()
+        {"kind": e.kind, "code": e.code, "params": e.params, "actor": e.actor, "text": e.sentence, "at": e.at}
+        for e in topic.events.all()
     ]
     return out
 
 
-def _topic(request: HttpRequest, topic_id: int) -> TalkTopic:
+def _topic(request: HttpRequest, topic_id: TopicId) -> TalkTopic:
     return policies.get_visible_topic(request.user, topic_id)
 
 
@@ -162,21 +172,24 @@ def _department(pk: int | None) -> Department | None:
 
 class BoardQuery(Schema):
     status: str = Field("", max_length=20)
-    community: Id | None = Field(None, ge=1)
-    subdistrict: Id | None = Field(None, ge=1)
-    department: Id | None = Field(None, ge=1)
-    leader: Id | None = Field(None, ge=1)
+    community: Id | None = None
+    subdistrict: Id | None = None
+    department: Id | None = None
+    leader: Id | None = None
     measure: str = Field("", max_length=20, description="a figure's measure: raised, reached, accepted, …")
     mine: bool = False
+    q: str = Field("", max_length=50, description="words in the title, problem or request")
 
 
-@router.get("/topics", response=TopicPage)
+@router.get("/topics", response={200: TopicPage, 422: ErrorOut})
 def list_topics(request: HttpRequest, filters: Query[BoardQuery], page: Query[PageParams]) -> Any:
-    """The board: topics the user sees (drafts only under ``mine``)."""
+    """The board: topics the user sees (drafts only under ``mine``), filtered, counted and paged
+    in the database. Without ``community`` it lists every community the user sees; the board page
+    opens on the user's own community."""
     topics = selectors.board(request.user, selectors.BoardFilter(**filters.dict()))
-    chunk = topics[page.offset : page.offset + page.limit]
+    chunk, count = paginate(topics, page)
     signed = selectors.signed_topic_ids(request.user, [t.pk for t in chunk])
-    return {"items": [_topic_out(t, signed) for t in chunk], "count": len(topics)}
+    return {"items": [_topic_out(t, signed) for t in chunk], "count": count}
 
 
 @router.post("/topics", response={201: TopicDetailOut, **ERRORS})
@@ -194,13 +207,13 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
     return Status(201, _detail(request, topic.pk))
 
 
-@router.get("/topics/{topic_id}", response={200: TopicDetailOut, 404: ErrorOut})
-def get_topic(request: HttpRequest, topic_id: Id) -> Any:
+@router.get("/topics/{topic_id}", response={200: TopicDetailOut, **READ_ERRORS})
+def get_topic(request: HttpRequest, topic_id: TopicId) -> Any:
     return _detail(request, topic_id)
 
 
 @router.put("/topics/{topic_id}", response={200: TopicDetailOut, **ERRORS})
-def edit_topic(request: HttpRequest, topic_id: Id, payload: TopicIn) -> Any:
+def edit_topic(request: HttpRequest, topic_id: TopicId, payload: TopicIn) -> Any:
     """Change the text (only before the first co-signature)."""
     services.topic_edit(
         actor=request.user,
@@ -216,7 +229,7 @@ def edit_topic(request: HttpRequest, topic_id: Id, payload: TopicIn) -> Any:
 
 
 @router.post("/topics/{topic_id}/open", response={200: TopicDetailOut, **ERRORS})
-def open_topic(request: HttpRequest, topic_id: Id) -> Any:
+def open_topic(request: HttpRequest, topic_id: TopicId) -> Any:
     services.topic_open(actor=request.user, topic=_topic(request, topic_id))
     return _detail(request, topic_id)
 
@@ -226,7 +239,7 @@ class TextIn(Schema):
 
 
 @router.post("/topics/{topic_id}/addenda", response={201: TopicDetailOut, **ERRORS})
-def add_addendum(request: HttpRequest, topic_id: Id, payload: TextIn) -> Any:
+def add_addendum(request: HttpRequest, topic_id: TopicId, payload: TextIn) -> Any:
     services.topic_add_addendum(actor=request.user, topic=_topic(request, topic_id), text=payload.text)
     return Status(201, _detail(request, topic_id))
 
@@ -249,7 +262,7 @@ def _signature_out(topic: TalkTopic) -> dict[str, Any]:
 
 
 @router.post("/topics/{topic_id}/signatures", response={201: SignatureOut, **ERRORS})
-def sign_topic(request: HttpRequest, topic_id: Id) -> Any:
+def sign_topic(request: HttpRequest, topic_id: TopicId) -> Any:
     """Co-sign as the signed-in resident: 201 signed, 409 already signed, 404 not visible,
     422 not eligible (with a message)."""
     topic = _topic(request, topic_id)
@@ -258,7 +271,7 @@ def sign_topic(request: HttpRequest, topic_id: Id) -> Any:
 
 
 @router.post("/topics/{topic_id}/signatures/withdraw", response={200: SignatureOut, **ERRORS})
-def withdraw_signature(request: HttpRequest, topic_id: Id) -> Any:
+def withdraw_signature(request: HttpRequest, topic_id: TopicId) -> Any:
     topic = _topic(request, topic_id)
     services.signature_withdraw(actor=request.user, topic=topic)
     return _signature_out(topic)
@@ -269,7 +282,7 @@ class PaperIn(Schema):
 
 
 @router.post("/topics/{topic_id}/paper-signatures", response={201: SignatureOut, **ERRORS})
-def paper_signatures(request: HttpRequest, topic_id: Id, payload: PaperIn) -> Any:
+def paper_signatures(request: HttpRequest, topic_id: TopicId, payload: PaperIn) -> Any:
     """A social worker enters signatures collected on paper (verified residents only)."""
     topic = _topic(request, topic_id)
     persons = list(
@@ -286,7 +299,7 @@ class CommentIn(Schema):
 
 
 @router.post("/topics/{topic_id}/submit", response={200: TopicDetailOut, **ERRORS})
-def submit_topic(request: HttpRequest, topic_id: Id, payload: CommentIn | None = None) -> Any:
+def submit_topic(request: HttpRequest, topic_id: TopicId, payload: CommentIn | None = None) -> Any:
     """Forward to the district: 200 at or over the threshold, 422 below it."""
     services.topic_submit(
         actor=request.user, topic=_topic(request, topic_id), comment=payload.comment if payload else ""
@@ -295,7 +308,7 @@ def submit_topic(request: HttpRequest, topic_id: Id, payload: CommentIn | None =
 
 
 @router.post("/topics/{topic_id}/accept", response={200: TopicDetailOut, **ERRORS})
-def accept_topic(request: HttpRequest, topic_id: Id) -> Any:
+def accept_topic(request: HttpRequest, topic_id: TopicId) -> Any:
     services.topic_accept(actor=request.user, topic=_topic(request, topic_id))
     return _detail(request, topic_id)
 
@@ -305,7 +318,7 @@ class TalkReasonIn(Schema):
 
 
 @router.post("/topics/{topic_id}/decline", response={200: TopicDetailOut, **ERRORS})
-def decline_topic(request: HttpRequest, topic_id: Id, payload: TalkReasonIn) -> Any:
+def decline_topic(request: HttpRequest, topic_id: TopicId, payload: ReasonIn) -> Any:
     services.topic_decline(actor=request.user, topic=_topic(request, topic_id), reason=payload.reason)
     return _detail(request, topic_id)
 
@@ -315,7 +328,7 @@ class MergeIn(Schema):
 
 
 @router.post("/topics/{topic_id}/merge", response={200: TopicDetailOut, **ERRORS})
-def merge_topic(request: HttpRequest, topic_id: Id, payload: MergeIn) -> Any:
+def merge_topic(request: HttpRequest, topic_id: TopicId, payload: MergeIn) -> Any:
     topic = _topic(request, topic_id)
     into = _topic(request, payload.into_id)
     services.topic_merge(actor=request.user, topic=topic, into=into)
@@ -330,7 +343,7 @@ class ScheduleIn(Schema):
 
 
 @router.post("/topics/{topic_id}/schedule", response={200: TopicDetailOut, **ERRORS})
-def schedule_topic(request: HttpRequest, topic_id: Id, payload: ScheduleIn) -> Any:
+def schedule_topic(request: HttpRequest, topic_id: TopicId, payload: ScheduleIn) -> Any:
     topic = _topic(request, topic_id)
     departments = list(Department.objects.filter(pk__in=payload.department_ids))
     talk_at = payload.talk_at
@@ -360,7 +373,7 @@ class TalkIn(Schema):
 
 
 @router.post("/topics/{topic_id}/talk", response={200: TopicDetailOut, **ERRORS})
-def record_talk(request: HttpRequest, topic_id: Id, payload: TalkIn) -> Any:
+def record_talk(request: HttpRequest, topic_id: TopicId, payload: TalkIn) -> Any:
     """After the talk: minutes and commitments (each becomes a task)."""
     topic = _topic(request, topic_id)
     services.topic_record_talk(
@@ -393,7 +406,7 @@ class RatingOut(Schema):
 
 
 @router.post("/topics/{topic_id}/rating", response={201: RatingOut, **ERRORS})
-def rate_topic(request: HttpRequest, topic_id: Id, payload: RatingIn) -> Any:
+def rate_topic(request: HttpRequest, topic_id: TopicId, payload: RatingIn) -> Any:
     topic = _topic(request, topic_id)
     rating = services.topic_rate(
         actor=request.user, topic=topic, score=payload.score, comment=payload.comment
@@ -425,7 +438,7 @@ class TaskPage(Schema):
     count: int
 
 
-@router.get("/tasks", response=TaskPage)
+@router.get("/tasks", response={200: TaskPage, 422: ErrorOut})
 def list_tasks(request: HttpRequest, page: Query[PageParams], include_done: bool = False) -> Any:
     """The department's inbox (liaisons): tasks to claim and tasks their department carries
     (finished ones too with ``include_done=true``)."""
@@ -440,8 +453,8 @@ def list_tasks(request: HttpRequest, page: Query[PageParams], include_done: bool
     return {"items": [_task_detail(t) for t in qs[page.offset : page.offset + page.limit]], "count": count}
 
 
-@router.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut})
-def get_task(request: HttpRequest, task_id: Id) -> Any:
+@router.get("/tasks/{task_id}", response={200: TaskDetailOut, **READ_ERRORS})
+def get_task(request: HttpRequest, task_id: TaskId) -> Any:
     task = (
         policies.tasks_visible_to(request.user)
         .select_related("topic", "topic__region", "department", "lead_department")
@@ -458,7 +471,7 @@ class ClaimIn(Schema):
 
 
 @router.post("/tasks/{task_id}/claim", response={200: TaskDetailOut, **ERRORS})
-def claim_task(request: HttpRequest, task_id: Id, payload: ClaimIn | None = None) -> Any:
+def claim_task(request: HttpRequest, task_id: TaskId, payload: ClaimIn | None = None) -> Any:
     """A department claims the task: 200, 409 when already claimed, 404 when not in its inbox."""
     task = policies.get_actionable_task(request.user, task_id)
     services.task_claim(
@@ -472,7 +485,7 @@ class AssignIn(Schema):
 
 
 @router.post("/tasks/{task_id}/assign", response={200: TaskDetailOut, **ERRORS})
-def assign_task(request: HttpRequest, task_id: Id, payload: AssignIn) -> Any:
+def assign_task(request: HttpRequest, task_id: TaskId, payload: AssignIn) -> Any:
     task = policies.get_actionable_task(request.user, task_id)
     department = _department(payload.department_id)
     if department is None:
@@ -483,15 +496,28 @@ def assign_task(request: HttpRequest, task_id: Id, payload: AssignIn) -> Any:
 
 class ProgressIn(Schema):
     status: str = Field(..., description="planned, started, advancing or done")
-    percent: int | None = Field(None, ge=0, le=100)
+    percent: int | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="omitted: unchanged when the status is unchanged, else the status's default",
+    )
     note: str = Field("", max_length=2000)
+    reason: str = Field(
+        "", max_length=1000, description="required (and published) when the percent goes down"
+    )
 
 
 @router.post("/tasks/{task_id}/progress", response={201: TaskDetailOut, **ERRORS})
-def report_progress(request: HttpRequest, task_id: Id, payload: ProgressIn) -> Any:
+def report_progress(request: HttpRequest, task_id: TaskId, payload: ProgressIn) -> Any:
     task = policies.get_actionable_task(request.user, task_id)
     services.task_progress(
-        actor=request.user, task=task, status=payload.status, percent=payload.percent, note=payload.note
+        actor=request.user,
+        task=task,
+        status=payload.status,
+        percent=payload.percent,
+        note=payload.note,
+        reason=payload.reason,
     )
     return Status(201, _task_detail(task))
 
@@ -546,20 +572,13 @@ def _figure(row: selectors.FigureRow) -> dict[str, Any]:
     }
 
 
-@router.get("/figures", response={200: TalkFiguresOut, 422: ErrorOut})
-def get_figures(
-    request: HttpRequest,
-    by: str = "community",
-    month_from: str = Query("", alias="from", description="first month raised, YYYY-MM"),  # type: ignore[type-arg]
-    month_to: str = Query("", alias="to", description="last month raised, YYYY-MM"),  # type: ignore[type-arg]
-    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
-) -> Any:
-    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md. The
-    same selector as the figures page; optionally over topics raised in a period."""
-    from community365.core.charts import period_or_error
-
-    period = period_or_error(month_from=month_from, month_to=month_to, year=year)
-    rows, total = selectors.figures(request.user, by, period)
+@router.get("/figures", response={200: FiguresOut, 404: ErrorOut, 422: ErrorOut})
+def get_figures(request: HttpRequest, by: str = "community") -> Any:
+    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md.
+    404 for users without the figures permission (residents)."""
+    if not policies.sees_figures(request.user):
+        raise NotFound(_("没有找到。"))
+    rows, total = selectors.figures(request.user, by)
     return {
         "by": by if by in selectors.GROUPS else "community",
         "rows": [_figure(r) for r in rows],

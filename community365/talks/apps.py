@@ -8,4 +8,4 @@ class TalksConfig(AppConfig):
     verbose_name = _("双向约谈")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401  (registers the permissions)
+        from . import phrases, policies  # noqa: F401  (register the phrases and permissions)

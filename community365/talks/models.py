@@ -211,12 +211,18 @@ class TalkSignature(models.Model):
 
 
 class TalkEvent(models.Model):
-    """The public timeline of a topic: every step, addendum and progress update."""
+    """The public timeline of a topic: every step, addendum and progress update.
+
+    Stored as a phrase code with parameters (``talks/phrases.py``) and rendered in the reader's
+    language; who acted is a name (``actor_label``: a resident's masked name, a department, a
+    leader) or, for the system and the organisation department, a role (``actor_role``)."""
 
     topic = models.ForeignKey(TalkTopic, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("类别"), max_length=30)
+    actor_role = models.CharField(_("经办角色"), max_length=20, blank=True)
     actor_label = models.CharField(_("经办"), max_length=120, blank=True)
-    text = models.TextField(_("内容"), blank=True, max_length=5000)
+    code = models.CharField(_("事件"), max_length=60, default="talks.event.text")
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     at = models.DateTimeField(_("时间"), db_index=True)
 
     class Meta:
@@ -226,6 +232,24 @@ class TalkEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id} · {self.kind}"
+
+    @property
+    def sentence(self) -> str:
+        """The event in the reader's language."""
+        from community365.core.phrases import render
+
+        return render(self.code, self.params)
+
+    @property
+    def actor(self) -> str:
+        """Who acted, in the reader's language."""
+        if self.actor_label:
+            return self.actor_label
+        if self.actor_role:
+            from community365.core.phrases import render
+
+            return render(f"talks.actor.{self.actor_role}")
+        return ""
 
 
 class TaskStatus(models.TextChoices):
@@ -287,6 +311,8 @@ class TalkProgress(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices)
     percent = models.PositiveSmallIntegerField(_("进度（%）"))
     note = models.TextField(_("说明"), blank=True, max_length=2000)
+    # Why the percent went down (required then; see ``services.task_progress``).
+    reason = models.TextField(_("下调理由"), blank=True, max_length=1000)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

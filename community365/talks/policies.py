@@ -45,6 +45,19 @@ LEAD = permissions.register(
 CLAIM = permissions.register(
     "talks.task:claim", {Role.DEPARTMENT_LIAISON}, "Claim tasks and report progress for one's department"
 )
+FIGURES = permissions.register(
+    "talks.figures:view",
+    STAFF_ROLES | {Role.DISTRICT_LEADER, Role.DEPARTMENT_LIAISON},
+    "See the talks figures and export them",
+)
+
+# Ids from a request are checked against what the database can hold before any query: a
+# 20-digit id must be "not found", not an overflow in the database driver.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 district_ids = permissions.district_ids
@@ -66,6 +79,8 @@ def topics_visible_to(user: Any) -> QuerySet[TalkTopic]:
 
 
 def get_visible_topic(user: Any, topic_id: int) -> TalkTopic:
+    if not valid_id(topic_id):
+        raise NotFound(_("没有找到该点题。"))
     topic = topics_visible_to(user).select_related("region", "district").filter(pk=topic_id).first()
     if topic is None:
         raise NotFound(_("没有找到该点题。"))
@@ -98,6 +113,8 @@ def inbox_tasks_of(user: Any) -> QuerySet[TalkTask]:
 
 def get_actionable_task(user: Any, task_id: int) -> TalkTask:
     """A task the user may act on (claim, progress, assign); otherwise 404."""
+    if not valid_id(task_id):
+        raise NotFound(_("没有找到该任务。"))
     leads = permissions.is_global(user) or bool(
         permissions.scope_grants(user, DECIDE.name) or permissions.scope_grants(user, LEAD.name)
     )
@@ -126,3 +143,12 @@ def leads_topic(user: Any, topic: TalkTopic) -> bool:
 
 def sees_queue(user: Any) -> bool:
     return permissions.is_global(user) or bool(permissions.scope_grants(user, DECIDE.name))
+
+
+def sees_figures(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, FIGURES.name))
+
+
+def may_raise(user: Any) -> bool:
+    """Holds the resident's right to raise somewhere (the service still checks the community)."""
+    return bool(permissions.scope_grants(user, RAISE.name))

@@ -15,8 +15,10 @@ from django.db.models.functions import Substr, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community365.core import permissions
 from community365.core.charts import Period, month_axis, month_key
-from community365.regions.models import Department, Region
+from community365.core.roles import Role
+from community365.regions.models import COMMUNITY_KINDS, Department, Region
 
 from . import policies
 from .models import (
@@ -26,6 +28,10 @@ from .models import (
     TalkTask,
     TalkTopic,
     TopicStatus,
+)
+
+COMMUNITY_ROLES = frozenset(
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER}
 )
 
 
@@ -83,6 +89,30 @@ def topics_with_details(qs: QuerySet[TalkTopic]) -> QuerySet[TalkTopic]:
     )
 
 
+def _task_done_day() -> TruncDate:
+    return TruncDate("done_at", tzinfo=timezone.get_current_timezone())
+
+
+def measure_q(measure: str, day: datetime.date) -> Q:
+    """The predicate of ``MEASURES[measure]`` as a database filter, so the board filters, counts
+    and pages in SQL (tested to select the same topics as the figures' predicates)."""
+    if measure in TOPIC_COUNTS:  # the figures' own conditions on the topic
+        return TOPIC_COUNTS[measure]
+    tasks = TalkTask.objects.filter(topic_id=OuterRef("pk")).annotate(done_day=_task_done_day())
+    if measure == "ontime":
+        return Q(Exists(tasks.filter(done_at__isnull=False, done_day__lte=F("deadline"))))
+    if measure == "overdue":
+        late = Q(done_at__isnull=True, deadline__lt=day) | Q(
+            done_at__isnull=False, done_day__gt=F("deadline")
+        )
+        return Q(Exists(tasks.filter(late)))
+    if measure == "late":
+        return Q(Exists(tasks.filter(done_at__isnull=True, deadline__lt=day)))
+    if measure == "rated":
+        return Q(Exists(TalkRating.objects.filter(topic_id=OuterRef("pk"))))
+    raise ValueError(measure)
+
+
 @dataclass
 class BoardFilter:
     status: str = ""
@@ -94,6 +124,7 @@ class BoardFilter:
     mine: bool = False
     period: Period | None = None  # topics raised in it (the figures' period)
     unsigned: bool = False  # only topics the user's verified person has not co-signed
+    q: str = ""
 
 
 def _apply_group(qs: QuerySet[TalkTopic], f: BoardFilter) -> QuerySet[TalkTopic]:
@@ -103,25 +134,24 @@ def _apply_group(qs: QuerySet[TalkTopic], f: BoardFilter) -> QuerySet[TalkTopic]
         sub = Region.objects.filter(pk=f.subdistrict).first()
         qs = qs.filter(region__path__startswith=sub.path) if sub else qs.none()
     if f.department:
-        qs = qs.filter(tasks__department_id=f.department).distinct()
+        qs = qs.filter(Exists(TalkTask.objects.filter(topic_id=OuterRef("pk"), department_id=f.department)))
     if f.leader:
         qs = qs.filter(invited_leader_id=f.leader)
     return qs
 
 
-def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
-    """Topics the user sees, newest first, filtered as on the board or by a figure's measure."""
+def board(user: Any, f: BoardFilter) -> QuerySet[TalkTopic]:
+    """Topics the user sees, newest first, filtered as on the board or by a figure's measure.
+    A queryset: the caller counts and pages it in the database."""
     qs = policies.topics_visible_to(user)
     if f.mine:
         from community365.people.models import Person
 
-        person_ids = list(
-            Person.objects.filter(user_id=getattr(user, "pk", None) or 0).values_list("pk", flat=True)
-        )
+        person_ids = Person.objects.filter(user_id=getattr(user, "pk", None) or 0).values("pk")
         signed = TalkSignature.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True).values(
             "topic_id"
         )
-        qs = qs.filter(author_id=getattr(user, "pk", None)) | qs.filter(pk__in=signed)
+        qs = qs.filter(Q(author_id=getattr(user, "pk", None)) | Q(pk__in=signed))
     elif not f.measure:
         # Drafts are private: the author finds them under "mine", not on the board.
         qs = qs.exclude(status=TopicStatus.DRAFT)
@@ -131,13 +161,35 @@ def board(user: Any, f: BoardFilter) -> list[TalkTopic]:
         qs = qs.filter(f.period.q("opened_at"))
     if f.unsigned:
         qs = qs.exclude(pk__in=signed_by(user))
-    qs = _apply_group(qs, f)
-    topics = list(topics_with_details(qs).order_by("-opened_at", "-created_at", "-id"))
     if f.measure in MEASURES:
-        day = today()
-        predicate = MEASURES[f.measure][1]
-        topics = [t for t in topics if predicate(t, day)]
-    return topics
+        qs = qs.filter(measure_q(f.measure, today()))
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(description__icontains=f.q) | Q(request__icontains=f.q))
+    qs = _apply_group(qs, f)
+    return topics_with_details(qs).order_by("-opened_at", "-created_at", "-id")
+
+
+def home_community_id(user: Any) -> int | None:
+    """The community the board opens on: the user's own (a resident's, or where a community-level
+    role is held); None for district-level users, who see the district."""
+    from community365.people.models import Person
+
+    person = Person.objects.filter(user_id=getattr(user, "pk", None) or 0).only("community_id").first()
+    if person is not None and person.community_id:
+        return person.community_id
+    for grant in permissions.scope_grants(user, policies.VIEW_LOCAL.name):
+        if grant.role in COMMUNITY_ROLES:
+            return grant.region_id
+    return None
+
+
+def board_communities(user: Any) -> QuerySet[Region]:
+    """Communities offered in the board's filter: those of the districts the user works in."""
+    ids = permissions.district_ids(user)
+    qs = Region.objects.filter(kind__in=COMMUNITY_KINDS)
+    if ids is not None:
+        qs = qs.filter(Q(district_id__in=ids))
+    return qs.only("id", "name").order_by("name")
 
 
 def signed_by(user: Any) -> QuerySet[TalkSignature, Any]:
@@ -422,17 +474,33 @@ def topics_for_org_queue(user: Any) -> dict[str, list[TalkTopic]]:
     }
 
 
-def inbox(user: Any) -> dict[str, list[TalkTask]]:
-    """A department's task inbox: to claim, carrying, done."""
+def inbox(user: Any) -> dict[str, Any]:
+    """A department's task inbox: to claim and carrying (open work, listed whole), and done (a
+    queryset, newest first, for the caller to page in the database)."""
     qs = (
         policies.inbox_tasks_of(user)
         .select_related("topic", "topic__region", "department", "lead_department")
         .order_by("deadline", "id")
     )
     departments = policies.liaison_departments(user)
-    tasks = list(qs)
+    mine = qs if permissions.is_global(user) else qs.filter(department_id__in=departments)
     return {
-        "to_claim": [t for t in tasks if t.department_id is None],
-        "carrying": [t for t in tasks if t.department_id in departments and t.done_at is None],
-        "done": [t for t in tasks if t.department_id in departments and t.done_at is not None][:50],
+        "to_claim": list(qs.filter(department__isnull=True, done_at__isnull=True)),
+        "carrying": list(mine.filter(department__isnull=False, done_at__isnull=True)),
+        "done": mine.filter(done_at__isnull=False).order_by("-done_at", "-id"),
     }
+
+
+def task_state_word(task: TalkTask) -> str:
+    """The one word for a task's state on every page: 待认领 until a department has it, then its
+    progress status (已计划 / 已启动 / 推进中 / 已完成)."""
+    from community365.core.phrases import render
+
+    if task.department_id is None:
+        return render("talks.task_state.unclaimed")
+    return render(f"talks.task_status.{task.status}")
+
+
+def task_row(task: TalkTask, day: datetime.date) -> dict[str, Any]:
+    """What a page shows of a task: the task, its state word, and whether it is (or was) late."""
+    return {"task": task, "state": task_state_word(task), "overdue": task_overdue(task, day)}

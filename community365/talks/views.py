@@ -7,14 +7,18 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community365.core import charts, exports, permissions
@@ -29,11 +33,12 @@ from .models import InviteeKind, SignatureKind, TalkSignature, TalkTopic, TaskSt
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
+    """A positive id from a form or query string; anything the database could not hold is None."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 10:
         return None
-    return number if number > 0 else None
+    number = int(value)
+    return number if policies.valid_id(number) else None
 
 
 def _verified_person(user: Any) -> Person | None:
@@ -57,11 +62,21 @@ def _departments(user: Any) -> list[Department]:
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    """The public board: every topic the user may see, with its status, signatures, progress."""
+    """The board: the user's own community first (district-level users: the district), with a
+    search and a community filter; filtered, counted and paged in the database."""
     status = request.GET.get("status", "")
+    community_param = request.GET.get("community", "")
+    home = selectors.home_community_id(request.user)
+    drilled = any(request.GET.get(k) for k in ("subdistrict", "department", "leader", "measure", "mine"))
+    if community_param == "all" or (not community_param and drilled):
+        community = None
+    elif community_param:
+        community = _int(community_param)
+    else:
+        community = home
     f = selectors.BoardFilter(
         status=status if status in TopicStatus.values else "",
-        community=_int(request.GET.get("community")),
+        community=community,
         subdistrict=_int(request.GET.get("subdistrict")),
         department=_int(request.GET.get("department")),
         leader=_int(request.GET.get("leader")),
@@ -69,23 +84,28 @@ def board(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
         period=charts.period_from(request.GET),  # the figures' period: by month raised
         unsigned=request.GET.get("unsigned") == "1",
+        q=request.GET.get("q", "").strip()[:50],
     )
-    topics = selectors.board(request.user, f)
-    page = Paginator(topics, 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.board(request.user, f), 30).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    if "community" not in query and community is None and home is not None and not drilled:
+        query["community"] = "all"
     signed = selectors.signed_topic_ids(request.user, [t.pk for t in shown])
+    day = selectors.today()
     rows = [
         {
             "topic": t,
             "signed": t.pk in signed,
             "next_deadline": selectors.topic_next_deadline(t),
             "satisfaction": selectors.satisfaction(t)[0],
+            "overdue": any(selectors.task_overdue(x, day) and x.done_at is None for x in t.tasks.all()),
         }
         for t in shown
     ]
     person = _verified_person(request.user)
+    communities = list(selectors.board_communities(request.user))
     return render(
         request,
         "talks/board.html",
@@ -93,13 +113,18 @@ def board(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "querystring": query.urlencode(),
-            "count": len(topics),
+            "count": page.paginator.count,
             "f": f,
+            "home": home,
+            "community_name": next((c.name for c in communities if c.pk == community), ""),
+            "communities": communities,
             "statuses": [s for s in TopicStatus if s != TopicStatus.DRAFT],
             "measure_label": selectors.MEASURES[f.measure][0] if f.measure else "",
             "can_raise": person is not None
             and permissions.has_perm_at(request.user, policies.RAISE.name, person.community.path),
             "person": person,
+            "sees_mine": policies.may_raise(request.user),
+            "sees_figures": policies.sees_figures(request.user),
             "sees_queue": policies.sees_queue(request.user),
             "sees_inbox": bool(policies.liaison_departments(request.user)),
         },
@@ -123,6 +148,8 @@ def _topic_form_values(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def topic_new(request: HttpRequest) -> HttpResponse:
     """Draft a topic: the problem, what is asked, whom to invite."""
+    if not policies.may_raise(request.user):
+        raise Http404
     person = _verified_person(request.user)
     values: dict[str, Any] = {"invitee_kind": InviteeKind.UNDECIDED}
     if request.method == "POST":
@@ -152,6 +179,16 @@ def topic_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def topic_edit(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = _get_topic(request, topic_id)
+    if (
+        topic.author_id != request.user.pk
+        or topic.locked_at is not None
+        or topic.status
+        not in (
+            TopicStatus.DRAFT,
+            TopicStatus.SIGNING,
+        )
+    ):
+        raise Http404
     values: dict[str, Any] = {
         "title": topic.title,
         "description": topic.description,
@@ -194,6 +231,8 @@ def _get_topic(request: HttpRequest, topic_id: int) -> TalkTopic:
 @require_GET
 def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     """A topic, the timeline of everything that happened, and what the viewer can do next."""
+    if not policies.valid_id(topic_id):
+        raise Http404
     topic = (
         selectors.topics_with_details(policies.topics_visible_to(request.user))
         .select_related("author_person", "merged_into")
@@ -259,13 +298,17 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     }
     score, n_ratings = selectors.satisfaction(topic)
     day = selectors.today()
-    tasks = [{"task": t, "overdue": selectors.task_overdue(t, day)} for t in topic.tasks.all()]
+    tasks = [selectors.task_row(t, day) for t in topic.tasks.all()]
+    share_url = request.build_absolute_uri(reverse("talk_detail", args=[topic.pk])) if signing_open else ""
     return render(
         request,
         "talks/detail.html",
         {
             "topic": topic,
             "events": list(topic.events.all()),
+            "share_url": share_url,
+            "share_qr": _qr_svg(share_url, topic.title) if share_url else "",
+            "rating_choices": RATING_CHOICES,
             "tasks": tasks,
             "is_author": is_author,
             "sign_state": sign_state,
@@ -294,6 +337,44 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             if may_decide
             else [],
             "commitment_rows": range(5),
+            "threshold_left": max(0, topic.signature_threshold - topic.signature_count),
+        },
+    )
+
+
+# score → the word under the star; 5 first, as residents read left to right "best" first.
+RATING_CHOICES = [
+    (5, gettext_lazy("很满意")),
+    (4, gettext_lazy("满意")),
+    (3, gettext_lazy("一般")),
+    (2, gettext_lazy("不满意")),
+    (1, gettext_lazy("很不满意")),
+]
+
+
+def _qr_svg(url: str, title: str) -> SafeString:
+    """The QR code of ``url`` as inline SVG markup (no script, no style attribute: CSP-safe)."""
+    qr = segno.make(url, error="m")
+    return mark_safe(qr.svg_inline(scale=1, border=2, omitsize=True, title=title, svgclass="qr-code"))  # noqa: S308
+
+
+@login_required
+@require_GET
+def topic_poster(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """A printable A4 poster for the notice board while a topic collects signatures: title, how
+    many co-signers it needs, the deadline and a QR code to the topic page."""
+    topic = _get_topic(request, topic_id)
+    now = timezone.now()
+    if topic.status != TopicStatus.SIGNING or (topic.signing_deadline and now > topic.signing_deadline):
+        raise Http404
+    url = request.build_absolute_uri(reverse("talk_detail", args=[topic.pk]))
+    return render(
+        request,
+        "talks/poster.html",
+        {
+            "topic": topic,
+            "url": url,
+            "qr": _qr_svg(url, topic.title),
             "threshold_left": max(0, topic.signature_threshold - topic.signature_count),
         },
     )
@@ -410,24 +491,26 @@ def topic_action(request: HttpRequest, topic_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def task_inbox(request: HttpRequest) -> HttpResponse:
-    """The department's inbox: tasks to claim, tasks it carries (with a progress form), done."""
+    """The department's inbox: tasks to claim, tasks it carries (each with a progress form that
+    starts at the task's current state), and finished tasks a page at a time."""
     if not (permissions.is_global(request.user) or policies.liaison_departments(request.user)):
         raise Http404
     day = selectors.today()
     groups = selectors.inbox(request.user)
     if request.GET.get("overdue") == "1":  # the home page's "overdue tasks"
         groups["carrying"] = [t for t in groups["carrying"] if selectors.task_overdue(t, day)]
+    done_page = Paginator(groups["done"], 20).get_page(request.GET.get("page"))
     departments = Department.objects.filter(pk__in=policies.liaison_departments(request.user))
     return render(
         request,
         "talks/inbox.html",
         {
-            "groups": {
-                key: [{"task": t, "overdue": selectors.task_overdue(t, day)} for t in tasks]
-                for key, tasks in groups.items()
-            },
+            "to_claim": [selectors.task_row(t, day) for t in groups["to_claim"]],
+            "carrying": [selectors.task_row(t, day) for t in groups["carrying"]],
+            "done": [selectors.task_row(t, day) for t in done_page.object_list],
+            "done_page": done_page,
             "departments": departments,
-            "statuses": [s for s in TaskStatus if s != TaskStatus.PLANNED],
+            "statuses": list(TaskStatus),
             "percents": {s.value: services.status_percent(s) for s in TaskStatus},
         },
     )
@@ -449,12 +532,15 @@ def task_action(request: HttpRequest, task_id: int) -> HttpResponse:
             messages.success(request, _("已认领。请按期报告进展。"))
         elif action == "progress":
             percent = request.POST.get("percent", "").strip()
+            if percent and not (percent.isdigit() and len(percent) <= 3):
+                raise InvalidInput(_("进度须为 0–100 之间的整数。"), field="percent")
             services.task_progress(
                 actor=user,
                 task=task,
                 status=request.POST.get("status", ""),
-                percent=int(percent) if percent.isdigit() else None,
+                percent=int(percent) if percent else None,
                 note=request.POST.get("note", ""),
+                reason=request.POST.get("reason", ""),
             )
             messages.success(request, _("进展已公开。"))
         elif action == "assign":
@@ -484,6 +570,8 @@ def org_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
+    if not policies.sees_figures(request.user):
+        raise Http404
     by = request.GET.get("by", "community")
     if by not in selectors.GROUPS:
         by = "community"
@@ -590,6 +678,8 @@ def figure_charts(
 @login_required
 @require_GET
 def figures_xlsx(request: HttpRequest) -> HttpResponse:
+    if not policies.sees_figures(request.user):
+        raise Http404
     by = request.GET.get("by", "community")
     if by not in selectors.GROUPS:
         by = "community"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -12,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community365.core import permissions
-from community365.core.actors import SystemActor, is_system
+from community365.core.actors import is_system
 from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
+from community365.core.phrases import render
 from community365.core.roles import Role
 from community365.notifications.services import notify
 from community365.people.models import Person, RoleAssignment, User
 from community365.regions.models import Department, Region
 
 from .. import policies
-from ..models import TRANSITIONS, InviteeKind, TalkEvent, TalkSignature, TalkTopic, TopicStatus
+from ..models import TRANSITIONS, InviteeKind, TalkEvent, TalkSignature, TalkTopic
 
 
 def _now(actor: Any, at: datetime.datetime | None) -> datetime.datetime:
@@ -31,17 +33,55 @@ def _now(actor: Any, at: datetime.datetime | None) -> datetime.datetime:
     return at
 
 
-def _label(actor: Any) -> str:
-    if isinstance(actor, SystemActor):
-        return _("系统")
+@dataclass(frozen=True)
+class Credit:
+    """Who a timeline entry credits: a name as written (``label``) or a role phrase (``role``)."""
+
+    role: str = ""
+    label: str = ""
+
+
+SYSTEM_CREDIT = Credit(role="system")
+ORGANISATION_CREDIT = Credit(role="organisation")
+
+
+def _label(actor: Any) -> Credit:
+    """The acting person as the public sees them: a resident's masked name, a staff member's
+    display name; the system as a role."""
+    if is_system(actor):
+        return SYSTEM_CREDIT
     person = Person.objects.filter(user_id=getattr(actor, "pk", None) or 0).first()
     if person is not None:
-        return person.masked_name
-    return str(actor)
+        return Credit(label=person.masked_name)
+    return Credit(label=str(actor))
 
 
-def _event(topic: TalkTopic, kind: str, label: str, text: str, at: datetime.datetime) -> None:
-    TalkEvent.objects.create(topic=topic, kind=kind, actor_label=label[:120], text=text[:5000], at=at)
+def _decider_credit(actor: Any, topic: TalkTopic) -> Credit:
+    """The organisation department's steps credit the department; the leading leader's steps
+    credit the leader (never the department for what the leader did)."""
+    if not is_system(actor) and policies.leads_topic(actor, topic):
+        return Credit(label=str(actor))
+    return ORGANISATION_CREDIT
+
+
+def _event(
+    topic: TalkTopic,
+    kind: str,
+    credit: Credit,
+    code: str,
+    at: datetime.datetime,
+    /,
+    **params: Any,
+) -> None:
+    TalkEvent.objects.create(
+        topic=topic,
+        kind=kind,
+        actor_role=credit.role,
+        actor_label=credit.label[:120],
+        code=code,
+        params=params,
+        at=at,
+    )
 
 
 def _url(topic: TalkTopic) -> str:
@@ -57,7 +97,7 @@ def _transition(topic: TalkTopic, step: str, **fields: Any) -> None:
         current = TalkTopic.objects.filter(pk=topic.pk).values_list("status", flat=True).first()
         raise InvalidTransition(
             _("该点题当前为“%(status)s”，不能进行此操作。")
-            % {"status": TopicStatus(current or topic.status).label}
+            % {"status": _status_word(current or topic.status)}
         )
     topic.status = target
     for name, value in fields.items():
@@ -75,9 +115,10 @@ def _signer_user_ids(topic: TalkTopic) -> set[int]:
     return ids
 
 
-def _notify_signers(topic: TalkTopic, kind: str, title: str, body: str = "") -> None:
+def _notify_signers(topic: TalkTopic, code: str, **params: Any) -> None:
+    params.setdefault("title", topic.title)
     for user_id in sorted(_signer_user_ids(topic)):
-        notify(recipient_id=user_id, kind=kind, title=title, body=body, url=_url(topic))
+        notify(recipient_id=user_id, code=code, params=params, url=_url(topic))
 
 
 def _liaisons_of(department_ids: Iterable[int]) -> list[int]:
@@ -144,6 +185,10 @@ def is_district_leader(user: User, district_id: int) -> bool:
 
 def _local(value: datetime.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _status_word(status: str) -> str:
+    return render(f"talks.topic_status.{status}")
 
 
 def _require_decide(actor: Any, topic: TalkTopic) -> str:

@@ -18,9 +18,19 @@ from community365.core.roles import Role
 from community365.notifications.services import notify
 from community365.people.models import Person, RoleAssignment, User
 
-from .. import policies
+from .. import phrases, policies
 from ..models import SignatureKind, TalkSignature, TalkTopic, TopicStatus
-from ._common import _event, _label, _local, _notify_signers, _now, _url, _verified_person
+from ._common import (
+    SYSTEM_CREDIT,
+    _event,
+    _label,
+    _local,
+    _notify_signers,
+    _now,
+    _status_word,
+    _url,
+    _verified_person,
+)
 
 # --- Co-signatures ---------------------------------------------------------------------------
 
@@ -28,7 +38,7 @@ from ._common import _event, _label, _local, _notify_signers, _now, _url, _verif
 def _check_signable(topic: TalkTopic, now: datetime.datetime) -> None:
     if topic.status != TopicStatus.SIGNING:
         raise InvalidTransition(
-            _("该点题当前为“%(status)s”，不在联署期。") % {"status": TopicStatus(topic.status).label}
+            _("该点题当前为“%(status)s”，不在联署期。") % {"status": _status_word(topic.status)}
         )
     if topic.signing_deadline is not None and now > topic.signing_deadline:
         raise InvalidTransition(
@@ -66,19 +76,8 @@ def _add_signatures(
             threshold_reached_at=now
         )
         topic.threshold_reached_at = now
-        _event(
-            topic,
-            "threshold",
-            _("系统"),
-            _("联署人数达到 %(n)s 人，可以报送区里。") % {"n": topic.signature_threshold},
-            now,
-        )
-        _notify_signers(
-            topic,
-            "talks.threshold",
-            _("点题“%(t)s”联署已达 %(n)s 人") % {"t": topic.title, "n": topic.signature_count},
-            _("社区将把点题报送区委组织部。"),
-        )
+        _event(topic, "threshold", SYSTEM_CREDIT, phrases.EVENT_THRESHOLD, now, n=topic.signature_threshold)
+        _notify_signers(topic, phrases.NOTE_THRESHOLD, n=topic.signature_count)
         # Accounts that cannot sign in (staff records without a password) have no inbox to read.
         staff = (
             RoleAssignment.objects.filter(
@@ -93,8 +92,8 @@ def _add_signatures(
         for user_id in staff:
             notify(
                 recipient_id=user_id,
-                kind="talks.threshold",
-                title=_("点题“%(t)s”可以报送了") % {"t": topic.title},
+                code=phrases.NOTE_THRESHOLD_STAFF,
+                params={"title": topic.title},
                 url=_url(topic),
             )
     return n
@@ -142,7 +141,7 @@ def topic_sign_on_paper(
             )
         if p.pk == topic.author_person_id:
             raise NotAllowed(_("发起人本人不计入联署人数。"), field="person_ids")
-    _event(topic, "paper", _label(actor), _("录入纸质联署 %(n)s 份。") % {"n": len(persons)}, now)
+    _event(topic, "paper", _label(actor), phrases.EVENT_PAPER, now, n=len(persons))
     _add_signatures(actor, topic, persons, SignatureKind.PAPER, now)
     audit_record(
         actor=actor,

@@ -13,16 +13,21 @@ from django.utils.translation import gettext as _
 
 from community365.audit.services import audit_record, service
 from community365.core.actors import is_system
-from community365.core.errors import InvalidInput
+from community365.core.errors import InvalidInput, InvalidTransition
+from community365.core.phrases import date_param
 from community365.core.roles import Role
 from community365.notifications.services import notify
 from community365.people.models import User
 from community365.regions.models import Department
 
-from .. import policies
+from .. import phrases, policies
 from ..models import TalkTask, TalkTopic
 from ._common import (
+    ORGANISATION_CREDIT,
+    SYSTEM_CREDIT,
+    Credit,
     _clean_text,
+    _decider_credit,
     _event,
     _liaisons_of,
     _local,
@@ -66,31 +71,21 @@ def topic_schedule(
     _transition(topic, "schedule", talk_at=talk_at, talk_place=place, invited_leader=leader)
     topic.present_departments.set(list(chosen.values()))
     names = "、".join(d.name for d in chosen.values())
-    _event(
-        topic,
-        "scheduled",
-        _("区委组织部"),
-        _("约谈定于 %(at)s 在%(place)s举行，%(leader)s牵头%(depts)s。")
-        % {
-            "at": _local(talk_at),
-            "place": place,
-            "leader": str(leader),
-            "depts": ("，" + _("到场部门：") + names) if names else "",
-        },
-        now,
-    )
-    _notify_signers(
-        topic,
-        "talks.scheduled",
-        _("点题“%(t)s”约谈时间已定") % {"t": topic.title},
-        _("%(at)s，%(place)s") % {"at": _local(talk_at), "place": place},
-    )
-    notify(
-        recipient_id=leader.pk,
-        kind="talks.scheduled",
-        title=_("您受邀约谈：%(t)s") % {"t": topic.title},
-        url=_url(topic),
-    )
+    params: dict[str, Any] = {"at": date_param(talk_at), "place": place, "leader": str(leader)}
+    if names:
+        _event(
+            topic,
+            "scheduled",
+            ORGANISATION_CREDIT,
+            phrases.EVENT_SCHEDULED_DEPARTMENTS,
+            now,
+            departments=names,
+            **params,
+        )
+    else:
+        _event(topic, "scheduled", ORGANISATION_CREDIT, phrases.EVENT_SCHEDULED, now, **params)
+    _notify_signers(topic, phrases.NOTE_SCHEDULED, at=date_param(talk_at), place=place)
+    notify(recipient_id=leader.pk, code=phrases.NOTE_INVITED, params={"title": topic.title}, url=_url(topic))
     audit_record(actor=actor, action="talks.topic:schedule", target=topic, role=role)
     return topic
 
@@ -127,6 +122,10 @@ def topic_record_talk(
             raise InvalidInput(_("牵头部门须为本区职能部门。"), field="commitments")
         if c.deadline < timezone.localtime(now).date():
             raise InvalidInput(_("完成期限不能早于约谈日期。"), field="commitments")
+    if topic.talk_at is not None and now < topic.talk_at:
+        raise InvalidTransition(
+            _("约谈定于 %(at)s，约谈举行后才能记录纪要和任务。") % {"at": _local(topic.talk_at)}
+        )
     _transition(topic, "record_talk", talked_at=now, minutes=minutes, progress=0)
     tasks = TalkTask.objects.bulk_create(
         [
@@ -142,33 +141,42 @@ def topic_record_talk(
             for c in commitments
         ]
     )
-    _event(topic, "talked", str(topic.invited_leader or _("区委组织部")), minutes, now)
+    # The minutes and the tasks are credited to whoever recorded them: the leading leader when
+    # they did, the organisation department when it did.
+    credit = SYSTEM_CREDIT if is_system(actor) else _decider_credit(actor, topic)
+    if is_system(actor) and topic.invited_leader is not None:
+        credit = Credit(label=str(topic.invited_leader))
+    _event(topic, "talked", credit, phrases.EVENT_TALKED, now, minutes=minutes)
     for task in tasks:
-        _event(
-            topic,
-            "task",
-            _("区委组织部"),
-            _("任务：%(t)s（期限 %(d)s%(lead)s）")
-            % {
-                "t": task.title,
-                "d": task.deadline,
-                "lead": ("，" + _("牵头：") + task.lead_department.name) if task.lead_department else "",
-            },
-            now,
-        )
-    _notify_signers(
-        topic,
-        "talks.talked",
-        _("点题“%(t)s”约谈已举行") % {"t": topic.title},
-        _("形成 %(n)s 项任务，进展将在点题页面公开。") % {"n": len(tasks)},
-    )
+        if task.lead_department is not None:
+            _event(
+                topic,
+                "task",
+                credit,
+                phrases.EVENT_TASK_LEAD,
+                now,
+                title=task.title,
+                deadline=date_param(task.deadline),
+                department=task.lead_department.name,
+            )
+        else:
+            _event(
+                topic,
+                "task",
+                credit,
+                phrases.EVENT_TASK,
+                now,
+                title=task.title,
+                deadline=date_param(task.deadline),
+            )
+    _notify_signers(topic, phrases.NOTE_TALKED, n=len(tasks))
     department_ids = {t.lead_department_id for t in tasks if t.lead_department_id}
     department_ids |= set(topic.present_departments.values_list("pk", flat=True))
     for user_id in _liaisons_of(department_ids):
         notify(
             recipient_id=user_id,
-            kind="talks.task_new",
-            title=_("约谈新任务待认领：%(t)s") % {"t": topic.title},
+            code=phrases.NOTE_TASK_NEW,
+            params={"title": topic.title},
             url=reverse("talk_task_inbox"),
         )
     if not tasks:

@@ -16,15 +16,20 @@ from community365.audit.services import audit_record, service
 from community365.core import permissions
 from community365.core.actors import is_system
 from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from community365.core.phrases import date_param, phrase_param
 from community365.core.roles import Role
 from community365.notifications.services import notify
 from community365.people.models import User
 from community365.regions.models import Department
 
-from .. import policies
+from .. import phrases, policies
 from ..models import TalkProgress, TalkTask, TalkTopic, TaskStatus, TopicStatus
 from ._common import (
+    ORGANISATION_CREDIT,
+    SYSTEM_CREDIT,
+    Credit,
     _clean_text,
+    _decider_credit,
     _event,
     _liaisons_of,
     _notify_signers,
@@ -77,7 +82,7 @@ def task_claim(
             raise Conflict(_("本部门已认领该任务。"))
         raise Conflict(_("该任务已由%(d)s认领。") % {"d": holder})
     task.department, task.claimed_at = chosen, now
-    _event(task.topic, "claimed", chosen.name, _("认领任务：%(t)s") % {"t": task.title}, now)
+    _event(task.topic, "claimed", Credit(label=chosen.name), phrases.EVENT_CLAIMED, now, title=task.title)
     audit_record(
         actor=actor, action="talks.task:claim", target=task, role=role, changes={"department": chosen.pk}
     )
@@ -114,18 +119,21 @@ def task_assign(
     if not updated:
         raise Conflict(_("该任务已有部门承办。"))
     task.department, task.claimed_at, task.assigned = department, now, True
+    credit = _decider_credit(actor, topic) if role != Role.DISTRICT_LEADER else Credit(label=str(actor))
     _event(
         topic,
         "assigned",
-        str(actor) if not is_system(actor) else _("系统"),
-        _("指派%(d)s承办：%(t)s") % {"d": department.name, "t": task.title},
+        SYSTEM_CREDIT if is_system(actor) else credit,
+        phrases.EVENT_ASSIGNED,
         now,
+        department=department.name,
+        title=task.title,
     )
     for user_id in _liaisons_of([department.pk]):
         notify(
             recipient_id=user_id,
-            kind="talks.task_assigned",
-            title=_("指派任务：%(t)s") % {"t": task.title},
+            code=phrases.NOTE_TASK_ASSIGNED,
+            params={"title": task.title},
             url=reverse("talk_task_inbox"),
         )
     audit_record(actor=actor, action="talks.task:assign", target=task, role=role)
@@ -144,13 +152,8 @@ def recompute_progress(topic: TalkTopic) -> int:
 
 def _close(topic: TalkTopic, now: datetime.datetime) -> None:
     _transition(topic, "close", closed_at=now, progress=100 if topic.tasks.exists() else topic.progress)
-    _event(topic, "closed", _("系统"), _("全部任务完成，点题办结。欢迎联署居民评价。"), now)
-    _notify_signers(
-        topic,
-        "talks.closed",
-        _("点题“%(t)s”已办结，请您评价") % {"t": topic.title},
-        _("请在 %(n)s 天内为办理结果打分。") % {"n": rules_for(topic.district_id).rating_window_days},
-    )
+    _event(topic, "closed", SYSTEM_CREDIT, phrases.EVENT_CLOSED, now)
+    _notify_signers(topic, phrases.NOTE_CLOSED, n=rules_for(topic.district_id).rating_window_days)
 
 
 @service("talks.task:progress")
@@ -161,10 +164,13 @@ def task_progress(
     status: str,
     percent: int | None = None,
     note: str = "",
+    reason: str = "",
     at: datetime.datetime | None = None,
 ) -> TalkProgress:
     """The department carrying the task reports progress; the status carries a default percent.
-    When the last task is done the topic closes."""
+    Progress shown to residents never goes down silently: a lower percent than the task's
+    current one needs a reason, which is published with it. When the last task is done the
+    topic closes."""
     now = _now(actor, at)
     role = permissions.acting_role(actor, policies.CLAIM.name, task.topic.region.path)
     if not permissions.is_global(actor) and (
@@ -173,19 +179,37 @@ def task_progress(
         raise NotAllowed(_("只有承办部门可以报告进展。"))
     if task.department_id is None:
         raise InvalidTransition(_("任务尚未认领，请先认领。"))
+    if task.done_at is not None:
+        raise InvalidTransition(_("任务已完成，不能再更新进展。"))
     if status not in TaskStatus.values:
         raise InvalidInput(_("进展状态取值不正确。"), field="status")
     if status == TaskStatus.DONE:
         percent = 100
     elif percent is None:
-        percent = status_percent(status)
+        # Only a note, the status unchanged: the percent stays where it is.
+        percent = task.percent if status == task.status else status_percent(status)
     elif not 0 <= percent <= 99:
         raise InvalidInput(_("未完成的任务，进度须在 0–99 之间。"), field="percent")
     note = _clean_text(note, "note", _("说明"), 2000, required=False)
+    reason = _clean_text(reason, "reason", _("下调理由"), 1000, required=False)
+    previous = task.percent
+    if percent < previous and not reason:
+        raise InvalidInput(
+            _("进度将从 %(old)s%% 降到 %(new)s%%。如确需下调，请填写下调理由（将公开）。")
+            % {"old": previous, "new": percent},
+            field="reason",
+        )
+    if percent >= previous:
+        reason = ""
+    # The conditional UPDATE also pins the percent the check above saw, so two reports racing
+    # cannot lower it without a reason either.
     updated = TalkTask.objects.filter(
-        pk=task.pk, done_at__isnull=True, topic__status=TopicStatus.ANSWERING
+        pk=task.pk, done_at__isnull=True, topic__status=TopicStatus.ANSWERING, percent=previous
     ).update(status=status, percent=percent, done_at=now if status == TaskStatus.DONE else None)
     if not updated:
+        current = TalkTask.objects.filter(pk=task.pk).values_list("done_at", "percent").first()
+        if current is not None and current[0] is None and current[1] != previous:
+            raise Conflict(_("任务进度刚被他人更新，请刷新后再报告。"))
         raise InvalidTransition(_("任务已完成，不能再更新进展。"))
     task.status, task.percent = status, percent
     task.done_at = now if status == TaskStatus.DONE else None
@@ -194,40 +218,37 @@ def task_progress(
         status=status,
         percent=percent,
         note=note,
+        reason=reason,
         by=actor if isinstance(actor, User) else None,
         at=now,
     )
     topic = task.topic
     recompute_progress(topic)
     department_name = task.department.name if task.department else ""
-    _event(
-        topic,
-        "progress",
-        department_name,
-        _("%(t)s：%(s)s %(p)s%%%(note)s")
-        % {
-            "t": task.title,
-            "s": TaskStatus(status).label,
-            "p": percent,
-            "note": ("。" + note) if note else "",
-        },
-        now,
-    )
+    params: dict[str, Any] = {
+        "title": task.title,
+        "status": phrase_param(f"talks.task_status.{status}"),
+        "percent": percent,
+        "task": task.pk,
+    }
+    if reason:
+        code = phrases.EVENT_PROGRESS_LOWERED_NOTE if note else phrases.EVENT_PROGRESS_LOWERED
+        params.update(previous=previous, reason=reason)
+    else:
+        code = phrases.EVENT_PROGRESS_NOTE if note else phrases.EVENT_PROGRESS
+    if note:
+        params["note"] = note
+    _event(topic, "progress", Credit(label=department_name), code, now, **params)
     if not TalkTask.objects.filter(topic=topic, done_at__isnull=True).exists():
         _close(topic, now)
     elif status == TaskStatus.DONE:
-        _notify_signers(
-            topic,
-            "talks.progress",
-            _("点题“%(t)s”进度 %(p)s%%") % {"t": topic.title, "p": topic.progress},
-            _("已完成：%(t)s") % {"t": task.title},
-        )
+        _notify_signers(topic, phrases.NOTE_PROGRESS, percent=topic.progress, task=task.title)
     audit_record(
         actor=actor,
         action="talks.task:progress",
         target=task,
         role=role or "system",
-        changes={"status": status, "percent": percent},
+        changes={"status": status, "percent": percent, "previous": previous, "reason": reason},
     )
     return update
 
@@ -260,12 +281,13 @@ def talks_sweep(*, actor: Any, now: datetime.datetime | None = None) -> SweepRep
         _event(
             topic,
             "expired",
-            _("系统"),
-            _("联署期满，仅 %(n)s 人联署（需 %(t)s 人），点题过期。")
-            % {"n": topic.signature_count, "t": topic.signature_threshold},
+            SYSTEM_CREDIT,
+            phrases.EVENT_EXPIRED,
             now,
+            n=topic.signature_count,
+            threshold=topic.signature_threshold,
         )
-        _notify_signers(topic, "talks.expired", _("点题“%(t)s”联署期满未达人数") % {"t": topic.title})
+        _notify_signers(topic, phrases.NOTE_EXPIRED)
         report.expired += 1
     today = timezone.localtime(now).date()
     overdue = TalkTask.objects.filter(
@@ -277,25 +299,13 @@ def talks_sweep(*, actor: Any, now: datetime.datetime | None = None) -> SweepRep
     for task in overdue:
         if not TalkTask.objects.filter(pk=task.pk, supervised_at__isnull=True).update(supervised_at=now):
             continue
-        who = task.department.name if task.department else _("（尚无部门认领）")
-        _event(
-            task.topic,
-            "supervised",
-            _("区委组织部"),
-            _("督办：%(t)s 已超期（期限 %(d)s，承办：%(who)s）。")
-            % {"t": task.title, "d": task.deadline, "who": who},
-            now,
-        )
+        who: Any = task.department.name if task.department else phrase_param(phrases.ACTOR_UNCLAIMED)
+        params = {"title": task.title, "deadline": date_param(task.deadline), "department": who}
+        _event(task.topic, "supervised", ORGANISATION_CREDIT, phrases.EVENT_SUPERVISED, now, **params)
         recipients = set(_organisers_of(task.district_id))
         recipients |= set(_liaisons_of([task.department_id] if task.department_id else []))
         for user_id in sorted(recipients):
-            notify(
-                recipient_id=user_id,
-                kind="talks.supervision",
-                title=_("督办：任务“%(t)s”已超期") % {"t": task.title},
-                body=_("期限 %(d)s，承办：%(who)s。") % {"d": task.deadline, "who": who},
-                url=_url(task.topic),
-            )
+            notify(recipient_id=user_id, code=phrases.NOTE_SUPERVISION, params=params, url=_url(task.topic))
         report.supervised += 1
     audit_record(
         actor=actor,

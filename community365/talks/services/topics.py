@@ -13,14 +13,17 @@ from django.utils.translation import gettext as _
 from community365.audit.services import audit_record, service
 from community365.core import permissions
 from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
+from community365.core.phrases import date_param
 from community365.core.roles import Role
 from community365.notifications.services import notify
 from community365.people.models import Person, User
 from community365.regions.models import COMMUNITY_KINDS, Department
 
-from .. import policies
+from .. import phrases, policies
 from ..models import TRANSITIONS, InviteeKind, SignatureKind, TalkSignature, TalkTopic, TopicStatus
 from ._common import (
+    ORGANISATION_CREDIT,
+    Credit,
     _clean_invitee,
     _clean_text,
     _event,
@@ -29,6 +32,7 @@ from ._common import (
     _now,
     _organisers_of,
     _require_decide,
+    _status_word,
     _transition,
     _url,
     _verified_person,
@@ -89,7 +93,7 @@ def topic_raise(
         signature_threshold=rules.signature_threshold,
         created_at=now,
     )
-    _event(topic, "raised", person.masked_name, _("起草点题"), now)
+    _event(topic, "raised", Credit(label=person.masked_name), phrases.EVENT_RAISED, now)
     audit_record(actor=actor, action="talks.topic:raise", target=topic, role=role)
     return topic
 
@@ -151,13 +155,15 @@ def topic_open(*, actor: Any, topic: TalkTopic, at: datetime.datetime | None = N
         signing_deadline=now + datetime.timedelta(days=rules.signature_window_days),
         signature_threshold=rules.signature_threshold,
     )
+    assert topic.signing_deadline is not None
     _event(
         topic,
         "opened",
-        topic.author_person.masked_name,
-        _("开始征集联署，需 %(n)s 位居民联署，截止 %(d)s。")
-        % {"n": topic.signature_threshold, "d": timezone.localtime(topic.signing_deadline).date()},
+        Credit(label=topic.author_person.masked_name),
+        phrases.EVENT_OPENED,
         now,
+        n=topic.signature_threshold,
+        deadline=date_param(timezone.localtime(topic.signing_deadline).date()),
     )
     audit_record(actor=actor, action="talks.topic:open", target=topic, role=role)
     return topic
@@ -171,7 +177,7 @@ def topic_add_addendum(*, actor: Any, topic: TalkTopic, text: str) -> TalkTopic:
     if topic.status in (TopicStatus.DRAFT,):
         raise InvalidTransition(_("草稿可以直接修改，无需补充说明。"))
     text = _clean_text(text, "text", _("补充说明"), 1000)
-    _event(topic, "addendum", _label(actor), text, timezone.now())
+    _event(topic, "addendum", _label(actor), phrases.EVENT_ADDENDUM, timezone.now(), text=text)
     audit_record(actor=actor, action="talks.topic:addendum", target=topic)
     return topic
 
@@ -211,17 +217,17 @@ def topic_submit(
     ).update(status=target, submitted_at=now, submit_comment=comment)
     if not updated:
         raise InvalidTransition(
-            _("该点题当前为“%(status)s”，不能报送。") % {"status": TopicStatus(topic.status).label}
+            _("该点题当前为“%(status)s”，不能报送。") % {"status": _status_word(topic.status)}
         )
     topic.status, topic.submitted_at, topic.submit_comment = target, now, comment
-    _event(topic, "submitted", _label(actor), comment or _("社区报送区委组织部。"), now)
-    _notify_signers(topic, "talks.submitted", _("点题“%(t)s”已报送区里") % {"t": topic.title})
+    if comment:
+        _event(topic, "submitted", _label(actor), phrases.EVENT_SUBMITTED_COMMENT, now, comment=comment)
+    else:
+        _event(topic, "submitted", _label(actor), phrases.EVENT_SUBMITTED, now)
+    _notify_signers(topic, phrases.NOTE_SUBMITTED)
     for user_id in _organisers_of(topic.district_id):
         notify(
-            recipient_id=user_id,
-            kind="talks.submitted",
-            title=_("新的点题待受理：%(t)s") % {"t": topic.title},
-            url=_url(topic),
+            recipient_id=user_id, code=phrases.NOTE_TO_DECIDE, params={"title": topic.title}, url=_url(topic)
         )
     audit_record(actor=actor, action="talks.topic:submit", target=topic, role=role)
     return topic
@@ -232,8 +238,8 @@ def topic_accept(*, actor: Any, topic: TalkTopic, at: datetime.datetime | None =
     now = _now(actor, at)
     role = _require_decide(actor, topic)
     _transition(topic, "accept", decided_at=now, accepted_at=now)
-    _event(topic, "accepted", _("区委组织部"), _("受理点题，将安排约谈。"), now)
-    _notify_signers(topic, "talks.accepted", _("点题“%(t)s”已受理") % {"t": topic.title})
+    _event(topic, "accepted", ORGANISATION_CREDIT, phrases.EVENT_ACCEPTED, now)
+    _notify_signers(topic, phrases.NOTE_ACCEPTED)
     audit_record(actor=actor, action="talks.topic:accept", target=topic, role=role)
     return topic
 
@@ -246,8 +252,8 @@ def topic_decline(
     role = _require_decide(actor, topic)
     reason = _clean_text(reason, "reason", _("不予受理的理由（将公开）"), 1000)
     _transition(topic, "decline", decided_at=now, decline_reason=reason)
-    _event(topic, "declined", _("区委组织部"), reason, now)
-    _notify_signers(topic, "talks.declined", _("点题“%(t)s”未受理") % {"t": topic.title}, reason)
+    _event(topic, "declined", ORGANISATION_CREDIT, phrases.EVENT_DECLINED, now, reason=reason)
+    _notify_signers(topic, phrases.NOTE_DECLINED, reason=reason)
     audit_record(actor=actor, action="talks.topic:decline", target=topic, role=role)
     return topic
 
@@ -288,14 +294,17 @@ def topic_merge(
     )
     TalkTopic.objects.filter(pk=into.pk).update(signature_count=F("signature_count") + len(carried_ids))
     into.refresh_from_db(fields=["signature_count"])
-    _event(topic, "merged", _("区委组织部"), _("与“%(t)s”合并办理。") % {"t": into.title}, now)
+    _event(topic, "merged", ORGANISATION_CREDIT, phrases.EVENT_MERGED, now, title=into.title, into=into.pk)
     _event(
         into,
         "merged_in",
-        _("区委组织部"),
-        _("并入“%(t)s”，转入联署 %(n)s 人。") % {"t": topic.title, "n": len(carried_ids)},
+        ORGANISATION_CREDIT,
+        phrases.EVENT_MERGED_IN,
         now,
+        title=topic.title,
+        n=len(carried_ids),
+        topic=topic.pk,
     )
-    _notify_signers(topic, "talks.merged", _("点题“%(t)s”已合并办理") % {"t": topic.title})
+    _notify_signers(topic, phrases.NOTE_MERGED)
     audit_record(actor=actor, action="talks.topic:merge", target=topic, role=role, changes={"into": into.pk})
     return topic

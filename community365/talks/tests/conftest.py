@@ -72,7 +72,8 @@ def answering_topic(signing_topic, persona, region):
         services.topic_schedule(
             actor=admin,
             topic=topic,
-            talk_at=timezone.now() + datetime.timedelta(days=3),
+            # An hour ago: the talk has to have been held before its minutes can be recorded.
+            talk_at=timezone.now() - datetime.timedelta(hours=1),
             place="划船社区党群服务中心",
             leader=persona("leader_demo"),
             departments=[housing],

@@ -3,8 +3,11 @@ sign (201 / 409 / 404 / 422), submit (200 at the threshold, 422 below), detail."
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from community365.talks.models import TalkTopic
 
@@ -158,7 +161,7 @@ def test_schedule_talk_claim_progress_and_rate_through_the_api(api_for, signing_
         admin,
         f"/api/v1/talks/topics/{topic.pk}/schedule",
         {
-            "talk_at": "2099-05-01T09:30:00",
+            "talk_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"),
             "place": "划船社区党群服务中心",
             "leader_id": persona("leader_demo").pk,
             "department_ids": [housing.pk],

@@ -56,3 +56,19 @@ def test_resident_signs_the_tenth_signature_and_the_topic_moves_on(login_page, l
     author.get_by_role("button", name="报送区里").click()
     assert "已报送区委组织部" in author.inner_text("main")
     assert "已报送" in author.locator(".status").first.inner_text()
+
+
+def test_on_a_phone_the_share_block_and_poster_fit_and_copy_appears(login_page, live_demo, nine_signatures):
+    topic = nine_signatures
+    page = login_page("resident_005")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_demo.url}/talks/{topic.pk}/")
+    assert page.locator("#share svg.qr-code").is_visible()
+    assert page.locator("#share-link").input_value() == f"{live_demo.url}/talks/{topic.pk}/"
+    # nothing wider than the phone (no sideways scrolling)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("#poster-link")
+    page.wait_for_url(f"{live_demo.url}/talks/{topic.pk}/poster/")
+    assert topic.title in page.inner_text(".poster-title")
+    assert page.locator(".poster-qr svg.qr-code").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -88,7 +88,7 @@ def test_ten_threads_claiming_the_same_task_leave_one_claim():
     services.topic_schedule(
         actor=SYSTEM,
         topic=topic,
-        talk_at=timezone.now() + datetime.timedelta(days=2),
+        talk_at=timezone.now() - datetime.timedelta(hours=1),
         place="社区",
         leader=User.objects.get(username="leader_demo"),
         departments=[housing],

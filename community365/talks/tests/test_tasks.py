@@ -195,7 +195,7 @@ def test_overdue_task_raises_one_supervision_notice(
     task.refresh_from_db()
     assert task.supervised_at == later
     recipients = set(
-        Notification.objects.filter(kind="talks.supervision", title__contains=task.title).values_list(
+        Notification.objects.filter(kind="talks.note.supervision", params__title=task.title).values_list(
             "recipient__username", flat=True
         )
     )
@@ -253,16 +253,18 @@ def test_departments_and_signers_are_told_about_new_tasks(
 
     with django_capture_on_commit_callbacks(execute=True):
         topic = answering_topic([("修灯", "housing", 1)])
-    liaison_notes = Notification.objects.filter(recipient__username="liaison_housing", kind="talks.task_new")
-    assert liaison_notes.filter(title__contains=topic.title).exists()
+    liaison_notes = Notification.objects.filter(
+        recipient__username="liaison_housing", kind="talks.note.task_new"
+    )
+    assert liaison_notes.filter(params__title=topic.title).exists()
     for username in ("resident_001",):  # the author (paper co-signers have no login)
         kinds = set(Notification.objects.filter(recipient__username=username).values_list("kind", flat=True))
         assert {
-            "talks.threshold",
-            "talks.submitted",
-            "talks.accepted",
-            "talks.scheduled",
-            "talks.talked",
+            "talks.note.threshold",
+            "talks.note.submitted",
+            "talks.note.accepted",
+            "talks.note.scheduled",
+            "talks.note.talked",
         } <= kinds
 
 
@@ -274,7 +276,7 @@ def test_only_the_leading_leader_records_the_talk(signing_topic, persona):
     services.topic_schedule(
         actor=admin,
         topic=topic,
-        talk_at=timezone.now() + datetime.timedelta(days=1),
+        talk_at=timezone.now() - datetime.timedelta(hours=1),
         place="社区",
         leader=persona("leader_demo"),
     )
