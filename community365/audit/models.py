@@ -1,6 +1,8 @@
 """The append-only audit trail: who, acting in which role, did what to which object, when,
 from where, with what result. Rows are only ever inserted; no interface edits or deletes them
-(the model refuses it, the admin is read-only, the API has no write)."""
+(the model refuses it, the admin is read-only, the API has no write), and below the ORM the
+database refuses it too (triggers, migration 0004). Old rows leave only through
+``manage.py audit_archive`` (see ``archive.py``)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The trail keeps a deleted account's id (and its label); it is never updated.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
