@@ -86,5 +86,9 @@ class Migration(migrations.Migration):
                 verbose_name="操作人",
             ),
         ),
+        migrations.AddIndex(
+            model_name="auditevent",
+            index=models.Index(fields=["ip", "occurred_at"], name="audit_ip_time"),
+        ),
         migrations.RunPython(install, remove),
     ]

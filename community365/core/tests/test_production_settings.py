@@ -15,7 +15,11 @@ STRONG_2 = "h" * 24 + "-fedcba9876543210"
 
 
 def start(**environ: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ID_HASH_KEY", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ID_HASH_KEY", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{settings.BASE_DIR / 'var' / 'settings-check.sqlite3'}")
     return subprocess.run(

@@ -102,7 +102,9 @@ def test_the_wish_photo_path_stores_the_cleaned_image(persona, region, settings,
 
     settings.MEDIA_ROOT = tmp_path
     worker = persona("worker_huachuan")
-    wisher = Person.objects.filter(community=region("划船社区"), user__isnull=True, wishes__isnull=True).first()
+    wisher = Person.objects.filter(
+        community=region("划船社区"), user__isnull=True, wishes__isnull=True
+    ).first()
     with pytest.raises(InvalidInput):
         services.wish_create(
             actor=worker,
