@@ -57,3 +57,16 @@ def test_weak_or_missing_secrets_refuse_to_start(environ, name):
 
 def test_32_bytes_is_enough():
     assert start(SECRET_KEY=STRONG, ID_HASH_KEY="y" * 32).returncode == 0
+
+
+def test_connections_are_kept_with_health_checks_unless_pooled(monkeypatch, tmp_path):
+    from config.settings.base import database_from_env
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    sqlite = database_from_env(tmp_path / "x.sqlite3")
+    assert sqlite["CONN_MAX_AGE"] > 0 and sqlite["CONN_HEALTH_CHECKS"] is True
+    monkeypatch.setenv("DATABASE_URL", "postgres://c365@127.0.0.1:5432/c365")
+    plain = database_from_env(tmp_path / "x.sqlite3", pool=False)
+    assert plain["CONN_MAX_AGE"] > 0 and plain["CONN_HEALTH_CHECKS"] is True
+    pooled = database_from_env(tmp_path / "x.sqlite3", pool=True)
+    assert pooled["CONN_MAX_AGE"] == 0 and "pool" in pooled["OPTIONS"]
