@@ -13,15 +13,18 @@ from .policies import audit_events_visible_to, can_view_audit
 from .presenters import present, shown_repr
 
 
+# The account itself is not shown (its str() is the person's full name); its label is.
+SHOWN_FIELDS = tuple(f.name for f in AuditEvent._meta.fields if f.name not in ("id", "actor"))
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "actor_label", "acting_role", "action", "object_repr", "result", "ip")
     list_filter = ("result", "channel", "object_type")
     search_fields = ("actor_label", "action", "object_repr", "object_id", "request_id")
     date_hierarchy = "occurred_at"
-    # The account itself is not shown (its str() is the person's full name); its label is.
-    fields = [f.name for f in AuditEvent._meta.fields if f.name not in ("id", "actor")]
-    readonly_fields = fields
+    fields = SHOWN_FIELDS
+    readonly_fields = SHOWN_FIELDS
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return audit_events_visible_to(request.user)

@@ -79,11 +79,16 @@ def backup(out: Path, *, media_root: Path | None = None) -> Path:
         }
         # The manifest describes the copy itself, not the live database a moment later.
         if connection.vendor == "sqlite":
-            connection.ensure_connection()
+            # A connection of its own: it reads one committed snapshot (WAL lets writers go on),
+            # and SQLite refuses a backup from a connection that is itself writing.
+            source = sqlite3.connect(db["NAME"], timeout=20)
             target = sqlite3.connect(staging / "db.sqlite3")
-            with target:
-                connection.connection.backup(target)  # type: ignore[union-attr]
-            target.close()
+            try:
+                with target:
+                    source.backup(target)
+            finally:
+                source.close()
+                target.close()
             manifest["database_file"] = "db.sqlite3"
             alias = _add_alias({**db, "NAME": str(staging / "db.sqlite3")})
             try:

@@ -44,7 +44,7 @@ def clean_image(uploaded_file: Any, *, field: str = "photo") -> ContentFile:
             if width * height > MAX_PIXELS:
                 raise InvalidInput(_("图片像素过多，无法处理。"), field=field)
             probe.verify()  # structural check; the image must be reopened after it
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
     except InvalidInput:
         raise

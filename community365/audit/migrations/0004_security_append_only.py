@@ -8,7 +8,8 @@ writer at a time, so nobody else's statement meets the row)."""
 from django.conf import settings
 from django.db import migrations, models
 
-PG_INSTALL = """
+PG_INSTALL = [
+    """
 CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' AND current_setting('community365.audit_archive', true) = 'on' THEN
@@ -20,17 +21,17 @@ BEGIN
     RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_auditevent_no_rewrite BEFORE UPDATE OR DELETE ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();
-CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON audit_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_auditevent_append_only();
-"""
-PG_REMOVE = """
-DROP TRIGGER IF EXISTS audit_auditevent_no_rewrite ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_auditevent_append_only();
-"""
+$$ LANGUAGE plpgsql""",
+    "CREATE TRIGGER audit_auditevent_no_rewrite BEFORE UPDATE OR DELETE ON audit_auditevent "
+    "FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only()",
+    "CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON audit_auditevent "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_auditevent_append_only()",
+]
+PG_REMOVE = [
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_rewrite ON audit_auditevent",
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent",
+    "DROP FUNCTION IF EXISTS audit_auditevent_append_only()",
+]
 SQLITE_INSTALL = [
     "CREATE TABLE IF NOT EXISTS audit_archive_permit (granted INTEGER NOT NULL)",
     "CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent "
@@ -48,20 +49,16 @@ SQLITE_REMOVE = [
 
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_INSTALL)
-    elif vendor == "sqlite":
-        for statement in SQLITE_INSTALL:
-            schema_editor.execute(statement)
+    statements = PG_INSTALL if vendor == "postgresql" else SQLITE_INSTALL if vendor == "sqlite" else []
+    for statement in statements:
+        schema_editor.execute(statement, params=None)
 
 
 def remove(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_REMOVE)
-    elif vendor == "sqlite":
-        for statement in SQLITE_REMOVE:
-            schema_editor.execute(statement)
+    statements = PG_REMOVE if vendor == "postgresql" else SQLITE_REMOVE if vendor == "sqlite" else []
+    for statement in statements:
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

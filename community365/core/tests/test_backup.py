@@ -47,7 +47,7 @@ def test_backup_manifest_describes_the_database(tmp_path, media):
 def test_sqlite_backup_restores_into_a_fresh_database(tmp_path, media):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite path")
-    archive, manifest = _backup(tmp_path)
+    archive, _manifest = _backup(tmp_path)
     restored = tmp_path / "restored.sqlite3"
     restored_media = tmp_path / "restored-media"
     call_command(
