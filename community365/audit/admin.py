@@ -12,7 +12,6 @@ from .models import AuditEvent
 from .policies import audit_events_visible_to, can_view_audit
 from .presenters import present, shown_repr
 
-
 # The account itself is not shown (its str() is the person's full name); its label is.
 SHOWN_FIELDS = tuple(f.name for f in AuditEvent._meta.fields if f.name not in ("id", "actor"))
 
