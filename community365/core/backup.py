@@ -7,6 +7,7 @@ fails loudly if anything differs. Operator procedure: README "A real deployment"
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 FORMAT = 1
@@ -29,22 +30,67 @@ class BackupError(Exception):
     pass
 
 
-def table_counts(alias: str = "default") -> dict[str, int]:
-    conn = connections[alias]
-    counts = {}
-    with conn.cursor() as cursor:
-        for table in sorted(conn.introspection.django_table_names(only_existing=True, include_views=False)):
-            cursor.execute(f"SELECT COUNT(*) FROM {conn.ops.quote_name(table)}")  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
-    return counts
+def _tables() -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
 
 
-def audit_summary(alias: str = "default") -> dict[str, Any]:
-    from community365.audit.archive import trail_checksum
+def _audit_sql(quote: Any) -> str:
     from community365.audit.models import AuditEvent
 
-    count, sha256 = trail_checksum(AuditEvent.objects.using(alias).all())
-    return {"count": count, "sha256": sha256}
+    # Every column as text, so that the same rows give the same checksum whichever driver reads them.
+    columns = ", ".join(f"CAST({quote(f.column)} AS TEXT)" for f in AuditEvent._meta.concrete_fields)
+    return f"SELECT {columns} FROM {quote(AuditEvent._meta.db_table)} ORDER BY {quote('id')}"  # noqa: S608
+
+
+def summarise(cursor: Any) -> tuple[dict[str, int], dict[str, Any]]:
+    """Row counts per table and the audit trail's count and SHA-256, read through ``cursor``
+    (a cursor on the live database, on a staged copy or on a restored one)."""
+    quote = connection.ops.quote_name
+    counts = {}
+    for table in _tables():
+        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608
+        counts[table] = cursor.fetchone()[0]
+    digest = hashlib.sha256()
+    count = 0
+    cursor.execute(_audit_sql(quote))
+    while rows := cursor.fetchmany(2000):
+        for row in rows:
+            digest.update(json.dumps(list(row), ensure_ascii=False).encode() + b"\n")
+            count += 1
+    return counts, {"count": count, "sha256": digest.hexdigest()}
+
+
+def summarise_live() -> tuple[dict[str, int], dict[str, Any]]:
+    # Django's PostgreSQL connections already run in UTC.
+    with connection.cursor() as cursor:
+        return summarise(cursor)
+
+
+def summarise_sqlite(path: Path) -> tuple[dict[str, int], dict[str, Any]]:
+    db = sqlite3.connect(path)
+    try:
+        return summarise(db.cursor())
+    finally:
+        db.close()
+
+
+def summarise_postgresql(name: str) -> tuple[dict[str, int], dict[str, Any]]:
+    import psycopg
+
+    db = connection.settings_dict
+    params = {
+        k: v
+        for k, v in {
+            "host": db.get("HOST"),
+            "port": db.get("PORT"),
+            "user": db.get("USER"),
+            "password": db.get("PASSWORD"),
+        }.items()
+        if v
+    }
+    with psycopg.connect(dbname=name, **params) as conn, conn.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+        return summarise(cursor)
 
 
 def _pg_env(db: dict[str, Any]) -> dict[str, str]:
@@ -90,11 +136,7 @@ def backup(out: Path, *, media_root: Path | None = None) -> Path:
                 source.close()
                 target.close()
             manifest["database_file"] = "db.sqlite3"
-            alias = _add_alias({**db, "NAME": str(staging / "db.sqlite3")})
-            try:
-                manifest["tables"], manifest["audit"] = table_counts(alias), audit_summary(alias)
-            finally:
-                _drop_alias(alias)
+            manifest["tables"], manifest["audit"] = summarise_sqlite(staging / "db.sqlite3")
         elif connection.vendor == "postgresql":
             # pg_dump reads the snapshot this transaction exported, so the counts taken here are
             # exactly what the dump holds.
@@ -114,7 +156,8 @@ def backup(out: Path, *, media_root: Path | None = None) -> Path:
                     ],
                     _pg_env(db),
                 )
-                manifest["tables"], manifest["audit"] = table_counts(), audit_summary()
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+                manifest["tables"], manifest["audit"] = summarise(cursor)
             manifest["database_file"] = "db.dump"
         else:
             raise BackupError(f"unsupported database: {connection.vendor}")
@@ -131,20 +174,6 @@ def backup(out: Path, *, media_root: Path | None = None) -> Path:
             info.mtime = int(timezone.now().timestamp())
             archive.addfile(info, io.BytesIO(data))
     return out
-
-
-def _add_alias(settings_dict: dict[str, Any]) -> str:
-    alias = f"c365_backup_{os.getpid()}_{len(connections.settings)}"
-    connections.settings[alias] = {**settings_dict, "TEST": {}}
-    return alias
-
-
-def _drop_alias(alias: str) -> None:
-    try:
-        connections[alias].close()
-    finally:
-        del connections[alias]
-        connections.settings.pop(alias, None)
 
 
 def read_manifest(archive_path: Path) -> dict[str, Any]:
@@ -187,25 +216,20 @@ def restore(
                 source.backup(destination)
             source.close()
             destination.close()
-            check = {**db, "ENGINE": "django.db.backends.sqlite3", "NAME": str(target)}
+            counts, audit = summarise_sqlite(target)
         elif manifest["vendor"] == "postgresql":
             name = pg_database or db["NAME"]
             command = ["pg_restore", "--no-owner", "--exit-on-error", "-d", name, str(db_file)]
             if force:
                 command[1:1] = ["--clean", "--if-exists"]
             _run(command, _pg_env(db))
-            check = {**db, "NAME": name}
+            counts, audit = summarise_postgresql(name)
         else:
             raise BackupError(f"unsupported database in archive: {manifest['vendor']}")
         media = staging / "media"
         if media.is_dir():
             media_root.mkdir(parents=True, exist_ok=True)
             shutil.copytree(media, media_root, dirs_exist_ok=True)
-    alias = _add_alias(check)
-    try:
-        counts, audit = table_counts(alias), audit_summary(alias)
-    finally:
-        _drop_alias(alias)
     if counts != manifest["tables"]:
         differ = sorted(
             t for t in set(counts) | set(manifest["tables"]) if counts.get(t) != manifest["tables"].get(t)
