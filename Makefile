@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test test-fast lint format bench messages screens clean browser-deps pdf-deps
+.PHONY: help setup demo serve test test-fast lint format bench messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,21 @@ bench: setup ## benchmarks, printed as ratios against a baseline measured in the
 
 screens: setup browser-deps ## screenshot each demo persona's home page on a phone into docs/screens/ (after `make demo`)
 	$(PY) manage.py screenshots
+
+backup: $(VENV)/.installed ## back up the database and uploaded files (var/backups/, or OUT=…)
+	$(PY) manage.py backup --out $(or $(OUT),var/backups)
+
+restore: $(VENV)/.installed ## restore ARCHIVE=… over the configured database (stop the server first)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/community365-….tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)" --force
+
+scheduler: $(VENV)/.installed ## run the scheduler: enqueues the wishes and talks sweeps when due
+	$(PY) manage.py scheduler
+
+install-systemd: ## install and enable the worker and scheduler units from deploy/systemd (as root)
+	install -m 0644 deploy/systemd/community365-worker.service deploy/systemd/community365-scheduler.service /etc/systemd/system/
+	systemctl daemon-reload
+	systemctl enable --now community365-worker.service community365-scheduler.service
 
 messages: $(VENV)/.installed ## refresh the English message catalogue (source strings are zh-Hans) from the sources
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete

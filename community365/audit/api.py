@@ -9,6 +9,7 @@ from pydantic import Field
 
 from community365.core.api import PageParams, paginate
 
+from .presenters import present
 from .selectors import audit_search
 
 router = Router(tags=["audit"])
@@ -48,4 +49,4 @@ class AuditFilter(Schema):
 def list_events(request: HttpRequest, filters: Query[AuditFilter], page: Query[PageParams]) -> Any:
     """The audit trail of the user's district (district admins); read-only, newest first."""
     events, count = paginate(audit_search(request.user, **filters.dict()), page)
-    return {"items": events, "count": count}
+    return {"items": [present(request.user, event) for event in events], "count": count}

@@ -1,6 +1,8 @@
 """The append-only audit trail: who, acting in which role, did what to which object, when,
 from where, with what result. Rows are only ever inserted; no interface edits or deletes them
-(the model refuses it, the admin is read-only, the API has no write)."""
+(the model refuses it, the admin is read-only, the API has no write), and below the ORM the
+database refuses it too (triggers, migration 0004). Old rows leave only through
+``manage.py audit_archive`` (see ``archive.py``)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The trail keeps a deleted account's id (and its label); it is never updated.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -58,7 +61,11 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Failed sign-ins per address (the password-spraying throttle).
+            models.Index(fields=["ip", "occurred_at"], name="audit_ip_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from .models import AuditResult
 from .policies import can_view_audit
+from .presenters import present
 from .selectors import audit_search
 
 
@@ -32,6 +33,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = {"actor": actor, "action": action, "result": result, "since": since, "until": until}
     events = audit_search(request.user, actor=actor, action=action, result=result, since=since, until=until)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = [present(request.user, event) for event in page.object_list]
     return render(
         request,
         "audit/log.html",

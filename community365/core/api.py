@@ -29,7 +29,16 @@ class TokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """Session cookie auth (with CSRF on writes), for the pages' own htmx/JSON calls."""
+    """Session cookie auth (with CSRF on writes), for the pages' own htmx/JSON calls.
+
+    The CSRF check guards a signed-in session only: a request without one (no cookie, or a
+    bogus, expired or revoked bearer token) is simply not authenticated, which answers 401
+    ``unauthenticated`` rather than ninja's unlocalised 403 "CSRF check Failed"."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)

@@ -96,3 +96,26 @@ class SecurityHeadersMiddleware:
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
+class SessionRefreshMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once every
+    ``SESSION_REFRESH_SECONDS`` (instead of ``SESSION_SAVE_EVERY_REQUEST``, which wrote the
+    session — and took SQLite's writer lock — on every page view). Saving renews the session's
+    expiry, so the idle timeout stays ``SESSION_COOKIE_AGE`` less at most that interval."""
+
+    KEY = "_c365_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return self.get_response(request)

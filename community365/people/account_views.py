@@ -100,6 +100,9 @@ def accounts(request: HttpRequest) -> HttpResponse:
     if query:
         users = users.filter(Q(username__startswith=query) | Q(display_name__startswith=query))
     page = Paginator(users.order_by("username"), 30).get_page(request.GET.get("page"))
+    from .selectors import locked_usernames
+
+    locked = locked_usernames([u.username for u in page.object_list])
     return render(
         request,
         "people/accounts.html",
@@ -110,6 +113,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
             "places": places,
             "departments": departments,
             "role_choices": [(value, label) for value, label in Role.choices if value in roles],
+            "locked": locked,
         },
     )
 
@@ -158,4 +162,20 @@ def role_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("角色已撤销。"))
+    return redirect("accounts")
+
+
+@login_required
+@require_POST
+def account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_granter(request)
+    user = policies.users_visible_to(request.user).filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    try:
+        services.account_unlock(actor=request.user, user=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("账号 %(u)s 已解锁。") % {"u": user.username})
     return redirect("accounts")

@@ -6,9 +6,9 @@ from typing import Any
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, Id, PageParams, paginate
@@ -47,6 +47,10 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
     if getattr(request, "axes_locked_out", False):
         # Answered here, as JSON; otherwise AxesMiddleware swaps in its HTML lockout page.
         request.axes_locked_out = False  # type: ignore[attr-defined]
+        if getattr(request, "c365_address_throttled", False):
+            raise AccountLocked(
+                _("这个网络地址登录失败的次数过多，请 10 分钟后再试。"), code="address_throttled"
+            )
         raise AccountLocked(_("登录失败次数过多，账号已锁定 30 分钟。"))
     if user is None or not user.is_active:
         raise Unauthenticated(_("用户名或密码不正确。"))
@@ -151,3 +155,19 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter], page: Query
 def get_person(request: HttpRequest, person_id: Id) -> Any:
     person = policies.get_visible_person(request.user, person_id)
     return selectors.person_rows(request.user, [person])[0]
+
+
+class UnlockOut(Schema):
+    username: str
+    cleared: int
+
+
+@router.post("/people/users/{user_id}/unlock", response={200: UnlockOut, 404: ErrorOut, 422: ErrorOut})
+def unlock_user(request: HttpRequest, user_id: int = Path(..., ge=1, le=2**62)) -> Any:
+    """Lift the sign-in lock-out of an account (community secretary: their community's accounts;
+    district admin: the district's). Audited."""
+    user = policies.users_visible_to(request.user).filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    cleared = services.account_unlock(actor=signed_in_user(request), user=user)
+    return {"username": user.username, "cleared": cleared}

@@ -41,6 +41,11 @@ GRANT_ROLES = permissions.register(
     "Grant and revoke roles on places",
 )
 MANAGE_USERS = permissions.register("people.user:manage", {Role.DISTRICT_ADMIN}, "Create accounts")
+UNLOCK = permissions.register(
+    "people.user:unlock",
+    {Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY},
+    "Unlock an account locked by failed sign-ins",
+)
 
 # A secretary may hand out the community-level roles of their own community, nothing above it.
 SECRETARY_GRANTABLE = frozenset(
@@ -104,3 +109,23 @@ def grantable_roles(user: Any, path: str) -> frozenset[str]:
         if path.startswith(grant.path):
             roles |= set(Role) if grant.role == Role.DISTRICT_ADMIN else set(SECRETARY_GRANTABLE)
     return frozenset(roles)
+
+
+def unlock_role(actor: Any, user: User) -> str:
+    """The role in which ``actor`` may unlock ``user``: the user holds a role at a place under
+    one of the actor's unlock grants (a secretary: their community; the district admin: the
+    district). Empty if none."""
+    if permissions.is_global(actor):
+        return "superuser"
+    grants = permissions.scope_grants(actor, UNLOCK.name)
+    if not grants:
+        return ""
+    places = list(
+        RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).values_list(
+            "region__path", flat=True
+        )
+    )
+    for grant in grants:
+        if any(path.startswith(grant.path) for path in places):
+            return grant.role
+    return ""

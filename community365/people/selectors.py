@@ -78,3 +78,21 @@ def roles_of(user: User) -> QuerySet[RoleAssignment]:
         .select_related("region", "department")
         .order_by("region__path", "role")
     )
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these user names are locked out now (from any address), in one query."""
+    import datetime
+
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=usernames,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )

@@ -350,3 +350,30 @@ def account_open(
         place=region,
     )
     return role_grant(actor=actor, user=user, role=role, region=region, department=department)
+
+
+# --- Sign-in lock-out -------------------------------------------------------------------------
+
+
+@service("people.user:unlock")
+def account_unlock(*, actor: Any, user: User) -> int:
+    """Lift the lock-out of ``user`` (every address); returns the number of lock records cleared.
+    A community secretary unlocks accounts of their community, the district admin any in the
+    district. Does not lift an address's spraying throttle (that is about the address)."""
+    from axes.utils import reset
+
+    from community365.audit.services import actor_district_id
+
+    role = policies.unlock_role(actor, user)
+    if not role:
+        raise NotAllowed(_("您不能解锁这个账号。"))
+    cleared = reset(username=user.username)
+    audit_record(
+        actor=actor,
+        action="people.user:unlock",
+        target=user,
+        role=role,
+        changes={"cleared": cleared},
+        district_id=actor_district_id(user),
+    )
+    return cleared

@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", account_views.accounts, name="accounts"),
     path("accounts/<int:user_id>/roles", account_views.role_grant, name="role_grant"),
     path("accounts/roles/<int:assignment_id>/revoke", account_views.role_revoke, name="role_revoke"),
+    path("accounts/<int:user_id>/unlock", account_views.account_unlock, name="account_unlock"),
 ]

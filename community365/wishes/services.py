@@ -28,6 +28,7 @@ from community365.core import permissions
 from community365.core.actors import SystemActor, actor_label
 from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from community365.core.phrases import date_param
+from community365.core.uploads import clean_image
 from community365.notifications.services import notify
 from community365.people import policies as people_policies
 from community365.people.identity import looks_like_id_number, looks_like_phone
@@ -117,14 +118,16 @@ def _reason(value: str) -> str:
     return _public_text(value, "reason", max_length=REASON_MAX, min_length=2)
 
 
-def _check_photo(photo: Any, field: str) -> None:
+def _check_photo(photo: Any, field: str) -> Any:
+    """The photo re-encoded from its content (core.uploads.clean_image), or None."""
     if photo is None:
-        return
+        return None
     name = (getattr(photo, "name", "") or "").lower()
     if not any(name.endswith(ext) for ext in PHOTO_TYPES):
         raise InvalidInput(_("照片须为 JPG、PNG 或 WebP 格式。"), field=field)
     if getattr(photo, "size", 0) > PHOTO_MAX_BYTES:
         raise InvalidInput(_("照片不能超过 2MB。"), field=field)
+    return clean_image(photo, field=field)
 
 
 def _user_or_none(actor: Any) -> User | None:
@@ -272,7 +275,7 @@ def wish_create(
     today = timezone.localdate(now())
     if wanted_by is not None and wanted_by < today:
         raise InvalidInput(_("希望实现日期不能早于今天。"), field="wanted_by")
-    _check_photo(photo, "photo")
+    photo = _check_photo(photo, "photo")
     limit = setting("WISH_MAX_OPEN_PER_RESIDENT")
     if Wish.objects.filter(wisher=wisher, status__in=OPEN_STATES).count() >= limit:
         raise NotAllowed(
@@ -616,7 +619,7 @@ def wish_release(*, actor: Any, wish: Wish, reason: str) -> Wish:
 def wish_fulfil(*, actor: Any, wish: Wish, note: str, photo: Any = None) -> Wish:
     claim = _active_claim_of(actor, wish)
     text = _public_text(note, "note", max_length=NOTE_MAX, min_length=2)
-    _check_photo(photo, "photo")
+    photo = _check_photo(photo, "photo")
     at = now()
     if photo is not None:
         wish.delivery_photo = photo

@@ -6,9 +6,18 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, database_from_env, env, env_bool
 
 DEBUG = False
+# Secrets must be long and random: a short key can be guessed offline (sessions, password reset
+# links, the ID-number hashes). `python -c "import secrets; print(secrets.token_urlsafe(48))"`.
+MIN_SECRET_BYTES = 32
 for _name in ("SECRET_KEY", "ID_HASH_KEY"):
     if not env(_name):
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production")
+    if len(env(_name).encode()) < MIN_SECRET_BYTES:
+        raise ImproperlyConfigured(
+            f"{_name} is too short: at least {MIN_SECRET_BYTES} bytes of random text are required"
+        )
+if env("SECRET_KEY") == env("ID_HASH_KEY"):
+    raise ImproperlyConfigured("SECRET_KEY and ID_HASH_KEY must differ")
 SECRET_KEY = env("SECRET_KEY")
 ID_HASH_KEY = env("ID_HASH_KEY")
 DATABASES = {

@@ -130,6 +130,11 @@ SCENARIOS: dict[str, Scenario] = {
             actor=p("worker_huangli"), token=people.token_issue(actor=p("worker_huangli"))[1]
         ),
     ),
+    "people.user:unlock": (
+        "secretary_huachuan",
+        "community_secretary",
+        lambda p, r: _unlocked(p("secretary_huachuan"), p("resident_huachuan")),
+    ),
     "people.account:open": (
         "secretary_huachuan",
         "community_secretary",
@@ -184,6 +189,11 @@ def _admin_save(user: User, region: Region) -> Region:
     form = type("Form", (), {"changed_data": ["reported_households"]})()
     RegionAdmin(Region, admin.site).save_model(request, region, form, change=True)
     return region
+
+
+def _unlocked(actor: User, user: User) -> User:
+    people.account_unlock(actor=actor, user=user)
+    return user
 
 
 def _foundation_services() -> set[str]:
