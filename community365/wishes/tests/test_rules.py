@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from community365.core.actors import SystemActor
-from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
+from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from community365.core.roles import Role
 
 SYSTEM = SystemActor("rules-test")
@@ -254,3 +254,51 @@ def test_wish_value_outside_0_to_5000_is_refused(db, region, value):
             value_yuan=value,
             category=ServiceCategory.CONVENIENCE,
         )
+
+
+# --- who sees what (survivors of the mutation run, docs/mutation.md) --------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned"])
+def test_the_wisher_sees_their_own_unpublished_wish(make_wish, persona, region, status):
+    from community365.people import services as people
+    from community365.wishes import policies
+
+    resident = persona("resident_huachuan")
+    person = getattr(resident, "person", None) or people.person_link_user(
+        actor=SYSTEM,
+        person=people.person_register(actor=SYSTEM, name="郑自己", community=region("划船社区")),
+        user=resident,
+    )
+    wish = make_wish(status=status, wisher=person)
+    assert policies.get_visible_wish(resident, wish.pk) == wish
+    # a claimant of the same district does not see it in this state
+    with pytest.raises(NotFound):
+        policies.get_visible_wish(persona("member_demo"), wish.pk)
+
+
+def test_a_market_of_another_district_is_not_visible(persona):
+    import datetime
+
+    from django.utils import timezone
+
+    from community365.people.models import User
+    from community365.regions.models import Region
+    from community365.wishes import policies, services
+
+    other = _other_district_member()
+    market = services.market_create(
+        actor=SYSTEM,
+        region=Region.objects.get(code="RULES"),
+        name="邻区公益集市",
+        opens_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    member = persona("member_demo")
+    assert market not in policies.markets_visible_to(member)
+    with pytest.raises(NotFound):
+        policies.get_visible_market(member, market.pk)
+    assert policies.get_visible_market(other, market.pk) == market
+    root = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "rules_root", None, "x"
+    )
+    assert market in policies.markets_visible_to(root)
