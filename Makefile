@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test test-fast lint format bench messages clean browser-deps
+.PHONY: help setup demo serve test test-fast lint format bench messages clean browser-deps mutate
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ format: $(VENV)/.installed ## apply ruff's fixes and formatting
 
 bench: setup ## benchmarks, printed as ratios against a baseline measured in the same run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/run.py
+
+mutate: setup ## mutation testing of the rules, one module at a time (long; not part of make test); TARGETS="wishes-claim …" to choose
+	DJANGO_SETTINGS_MODULE=config.settings.mutate $(PY) scripts/mutate.py $(TARGETS)
 
 messages: $(VENV)/.installed ## refresh the English message catalogue (source strings are zh-Hans) from the sources
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete
