@@ -13,12 +13,27 @@ from community365.core.roles import Role
 SYSTEM = SystemActor("rules-test")
 
 
+def _large_ids():
+    """Ids past CPython's small-int cache, so that a rule comparing ids with ``is`` instead of
+    ``==`` fails here as it would in production (SQLite numbers on from the largest id)."""
+    from community365.people.models import User
+    from community365.regions.models import Region, RegionKind
+
+    if not User.objects.filter(pk__gte=900_000).exists():
+        User.objects.create(pk=900_000, username="rules_large_ids", is_active=False)
+    if not Region.objects.filter(pk__gte=900_000).exists():
+        Region.objects.add_root(
+            create_kwargs={"pk": 900_000, "kind": RegionKind.DISTRICT, "name": "编号区", "code": "RULES-IDS"}
+        )
+
+
 @pytest.fixture
 def claimant(db, region):
     """claimant() → a new verified party member of 划船社区 (no claims yet)."""
     from community365.people import services as people
     from community365.people.models import User
 
+    _large_ids()
     made = []
 
     def make(community: str = "划船社区") -> User:
@@ -43,6 +58,7 @@ def _other_district_member():
     from community365.regions import services as regions
     from community365.regions.models import RegionKind
 
+    _large_ids()
     district = regions.region_create(
         actor=SYSTEM, parent=None, kind=RegionKind.DISTRICT, name="邻区", code="RULES"
     )
@@ -73,6 +89,23 @@ def test_claimant_verified_in_another_district_is_refused(make_wish):
     assert refused.value.code == "not_a_claimant"
     assert Wish.objects.get(pk=wish.pk).status == "published"
     assert not Claim.objects.filter(wish=wish).exists()
+
+
+def test_claimant_of_a_district_claims_its_wishes(db):
+    from community365.people import services as people
+    from community365.wishes import services
+    from community365.wishes.models import ServiceCategory
+
+    member = _other_district_member()
+    community = member.role_assignments.get().region
+    assert member.pk > 256 and community.district_id > 256
+    person = people.person_register(actor=SYSTEM, name="冯邻居", community=community)
+    wish = services.wish_create(
+        actor=SYSTEM, wisher=person, title="想要一台收音机", category=ServiceCategory.CONVENIENCE
+    )
+    services.wish_approve(actor=SYSTEM, wish=wish)
+    services.wish_publish(actor=SYSTEM, wish=wish)
+    assert services.wish_claim(actor=member, wish=services.Wish.objects.get(pk=wish.pk)).won
 
 
 def test_claimant_of_the_same_district_but_another_community_may_claim(make_wish, claimant):
