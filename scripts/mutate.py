@@ -84,31 +84,32 @@ TARGETS = [
         "wishes-claim",
         f"{W}/services.py",
         [f"{W}/tests/test_rules.py", f"{W}/tests/test_permissions.py", f"{W}/tests/test_lifecycle.py"],
-        ["wish_claim", "_active_claim_of", "wish_release", "wish_mark_contacted", "wish_create"],
+        ["wish_claim"],
         exclude=PAGES,
     ),
     Target(
         "talks-signatures",
         f"{T}/services/signatures.py",
         [f"{T}/tests/test_signatures.py", f"{T}/tests/test_db_guards.py"],
+        ["topic_sign", "_add_signatures", "topic_sign_on_paper", "_check_signable"],
     ),
     Target(
         "teams-rota",
         f"{TM}/services/rota.py",
         [f"{TM}/tests/test_rota.py"],
-        ["roster_publish", "_require_rota_manager", "shift_*", "swap_*", "_check_worker"],
+        ["roster_publish", "_require_rota_manager"],
     ),
     Target(
         "teams-signup",
         f"{TM}/services/alliance.py",
         [f"{TM}/tests/test_signup.py", f"{TM}/tests/test_db_guards.py"],
-        ["signup_*", "activity_cancel"],
+        ["signup_create"],
     ),
     Target(
         "teams-hours",
         f"{TM}/services/hours.py",
         [f"{TM}/tests/test_hours.py", f"{TM}/tests/test_api_hours.py"],
-        ["_window_role", "_not_own", "record_verify", "record_enter"],
+        ["_window_role", "_not_own", "record_verify"],
     ),
     Target("talks-policies", f"{T}/policies.py", [f"{T}/tests"], exclude=PAGES),
     Target("teams-policies", f"{TM}/policies.py", [f"{TM}/tests"], exclude=PAGES),
@@ -144,6 +145,10 @@ TARGETS = [
     Target("wishes-markets", f"{W}/services.py", [f"{W}/tests/test_market.py"], ["market_*", "_open_market"]),
 ]
 BY_NAME = {t.name: t for t in TARGETS}
+# Replacing the % that formats a message only breaks the message (a TypeError on the refused
+# path, which the refusal tests meet at once): thousands of mutants that test nothing about
+# the rules, left out everywhere.
+SKIP_OPERATORS = ("core/ReplaceBinaryOperator_Mod_*",)
 
 
 def copy_tree() -> None:
@@ -193,24 +198,21 @@ def session_of(target: Target) -> Path:
 
 
 def keep_only(target: Target, session: Path) -> None:
-    """Mark every mutant outside the target's functions as skipped."""
-    if not target.definitions:
-        return
+    """Mark every mutant outside the target's functions (or of a skipped operator) as skipped."""
     from fnmatch import fnmatch
 
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
+    def wanted(m) -> bool:
+        if any(fnmatch(m.operator_name, pattern) for pattern in SKIP_OPERATORS):
+            return False
+        return not target.definitions or any(
+            fnmatch(m.definition_name or "", pattern) for pattern in target.definitions
+        )
+
     with use_db(str(session), WorkDB.Mode.open) as db:
-        skip = [
-            item.job_id
-            for item in db.pending_work_items
-            if not any(
-                fnmatch(m.definition_name or "", pattern)
-                for m in item.mutations
-                for pattern in target.definitions
-            )
-        ]
+        skip = [item.job_id for item in db.pending_work_items if not all(wanted(m) for m in item.mutations)]
         db.set_multiple_results(skip, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="not selected"))
 
 
@@ -234,7 +236,7 @@ def run(target: Target, fresh: bool, retry: bool = False) -> None:
     )
     if not session.exists():
         subprocess.run([cr, "init", str(cfg), str(session)], cwd=TREE, env=env, check=True)
-        keep_only(target, session)
+    keep_only(target, session)
     started = time.monotonic()
     print(
         f"== {target.name}: {target.module} ({', '.join(target.definitions) or 'all functions'})", flush=True

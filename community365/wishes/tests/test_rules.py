@@ -105,6 +105,13 @@ def test_claimant_of_a_district_claims_its_wishes(db):
     )
     services.wish_approve(actor=SYSTEM, wish=wish)
     services.wish_publish(actor=SYSTEM, wish=wish)
+    # a claimant of the demo district (a smaller id) may not claim it
+    from django.contrib.auth import get_user_model
+
+    demo_member = get_user_model().objects.get(username="member_demo")
+    assert demo_member.role_assignments.first().district_id < community.district_id
+    with pytest.raises(NotAllowed):
+        services.wish_claim(actor=demo_member, wish=wish)
     assert services.wish_claim(actor=member, wish=services.Wish.objects.get(pk=wish.pk)).won
 
 
@@ -335,3 +342,20 @@ def test_a_market_of_another_district_is_not_visible(persona):
         "rules_root", None, "x"
     )
     assert market in policies.markets_visible_to(root)
+
+
+def test_the_wisher_and_the_communitys_reviewer_may_confirm_no_one_else(make_wish, persona, region):
+    from community365.people import services as people
+    from community365.wishes import policies
+
+    resident = persona("resident_huachuan")
+    person = getattr(resident, "person", None) or people.person_link_user(
+        actor=SYSTEM,
+        person=people.person_register(actor=SYSTEM, name="郑确认", community=region("划船社区")),
+        user=resident,
+    )
+    wish = make_wish(wisher=person)
+    assert policies.may_confirm(resident, wish)  # the wisher, who reviews nothing
+    assert policies.may_confirm(persona("worker_huachuan"), wish)  # on the wisher's behalf
+    for other in ("member_demo", "worker_huangli", "volunteer_demo"):
+        assert not policies.may_confirm(persona(other), wish), other
