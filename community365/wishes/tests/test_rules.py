@@ -227,6 +227,20 @@ def test_fourth_active_claim_is_refused(make_wish, claimant, settings):
     assert services.Wish.objects.get(pk=wishes[3].pk).status == "published"
 
 
+def test_a_claimant_over_a_lowered_limit_is_refused(make_wish, claimant, settings):
+    """The limit is 'at most', not 'exactly': lowered to 2 while someone holds 3, it refuses."""
+    from community365.wishes import services
+
+    settings.WISH_MAX_ACTIVE_CLAIMS = 3
+    member = claimant()
+    wishes = [make_wish(title=f"想要一台收音机{i}") for i in range(4)]
+    for wish in wishes[:3]:
+        services.wish_claim(actor=member, wish=wish)
+    settings.WISH_MAX_ACTIVE_CLAIMS = 2
+    with pytest.raises(NotAllowed):
+        services.wish_claim(actor=member, wish=wishes[3])
+
+
 def test_a_released_claim_frees_a_place_under_the_limit(make_wish, claimant, settings):
     from community365.wishes import services
 
@@ -257,6 +271,28 @@ def test_third_open_wish_of_a_resident_is_refused(db, region, settings):
     with pytest.raises(NotAllowed):
         create("想要一个热水壶")
     assert Wish.objects.filter(wisher=person).count() == 2
+
+
+def test_a_resident_over_a_lowered_open_limit_is_refused(db, region, settings):
+    from community365.people import services as people
+    from community365.wishes import services
+    from community365.wishes.models import ServiceCategory
+
+    settings.WISH_MAX_OPEN_PER_RESIDENT = 2
+    person = people.person_register(actor=SYSTEM, name="李降限", community=region("划船社区"))
+    for title in ("想要一台收音机", "想要一副老花镜"):
+        services.wish_create(
+            actor=SYSTEM, wisher=person, title=title, reason="家里需要", category=ServiceCategory.CONVENIENCE
+        )
+    settings.WISH_MAX_OPEN_PER_RESIDENT = 1
+    with pytest.raises(NotAllowed):
+        services.wish_create(
+            actor=SYSTEM,
+            wisher=person,
+            title="想要一个热水壶",
+            reason="家里需要",
+            category=ServiceCategory.CONVENIENCE,
+        )
 
 
 def test_a_finished_wish_no_longer_counts_against_the_open_limit(db, region, settings):
