@@ -162,9 +162,12 @@ def test_a_wish_that_is_not_published_cannot_be_claimed(make_wish, claimant, sta
     from community365.wishes import services
     from community365.wishes.models import Claim
 
+    from community365.wishes.models import WishStatus
+
     wish = make_wish(status=status)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         services.wish_claim(actor=claimant(), wish=wish)
+    assert str(WishStatus(status).label) in str(refused.value.message)  # says which state it is in
     assert not Claim.objects.filter(wish=wish).exists()
 
 
