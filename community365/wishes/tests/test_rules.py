@@ -160,9 +160,7 @@ def test_system_actor_cannot_claim(make_wish):
 @pytest.mark.parametrize("status", ["submitted", "approved", "returned", "rejected"])
 def test_a_wish_that_is_not_published_cannot_be_claimed(make_wish, claimant, status):
     from community365.wishes import services
-    from community365.wishes.models import Claim
-
-    from community365.wishes.models import WishStatus
+    from community365.wishes.models import Claim, WishStatus
 
     wish = make_wish(status=status)
     with pytest.raises(InvalidTransition) as refused:
@@ -182,6 +180,21 @@ def test_claimed_wish_answers_already_claimed_without_a_write(make_wish, claiman
     assert (outcome.won, outcome.repeated, outcome.claim) == (False, False, None)
     assert list(Claim.objects.filter(wish=wish).values_list("claimant_id", flat=True)) == [first.pk]
     assert Wish.objects.get(pk=wish.pk).claimed_by_id == first.pk
+
+
+def test_the_claimed_wish_in_hand_agrees_with_the_database(make_wish, claimant):
+    """The caller renders the wish it passed in: its claim fields are those just stored."""
+    from community365.wishes import services
+    from community365.wishes.models import Wish
+
+    wish = make_wish()
+    member = claimant()
+    services.wish_claim(actor=member, wish=wish)
+    stored = Wish.objects.get(pk=wish.pk)
+    assert (wish.status, wish.claimed_by_id) == (stored.status, member.pk)
+    assert (
+        wish.claimed_at == stored.claimed_at and wish.first_claimed_at == stored.first_claimed_at is not None
+    )
 
 
 def test_conditional_update_keeps_a_rival_claim_that_lands_after_the_check(make_wish, claimant, monkeypatch):
