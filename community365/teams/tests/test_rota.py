@@ -215,6 +215,17 @@ def test_only_the_secretary_may_publish_the_rota(persona, region, who):
     assert roster.published_through == before
 
 
+def test_publishing_through_today_checks_today(persona, region, system):
+    from community365.teams.services import CoverageGaps
+
+    roster = region("划船社区").duty_roster
+    today = timezone.localdate()
+    for shift in Shift.objects.filter(roster=roster, date=today, slot=Slot.MORNING):
+        services.shift_remove(actor=system, shift=shift)
+    with pytest.raises(CoverageGaps):
+        services.roster_publish(actor=persona("secretary_huachuan"), roster=roster, through=today)
+
+
 def test_the_secretary_publishes_the_rota_through_the_service(persona, region):
     roster = region("划船社区").duty_roster
     through = (roster.published_through or timezone.localdate()) + datetime.timedelta(days=5)

@@ -218,7 +218,7 @@ def test_conditional_update_keeps_a_rival_claim_that_lands_after_the_check(make_
     monkeypatch.setattr(services, "now", rival_lands_first)
     outcome = services.wish_claim(actor=me, wish=wish)
     assert landed, "the rival's write did not happen between check and write: the test proves nothing"
-    assert not outcome.won
+    assert (outcome.won, outcome.repeated, outcome.claim) == (False, False, None)
     row = Wish.objects.get(pk=wish.pk)
     assert (row.status, row.claimed_by_id) == (WishStatus.CLAIMED, rival.pk)
     assert not Claim.objects.filter(wish=wish, claimant=me).exists()
