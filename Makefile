@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test test-fast lint format bench messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd
+.PHONY: help setup demo serve test test-fast lint format bench messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -95,6 +95,8 @@ install-systemd: ## install and enable the worker and scheduler units from deplo
 	install -m 0644 deploy/systemd/community365-worker.service deploy/systemd/community365-scheduler.service /etc/systemd/system/
 	systemctl daemon-reload
 	systemctl enable --now community365-worker.service community365-scheduler.service
+mutate: setup ## mutation testing of the rules, one module at a time (long; not part of make test); TARGETS="wishes-claim …" to choose
+	DJANGO_SETTINGS_MODULE=config.settings.mutate $(PY) scripts/mutate.py $(TARGETS)
 
 messages: $(VENV)/.installed ## refresh the English message catalogue (source strings are zh-Hans) from the sources
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete

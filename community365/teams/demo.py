@@ -132,9 +132,14 @@ class TeamsDemo:
                 for i, (slot, kind) in enumerate(slots):
                     worker = workers[(weekday * 3 + i) % len(workers)]
                     pattern.append(services.PatternEntry(weekday, slot, kind, worker))
-            services.roster_fill_pattern(
-                actor=self.system, roster=roster, start=year_start, end=year_end, pattern=pattern
-            )
+            # The calendar year, and into the next one late in December, so the published
+            # window (60 days) is always staffed.
+            horizon = self.today + datetime.timedelta(days=60)
+            for start, end in ((year_start, year_end), (year_end + datetime.timedelta(days=1), horizon)):
+                if start <= end:
+                    services.roster_fill_pattern(
+                        actor=self.system, roster=roster, start=start, end=end, pattern=pattern
+                    )
             # Deliberate gaps: 划船 has three unstaffed evenings next week, 华严 a morning in
             # two weeks; the coverage check must find exactly these.
             gaps: list[tuple[datetime.date, str]] = []
@@ -143,14 +148,12 @@ class TeamsDemo:
             elif community.name == "华严社区":
                 gaps = [(self.today + datetime.timedelta(days=14), Slot.MORNING.value)]
             for day, gap_slot in gaps:
-                if day.year != self.today.year:
-                    continue
                 for shift in Shift.objects.filter(roster=roster, date=day, slot=gap_slot):
                     services.shift_remove(actor=self.system, shift=shift)
             services.roster_publish(
                 actor=self.system,
                 roster=roster,
-                through=min(year_end, self.today + datetime.timedelta(days=60)),
+                through=horizon,
                 accept_gaps=True,
             )
 

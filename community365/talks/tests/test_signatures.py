@@ -105,6 +105,24 @@ def test_staff_and_unverified_accounts_cannot_sign(signing_topic, persona):
     for username in ("worker_huachuan", "admin_district", "liaison_housing"):
         with pytest.raises(NotAllowed):
             services.topic_sign(actor=persona(username), topic=topic)
+    # a resident account of the community whose residence is not yet verified
+    from community365.core.roles import Role
+    from community365.people import services as people
+
+    user = people.user_create(
+        actor=SYSTEM, username="unverified_signer", password=None, district=topic.region.district
+    )
+    people.role_grant(actor=SYSTEM, user=user, role=Role.RESIDENT, region=topic.region)
+    person = people.person_register(actor=SYSTEM, name="吴未核", community=topic.region)
+    people.person_link_user(actor=SYSTEM, person=person, user=user)
+    assert person.verified_at is None
+    with pytest.raises(NotAllowed, match="核实"):
+        services.topic_sign(actor=user, topic=topic)
+    assert not TalkSignature.objects.filter(topic=topic, person=person).exists()
+    # the same account signs once the community has verified the residence: verification alone refused it
+    people.person_verify_residence(actor=SYSTEM, person=person)
+    services.topic_sign(actor=user, topic=topic)
+    assert TalkSignature.objects.filter(topic=topic, person=person).count() == 1
 
 
 def test_paper_signatures_only_for_verified_residents_of_the_community(signing_topic, persona, region):

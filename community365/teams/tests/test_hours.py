@@ -99,13 +99,36 @@ def test_verification_names_the_verifier_and_happens_once(make_activity, red_tea
         services.record_verify(actor=leader, record=record, approve=False, note="x")
 
 
-def test_a_volunteer_cannot_verify_their_own_hours(make_activity, red_team, system, persona):
-    activity = _past_activity(make_activity, red_team, system, persona, days_ago=2)
-    record = services.record_enter(
-        actor=persona("volunteer_demo"), activity=activity, volunteer=persona("volunteer_001"), hours=2
+def test_a_volunteer_cannot_verify_their_own_hours(red_team, system, persona):
+    """Refused for the own-hours rule alone: the volunteer organises this activity, and so may
+    verify everyone's hours but their own."""
+    volunteer, other = persona("volunteer_001"), persona("volunteer_002")
+    start = timezone.now() - datetime.timedelta(days=2)
+    activity = services.activity_create(
+        actor=system,
+        team=red_team,
+        title="自己组织的活动",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=10,
+        organiser=volunteer,
+        now=start - datetime.timedelta(days=1),
     )
-    with pytest.raises(NotAllowed):
-        services.record_verify(actor=persona("volunteer_001"), record=record, approve=True)
+    for who in (volunteer, other):
+        services.signup_create(
+            actor=system, activity=activity, volunteer=who, now=start - datetime.timedelta(hours=1)
+        )
+    own = services.record_enter(actor=volunteer, activity=activity, volunteer=volunteer, hours=2)
+    theirs = services.record_enter(actor=volunteer, activity=activity, volunteer=other, hours=2)
+    # the organiser's power holds for someone else's record …
+    services.record_verify(actor=volunteer, record=theirs, approve=True)
+    # … and only the own-hours rule refuses their own
+    with pytest.raises(NotAllowed, match="自己"):
+        services.record_verify(actor=volunteer, record=own, approve=True)
+    own.refresh_from_db()
+    assert own.status == HoursStatus.PENDING
+    with pytest.raises(NotAllowed, match="自己"):
+        services.record_enter(actor=volunteer, activity=activity, volunteer=volunteer, hours=2, verify=True)
 
 
 def test_certificate_hours_equal_the_sum_of_verified_records(make_activity, red_team, system, persona):

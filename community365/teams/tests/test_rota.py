@@ -67,16 +67,34 @@ def test_a_custom_slot_does_not_fill_a_required_one(system, region, persona):
     assert [h.slot for h in selectors.coverage_holes(roster, day, day)] == ["morning", "afternoon", "evening"]
 
 
-def test_the_demo_rota_of_huachuan_has_exactly_its_deliberate_gaps(region):
-    today = timezone.localdate()
-    roster = region("划船社区").duty_roster
-    end = min(today + datetime.timedelta(days=30), datetime.date(today.year, 12, 31))
-    expected = [
-        (today + datetime.timedelta(days=d), "evening")
-        for d in (7, 8, 9)
-        if (today + datetime.timedelta(days=d)) <= end
-    ]
-    assert [(h.date, h.slot) for h in selectors.coverage_holes(roster, today, end)] == expected
+@pytest.mark.parametrize("today", [datetime.date(2030, 6, 3), datetime.date(2030, 12, 20)])
+def test_the_demo_rota_of_huachuan_has_exactly_its_deliberate_gaps(region, today):
+    """The demo's rota at a fixed date (the session's demo was built on the real today, and
+    its rota ends on 31 December, so the check would shrink late in the year)."""
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(today.year, today.month, today.day, 10, tzinfo=datetime.UTC)):
+        roster = _rebuild_demo_rotas(region)
+        assert timezone.localdate() == today
+        end = today + datetime.timedelta(days=30)
+        expected = [(today + datetime.timedelta(days=d), "evening") for d in (7, 8, 9)]
+        assert [(h.date, h.slot) for h in selectors.coverage_holes(roster, today, end)] == expected
+
+
+def _rebuild_demo_rotas(region):
+    """Rebuild the demo rotas of 百丈街道 as the demo builder would on today's date."""
+    from types import SimpleNamespace
+
+    from community365.teams.demo import ROTA_SUBDISTRICT, TeamsDemo
+    from community365.teams.models import DutyRoster, ShiftSwap
+
+    sub = region(ROTA_SUBDISTRICT)
+    rosters = DutyRoster.objects.filter(region__path__startswith=sub.path)
+    ShiftSwap.objects.filter(shift__roster__in=rosters).delete()
+    Shift.objects.filter(roster__in=rosters).delete()
+    rosters.delete()
+    TeamsDemo(SimpleNamespace(district=sub.district, places={ROTA_SUBDISTRICT: sub})).build_rotas()
+    return DutyRoster.objects.get(region=region("划船社区"))
 
 
 def test_publishing_with_holes_warns_first_then_publishes_when_accepted(client_for, region):
@@ -179,6 +197,43 @@ def test_subdistrict_staff_see_all_their_communities_coverage(client_for, region
     assert response.status_code == 200
     assert "划船社区" in response.content.decode()
     assert client_for("worker_huangli").get(f"/teams/rota/overview/{sub.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["worker_huachuan", "worker_huangli", "member_demo", "resident_huachuan"])
+def test_only_the_secretary_may_publish_the_rota(persona, region, who):
+    """roster_publish itself refuses (the API's visibility gate admits every staff role)."""
+    roster = region("划船社区").duty_roster
+    before = roster.published_through
+    with pytest.raises(NotAllowed):
+        services.roster_publish(
+            actor=persona(who),
+            roster=roster,
+            through=timezone.localdate() + datetime.timedelta(days=3),
+            accept_gaps=True,
+        )
+    roster.refresh_from_db()
+    assert roster.published_through == before
+
+
+def test_publishing_through_today_checks_today(persona, region, system):
+    from community365.teams.services import CoverageGaps
+
+    roster = region("划船社区").duty_roster
+    today = timezone.localdate()
+    for shift in Shift.objects.filter(roster=roster, date=today, slot=Slot.MORNING):
+        services.shift_remove(actor=system, shift=shift)
+    with pytest.raises(CoverageGaps):
+        services.roster_publish(actor=persona("secretary_huachuan"), roster=roster, through=today)
+
+
+def test_the_secretary_publishes_the_rota_through_the_service(persona, region):
+    roster = region("划船社区").duty_roster
+    through = (roster.published_through or timezone.localdate()) + datetime.timedelta(days=5)
+    services.roster_publish(
+        actor=persona("secretary_huachuan"), roster=roster, through=through, accept_gaps=True
+    )
+    roster.refresh_from_db()
+    assert roster.published_through == through
 
 
 def test_accepting_the_gaps_publishes(client_for, region):

@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""Mutation testing of the rules (`make mutate`): cosmic-ray over the policies and services of
+every app, one module at a time, each with only the tests that exercise it.
+
+Why this shape:
+- cosmic-ray mutates the file on disk, so it works on a copy of the project (var/mutate/tree):
+  editing or committing in the work tree while it runs can never pick up a mutant.
+- Each mutant costs one pytest run. The demo district takes a minute to build, so the runs share
+  one SQLite test database that pytest-django keeps (--reuse-db, config.settings.mutate); the
+  concurrency and browser tests are left out (they flush the database) — the concurrency
+  guards are covered by their own direct tests, which do run here.
+- A target may name the functions to mutate (the claim, signature, capacity, state-transition
+  and permission rules first); the other mutants of the module are marked skipped.
+
+Usage:
+  scripts/mutate.py --list                 the targets, in priority order
+  scripts/mutate.py [TARGET ...]           run these targets (default: all), resuming sessions
+  scripts/mutate.py --report               write var/mutate/report.md (the survivors, per target)
+  scripts/mutate.py --fresh TARGET         forget a target's session and start it again
+  scripts/mutate.py --retry TARGET         run a target's survivors again (after adding tests)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "mutate"
+TREE = WORK / "tree"
+VENV_BIN = Path(sys.executable).parent
+COPY = [
+    "community365",
+    "config",
+    "templates",
+    "locale",
+    "static",
+    "conftest.py",
+    "manage.py",
+    "pyproject.toml",
+]
+PYTEST = (
+    f"{VENV_BIN / 'python'} -m pytest -x -q -p no:cacheprovider --ds=config.settings.mutate --reuse-db"
+    ' -m "not browser and not concurrency"'
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str
+    tests: list[str]
+    definitions: list[str] = field(default_factory=list)  # empty: every function of the module
+    timeout: int = 600
+    # tests left out of the per-mutant run because they only render pages for every persona
+    # (slow, and they exercise no rule the selected tests do not)
+    exclude: str = ""
+
+
+W, T, TM, P, R, A = (
+    "community365/wishes",
+    "community365/talks",
+    "community365/teams",
+    "community365/people",
+    "community365/regions",
+    "community365/audit",
+)
+PAGES = "not every_persona and not pages_open"
+TARGETS = [
+    # claim, signature, capacity and permission rules first
+    Target(
+        "wishes-policies",
+        f"{W}/policies.py",
+        [f"{W}/tests/test_rules.py", f"{W}/tests/test_photos.py", f"{W}/tests/test_permissions.py"],
+        exclude=PAGES,
+    ),
+    Target(
+        "wishes-claim",
+        f"{W}/services.py",
+        [f"{W}/tests/test_rules.py", f"{W}/tests/test_permissions.py", f"{W}/tests/test_lifecycle.py"],
+        ["wish_claim"],
+        exclude=PAGES,
+    ),
+    Target(
+        "talks-signatures",
+        f"{T}/services/signatures.py",
+        [f"{T}/tests/test_signatures.py", f"{T}/tests/test_db_guards.py"],
+        ["topic_sign", "_add_signatures", "topic_sign_on_paper", "_check_signable"],
+    ),
+    Target(
+        "teams-rota",
+        f"{TM}/services/rota.py",
+        [f"{TM}/tests/test_rota.py"],
+        ["roster_publish", "_require_rota_manager"],
+    ),
+    Target(
+        "teams-signup",
+        f"{TM}/services/alliance.py",
+        [f"{TM}/tests/test_signup.py", f"{TM}/tests/test_db_guards.py"],
+        ["signup_create"],
+    ),
+    Target(
+        "teams-hours",
+        f"{TM}/services/hours.py",
+        [f"{TM}/tests/test_hours.py", f"{TM}/tests/test_api_hours.py"],
+        ["_window_role", "_not_own", "record_verify"],
+    ),
+    Target("talks-policies", f"{T}/policies.py", [f"{T}/tests"], exclude=PAGES),
+    Target("teams-policies", f"{TM}/policies.py", [f"{TM}/tests"], exclude=PAGES),
+    Target(
+        "wishes-transitions",
+        f"{W}/services.py",
+        [f"{W}/tests/test_lifecycle.py", f"{W}/tests/test_rules.py", f"{W}/tests/test_edit_returned.py"],
+        [
+            "_move",
+            "wish_edit",
+            "wish_submit",
+            "wish_approve",
+            "wish_return",
+            "wish_reject",
+            "wish_publish",
+            "wish_withdraw",
+            "wish_fulfil",
+            "wish_confirm",
+        ],
+    ),
+    Target(
+        "talks-tasks", f"{T}/services/tasks.py", [f"{T}/tests/test_tasks.py", f"{T}/tests/test_db_guards.py"]
+    ),
+    Target("talks-topics", f"{T}/services/topics.py", [f"{T}/tests"], exclude=PAGES),
+    Target("teams-alliance", f"{TM}/services/alliance.py", [f"{TM}/tests"], exclude=PAGES),
+    Target("teams-party", f"{TM}/services/party.py", [f"{TM}/tests"], exclude=PAGES),
+    Target("people-policies", f"{P}/policies.py", [f"{P}/tests"], exclude=PAGES),
+    Target("people-services", f"{P}/services.py", [f"{P}/tests"], exclude=PAGES),
+    Target("regions-policies", f"{R}/policies.py", [f"{R}/tests"]),
+    Target("regions-services", f"{R}/services.py", [f"{R}/tests"]),
+    Target("audit-policies", f"{A}/policies.py", [f"{A}/tests"]),
+    Target("audit-services", f"{A}/services.py", [f"{A}/tests"]),
+    Target("wishes-markets", f"{W}/services.py", [f"{W}/tests/test_market.py"], ["market_*", "_open_market"]),
+]
+BY_NAME = {t.name: t for t in TARGETS}
+# Replacing the % that formats a message only breaks the message (a TypeError on the refused
+# path, which the refusal tests meet at once): thousands of mutants that test nothing about
+# the rules, left out everywhere.
+SKIP_OPERATORS = ("core/ReplaceBinaryOperator_Mod_*",)
+
+
+def copy_tree() -> None:
+    """A fresh copy of the project's sources (never the work tree itself)."""
+    if TREE.exists():
+        shutil.rmtree(TREE)
+    TREE.mkdir(parents=True)
+    for name in COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, TREE / name, ignore=shutil.ignore_patterns("__pycache__", "node_modules", "*.pyc")
+            )
+        elif source.exists():
+            shutil.copy2(source, TREE / name)
+    where = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", "import community365; print(community365.__file__)"],
+        cwd=TREE,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not where.startswith(str(TREE)):
+        sys.exit(f"the copy imports {where}, not itself: refusing to mutate")
+
+
+def config_for(target: Target) -> Path:
+    tests = " ".join(target.tests)
+    if target.exclude:
+        tests += f' -k "{target.exclude}"'
+    text = f"""[cosmic-ray]
+module-path = "{target.module}"
+timeout = {target.timeout}.0
+excluded-modules = []
+test-command = '''{PYTEST} {tests}'''
+
+[cosmic-ray.distributor]
+name = "local"
+"""
+    path = WORK / f"{target.name}.toml"
+    path.write_text(text)
+    return path
+
+
+def session_of(target: Target) -> Path:
+    return WORK / f"{target.name}.sqlite"
+
+
+def keep_only(target: Target, session: Path) -> None:
+    """Mark every mutant outside the target's functions (or of a skipped operator) as skipped."""
+    from fnmatch import fnmatch
+
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    def wanted(m) -> bool:
+        if any(fnmatch(m.operator_name, pattern) for pattern in SKIP_OPERATORS):
+            return False
+        return not target.definitions or any(
+            fnmatch(m.definition_name or "", pattern) for pattern in target.definitions
+        )
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        skip = [item.job_id for item in db.pending_work_items if not all(wanted(m) for m in item.mutations)]
+        db.set_multiple_results(skip, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="not selected"))
+
+
+def retry_survivors(session: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+
+
+def run(target: Target, fresh: bool, retry: bool = False) -> None:
+    session = session_of(target)
+    if fresh and session.exists():
+        session.unlink()
+    if retry and session.exists():
+        retry_survivors(session)
+    cfg = config_for(target)
+    cr = str(VENV_BIN / "cosmic-ray")
+    env = dict(
+        os.environ, C365_MUTATE_DB=str(WORK / "test.sqlite3"), DJANGO_SETTINGS_MODULE="config.settings.mutate"
+    )
+    if not session.exists():
+        subprocess.run([cr, "init", str(cfg), str(session)], cwd=TREE, env=env, check=True)
+    keep_only(target, session)
+    started = time.monotonic()
+    print(
+        f"== {target.name}: {target.module} ({', '.join(target.definitions) or 'all functions'})", flush=True
+    )
+    subprocess.run([cr, "exec", str(cfg), str(session)], cwd=TREE, env=env, check=True)
+    print(f"   done in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def survivors(target: Target) -> tuple[dict[str, int], list[tuple[str, int, str, str]]]:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    counts = {"killed": 0, "survived": 0, "skipped": 0, "pending": 0, "incompetent": 0}
+    rows = []
+    with use_db(str(session_of(target)), WorkDB.Mode.open) as db:
+        results = dict(db.results)
+        for item in db.work_items:
+            result = results.get(item.job_id)
+            if result is None:
+                counts["pending"] += 1
+            elif result.worker_outcome == WorkerOutcome.SKIPPED:
+                counts["skipped"] += 1
+            elif result.test_outcome == TestOutcome.SURVIVED:
+                counts["survived"] += 1
+                m = item.mutations[0]
+                diff = [
+                    line.strip()
+                    for line in (result.diff or "").splitlines()
+                    if line[:1] in "+-" and line[:3] not in ("+++", "---")
+                ]
+                rows.append((m.definition_name or "", m.start_pos[0], m.operator_name, " → ".join(diff)))
+            elif result.test_outcome == TestOutcome.INCOMPETENT:
+                counts["incompetent"] += 1
+            else:
+                counts["killed"] += 1
+    return counts, sorted(rows, key=lambda r: r[1])
+
+
+def report() -> None:
+    lines = [
+        "| target | module | killed | survived | incompetent | skipped | not run |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    details = []
+    for target in TARGETS:
+        if not session_of(target).exists():
+            lines.append(f"| {target.name} | `{target.module}` | – | – | – | – | all |")
+            continue
+        counts, rows = survivors(target)
+        lines.append(
+            f"| {target.name} | `{target.module}` | {counts['killed']} | {counts['survived']} | "
+            f"{counts['incompetent']} | {counts['skipped']} | {counts['pending']} |"
+        )
+        for definition, line, operator, diff in rows:
+            change = diff.replace("|", "\\|").replace("`", "'")
+            details.append(f"| {target.name} | `{definition}` | {line} | {operator} | `{change}` |")
+    out = WORK / "report.md"
+    out.write_text(
+        "\n".join(
+            [
+                *lines,
+                "",
+                "| target | function | line | operator | change |",
+                "|---|---|---|---|---|",
+                *details,
+                "",
+            ]
+        )
+    )
+    print(out.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("targets", nargs="*")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--report", action="store_true")
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--retry", action="store_true")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    if args.list:
+        for t in TARGETS:
+            print(f"{t.name:20} {t.module}  {' '.join(t.definitions)}")
+        return
+    if args.report:
+        report()
+        return
+    unknown = [n for n in args.targets if n not in BY_NAME]
+    if unknown:
+        sys.exit(f"unknown targets: {unknown}; see --list")
+    copy_tree()
+    for target in [BY_NAME[n] for n in args.targets] or TARGETS:
+        run(target, args.fresh, args.retry)
+    report()
+
+
+if __name__ == "__main__":
+    main()
