@@ -96,6 +96,8 @@ class SecurityHeadersMiddleware:
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
+
+
 class SessionRefreshMiddleware:
     """Keeps a signed-in session alive while it is used, writing it at most once every
     ``SESSION_REFRESH_SECONDS`` (instead of ``SESSION_SAVE_EVERY_REQUEST``, which wrote the

@@ -318,7 +318,7 @@ class TalkReasonIn(Schema):
 
 
 @router.post("/topics/{topic_id}/decline", response={200: TopicDetailOut, **ERRORS})
-def decline_topic(request: HttpRequest, topic_id: TopicId, payload: ReasonIn) -> Any:
+def decline_topic(request: HttpRequest, topic_id: TopicId, payload: TalkReasonIn) -> Any:
     services.topic_decline(actor=request.user, topic=_topic(request, topic_id), reason=payload.reason)
     return _detail(request, topic_id)
 
@@ -572,7 +572,7 @@ def _figure(row: selectors.FigureRow) -> dict[str, Any]:
     }
 
 
-@router.get("/figures", response={200: FiguresOut, 404: ErrorOut, 422: ErrorOut})
+@router.get("/figures", response={200: TalkFiguresOut, 404: ErrorOut, 422: ErrorOut})
 def get_figures(request: HttpRequest, by: str = "community") -> Any:
     """Figures per community, subdistrict, department or leader; formulas in docs/talks.md.
     404 for users without the figures permission (residents)."""
