@@ -12,3 +12,9 @@ class CoreConfig(AppConfig):
         # Each app declares its navigation entries and home to-dos beside its code
         # (<app>/nav.py, <app>/todos.py); core finds them as the admin finds admin.py.
         autodiscover_modules("nav", "todos")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import SessionRefreshMiddleware
+
+        user_logged_in.connect(SessionRefreshMiddleware.stamp_at_login, dispatch_uid="c365-session-stamp")

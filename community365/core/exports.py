@@ -16,6 +16,8 @@ Two rules hold for every export of the project (tests: `core/tests/test_exports.
 
 from __future__ import annotations
 
+import re
+
 import datetime
 import decimal
 import itertools
@@ -76,6 +78,16 @@ def _width(value: Any) -> int:
     return len(str(value)) * 2 if value is not None else 0
 
 
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(title: object) -> str:
+    """A sheet title Excel accepts: without \\ / ? * [ ] : and at most 31 characters (a team or
+    place name a person wrote may hold any of them)."""
+    cleaned = _SHEET_TITLE_FORBIDDEN.sub(" ", str(title)).strip().strip("'")
+    return cleaned[:31] or "Sheet"
+
+
 def write_xlsx(
     out: Any,
     title: str,
@@ -84,7 +96,7 @@ def write_xlsx(
     notes: Sequence[str] = (),
 ) -> None:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(title)[:31])
+    sheet = book.create_sheet(title=sheet_title(title))
     rows_iter: Iterator[Sequence[Any]] = iter(rows)
     sample = list(itertools.islice(rows_iter, WIDTH_SAMPLE))
     for index, heading in enumerate(header):

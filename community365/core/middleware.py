@@ -121,3 +121,13 @@ class SessionRefreshMiddleware:
             if now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now
         return self.get_response(request)
+
+    @classmethod
+    def stamp_at_login(cls, sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+        """Signing in saves the session anyway: stamp it then, so the first page after signing in
+        does not write it a second time (connected to ``user_logged_in`` in ``CoreConfig``)."""
+        import time
+
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[cls.KEY] = int(time.time())

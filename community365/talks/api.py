@@ -573,12 +573,22 @@ def _figure(row: selectors.FigureRow) -> dict[str, Any]:
 
 
 @router.get("/figures", response={200: TalkFiguresOut, 404: ErrorOut, 422: ErrorOut})
-def get_figures(request: HttpRequest, by: str = "community") -> Any:
-    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md.
-    404 for users without the figures permission (residents)."""
+def get_figures(
+    request: HttpRequest,
+    by: str = "community",
+    month_from: str = Query("", alias="from", description="first month raised, YYYY-MM"),  # type: ignore[type-arg]
+    month_to: str = Query("", alias="to", description="last month raised, YYYY-MM"),  # type: ignore[type-arg]
+    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+) -> Any:
+    """Figures per community, subdistrict, department or leader; formulas in docs/talks.md. The
+    same selector as the figures page; optionally over topics raised in a period. 404 for users
+    without the figures permission (residents)."""
+    from community365.core.charts import period_or_error
+
     if not policies.sees_figures(request.user):
         raise NotFound(_("没有找到。"))
-    rows, total = selectors.figures(request.user, by)
+    period = period_or_error(month_from=month_from, month_to=month_to, year=year)
+    rows, total = selectors.figures(request.user, by, period)
     return {
         "by": by if by in selectors.GROUPS else "community",
         "rows": [_figure(r) for r in rows],

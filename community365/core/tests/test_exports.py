@@ -36,7 +36,7 @@ REGION_NAME = "=cmd|' /C calc'!A0社区"
 
 @dataclass
 class Export:
-    persona: str
+    persona: str | Callable[[], str]
     url: Callable[[], str]
     must_show: tuple[str, ...]
 
@@ -60,6 +60,22 @@ def _party_report() -> str:
     return f"/teams/party/report.xlsx?year={today.year}&quarter={(today.month - 1) // 3 + 1}&unit={member.unit_id}"
 
 
+def _volunteer_with_records() -> str:
+    from community365.teams.models import ServiceRecord
+
+    record = ServiceRecord.objects.select_related("volunteer").order_by("id").first()
+    assert record is not None
+    return record.volunteer.username
+
+
+def _team_records() -> str:
+    from community365.teams.models import ServiceRecord
+
+    record = ServiceRecord.objects.select_related("activity").order_by("id").first()
+    assert record is not None
+    return f"/teams/t/{record.activity.team_id}/records.xlsx"
+
+
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
     "community365.wishes.views._xlsx": Export(
@@ -72,10 +88,13 @@ EXPORTS: dict[str, Export] = {
         "admin_district", _activity_with_signups, (USER_NAME,)
     ),
     "community365.teams.views.hours.records_xlsx": Export(
-        "admin_district", lambda: "/teams/records.xlsx", (ACTIVITY_TITLE, TEAM_NAME)
+        _volunteer_with_records, lambda: "/teams/records.xlsx", (ACTIVITY_TITLE, TEAM_NAME)
+    ),
+    "community365.teams.views.hours.team_records_xlsx": Export(
+        "admin_district", _team_records, (ACTIVITY_TITLE,)
     ),
     "community365.teams.views.party.party_report_xlsx": Export(
-        "member_demo", _party_report, (USER_NAME, PARTY_ORG)
+        "secretary_huachuan", _party_report, (USER_NAME, PARTY_ORG)
     ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
@@ -83,6 +102,7 @@ EXPORT_ROUTES = {
     "talk_figures_xlsx": "community365.talks.views.figures_xlsx",
     "activity_sheet_xlsx": "community365.teams.views.alliance.activity_sheet_xlsx",
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
+    "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
 }
 
@@ -149,7 +169,8 @@ def _plant_hostile_text() -> None:
 def test_every_export_writes_hostile_text_as_text(client_for):
     _plant_hostile_text()
     for view, export in EXPORTS.items():
-        response = client_for(export.persona).get(export.url())
+        persona = export.persona() if callable(export.persona) else export.persona
+        response = client_for(persona).get(export.url())
         assert response.status_code == 200, view
         book = load_workbook(io.BytesIO(response.content))
         texts = set()
@@ -200,3 +221,9 @@ def test_an_export_holds_only_a_sample_of_rows_in_memory():
     assert len(consumed) == 500
     sheet = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
     assert sum(1 for _ in sheet.iter_rows()) == 501
+
+
+def test_a_sheet_title_drops_what_excel_refuses():
+    assert exports.sheet_title("红队/志愿者: [2026]*?") == "红队 志愿者   2026"
+    assert len(exports.sheet_title("长" * 40)) == 31
+    assert exports.sheet_title("///") == "Sheet"

@@ -302,6 +302,22 @@ def swap_request(
     return swap
 
 
+def _refuse_double_booking(swap: ShiftSwap) -> None:
+    """Nobody takes a shift in a slot they already work (the unique constraint would refuse it
+    too, but as a server error instead of a reason)."""
+    moves = [(swap.shift, swap.taker_id)]
+    if swap.other_shift_id is not None:
+        moves.append((swap.other_shift, swap.requested_by_id))
+    leaving = [swap.shift_id, swap.other_shift_id]
+    for shift, worker_id in moves:
+        if (
+            Shift.objects.filter(roster_id=shift.roster_id, date=shift.date, slot=shift.slot, worker_id=worker_id)
+            .exclude(pk__in=[pk for pk in leaving if pk is not None])
+            .exists()
+        ):
+            raise Conflict(_("接班的人在这个时段已经有班，不能换班。"))
+
+
 @service("teams.swap:decide")
 def swap_decide(*, actor: Any, swap: ShiftSwap, approve: bool) -> ShiftSwap:
     role = permissions.require_at(
@@ -314,6 +330,7 @@ def swap_decide(*, actor: Any, swap: ShiftSwap, approve: bool) -> ShiftSwap:
     ):
         raise InvalidTransition(_("这条换班申请已处理过。"))
     if approve:
+        _refuse_double_booking(swap)
         # The shifts change hands only if nobody changed them since the request.
         moved = Shift.objects.filter(pk=swap.shift_id, worker_id=swap.requested_by_id).update(
             worker_id=swap.taker_id

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from community365.core.errors import NotAllowed
+from community365.core.errors import Conflict, NotAllowed
 from community365.teams import selectors, services
 from community365.teams.models import Shift, ShiftKind, Slot, SwapStatus
 
@@ -145,6 +145,22 @@ def test_a_swap_approved_by_the_secretary_moves_the_shift(persona, region):
     shift.refresh_from_db()
     swap.refresh_from_db()
     assert shift.worker == colleague and swap.status == SwapStatus.APPROVED
+
+
+def test_a_swap_to_someone_already_on_duty_in_that_slot_is_refused_with_a_reason(persona, region, system):
+    roster = region("划船社区").duty_roster
+    asker, taker = list(selectors.community_workers(roster.region)[:2])
+    day = datetime.date(2031, 3, 4)
+    shift = services.shift_add(actor=system, roster=roster, date=day, slot=Slot.EVENING, worker=asker)
+    services.shift_add(actor=system, roster=roster, date=day, slot=Slot.EVENING, worker=taker)
+    swap = services.swap_request(actor=asker, shift=shift, taker=taker)
+
+    with pytest.raises(Conflict):
+        services.swap_decide(actor=persona("secretary_huachuan"), swap=swap, approve=True)
+
+    shift.refresh_from_db()
+    swap.refresh_from_db()
+    assert shift.worker == asker and swap.status == SwapStatus.PENDING
 
 
 def test_huangli_worker_cannot_see_or_edit_huachuans_rota(client_for, api_for, region):
