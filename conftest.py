@@ -34,6 +34,17 @@ def demo_world(django_db_blocker):
         demo_snapshot.ensure()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English activates English for the
+    thread (as the middleware does for every request), and must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo_password() -> str:
     return settings.DEMO_PASSWORD
