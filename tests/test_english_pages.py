@@ -81,26 +81,7 @@ USER_TEXT: dict[str, list[str]] = {
 NAME_FIELDS = {("people.User", "display_name"), ("people.Person", "name")}
 
 # System text still Chinese in English (issue 8), with a page it was seen on. Empty after merging.
-KNOWN_UNTRANSLATED: dict[str, str] = {
-    "督办：": "admin_district /inbox/",
-    "务": "admin_district /inbox/",
-    "已超期": "admin_district /inbox/",
-    "期限": "admin_district /inbox/",
-    "，承办：": "admin_district /inbox/",
-    "。": "admin_district /inbox/",
-    "，承办：（尚无部门认领）。": "admin_district /inbox/",
-    "新的点题待受理：": "admin_district /inbox/",
-    "：": "admin_district /talks/",
-    "您受邀约谈：": "leader_demo /inbox/",
-    "约谈新": "liaison_housing /inbox/",
-    "务待认领：": "liaison_housing /inbox/",
-    "报到已报到": "member_demo /inbox/",
-    "点题": "secretary_huachuan /inbox/",
-    "可以报送了": "secretary_huachuan /inbox/",
-    "；": "secretary_huachuan /teams/rota/",
-    "（": "admin_district /teams/party/",
-    "）": "admin_district /teams/party/",
-}
+KNOWN_UNTRANSLATED: dict[str, str] = {}
 
 
 class _Text(HTMLParser):

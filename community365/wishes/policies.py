@@ -164,6 +164,15 @@ def may_see_review_queue(user: Any) -> bool:
     return permissions.is_global(user) or bool(permissions.scope_grants(user, VIEW_ALL.name))
 
 
+def may_open_wish_form(user: Any) -> bool:
+    """A resident writes their own wish; a reviewer (social worker) enters one for a resident."""
+    return (
+        getattr(user, "person", None) is not None
+        or permissions.is_global(user)
+        or bool(permissions.scope_grants(user, REVIEW.name))
+    )
+
+
 def may_claim_somewhere(user: Any) -> bool:
     return permissions.is_global(user) or bool(permissions.scope_grants(user, CLAIM.name))
 

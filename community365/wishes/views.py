@@ -243,9 +243,11 @@ def wish_action(request: HttpRequest, wish_id: int, action: str) -> HttpResponse
 def wish_new(request: HttpRequest) -> HttpResponse:
     """A resident writes a wish; a social worker enters one for a resident (by record number)."""
     person = getattr(request.user, "person", None)
-    reviewer = bool(permissions.scope_grants(request.user, policies.REVIEW.name))
-    if person is None and not reviewer and not permissions.is_global(request.user):
+    if not policies.may_open_wish_form(request.user):
         raise Http404
+    reviewer = permissions.is_global(request.user) or bool(
+        permissions.scope_grants(request.user, policies.REVIEW.name)
+    )
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:

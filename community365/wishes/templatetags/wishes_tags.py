@@ -26,6 +26,7 @@ def wish_tabs(request: Any) -> list[tuple[str, str, str]]:
         tabs.append(("my_claims", _("我的认领")))
     if has_person or reviewer:
         tabs.append(("my_wishes", _("我的心愿")))
+    if policies.may_open_wish_form(user):
         tabs.append(("wish_new", _("许个心愿")))
     if reviewer:
         tabs.append(("wish_review", _("审核")))
