@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community365.core import charts, exports, permissions
@@ -308,7 +307,6 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             "events": list(topic.events.all()),
             "share_url": share_url,
             "share_qr": _qr_svg(share_url, topic.title) if share_url else "",
-            "rating_choices": RATING_CHOICES,
             "tasks": tasks,
             "is_author": is_author,
             "sign_state": sign_state,
@@ -340,16 +338,6 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             "threshold_left": max(0, topic.signature_threshold - topic.signature_count),
         },
     )
-
-
-# score → the word under the star; 5 first, as residents read left to right "best" first.
-RATING_CHOICES = [
-    (5, gettext_lazy("很满意")),
-    (4, gettext_lazy("满意")),
-    (3, gettext_lazy("一般")),
-    (2, gettext_lazy("不满意")),
-    (1, gettext_lazy("很不满意")),
-]
 
 
 def _qr_svg(url: str, title: str) -> SafeString:

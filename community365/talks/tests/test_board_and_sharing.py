@@ -179,7 +179,8 @@ def test_rating_is_large_star_choices_with_words(client_for, answering_topic, pe
     services.task_progress(actor=persona("liaison_housing"), task=task, status="done")
     client = client_for("resident_001")
     page = client.get(f"/talks/{topic.pk}/").content.decode()
-    assert page.count('class="rating-option"') == 5 and 'class="rating-field"' in page
+    # the shared widget of core/rating_field.html: five large choices with words
+    assert page.count('class="rating-face rating-') == 5 and 'class="rating-field"' in page
     assert re.search(r'<input type="radio" name="score" value="5" required>', page) and "很满意" in page
     client.post(f"/talks/{topic.pk}/do", {"action": "rate", "score": "4"})
     assert topic.ratings.get().score == 4
