@@ -16,11 +16,10 @@ Two rules hold for every export of the project (tests: `core/tests/test_exports.
 
 from __future__ import annotations
 
-import re
-
 import datetime
 import decimal
 import itertools
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any

@@ -311,7 +311,9 @@ def _refuse_double_booking(swap: ShiftSwap) -> None:
     leaving = [swap.shift_id, swap.other_shift_id]
     for shift, worker_id in moves:
         if (
-            Shift.objects.filter(roster_id=shift.roster_id, date=shift.date, slot=shift.slot, worker_id=worker_id)
+            Shift.objects.filter(
+                roster_id=shift.roster_id, date=shift.date, slot=shift.slot, worker_id=worker_id
+            )
             .exclude(pk__in=[pk for pk in leaving if pk is not None])
             .exists()
         ):
