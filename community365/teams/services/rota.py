@@ -305,8 +305,8 @@ def swap_request(
 def _refuse_double_booking(swap: ShiftSwap) -> None:
     """Nobody takes a shift in a slot they already work (the unique constraint would refuse it
     too, but as a server error instead of a reason)."""
-    moves = [(swap.shift, swap.taker_id)]
-    if swap.other_shift_id is not None:
+    moves: list[tuple[Shift, int]] = [(swap.shift, swap.taker_id)]
+    if swap.other_shift is not None:
         moves.append((swap.other_shift, swap.requested_by_id))
     leaving = [swap.shift_id, swap.other_shift_id]
     for shift, worker_id in moves:
