@@ -15,6 +15,13 @@ class CoreConfig(AppConfig):
 
         from django.contrib.auth.signals import user_logged_in
 
+        from .phrases import register
+        from .roles import Role
+
+        # Role names as phrases, so stored parameters can name a role in the reader's language.
+        for role in Role:
+            register(f"core.role.{role.value}", role.label)
+
         from .middleware import SessionRefreshMiddleware
 
         user_logged_in.connect(SessionRefreshMiddleware.stamp_at_login, dispatch_uid="c365-session-stamp")

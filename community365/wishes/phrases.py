@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from community365.core.phrases import phrase_param, register
+from community365.regions.models import OrganisationKind
 
 # --- the wish's history (WishEvent.code) -----------------------------------------------------------
 EVENTS = {
@@ -60,6 +61,12 @@ RETURNED = register("wishes.returned", _("您的心愿“%(title)s”需要修�
 register("wishes.returned.body", "%(note)s")
 REJECTED = register("wishes.rejected", _("您的心愿“%(title)s”未通过审核"))
 register("wishes.rejected.body", "%(note)s")
+# The claimant's unit in a message: a role (core.role.<role>) at a place, or an organisation's kind.
+CLAIMANT_UNIT = register("wishes.claimant_unit", "%(role)s · %(place)s")
+ORGANISATION_KINDS = {
+    kind.value: register(f"regions.organisation_kind.{kind.value}", kind.label) for kind in OrganisationKind
+}
+
 CLAIMED = register("wishes.claimed", _("您的心愿“%(title)s”已被认领"))
 register(
     "wishes.claimed.body",

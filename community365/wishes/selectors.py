@@ -14,10 +14,11 @@ from django.utils import timezone
 from community365.core import permissions
 from community365.core.charts import Period, month_axis, month_key
 from community365.core.masking import mask_name
+from community365.core.phrases import phrase_param
 from community365.core.roles import Role
 from community365.regions.models import Region, RegionKind
 
-from . import policies
+from . import phrases, policies
 from .models import CharityMarket, Claim, Wish, WishEvent, WishStatus
 from .states import PUBLIC_STATES
 
@@ -200,6 +201,8 @@ class ClaimantInfo:
 
     name: str
     unit: str
+    # The unit as a phrase parameter (core.phrases), for what is stored and read later.
+    unit_param: dict[str, Any] | str = ""
 
 
 def claimant_of(claim: Claim) -> ClaimantInfo:
@@ -210,16 +213,27 @@ def claimant_of(claim: Claim) -> ClaimantInfo:
     user = claim.claimant
     name = user.display_name or user.username
     if claim.organisation is not None:
-        return ClaimantInfo(name=claim.organisation.name, unit=str(claim.organisation.get_kind_display()))
+        organisation = claim.organisation
+        kind = phrases.ORGANISATION_KINDS.get(organisation.kind)
+        return ClaimantInfo(
+            name=organisation.name,
+            unit=str(organisation.get_kind_display()),
+            unit_param=phrase_param(kind) if kind else organisation.name,
+        )
     grant = (
         RoleAssignment.objects.filter(user_id=user.pk, role=claim.claimant_role, revoked_at__isnull=True)
         .select_related("region")
         .order_by("id")
         .first()
     )
-    role = Role(claim.claimant_role).label if claim.claimant_role in Role.values else ""
-    unit = f"{role} · {grant.region.name}" if grant is not None and role else str(role)
-    return ClaimantInfo(name=name, unit=unit)
+    if claim.claimant_role not in Role.values:
+        return ClaimantInfo(name=name, unit="")
+    role = Role(claim.claimant_role).label
+    place = grant.region.name if grant is not None else ""
+    param = phrase_param(
+        phrases.CLAIMANT_UNIT, {"role": phrase_param(f"core.role.{claim.claimant_role}"), "place": place}
+    )
+    return ClaimantInfo(name=name, unit=f"{role} · {place}" if place else str(role), unit_param=param)
 
 
 @dataclass(frozen=True)

@@ -490,7 +490,9 @@ def wish_claim(*, actor: Any, wish: Wish) -> ClaimOutcome:
     _record(wish, "claim", before, actor)
     audit_record(actor=actor, action="wishes.wish:claim", target=wish, role=role)
     who = selectors.claimant_of(claim)
-    _tell_wisher(wish, phrases.CLAIMED, claimant=who.name, unit=who.unit, days=setting("WISH_CONTACT_DAYS"))
+    _tell_wisher(
+        wish, phrases.CLAIMED, claimant=who.name, unit=who.unit_param, days=setting("WISH_CONTACT_DAYS")
+    )
     return ClaimOutcome(won=True, claim=claim)
 
 
@@ -557,7 +559,7 @@ def wish_request_contact(*, actor: Any, wish: Wish) -> Claim:
         _record(wish, "contact_request", wish.status, actor)
         audit_record(actor=actor, action="wishes.wish:request_contact", target=wish, role=claim.claimant_role)
         who = selectors.claimant_of(claim)
-        _tell_workers(wish, phrases.CONTACT_REQUESTED, claimant=who.name, unit=who.unit)
+        _tell_workers(wish, phrases.CONTACT_REQUESTED, claimant=who.name, unit=who.unit_param)
     return claim
 
 

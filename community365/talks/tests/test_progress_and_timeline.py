@@ -192,7 +192,9 @@ def test_timeline_and_inbox_read_in_english_except_what_people_wrote(
                 leftover = leftover.replace(word, "")
             assert not CJK.search(leftover), (event.code, event.sentence, event.actor)
         notes = Notification.objects.filter(
-            recipient__username="resident_001", kind__startswith="talks.note.", params__title=topic.title
+            recipient__username="resident_001",
+            kind__startswith="talks.note.",
+            url__endswith=f"/talks/{topic.pk}/",
         )
         assert notes.exists()
         for note in notes:
