@@ -138,6 +138,8 @@ def backup(out: Path, *, media_root: Path | None = None) -> Path:
             manifest["database_file"] = "db.sqlite3"
             manifest["tables"], manifest["audit"] = summarise_sqlite(staging / "db.sqlite3")
         elif connection.vendor == "postgresql":
+            if connection.in_atomic_block:
+                raise BackupError("a backup must run outside a transaction (it exports one snapshot)")
             # pg_dump reads the snapshot this transaction exported, so the counts taken here are
             # exactly what the dump holds.
             with transaction.atomic(), connection.cursor() as cursor:

@@ -33,7 +33,10 @@ def _backup(tmp_path) -> tuple:
     return archive, read_manifest(archive)
 
 
-def test_backup_manifest_describes_the_database(tmp_path, media):
+# A backup reads one committed snapshot outside any transaction, as the command does in a
+# deployment: these tests commit (the demo comes back from the session's snapshot afterwards).
+@pytest.mark.django_db(transaction=True)
+def test_backup_manifest_describes_the_database(tmp_path, media, demo_world):
     archive, manifest = _backup(tmp_path)
     assert manifest["vendor"] == connection.vendor
     tables, audit = summarise_live()
@@ -76,7 +79,8 @@ def test_sqlite_backup_restores_into_a_fresh_database(tmp_path, media):
         )
 
 
-def test_postgresql_backup_restores_into_a_fresh_database(tmp_path, media):
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_backup_restores_into_a_fresh_database(tmp_path, media, demo_world):
     if connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL path")
     archive, _manifest = _backup(tmp_path)
