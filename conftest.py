@@ -128,6 +128,16 @@ def live_demo(live_server, demo_world):
     return live_server
 
 
+def _sign_in(page, base: str, username: str, password: str):
+    """Sign a Playwright page in through the login form and wait for the home page."""
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
 @pytest.fixture
 def login_page(browser, live_demo, demo_password):
     """login_page("worker_huangli") → a Playwright page signed in as that persona."""
@@ -137,12 +147,7 @@ def login_page(browser, live_demo, demo_password):
         context = browser.new_context(locale="zh-CN", viewport={"width": 412, "height": 900})
         contexts.append(context)
         page = context.new_page()
-        page.goto(f"{live_demo.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", demo_password)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_demo.url}/")
-        return page
+        return _sign_in(page, live_demo.url, username, demo_password)
 
     yield make
     for context in contexts:
@@ -177,12 +182,7 @@ def phone_page(browser, live_demo, demo_password):
                 else None
             ),
         )
-        page.goto(f"{live_demo.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", demo_password)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_demo.url}/")
-        return page
+        return _sign_in(page, live_demo.url, username, demo_password)
 
     yield make
     for context in contexts:
