@@ -474,9 +474,10 @@ def topics_for_org_queue(user: Any) -> dict[str, list[TalkTopic]]:
     }
 
 
-def inbox(user: Any) -> dict[str, Any]:
+def inbox(user: Any, *, overdue_on: datetime.date | None = None) -> dict[str, Any]:
     """A department's task inbox: to claim and carrying (open work, listed whole), and done (a
-    queryset, newest first, for the caller to page in the database)."""
+    queryset, newest first, for the caller to page in the database). With ``overdue_on``, the
+    carrying list holds only tasks past their deadline on that day (the home page's count)."""
     qs = (
         policies.inbox_tasks_of(user)
         .select_related("topic", "topic__region", "department", "lead_department")
@@ -484,9 +485,12 @@ def inbox(user: Any) -> dict[str, Any]:
     )
     departments = policies.liaison_departments(user)
     mine = qs if permissions.is_global(user) else qs.filter(department_id__in=departments)
+    carrying = mine.filter(department__isnull=False, done_at__isnull=True)
+    if overdue_on is not None:
+        carrying = carrying.filter(deadline__lt=overdue_on)
     return {
         "to_claim": list(qs.filter(department__isnull=True, done_at__isnull=True)),
-        "carrying": list(mine.filter(department__isnull=False, done_at__isnull=True)),
+        "carrying": list(carrying),
         "done": mine.filter(done_at__isnull=False).order_by("-done_at", "-id"),
     }
 

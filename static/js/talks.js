@@ -14,13 +14,6 @@
     });
   });
 
-  // A link to a <details> opens it.
-  document.querySelectorAll("a.js-open-details").forEach(function (link) {
-    link.addEventListener("click", function () {
-      var details = document.querySelector(link.getAttribute("href"));
-      if (details && details.tagName === "DETAILS") details.open = true;
-    });
-  });
 })();
 
 // The poster's print button (browsers print without it, too).
