@@ -34,6 +34,12 @@ LEADER = "leader_demo"
 MEMBER = "member_demo"
 VOLUNTEER = "volunteer_demo"
 RESIDENT = "resident_huachuan"
+MEDIATOR = "mediator_demo"
+LAWYER = "lawyer_demo"
+JUSTICE = "justice_demo"
+EMERGENCY = "emergency_demo"
+FIRST_SECRETARY = "firstsec_demo"
+UNIT_SECRETARY = "unit_secretary_demo"
 
 SIGNED_IN = [
     ADMIN,
@@ -46,12 +52,20 @@ SIGNED_IN = [
     MEMBER,
     VOLUNTEER,
     RESIDENT,
+    MEDIATOR,
+    LAWYER,
+    JUSTICE,
+    EMERGENCY,
+    FIRST_SECRETARY,
+    UNIT_SECRETARY,
 ]
 EVERYONE = [*SIGNED_IN, ANONYMOUS]
 STAFF = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, OTHER_WORKER]
 # Staff whose scope includes 划船社区 (the place of the PARAMS objects).
 STAFF_HERE = [ADMIN, SUBDISTRICT, SECRETARY, WORKER]
 COMMUNITY_STAFF = [SECRETARY, WORKER, OTHER_WORKER]
+# Personas whose places lie outside 划船社区 and its subdistrict: they do not see its objects.
+ELSEWHERE = [OTHER_WORKER, LAWYER, EMERGENCY, FIRST_SECRETARY]
 BACK_OFFICE = [ADMIN, SUBDISTRICT, SECRETARY]  # is_staff: the roles of people.services.BACK_OFFICE_ROLES
 
 
@@ -101,7 +115,7 @@ TABLE: dict[str, dict[str, int]] = {
     "role_grant": PAGE_POST_ONLY,
     "role_revoke": PAGE_POST_ONLY,
     "region_browser": everyone(302),  # one top place: straight to it
-    "region_detail": rule(200, _404=[OTHER_WORKER]),
+    "region_detail": rule(200, _404=ELSEWHERE),
     "audit_log": only([ADMIN]),
     "inbox": everyone(200),
     "inbox_read": PAGE_POST_ONLY,
@@ -124,9 +138,9 @@ TABLE: dict[str, dict[str, int]] = {
     "wish_action": PAGE_POST_ONLY,
     # --- the three linkages (team, activity: 划船社区's) -----------------------------------------
     "teams_home": everyone(200),
-    "team_detail": rule(200, _404=[OTHER_WORKER]),
+    "team_detail": rule(200, _404=ELSEWHERE),
     "activity_new": only([ADMIN, SUBDISTRICT, SECRETARY, VOLUNTEER]),  # team.manage, or its leader
-    "activity_detail": rule(200, _404=[OTHER_WORKER]),
+    "activity_detail": rule(200, _404=ELSEWHERE),
     "activity_sheet_xlsx": only([*STAFF_HERE, VOLUNTEER]),  # organisers and the community's staff
     "my_hours": everyone(200),
     # the user's own service records only (404 with none: of the personas, the party member has some)
@@ -165,7 +179,7 @@ TABLE: dict[str, dict[str, int]] = {
     "api-1:list_persons": API_SIGNED_IN,  # staff see their places' residents, others themselves
     "api-1:get_person": rule(404, 401, _200=[*STAFF_HERE, RESIDENT]),  # PARAMS: resident_huachuan
     "api-1:list_regions": API_SIGNED_IN,
-    "api-1:get_region": rule(200, 401, _404=[OTHER_WORKER]),
+    "api-1:get_region": rule(200, 401, _404=ELSEWHERE),
     "api-1:list_events": API_SIGNED_IN,  # the rows the user may read: none but for admins
     # wishes
     "api-1:list_wishes": API_SIGNED_IN,
@@ -201,13 +215,13 @@ TABLE: dict[str, dict[str, int]] = {
     "api-1:get_market": API_SIGNED_IN,
     # teams
     "api-1:list_teams": API_SIGNED_IN,
-    "api-1:get_team": rule(200, 401, _404=[OTHER_WORKER]),
+    "api-1:get_team": rule(200, 401, _404=ELSEWHERE),
     "api-1:list_activities": API_SIGNED_IN,
     "api-1:create_activity": API_SIGNED_IN,  # same path as list_activities
-    "api-1:get_activity": rule(200, 401, _404=[OTHER_WORKER]),
+    "api-1:get_activity": rule(200, 401, _404=ELSEWHERE),
     # list_signups: organisers and the community's staff; others who see it 422 not_allowed
-    "api-1:list_signups": rule(422, 401, _200=[*STAFF_HERE, VOLUNTEER], _404=[OTHER_WORKER]),
-    "api-1:sign_up": rule(422, 401, _200=[*STAFF_HERE, VOLUNTEER], _404=[OTHER_WORKER]),
+    "api-1:list_signups": rule(422, 401, _200=[*STAFF_HERE, VOLUNTEER], _404=ELSEWHERE),
+    "api-1:sign_up": rule(422, 401, _200=[*STAFF_HERE, VOLUNTEER], _404=ELSEWHERE),
     **dict.fromkeys(
         [
             "api-1:cancel_my_signup",
@@ -366,3 +380,25 @@ PARAMS: dict[str, Callable[[], Any]] = {
 }
 # (url name, parameter) → PARAMS key, where a route's parameter name is not the key.
 PARAM_FOR: dict[tuple[str, str], str] = {("rota_overview", "region_id"): "subdistrict_id"}
+
+
+def _merge_app_rows() -> None:
+    """Merge the rows, parameters and parameter names of tests/url_rows/<app>.py."""
+    import importlib
+    import pkgutil
+
+    from tests import url_rows
+
+    for info in sorted(pkgutil.iter_modules(url_rows.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{url_rows.__name__}.{info.name}")
+        for attr, target in (("ROWS", TABLE), ("PARAMS", PARAMS), ("PARAM_FOR", PARAM_FOR)):
+            extra = getattr(module, attr, {})
+            twice = sorted(str(k) for k in set(extra) & set(target))
+            if twice and attr != "PARAMS":
+                raise ValueError(f"tests/url_rows/{info.name}.py declares {attr} already declared: {twice}")
+            for key, value in extra.items():
+                # Two apps may name the same parameter only for the same object picker.
+                target.setdefault(key, value)
+
+
+_merge_app_rows()

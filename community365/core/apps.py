@@ -9,9 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        # Each app declares its navigation entries and home to-dos beside its code
-        # (<app>/nav.py, <app>/todos.py); core finds them as the admin finds admin.py.
-        autodiscover_modules("nav", "todos")
+        # Each app declares its navigation entries, home to-dos and benchmarking indicators beside
+        # its code (<app>/nav.py, <app>/todos.py, <app>/indicators.py); core finds them as the
+        # admin finds admin.py.
+        autodiscover_modules("nav", "todos", "indicators")
 
         from django.contrib.auth.signals import user_logged_in
 

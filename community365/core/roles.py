@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("志愿者")
     MEDIATOR = "mediator", _("老娘舅调解员")
     LAWYER = "lawyer", _("律师")
+    JUSTICE_OFFICER = "justice_officer", _("区司法局工作人员")
+    FIRST_SECRETARY = "first_secretary", _("第一书记")
+    UNIT_SECRETARY = "unit_secretary", _("单位党组织书记")
     RESIDENT = "resident", _("居民")
 
 
@@ -30,6 +33,13 @@ ROLE_PLACE_KINDS: dict[str, frozenset[str]] = {
     Role.VOLUNTEER: frozenset({"community", "cooperative", "subdistrict"}),
     Role.MEDIATOR: frozenset({"community", "cooperative", "subdistrict"}),
     Role.LAWYER: frozenset({"community", "cooperative", "subdistrict"}),
+    # The district's justice bureau (mediation and the legal clinics, district-wide).
+    Role.JUSTICE_OFFICER: frozenset({"district"}),
+    # A cadre posted to a community or cooperative (the posting itself is a mechanisms record).
+    Role.FIRST_SECRETARY: frozenset({"community", "cooperative"}),
+    # The party secretary of a unit (department branch, organisation, company) held where the
+    # unit sits; which unit is a mechanisms record.
+    Role.UNIT_SECRETARY: frozenset({"district", "subdistrict", "community", "cooperative"}),
     Role.RESIDENT: frozenset({"community", "cooperative"}),
 }
 

@@ -20,7 +20,7 @@ from community365.people.models import Gender, Person, RoleAssignment, User
 from community365.regions import services as regions
 from community365.regions.models import Department, Region, RegionKind
 
-from . import data
+from . import data, stages
 
 SYSTEM = SystemActor("seed_demo")
 SOCIAL_WORKERS_TOTAL = 500
@@ -47,6 +47,12 @@ PERSONAS = [
     Persona("member_demo", "在职党员", Role.PARTY_MEMBER, "划船社区"),
     Persona("volunteer_demo", "红队队长", Role.VOLUNTEER, "划船社区"),
     Persona("resident_huachuan", "划船居民", Role.RESIDENT, "划船社区"),
+    Persona("mediator_demo", "老娘舅 调解员", Role.MEDIATOR, "划船社区"),
+    Persona("lawyer_demo", "党员律师", Role.LAWYER, "福明家园社区"),
+    Persona("justice_demo", "区司法局 工作人员", Role.JUSTICE_OFFICER, ""),
+    Persona("emergency_demo", "黄鹂社区 应急队员", Role.VOLUNTEER, "黄鹂社区"),
+    Persona("firstsec_demo", "黄鹂社区 第一书记", Role.FIRST_SECRETARY, "黄鹂社区"),
+    Persona("unit_secretary_demo", "单位党支部书记", Role.UNIT_SECRETARY, ""),
 ]
 
 
@@ -59,8 +65,12 @@ class SeedReport:
 
 
 class DemoBuilder:
-    def __init__(self, *, scale: int = 1, seed: int = 365, log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, *, scale: int = 1, seed: int = 365, full: bool = False, log: Callable[[str], None] | None = None
+    ) -> None:
         self.scale = max(1, scale)
+        # The full-size district (seed_demo --full): the article's figures; see demo/stages.py.
+        self.full = full
         self.rng = random.Random(seed)
         self.log = log or (lambda _msg: None)
         self.report = SeedReport()
@@ -117,6 +127,8 @@ class DemoBuilder:
             self.build_teams()
             self.build_resident_logins()
             self.build_talks()
+            for stage in stages.discover():
+                stage(self)
         return self.report
 
     def build_places(self) -> None:
@@ -198,7 +210,8 @@ class DemoBuilder:
                                 number=f"{number}-{s}-{(h // 2) + 1}0{h % 2 + 1}",
                             )
                             self.report.add("household")
-                            for _ in range(self.rng.choice((1, 2, 2, 3, 3, 4))):
+                            size = self.rng.choice((1, 2, 2, 3, 3, 4))
+                            for _ in range(size):
                                 elderly = self.rng.random() < elderly_share
                                 birth = year - (
                                     self.rng.randint(61, 95) if elderly else self.rng.randint(1, 59)
@@ -215,6 +228,7 @@ class DemoBuilder:
                                     is_migrant_worker=community.name == "福明家园社区"
                                     and self.rng.random() < 0.3,
                                     in_difficulty=self.rng.random() < 0.05,
+                                    lives_alone=elderly and size == 1,
                                 )
                                 self.report.add("person")
                                 # Most residents have been verified by their social worker.
@@ -294,5 +308,5 @@ class DemoBuilder:
         build_talk_history(self, self.district)
 
 
-def build_demo(*, scale: int = 1, log: Callable[[str], None] | None = None) -> SeedReport:
-    return DemoBuilder(scale=scale, log=log).build()
+def build_demo(*, scale: int = 1, full: bool = False, log: Callable[[str], None] | None = None) -> SeedReport:
+    return DemoBuilder(scale=scale, full=full, log=log).build()

@@ -45,7 +45,7 @@ class PersonAdmin(ScopedAdmin):
 
     visible = staticmethod(policies.persons_visible_to)
     list_display = ("masked_name", "community", "birth_year", "is_elderly", "is_disabled", "verified_at")
-    list_filter = ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty")
+    list_filter = ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty", "lives_alone")
     list_select_related = ("community",)
     fields = ("masked_name", "masked_phone", "community", "birth_year", "id_last4", "verified_at")
     readonly_fields = fields

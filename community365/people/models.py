@@ -130,6 +130,7 @@ class Person(models.Model):
     is_disabled = models.BooleanField(_("残障"), default=False)
     is_migrant_worker = models.BooleanField(_("外来务工"), default=False)
     in_difficulty = models.BooleanField(_("困难"), default=False)
+    lives_alone = models.BooleanField(_("独居"), default=False)
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     verified_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("核实人")
@@ -166,7 +167,7 @@ class Person(models.Model):
     @property
     def tags(self) -> list[str]:
         labels = []
-        for field in ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty"):
+        for field in ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty", "lives_alone"):
             if getattr(self, field):
                 labels.append(str(getattr(self._meta.get_field(field), "verbose_name", field)))
         return labels

@@ -256,6 +256,7 @@ def person_register(
     is_disabled: bool = False,
     is_migrant_worker: bool = False,
     in_difficulty: bool = False,
+    lives_alone: bool = False,
 ) -> Person:
     """Register a resident in a household (or directly in a community if the household is not
     yet known). A person already on record under the same ID number is refused, not doubled."""
@@ -295,6 +296,7 @@ def person_register(
             is_disabled=is_disabled,
             is_migrant_worker=is_migrant_worker,
             in_difficulty=in_difficulty,
+            lives_alone=lives_alone,
         )
     except IntegrityError:
         raise Conflict(_("该身份证号码的居民已登记。"), field="id_number") from None

@@ -50,6 +50,9 @@ class Region(MP_Node):
     reported_households = models.PositiveIntegerField(_("上报户数"), null=True, blank=True)
     reported_population = models.PositiveIntegerField(_("上报人口"), null=True, blank=True)
     is_model = models.BooleanField(_("示范社区"), default=False)
+    # A building in a low-lying spot (floods in typhoons); set by the community, read by the
+    # emergency response's list of households to check.
+    low_lying = models.BooleanField(_("低洼"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
