@@ -2,7 +2,12 @@
 /api/v1/docs. Every endpoint needs a bearer token or a session unless it says otherwise."""
 
 from community365.audit.api import router as audit_router
+from community365.benchmarking.api import router as benchmarking_router
+from community365.cases.api import router as cases_router
 from community365.core.api import API_AUTH, DocumentedAPI, install_error_handlers
+from community365.desk.api import router as desk_router
+from community365.emergency.api import router as emergency_router
+from community365.mechanisms.api import router as mechanisms_router
 from community365.people.api import auth_router
 from community365.people.api import router as people_router
 from community365.regions.api import router as regions_router
@@ -26,3 +31,8 @@ api.add_router("/", audit_router)
 api.add_router("/", wishes_router)
 api.add_router("/teams", teams_router)
 api.add_router("/talks", talks_router)
+api.add_router("/services", desk_router)
+api.add_router("/cases/emergencies", emergency_router)
+api.add_router("/cases", cases_router)
+api.add_router("/mechanisms", mechanisms_router)
+api.add_router("/benchmarking", benchmarking_router)

@@ -20,6 +20,11 @@ urlpatterns = [
     path("", include("community365.notifications.urls")),
     path("", include("community365.teams.urls")),
     path("", include("community365.talks.urls")),
+    path("", include("community365.desk.urls")),
+    path("", include("community365.emergency.urls")),  # before cases: /cases/emergencies/…
+    path("", include("community365.cases.urls")),
+    path("", include("community365.mechanisms.urls")),
+    path("", include("community365.benchmarking.urls")),
 ]
 
 handler404 = "community365.core.views.not_found"

@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "community365.wishes",
     "community365.teams",
     "community365.talks",
+    "community365.desk",
+    "community365.cases",
+    "community365.emergency",
+    "community365.mechanisms",
+    "community365.benchmarking",
     "community365.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""对标 — benchmarking the communities against the model."""

@@ -1,0 +1,1 @@
+"""Cases that need care: 老娘舅 mediation and the legal clinic."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    name = "community365.desk"
+    label = "desk"
+    verbose_name = _("六服务·服务台")

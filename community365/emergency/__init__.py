@@ -1,0 +1,1 @@
+"""Emergency response (应急): events, the households to check, the door-to-door checklist."""

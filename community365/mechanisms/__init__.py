@@ -1,0 +1,1 @@
+"""The five mechanisms' instruments: secretary projects, first secretaries, co-building, centres, funds."""
