@@ -111,3 +111,33 @@ def test_records_api_reads_a_constant_number_of_queries(demo_world, client_for):
     large, response = _queries(client, url)
     assert response.json()["count"] == n + 10
     assert large == small
+
+
+def test_resident_search_counts_up_to_a_cap_and_pages_by_an_index(demo_world, client_for):
+    """Resident list/search: the total is counted up to a cap (not an exact COUNT of every
+    resident of the district on each page), and a page is ordered by columns of the person row
+    (the index person_search_order), not by the joined places' paths and house numbers."""
+    from community365.core.pagination import DEFAULT_CAP
+    from community365.people.models import Person
+
+    client = client_for("admin_district")  # the whole district: more residents than the cap
+    url = reverse("resident_search")
+    small, response = _queries(client, url)
+    assert Person.objects.count() > DEFAULT_CAP
+    assert response.context["page"].paginator.count == DEFAULT_CAP + 1
+    assert response.context["page"].paginator.capped
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    page_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"] and "ORDER BY" in q["sql"]]
+    assert page_sql, "the page's query"
+    for sql in page_sql:
+        order = sql.rsplit("ORDER BY", 1)[1]
+        assert "regions_" not in order, f"ordered by a joined table: {order}"
+    scale_world.multiply(3, ["regions.Household", "people.Person"])
+    large, response = _queries(client, url)
+    assert large == small
+    assert response.context["page"].paginator.count == DEFAULT_CAP + 1
+    # A narrower search is counted exactly.
+    secretary = client_for("secretary_huachuan")
+    _n, response = _queries(secretary, url + "?q=" + Person.objects.filter(community__name="划船社区").first().name)
+    assert not response.context["page"].paginator.capped
