@@ -29,7 +29,13 @@ def _queries(client: Client, url: str) -> tuple[int, object]:
 def _extra_rows(model, activity, volunteers, **values):
     """One row of ``model`` (Signup or ServiceRecord) per volunteer for ``activity``."""
     return model.objects.bulk_create(
-        model(district_id=activity.district_id, region_id=activity.region_id, activity=activity, volunteer=v, **values)
+        model(
+            district_id=activity.district_id,
+            region_id=activity.region_id,
+            activity=activity,
+            volunteer=v,
+            **values,
+        )
         for v in volunteers
     )
 
@@ -78,10 +84,14 @@ def test_signup_sheet_api_reads_a_constant_number_of_queries(demo_world, client_
     activity = Activity.objects.filter(region__name="划船社区").order_by("pk").first()
     client = client_for("secretary_huachuan")
     url = f"/api/v1/teams/activities/{activity.pk}/signups"
-    _extra_rows(Signup, activity, _volunteers(activity, 2), status=SignupStatus.WAITLISTED, queued_at=timezone.now())
+    _extra_rows(
+        Signup, activity, _volunteers(activity, 2), status=SignupStatus.WAITLISTED, queued_at=timezone.now()
+    )
     small, response = _queries(client, url)
     n = len(response.json())
-    _extra_rows(Signup, activity, _volunteers(activity, 10), status=SignupStatus.WAITLISTED, queued_at=timezone.now())
+    _extra_rows(
+        Signup, activity, _volunteers(activity, 10), status=SignupStatus.WAITLISTED, queued_at=timezone.now()
+    )
     large, response = _queries(client, url)
     assert len(response.json()) == n + 10
     assert large == small
@@ -128,7 +138,11 @@ def test_resident_search_counts_up_to_a_cap_and_pages_by_an_index(demo_world, cl
     assert response.context["page"].paginator.capped
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    page_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"] and "ORDER BY" in q["sql"]]
+    page_sql = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "people_person"' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
     assert page_sql, "the page's query"
     for sql in page_sql:
         order = sql.rsplit("ORDER BY", 1)[1]
@@ -139,5 +153,33 @@ def test_resident_search_counts_up_to_a_cap_and_pages_by_an_index(demo_world, cl
     assert response.context["page"].paginator.count == DEFAULT_CAP + 1
     # A narrower search is counted exactly.
     secretary = client_for("secretary_huachuan")
-    _n, response = _queries(secretary, url + "?q=" + Person.objects.filter(community__name="划船社区").first().name)
+    _n, response = _queries(
+        secretary, url + "?q=" + Person.objects.filter(community__name="划船社区").first().name
+    )
     assert not response.context["page"].paginator.capped
+
+
+def test_resident_counts_group_the_person_table_by_its_own_column(demo_world, persona):
+    """Home page (district admin) and region detail: the residents under each place are counted
+    by grouping persons on their indexed community column — no join from every person row to
+    the places — and the numbers stay exact."""
+    from community365.people.models import Person
+    from community365.regions import selectors
+    from community365.regions.models import Region
+
+    admin = persona("admin_district")
+    district = Region.objects.get(kind="district")
+    for nodes in ([district], selectors.children_of(admin, district)):
+        with CaptureQueriesContext(connection) as ctx:
+            counts = selectors.counts_under(admin, nodes)
+        for node in nodes:
+            assert (
+                counts[node.pk].residents == Person.objects.filter(region__path__startswith=node.path).count()
+            )
+        person_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"]]
+        assert person_sql and all('"regions_region"' not in sql for sql in person_sql), person_sql
+    # A worker of one community: only that community's residents.
+    worker = persona("worker_huachuan")
+    huachuan = Region.objects.get(name="划船社区")
+    mine = selectors.counts_under(worker, [huachuan])[huachuan.pk].residents
+    assert mine == Person.objects.filter(community=huachuan).count() > 0

@@ -16,6 +16,7 @@ list. The test reads the models only (no database)."""
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 # Tables that are not district-owned, and why (they stay on the coordinator or are replicated).
@@ -77,14 +78,18 @@ def _district_owned() -> list[type[models.Model]]:
 def _has_district(model: type[models.Model]) -> bool:
     try:
         field = model._meta.get_field("district")
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist
+    except FieldDoesNotExist:
         return False
     return isinstance(field, models.ForeignKey) and field.related_model._meta.label == "regions.Region"
 
 
 def _uniques(model: type[models.Model]) -> list[tuple[str, ...]]:
     found = [(f.name,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
-    found += [tuple(c.fields) for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields]
+    found += [
+        tuple(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.fields
+    ]
     found += [tuple(t) for t in model._meta.unique_together]
     return found
 
@@ -99,7 +104,9 @@ def test_every_district_owned_table_carries_district():
     missing = {m._meta.label for m in _district_owned() if not _has_district(m)}
     new = sorted(missing - set(NO_DISTRICT))
     fixed = sorted(set(NO_DISTRICT) - missing)
-    assert not new, f"district-owned tables without a district column (add `district`, or GLOBAL with a reason): {new}"
+    assert not new, (
+        f"district-owned tables without a district column (add `district`, or GLOBAL with a reason): {new}"
+    )
     assert not fixed, f"carry district now: remove from NO_DISTRICT: {fixed}"
 
 

@@ -22,7 +22,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        head: Any = self.object_list[: self.cap + 1]  # a QuerySet: COUNT over a LIMIT subquery
+        return int(head.count())
 
     @property
     def capped(self) -> bool:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community365.core import permissions
-from community365.core.pagination import CappedPaginator
 from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, NotFound
+from community365.core.pagination import CappedPaginator
 from community365.regions.policies import get_visible_region
 
 from . import policies, selectors, services

@@ -261,7 +261,6 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-365-pass")
 ALLOW_DEMO_DATA = False
 
 
-
 def logging_config(level: str) -> dict[str, Any]:
     """Everything at ``level`` and above to the console. Django's own loggers ("django", and so
     "django.request" with its 404/405 warnings) are given the same level: Django's defaults set

@@ -28,7 +28,12 @@ def _database_of(module: str, **env: str) -> dict:
         "print(json.dumps(m.DATABASES['default'], default=str))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, module], env=clean, cwd=BASE_DIR, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, module],
+        env=clean,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 
