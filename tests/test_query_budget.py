@@ -11,6 +11,7 @@ tables inside the test's transaction: seconds, not a second demo build)."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import os
 import re
@@ -38,6 +39,12 @@ def natural_persona(name: str, rule: dict[str, int]) -> str | None:
 def budget_urls() -> list[tuple[str, str, str]]:
     """(url name, url, persona) for every walked pattern some persona opens."""
     values = {key: pick() for key, pick in url_table.PARAMS.items()}
+    today = datetime.date.today()
+    fill = {
+        **values,
+        "start": today - datetime.timedelta(days=60),
+        "end": today + datetime.timedelta(days=60),
+    }
     urls = []
     for name, route in url_patterns().items():
         rule = url_table.rule_for(name)
@@ -50,7 +57,7 @@ def budget_urls() -> list[tuple[str, str, str]]:
         for param in url_table.route_params(route):
             value = values[url_table.PARAM_FOR.get((name, param), param)]
             url = re.sub(rf"<(\w+:)?{param}>", str(value), url)
-        urls.append((name, url + query_budget.QUERY.get(name, ""), who))
+        urls.append((name, url + query_budget.QUERY.get(name, "").format(**fill), who))
     return urls
 
 
