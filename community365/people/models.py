@@ -58,7 +58,7 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("角色")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "region"],
+                fields=["district", "user", "role", "region"],
                 condition=models.Q(revoked_at__isnull=True),
                 name="role_assignment_unique_active",
             )
