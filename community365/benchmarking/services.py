@@ -392,7 +392,9 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
     for cid in ids:
         dims = {root.dimension: score(root, cid) for root in roots}
         per_dim[cid] = dims
-        totals[cid] = scoring.weighted_mean((dims[r.dimension], r.weight) for r in roots) or Decimal(0)
+        # A dimension with nothing measured counts 0 in the total (it cannot be skipped there,
+        # or a community measured on one dimension only would rank on that one alone).
+        totals[cid] = scoring.weighted_mean((dims[r.dimension] or Decimal(0), r.weight) for r in roots) or Decimal(0)
     rank_of = scoring.ranks(totals)
     previous = dict(
         ScoreSnapshot.objects.filter(
