@@ -29,7 +29,7 @@ from .models import DutyRoster, HoursStatus, PartyMember, ReportingStatus, Servi
     unit="%",
     direction=indicators.HIGHER,
     formula=_(
-        "期内（截至今天）有社工值班的必值时段数 ÷ （天数 × 每天必值时段数）× 100%；"
+        "期内（自建立排班表之日起、截至今天）有社工值班的必值时段数 ÷ （天数 × 每天必值时段数）× 100%；"
         "没有排班表的社区无此项数值"
     ),
     records="rota_home",
@@ -39,13 +39,16 @@ def rota_coverage(period: Period, community_ids: Sequence[int]) -> dict[int, Val
     last = min(period.end, timezone.localdate())
     if last < period.start:
         return {}
-    days = (last - period.start).days + 1
-    required = {
-        region_id: set(slots or [])
-        for region_id, slots in DutyRoster.objects.filter(region_id__in=list(community_ids)).values_list(
-            "region_id", "required_slots"
-        )
-    }
+    required: dict[int, set[str]] = {}
+    first_day: dict[int, datetime.date] = {}
+    for region_id, slots, created in DutyRoster.objects.filter(region_id__in=list(community_ids)).values_list(
+        "region_id", "required_slots", "created_at"
+    ):
+        # measured from the day the community set up its rota (not before it had one)
+        start = max(period.start, timezone.localdate(created))
+        if slots and start <= last:
+            required[region_id] = set(slots)
+            first_day[region_id] = start
     covered: dict[int, set[tuple[datetime.date, str]]] = defaultdict(set)
     rows = (
         Shift.objects.filter(region_id__in=list(required), date__gte=period.start, date__lte=last)
@@ -53,13 +56,11 @@ def rota_coverage(period: Period, community_ids: Sequence[int]) -> dict[int, Val
         .distinct()
     )
     for region_id, day, slot in rows.iterator():
-        if slot in required[region_id]:
+        if slot in required[region_id] and day >= first_day[region_id]:
             covered[region_id].add((day, slot))
     out: dict[int, Value] = {}
     for region_id, slots in required.items():
-        if not slots:
-            continue
-        need = days * len(slots)
+        need = ((last - first_day[region_id]).days + 1) * len(slots)
         have = len(covered[region_id])
         out[region_id] = Value((Decimal(have) * 100 / need).quantize(Decimal("0.1")), numerator=have, denominator=need)
     return out

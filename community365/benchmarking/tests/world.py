@@ -113,7 +113,9 @@ class World:
     def roster(self, community: Region, slots=("morning", "afternoon")):
         from community365.teams.models import DutyRoster
 
-        return DutyRoster.objects.create(district=self.district, region=community, required_slots=list(slots))
+        roster = DutyRoster.objects.create(district=self.district, region=community, required_slots=list(slots))
+        DutyRoster.objects.filter(pk=roster.pk).update(created_at=at(datetime.date(2024, 1, 1)))
+        return roster
 
     def shift(self, community: Region, day: datetime.date, slot: str, roster=None):
         from community365.teams.models import DutyRoster, Shift
