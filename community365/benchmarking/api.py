@@ -149,9 +149,9 @@ def community_gaps(request: HttpRequest, community_id: CommunityId, period: str 
     items = [
         {
             "code": g.node.provider_code or g.node.code,
-            "indicator": g.node.label,
+            "indicator": g.node.display_label,
             "dimension": g.node.dimension,
-            "unit": g.node.unit,
+            "unit": g.node.display_unit,
             "direction": g.node.direction,
             "value": g.value,
             "model_value": g.model_value,

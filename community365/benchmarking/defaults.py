@@ -50,7 +50,11 @@ GROUPS: dict[str, list[tuple[str, str, list[tuple[str, int, str, float | None, f
     ],
 }
 DIMENSION_WEIGHTS = {indicators.LINKAGES: 30, indicators.SERVICES: 40, indicators.MECHANISMS: 30}
-DIMENSION_LABELS = {indicators.LINKAGES: "三联", indicators.SERVICES: "六服务", indicators.MECHANISMS: "五机制"}
+DIMENSION_LABELS = {
+    indicators.LINKAGES: "三联",
+    indicators.SERVICES: "六服务",
+    indicators.MECHANISMS: "五机制",
+}
 GRADE_BANDS = [
     {"min": 85, "label": "五星"},
     {"min": 75, "label": "四星"},
@@ -63,7 +67,9 @@ GRADE_BANDS = [
 def build_default_tree(*, actor: Any, district: Any, year: int) -> Any:
     from . import services
 
-    tree = services.tree_create(actor=actor, district=district, year=year, name=_("社区对标指标体系"), grade_bands=GRADE_BANDS)
+    tree = services.tree_create(
+        actor=actor, district=district, year=year, name=_("社区对标指标体系"), grade_bands=GRADE_BANDS
+    )
     named = {code for groups in GROUPS.values() for _c, _l, leaves in groups for code, *_rest in leaves}
     for dimension in indicators.DIMENSIONS:
         root = services.node_add(
@@ -80,7 +86,9 @@ def build_default_tree(*, actor: Any, district: Any, year: int) -> Any:
         if extra:
             groups.append(("other-" + dimension, "其他", [(i.code, 1, "rank", None, None) for i in extra]))
         for code, label, leaves in groups:
-            group = services.node_add(actor=actor, tree=tree, parent=root, code=code, label=label, weight=len(leaves))
+            group = services.node_add(
+                actor=actor, tree=tree, parent=root, code=code, label=label, weight=len(leaves)
+            )
             for provider_code, weight, rule, floor, target in leaves:
                 if provider_code not in indicators.REGISTRY:
                     continue

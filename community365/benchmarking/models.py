@@ -76,7 +76,12 @@ class TreeNode(models.Model):
     tree = models.ForeignKey(IndicatorTree, on_delete=models.CASCADE, related_name="nodes")
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     level = models.PositiveSmallIntegerField(_("级别"))
     code = models.SlugField(_("编码"), max_length=60)
@@ -108,6 +113,30 @@ class TreeNode(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def display_label(self) -> str:
+        """A provider's leaf reads under the provider's (translated) name, a dimension under
+        its own; what the district named itself stays as written."""
+        from community365.core import indicators
+
+        if self.provider_code in indicators.REGISTRY:
+            return str(indicators.get(self.provider_code).label)
+        if self.level == 1:
+            return str(Dimension(self.dimension).label)
+        return self.label
+
+    @property
+    def display_unit(self) -> str:
+        from community365.core import indicators
+
+        if self.provider_code in indicators.REGISTRY:
+            return str(indicators.get(self.provider_code).unit)
+        return self.unit
+
+    @property
+    def is_own_words(self) -> bool:
+        return not (self.provider_code or self.level == 1)
+
 
 class TreeChange(models.Model):
     """A change to a published tree: the version it made, what changed, who and why."""
@@ -126,6 +155,9 @@ class TreeChange(models.Model):
         verbose_name = _("指标修改记录")
         verbose_name_plural = _("指标修改记录")
         ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.node_code}"
 
 
 class ManualEntry(models.Model):
@@ -151,6 +183,9 @@ class ManualEntry(models.Model):
         verbose_name_plural = _("填报数据")
         constraints = [models.UniqueConstraint(fields=["node", "community"], name="bm_entry_one_per_node")]
 
+    def __str__(self) -> str:
+        return f"{self.node_id} · {self.community_id}: {self.value}"
+
 
 class ScoreRun(models.Model):
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
@@ -174,12 +209,17 @@ class ScoreRun(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class ScoreSnapshot(models.Model):
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="snapshots")
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
-    subdistrict = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"))
+    subdistrict = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道")
+    )
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
     linkages = models.DecimalField(_("三联"), max_digits=6, decimal_places=2, null=True)
     services = models.DecimalField(_("六服务"), max_digits=6, decimal_places=2, null=True)
@@ -194,6 +234,9 @@ class ScoreSnapshot(models.Model):
         verbose_name = _("得分快照")
         verbose_name_plural = _("得分快照")
         constraints = [models.UniqueConstraint(fields=["run", "community"], name="bm_snapshot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} · {self.community_id}: {self.total}"
 
     @property
     def movement(self) -> int | None:
@@ -211,3 +254,6 @@ class IndicatorResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "community", "node"], name="bm_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} · {self.community_id} · {self.node_id}: {self.value}"

@@ -27,8 +27,13 @@ def community_report(community: Any, run: Any, ctx: dict[str, Any], formulas: li
         keywords=run.key,
     )
     doc.heading(_("%(name)s对标报告") % {"name": community.name}, size=22)
-    doc.paragraph(_("期间：%(period)s（%(start)s 至 %(end)s）") % {"period": run.key, "start": run.start, "end": run.end},
-                  size=11, align="C", colour=pdf.GREY)
+    doc.paragraph(
+        _("期间：%(period)s（%(start)s 至 %(end)s）")
+        % {"period": run.key, "start": run.start, "end": run.end},
+        size=11,
+        align="C",
+        colour=pdf.GREY,
+    )
     doc.space(4)
     if mine is not None:
         movement = ""
@@ -40,19 +45,14 @@ def community_report(community: Any, run: Any, ctx: dict[str, Any], formulas: li
             size=14,
         )
         doc.paragraph(
-            _("为民指数 %(p)s，服务指数 %(s)s。") % {"p": _f(mine.people_index), "s": _f(mine.service_index)}, size=13
+            _("为民指数 %(p)s，服务指数 %(s)s。") % {"p": _f(mine.people_index), "s": _f(mine.service_index)},
+            size=13,
         )
     doc.space(3)
     doc.paragraph(_("三个维度（本社区 / 示范社区 / 全区中位数）"), size=14, face="sans")
     for d in DIMS:
         doc.paragraph(
-            "%s：%s / %s / %s"
-            % (
-                Dimension(d).label,
-                _f(getattr(mine, d, None)),
-                _f(getattr(theirs, d, None)),
-                _f(medians.get(d)),
-            ),
+            f"{Dimension(d).label}: {_f(getattr(mine, d, None))} / {_f(getattr(theirs, d, None))} / {_f(medians.get(d))}",
             size=12,
             left=4,
         )
@@ -66,10 +66,10 @@ def community_report(community: Any, run: Any, ctx: dict[str, Any], formulas: li
         doc.paragraph(
             _("%(label)s：本社区 %(v)s，示范社区 %(m)s（%(unit)s）；得分 %(p)s / %(mp)s")
             % {
-                "label": g.node.label,
+                "label": g.node.display_label,
                 "v": _f(g.value),
                 "m": _f(g.model_value),
-                "unit": g.node.unit,
+                "unit": g.node.display_unit,
                 "p": _f(g.points),
                 "mp": _f(g.model_points),
             },

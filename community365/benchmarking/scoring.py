@@ -118,7 +118,11 @@ def parse_key(key: str) -> tuple[str, datetime.date, datetime.date] | None:
     month = int(part)
     if not 1 <= month <= 12:
         return None
-    return "month", datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return (
+        "month",
+        datetime.date(year, month, 1),
+        datetime.date(year, month, calendar.monthrange(year, month)[1]),
+    )
 
 
 def previous_key(key: str) -> str:

@@ -26,9 +26,9 @@ DIMENSIONS = ("linkages", "services", "mechanisms")
 
 def periods(district: Region) -> list[ScoreRun]:
     return list(
-        ScoreRun.objects.filter(district=district, complete=True).order_by("-start", "kind").only(
-            "key", "kind", "start", "end", "finished_at", "tree_version"
-        )
+        ScoreRun.objects.filter(district=district, complete=True)
+        .order_by("-start", "kind")
+        .only("key", "kind", "start", "end", "finished_at", "tree_version")
     )
 
 
@@ -46,9 +46,7 @@ def run_for(district: Region, key: str | None) -> ScoreRun:
             raise NotFound(_("还没有计算过对标得分。"))
     if scoring.parse_key(key) is None:
         raise InvalidInput(_("期间应写成 2025、2025-Q1 或 2025-03。"), field="period")
-    run = (
-        ScoreRun.objects.filter(district=district, key=key, complete=True).select_related("tree").first()
-    )
+    run = ScoreRun.objects.filter(district=district, key=key, complete=True).select_related("tree").first()
     if run is None:
         raise NotFound(_("%(period)s 还没有对标得分。") % {"period": key})
     return run
@@ -153,7 +151,11 @@ def records_url(node: TreeNode, community_id: int, run: ScoreRun) -> str:
         base = reverse(ind.records)
     except NoReverseMatch:
         return ""
-    params = {ind.records_param: community_id, "from": run.start.strftime("%Y-%m"), "to": run.end.strftime("%Y-%m")}
+    params = {
+        ind.records_param: community_id,
+        "from": run.start.strftime("%Y-%m"),
+        "to": run.end.strftime("%Y-%m"),
+    }
     return f"{base}?{urlencode(params)}"
 
 

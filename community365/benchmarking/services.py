@@ -9,8 +9,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +55,7 @@ def _dec(value: Any, field: str) -> Decimal | None:
         return None
     try:
         out = Decimal(str(value))
-    except Exception as exc:  # noqa: BLE001 - any unparsable number is bad input
+    except Exception as exc:
         raise InvalidInput(_("“%(field)s”应为数字。") % {"field": field}, field=field) from exc
     if not out.is_finite() or abs(out) >= Decimal("1e10"):
         raise InvalidInput(_("“%(field)s”超出范围。") % {"field": field}, field=field)
@@ -81,7 +79,15 @@ def _held_by_platform(label: str, provider_code: str) -> indicators.Indicator | 
 
 
 def _check_leaf(
-    *, rule: str, source: str, provider_code: str, label: str, floor: Any, target: Any, steps: Any, direction: str
+    *,
+    rule: str,
+    source: str,
+    provider_code: str,
+    label: str,
+    floor: Any,
+    target: Any,
+    steps: Any,
+    direction: str,
 ) -> None:
     if source not in Source.values:
         raise InvalidInput(_("请选择数据来源。"), field="source")
@@ -91,7 +97,9 @@ def _check_leaf(
         raise InvalidInput(_("请选择方向。"), field="direction")
     if source == Source.PROVIDER:
         if provider_code not in indicators.REGISTRY:
-            raise InvalidInput(_("没有这个自动计算方法：%(code)s。") % {"code": provider_code}, field="provider_code")
+            raise InvalidInput(
+                _("没有这个自动计算方法：%(code)s。") % {"code": provider_code}, field="provider_code"
+            )
     else:
         held = _held_by_platform(label, provider_code)
         if held is not None:
@@ -107,8 +115,10 @@ def _check_leaf(
         if floor == target:
             raise InvalidInput(_("保底值和目标值不能相同。"), field="target")
     if rule == Rule.THRESHOLDS:
-        if not isinstance(steps, list) or not steps or not all(
-            isinstance(s, list | tuple) and len(s) == 2 for s in steps
+        if (
+            not isinstance(steps, list)
+            or not steps
+            or not all(isinstance(s, list | tuple) and len(s) == 2 for s in steps)
         ):
             raise InvalidInput(_("分档计分需要至少一档：[[数值, 得分], …]。"), field="thresholds")
         for _limit, points in steps:
@@ -128,7 +138,10 @@ def tree_create(
     if IndicatorTree.objects.filter(district=district, year=year).exists():
         raise NotAllowed(_("%(year)s 年已有指标体系，请修改它或从上一年复制。") % {"year": year})
     tree = IndicatorTree.objects.create(
-        district=district, year=year, name=(name or "").strip()[:100] or _("对标指标体系"), grade_bands=grade_bands or []
+        district=district,
+        year=year,
+        name=(name or "").strip()[:100] or _("对标指标体系"),
+        grade_bands=grade_bands or [],
     )
     audit_record(actor=actor, action="benchmarking.tree.create", target=tree, district_id=district.pk)
     return tree
@@ -173,7 +186,9 @@ def node_add(
         assert parent is not None
         dimension = parent.dimension
         if parent.source:
-            raise InvalidInput(_("“%(label)s”已是计分指标，不能再往下分。") % {"label": parent.label}, field="parent")
+            raise InvalidInput(
+                _("“%(label)s”已是计分指标，不能再往下分。") % {"label": parent.label}, field="parent"
+            )
     w = _dec(weight, "weight")
     if w is None or w <= 0:
         raise InvalidInput(_("权重应大于 0。"), field="weight")
@@ -220,7 +235,10 @@ def node_add(
 
 
 def _node_state(node: TreeNode) -> dict[str, Any]:
-    return {f: (str(getattr(node, f)) if isinstance(getattr(node, f), Decimal) else getattr(node, f)) for f in NODE_FIELDS}
+    return {
+        f: (str(getattr(node, f)) if isinstance(getattr(node, f), Decimal) else getattr(node, f))
+        for f in NODE_FIELDS
+    }
 
 
 def _version(actor: Any, tree: IndicatorTree, code: str, before: dict, after: dict, reason: str) -> None:
@@ -242,7 +260,7 @@ def _version(actor: Any, tree: IndicatorTree, code: str, before: dict, after: di
     )
 
 
-def models_F(name: str):  # noqa: N802 - a tiny alias keeps the import list short
+def models_F(name: str):
     from django.db.models import F
 
     return F(name)
@@ -280,7 +298,12 @@ def node_update(*, actor: Any, node: TreeNode, changes: dict[str, Any], reason: 
     node.save()
     if tree.status == TreeStatus.PUBLISHED:
         _version(actor, tree, node.code, before, after, reason)
-    audit_record(actor=actor, action="benchmarking.node.update", target=node, changes={"before": before, "after": after})
+    audit_record(
+        actor=actor,
+        action="benchmarking.node.update",
+        target=node,
+        changes={"before": before, "after": after},
+    )
     return node
 
 
@@ -327,7 +350,9 @@ def tree_copy(*, actor: Any, tree: IndicatorTree, year: int) -> IndicatorTree:
 
 def communities_of(district: Region) -> list[Region]:
     return list(
-        Region.objects.filter(district=district, kind=RegionKind.COMMUNITY).order_by("path").only("pk", "path", "name")
+        Region.objects.filter(district=district, kind=RegionKind.COMMUNITY)
+        .order_by("path")
+        .only("pk", "path", "name")
     )
 
 
@@ -372,10 +397,14 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
         if leaf.rule == "rank":
             points[leaf.pk] = scoring.by_rank(raw, leaf.direction)
         elif leaf.rule == "thresholds":
-            points[leaf.pk] = {c: scoring.thresholds(v, leaf.thresholds, leaf.direction) for c, v in raw.items()}
+            points[leaf.pk] = {
+                c: scoring.thresholds(v, leaf.thresholds, leaf.direction) for c, v in raw.items()
+            }
         else:
             assert leaf.floor is not None and leaf.target is not None
-            points[leaf.pk] = {c: scoring.linear(v, leaf.floor, leaf.target, leaf.direction) for c, v in raw.items()}
+            points[leaf.pk] = {
+                c: scoring.linear(v, leaf.floor, leaf.target, leaf.direction) for c, v in raw.items()
+            }
 
     def score(node: TreeNode, cid: int) -> Decimal | None:
         if node.source:
@@ -383,7 +412,12 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
         return scoring.weighted_mean((score(ch, cid), ch.weight) for ch in children[node.pk])
 
     index_leaves = {
-        name: [leaf for leaf in leaves if leaf.provider_code in indicators.REGISTRY and name in indicators.get(leaf.provider_code).indices]
+        name: [
+            leaf
+            for leaf in leaves
+            if leaf.provider_code in indicators.REGISTRY
+            and name in indicators.get(leaf.provider_code).indices
+        ]
         for name in (indicators.PEOPLE, indicators.SERVICE)
     }
     roots = children[None]
@@ -394,7 +428,9 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
         per_dim[cid] = dims
         # A dimension with nothing measured counts 0 in the total (it cannot be skipped there,
         # or a community measured on one dimension only would rank on that one alone).
-        totals[cid] = scoring.weighted_mean((dims[r.dimension] or Decimal(0), r.weight) for r in roots) or Decimal(0)
+        totals[cid] = scoring.weighted_mean(
+            (dims[r.dimension] or Decimal(0), r.weight) for r in roots
+        ) or Decimal(0)
     rank_of = scoring.ranks(totals)
     previous = dict(
         ScoreSnapshot.objects.filter(
@@ -473,7 +509,14 @@ def _subdistricts(communities: list[Region]) -> dict[int, int]:
     return {c.pk: subs[c.path[: 2 * steplen]] for c in communities}
 
 
-def compute_all(*, actor: Any, district: Region, year: int, kinds: tuple[str, ...] = ("month", "quarter", "year"), until: datetime.date | None = None) -> int:
+def compute_all(
+    *,
+    actor: Any,
+    district: Region,
+    year: int,
+    kinds: tuple[str, ...] = ("month", "quarter", "year"),
+    until: datetime.date | None = None,
+) -> int:
     """Every period of ``year`` of the given kinds that has begun by ``until`` (default today),
     oldest first (so that each period's movement reads the one before). Returns how many."""
     until = until or timezone.localdate()
@@ -489,5 +532,3 @@ def compute_all(*, actor: Any, district: Region, year: int, kinds: tuple[str, ..
             scores_compute(actor=actor, district=district, key=key)
             done += 1
     return done
-
-

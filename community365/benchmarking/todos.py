@@ -23,7 +23,10 @@ def benchmarking_todos(user: Any) -> Iterator[todos.Item]:
     roles = {g.role for g in grants}
     if roles & {Role.DISTRICT_LEADER, Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF}:
         yield todos.Action(
-            "benchmarking.league", _("对标划船社区：全区社区排名"), reverse("bm_league"), _("总分、三联·六服务·五机制、升降")
+            "benchmarking.league",
+            _("对标划船社区：全区社区排名"),
+            reverse("bm_league"),
+            _("总分、三联·六服务·五机制、升降"),
         )
         return
     community = next((g for g in grants if g.role in (Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER)), None)

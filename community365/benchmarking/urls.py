@@ -8,5 +8,7 @@ urlpatterns = [
     path("benchmarking/indicators/", views.tree, name="bm_tree"),
     path("benchmarking/subdistricts/<int:region_id>/", views.subdistrict, name="bm_subdistrict"),
     path("benchmarking/communities/<int:community_id>/", views.community, name="bm_community"),
-    path("benchmarking/communities/<int:community_id>/report.pdf", views.community_pdf, name="bm_community_pdf"),
+    path(
+        "benchmarking/communities/<int:community_id>/report.pdf", views.community_pdf, name="bm_community_pdf"
+    ),
 ]

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from community365.core import charts, exports, indicators
@@ -56,11 +57,19 @@ def _period_links(district: Any) -> list[ScoreRun]:
 
 
 FORMULAS = [
-    _("指标得分（0–100）：线性＝（数值−保底值）÷（目标值−保底值）×100，越低越好的指标反过来算，封顶 100、保底 0；分档＝达到的最高一档的分；按名次＝100×（参评社区数−名次）÷（参评社区数−1）。"),
-    _("没有记录可算的指标（如期内没有评价）不计分，也不占上级指标的权重。"),
-    _("二级、一级指标得分＝下级指标得分按权重的加权平均；总分＝三联、六服务、五机制得分按权重的加权平均，某一维度期内完全没有数据时按 0 分计入总分。"),
-    _("为民指数＝计入“为民”的指标（满意度、约谈承诺按期办结）得分的加权平均，反映居民得到的结果；服务指数＝计入“服务”的指标（心愿实现、认领速度、值班覆盖、社工配比、党员报到、志愿时长、约谈按期）得分的加权平均，反映提供服务的多少与及时。"),
-    _("名次按总分从高到低，同分同名次；升降＝上一期名次−本期名次。得分由后台任务每天按记录重算，页面只读取计算结果。"),
+    gettext_lazy(
+        "指标得分（0–100）：线性＝（数值−保底值）÷（目标值−保底值）×100，越低越好的指标反过来算，封顶 100、保底 0；分档＝达到的最高一档的分；按名次＝100×（参评社区数−名次）÷（参评社区数−1）。"
+    ),
+    gettext_lazy("没有记录可算的指标（如期内没有评价）不计分，也不占上级指标的权重。"),
+    gettext_lazy(
+        "二级、一级指标得分＝下级指标得分按权重的加权平均；总分＝三联、六服务、五机制得分按权重的加权平均，某一维度期内完全没有数据时按 0 分计入总分。"
+    ),
+    gettext_lazy(
+        "为民指数＝计入“为民”的指标（满意度、约谈承诺按期办结）得分的加权平均，反映居民得到的结果；服务指数＝计入“服务”的指标（心愿实现、认领速度、值班覆盖、社工配比、党员报到、志愿时长、约谈按期）得分的加权平均，反映提供服务的多少与及时。"
+    ),
+    gettext_lazy(
+        "名次按总分从高到低，同分同名次；升降＝上一期名次−本期名次。得分由后台任务每天按记录重算，页面只读取计算结果。"
+    ),
 ]
 
 
@@ -77,7 +86,7 @@ def league(request: HttpRequest) -> HttpResponse:
     whole = policies.sees_whole_district(user, district)
     groups = selectors.by_subdistrict(run, rows) if run and whole and not subdistrict else []
     chart_list = []
-    if groups:
+    if run and groups:
         chart_list.append(
             charts.bar_chart(
                 "bm-subdistricts",
@@ -134,7 +143,10 @@ def subdistrict(request: HttpRequest, region_id: int) -> HttpResponse:
     user, district = _district(request)
     sub = selectors.subdistricts_of(district)
     region = next((r for r in sub if r.pk == region_id), None)
-    if region is None or not policies.communities_visible_to(user).filter(path__startswith=region.path).exists():
+    if (
+        region is None
+        or not policies.communities_visible_to(user).filter(path__startswith=region.path).exists()
+    ):
         raise Http404
     run, error = _run(request, district)
     rows = selectors.league(user, run, subdistrict=region.pk) if run else []
@@ -153,8 +165,16 @@ def subdistrict(request: HttpRequest, region_id: int) -> HttpResponse:
     return render(
         request,
         "benchmarking/subdistrict.html",
-        {"region": region, "run": run, "error": error, "rows": rows, "charts": chart_list,
-         "periods": _period_links(district), "dims": DIM_LABELS, "formulas": FORMULAS},
+        {
+            "region": region,
+            "run": run,
+            "error": error,
+            "rows": rows,
+            "charts": chart_list,
+            "periods": _period_links(district),
+            "dims": DIM_LABELS,
+            "formulas": FORMULAS,
+        },
     )
 
 
@@ -176,18 +196,32 @@ def community(request: HttpRequest, community_id: int) -> HttpResponse:
     except DomainError as exc:
         raise Http404 from exc
     run, error = _run(request, district)
-    ctx: dict[str, Any] = {"community": place, "run": run, "error": error, "periods": _period_links(district),
-                           "dims": DIM_LABELS, "formulas": FORMULAS}
+    ctx: dict[str, Any] = {
+        "community": place,
+        "run": run,
+        "error": error,
+        "periods": _period_links(district),
+        "dims": DIM_LABELS,
+        "formulas": FORMULAS,
+    }
     if run:
         ctx.update(community_context(user, district, place, run))
         axes = [DIM_LABELS[d] for d in selectors.DIMENSIONS]
         lines = [charts.series(place.name, [getattr(ctx["mine"], d, None) for d in selectors.DIMENSIONS])]
         if ctx["theirs"] and ctx["model"].pk != place.pk:
-            lines.append(charts.series(_("%(name)s（示范）") % {"name": ctx["model"].name},
-                                       [getattr(ctx["theirs"], d) for d in selectors.DIMENSIONS]))
+            lines.append(
+                charts.series(
+                    _("%(name)s（示范）") % {"name": ctx["model"].name},
+                    [getattr(ctx["theirs"], d) for d in selectors.DIMENSIONS],
+                )
+            )
         lines.append(charts.series(_("全区中位数"), [ctx["medians"][d] for d in selectors.DIMENSIONS]))
         trend = selectors.trend(place, "month")
-        chart_list = [charts.radar_chart("bm-radar", title=_("三个维度：本社区、示范社区与全区中位数"), axes=axes, lines=lines)]
+        chart_list = [
+            charts.radar_chart(
+                "bm-radar", title=_("三个维度：本社区、示范社区与全区中位数"), axes=axes, lines=lines
+            )
+        ]
         if trend:
             chart_list.append(
                 charts.line_chart(
@@ -195,8 +229,11 @@ def community(request: HttpRequest, community_id: int) -> HttpResponse:
                     title=_("逐月总分与名次"),
                     months=[s.run.key for s in trend],
                     lines=[
-                        charts.series(_("总分"), [s.total for s in trend],
-                                      [f"{reverse('bm_community', args=[place.pk])}?period={s.run.key}" for s in trend]),
+                        charts.series(
+                            _("总分"),
+                            [s.total for s in trend],
+                            [f"{reverse('bm_community', args=[place.pk])}?period={s.run.key}" for s in trend],
+                        ),
                         charts.series(_("名次"), [s.rank for s in trend]),
                     ],
                 )
@@ -209,7 +246,7 @@ def community(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
-    user, district = _district(request)
+    _user, district = _district(request)
     year = _int(request.GET.get("year"))
     trees = list(district_trees(district))
     current = next((t for t in trees if t.year == year), trees[0] if trees else None)
@@ -218,9 +255,14 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "benchmarking/tree.html",
-        {"trees": trees, "tree": current, "rows": [(n, registry.get(n.provider_code)) for n in nodes],
-         "changes": list(current.changes.all()[:50]) if current else [], "formulas": FORMULAS,
-         "dims": DIM_LABELS},
+        {
+            "trees": trees,
+            "tree": current,
+            "rows": [(n, registry.get(n.provider_code)) for n in nodes],
+            "changes": list(current.changes.all()[:50]) if current else [],
+            "formulas": FORMULAS,
+            "dims": DIM_LABELS,
+        },
     )
 
 
@@ -238,15 +280,41 @@ def league_xlsx(request: HttpRequest) -> HttpResponse:
     if run is None:
         raise Http404
     rows = selectors.league(user, run, subdistrict=_int(request.GET.get("subdistrict")))
-    header = [_("名次"), _("上期名次"), _("社区"), _("街道"), _("总分"), _("等级"), _("三联"), _("六服务"), _("五机制"),
-              _("为民指数"), _("服务指数"), _("示范社区")]
+    header = [
+        _("名次"),
+        _("上期名次"),
+        _("社区"),
+        _("街道"),
+        _("总分"),
+        _("等级"),
+        _("三联"),
+        _("六服务"),
+        _("五机制"),
+        _("为民指数"),
+        _("服务指数"),
+        _("示范社区"),
+    ]
     data = (
-        [s.rank, s.previous_rank, s.community.name, s.subdistrict.name, s.total, s.grade, s.linkages, s.services,
-         s.mechanisms, s.people_index, s.service_index, _("是") if s.community.is_model else ""]
+        [
+            s.rank,
+            s.previous_rank,
+            s.community.name,
+            s.subdistrict.name,
+            s.total,
+            s.grade,
+            s.linkages,
+            s.services,
+            s.mechanisms,
+            s.people_index,
+            s.service_index,
+            _("是") if s.community.is_model else "",
+        ]
         for s in rows
     )
     notes = [str(f) for f in FORMULAS]
-    return exports.xlsx_response(f"benchmarking-{run.key}.xlsx", _("对标排名 %(p)s") % {"p": run.key}, header, data, notes)
+    return exports.xlsx_response(
+        f"benchmarking-{run.key}.xlsx", _("对标排名 %(p)s") % {"p": run.key}, header, data, notes
+    )
 
 
 @login_required

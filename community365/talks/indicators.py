@@ -33,7 +33,8 @@ def tasks_on_time(period: Period, community_ids: Sequence[int]) -> dict[int, Val
         .annotate(
             due=Count("id"),
             on_time=Count(
-                "id", filter=Q(status=TaskStatus.DONE, done_at__isnull=False, done_at__date__lte=F("deadline"))
+                "id",
+                filter=Q(status=TaskStatus.DONE, done_at__isnull=False, done_at__date__lte=F("deadline")),
             ),
         )
         .order_by()
@@ -67,6 +68,4 @@ def satisfaction(period: Period, community_ids: Sequence[int]) -> dict[int, Valu
         .annotate(avg=Avg("score"), n=Count("id"))
         .order_by()
     )
-    return {
-        r["topic__region_id"]: Value(Decimal(str(round(r["avg"], 2))), denominator=r["n"]) for r in rows
-    }
+    return {r["topic__region_id"]: Value(Decimal(str(round(r["avg"], 2))), denominator=r["n"]) for r in rows}

@@ -62,7 +62,9 @@ def rota_coverage(period: Period, community_ids: Sequence[int]) -> dict[int, Val
     for region_id, slots in required.items():
         need = ((last - first_day[region_id]).days + 1) * len(slots)
         have = len(covered[region_id])
-        out[region_id] = Value((Decimal(have) * 100 / need).quantize(Decimal("0.1")), numerator=have, denominator=need)
+        out[region_id] = Value(
+            (Decimal(have) * 100 / need).quantize(Decimal("0.1")), numerator=have, denominator=need
+        )
     return out
 
 
@@ -117,9 +119,7 @@ def party_reported_per_100(period: Period, community_ids: Sequence[int]) -> dict
         .values("region_id")
         .annotate(
             n=Count("id"),
-            confirmed=Count(
-                "id", filter=Q(status=ReportingStatus.CONFIRMED, decided_at__lt=period.end_dt)
-            ),
+            confirmed=Count("id", filter=Q(status=ReportingStatus.CONFIRMED, decided_at__lt=period.end_dt)),
         )
         .order_by()
     )

@@ -65,6 +65,8 @@ def median_days_to_claim(period: Period, community_ids: Sequence[int]) -> dict[i
     ).values_list("region_id", "published_at", "first_claimed_at")
     waits: dict[int, list[float]] = defaultdict(list)
     for region_id, published, claimed in rows.iterator():
+        if published is None or claimed is None:
+            continue
         waits[region_id].append(max((claimed - published).total_seconds(), 0) / 86400)
     return {
         cid: Value(Decimal(str(round(statistics.median(days), 1))), numerator=None, denominator=len(days))
@@ -95,6 +97,4 @@ def satisfaction(period: Period, community_ids: Sequence[int]) -> dict[int, Valu
         .annotate(avg=Avg("rating"), n=Count("id"))
         .order_by()
     )
-    return {
-        r["region_id"]: Value(Decimal(str(round(r["avg"], 2))), denominator=r["n"]) for r in rows
-    }
+    return {r["region_id"]: Value(Decimal(str(round(r["avg"], 2))), denominator=r["n"]) for r in rows}

@@ -51,7 +51,11 @@ def test_gaps_against_the_model(api_for, demo_world):
     from community365.regions.models import Region
 
     huangli = Region.objects.get(name="黄鹂社区")
-    body = api_for("admin_district").get(f"/api/v1/benchmarking/communities/{huangli.pk}/gaps?period={YEAR}").json()
+    body = (
+        api_for("admin_district")
+        .get(f"/api/v1/benchmarking/communities/{huangli.pk}/gaps?period={YEAR}")
+        .json()
+    )
     assert body["model_community"] == "划船社区"
     assert body["count"] == len(body["items"]) >= 9
     item = body["items"][0]
@@ -64,4 +68,7 @@ def test_gaps_against_the_model(api_for, demo_world):
     assert any(i["records"].startswith("http") and f"={huangli.pk}" in i["records"] for i in body["items"])
     # a community outside the worker's place: 404
     huachuan = Region.objects.get(name="划船社区")
-    assert api_for("worker_huangli").get(f"/api/v1/benchmarking/communities/{huachuan.pk}/gaps").status_code == 404
+    assert (
+        api_for("worker_huangli").get(f"/api/v1/benchmarking/communities/{huachuan.pk}/gaps").status_code
+        == 404
+    )

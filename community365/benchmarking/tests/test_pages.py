@@ -36,7 +36,11 @@ def test_community_page_radar_gaps_and_links(client_for, demo_world):
     from community365.regions.models import Region
 
     huangli = Region.objects.get(name="黄鹂社区")
-    html = client_for("admin_district").get(f"/benchmarking/communities/{huangli.pk}/?period={YEAR}").content.decode()
+    html = (
+        client_for("admin_district")
+        .get(f"/benchmarking/communities/{huangli.pk}/?period={YEAR}")
+        .content.decode()
+    )
     assert "chart-bm-radar" in html and "全区中位数" in html and "差距清单" in html
     assert f"region={huangli.pk}" in html  # a drill-down link to the wishes behind a value
 
@@ -60,7 +64,13 @@ def _grow(w: World, times: int) -> None:
     D = datetime.date
     for c in w.communities:
         for i in range(times):
-            w.wish(c, published=at(D(2025, 2, 1)), claimed=at(D(2025, 2, 2 + i % 5)), confirmed=at(D(2025, 3, 1)), rating=4)
+            w.wish(
+                c,
+                published=at(D(2025, 2, 1)),
+                claimed=at(D(2025, 2, 2 + i % 5)),
+                confirmed=at(D(2025, 3, 1)),
+                rating=4,
+            )
             w.hours(c, "2", at(D(2025, 4, 1 + i % 20)))
             t = w.topic(c)
             w.task(t, deadline=D(2025, 6, 1), done=at(D(2025, 5, 1)))
@@ -73,16 +83,27 @@ def test_pages_read_the_same_queries_at_1x_and_10x(client, persona):
         w = World([1000, 1000, 1000])
         _grow(w, times)
         small_tree(w)
-        services.compute_all(actor=SystemActor("t"), district=w.district, year=2025, kinds=("month", "year"),
-                             until=datetime.date(2025, 12, 31))
+        services.compute_all(
+            actor=SystemActor("t"),
+            district=w.district,
+            year=2025,
+            kinds=("month", "year"),
+            until=datetime.date(2025, 12, 31),
+        )
         user = w.user()
         from community365.people.models import RoleAssignment
 
-        RoleAssignment.objects.create(user=user, role="district_admin", region=w.district, district=w.district)
+        RoleAssignment.objects.create(
+            user=user, role="district_admin", region=w.district, district=w.district
+        )
         client.force_login(user)
         seen = []
-        for url in ("/benchmarking/?period=2025", f"/benchmarking/communities/{w.ids[1]}/?period=2025",
-                    "/api/v1/benchmarking/league?period=2025", f"/api/v1/benchmarking/communities/{w.ids[1]}/gaps?period=2025"):
+        for url in (
+            "/benchmarking/?period=2025",
+            f"/benchmarking/communities/{w.ids[1]}/?period=2025",
+            "/api/v1/benchmarking/league?period=2025",
+            f"/api/v1/benchmarking/communities/{w.ids[1]}/gaps?period=2025",
+        ):
             with CaptureQueriesContext(connection) as ctx:
                 r = client.get(url)
             assert r.status_code == 200, url

@@ -30,7 +30,9 @@ def test_wishes_fulfilled_per_1000():
     a, b, c = w.communities
     for _ in range(3):  # a: 3 confirmed in 2025 → 3 / 2000 × 1000 = 1.5
         w.wish(a, published=at(D(2025, 2, 1)), claimed=at(D(2025, 2, 2)), confirmed=at(D(2025, 3, 1)))
-    w.wish(a, published=at(D(2024, 2, 1)), claimed=at(D(2024, 2, 2)), confirmed=at(D(2024, 12, 31)))  # not 2025
+    w.wish(
+        a, published=at(D(2024, 2, 1)), claimed=at(D(2024, 2, 2)), confirmed=at(D(2024, 12, 31))
+    )  # not 2025
     w.wish(a, published=at(D(2025, 2, 1)))  # not confirmed
     w.wish(c, published=at(D(2025, 2, 1)), claimed=at(D(2025, 2, 2)), confirmed=at(D(2025, 3, 1)))  # no pop
     got = values("wishes.fulfilled_per_1000", w)
@@ -56,8 +58,12 @@ def test_wishes_satisfaction():
     w = World([1000, 1000])
     a, b = w.communities
     for r in (5, 4, 4):  # 13 / 3 = 4.33
-        w.wish(a, published=at(D(2025, 1, 5)), claimed=at(D(2025, 1, 6)), confirmed=at(D(2025, 2, 1)), rating=r)
-    w.wish(a, published=at(D(2025, 1, 5)), claimed=at(D(2025, 1, 6)), confirmed=at(D(2025, 2, 1)))  # no rating
+        w.wish(
+            a, published=at(D(2025, 1, 5)), claimed=at(D(2025, 1, 6)), confirmed=at(D(2025, 2, 1)), rating=r
+        )
+    w.wish(
+        a, published=at(D(2025, 1, 5)), claimed=at(D(2025, 1, 6)), confirmed=at(D(2025, 2, 1))
+    )  # no rating
     got = values("wishes.satisfaction", w)
     assert got[a.pk].value == Decimal("4.33") and got[a.pk].denominator == 3
     assert b.pk not in got
@@ -157,7 +163,9 @@ APP_CODES = [
 
 def _fill(w: World) -> None:
     for c in w.communities:
-        w.wish(c, published=at(D(2025, 5, 1)), claimed=at(D(2025, 5, 3)), confirmed=at(D(2025, 5, 9)), rating=4)
+        w.wish(
+            c, published=at(D(2025, 5, 1)), claimed=at(D(2025, 5, 3)), confirmed=at(D(2025, 5, 9)), rating=4
+        )
         t = w.topic(c)
         w.task(t, deadline=D(2025, 6, 1), done=at(D(2025, 5, 1)))
         w.rating(t, 4, at(D(2025, 6, 2)))

@@ -21,31 +21,51 @@ D = datetime.date
 
 
 def small_tree(w: World, year: int = 2025):
-    tree = services.tree_create(actor=SYSTEM, district=w.district, year=year, name="测试体系",
-                                grade_bands=[{"min": 80, "label": "优秀"}, {"min": 0, "label": "一般"}])
+    tree = services.tree_create(
+        actor=SYSTEM,
+        district=w.district,
+        year=year,
+        name="测试体系",
+        grade_bands=[{"min": 80, "label": "优秀"}, {"min": 0, "label": "一般"}],
+    )
     leaves = {
         "linkages": ("teams.volunteer_hours_per_1000", 0, 10, 1),
         "services": ("wishes.satisfaction", 3, 5, 1),
         "mechanisms": ("talks.tasks_on_time", 50, 100, 2),
     }
     for dim, (code, floor, target, weight) in leaves.items():
-        root = services.node_add(actor=SYSTEM, tree=tree, parent=None, code=dim, label=dim, dimension=dim, weight=weight)
+        root = services.node_add(
+            actor=SYSTEM, tree=tree, parent=None, code=dim, label=dim, dimension=dim, weight=weight
+        )
         services.node_add(
-            actor=SYSTEM, tree=tree, parent=root, code=code.replace(".", "-").replace("_", "-"), label=code,
-            weight=1, direction=indicators.get(code).direction, floor=floor, target=target, rule="linear",
-            source="provider", provider_code=code,
+            actor=SYSTEM,
+            tree=tree,
+            parent=root,
+            code=code.replace(".", "-").replace("_", "-"),
+            label=code,
+            weight=1,
+            direction=indicators.get(code).direction,
+            floor=floor,
+            target=target,
+            rule="linear",
+            source="provider",
+            provider_code=code,
         )
     return tree
 
 
 def world_with_records():
     w = World([500, 1000, 1000])
-    a, b, c = w.communities
+    a, b, _c = w.communities
     w.hours(a, "4", at(D(2025, 3, 1)))  # 8 per 1000 → 80 points
     w.hours(b, "2", at(D(2025, 3, 1)))  # 2 per 1000 → 20
     for r in (5, 4):  # 4.5 → 75
-        w.wish(a, published=at(D(2025, 1, 1)), claimed=at(D(2025, 1, 2)), confirmed=at(D(2025, 2, 1)), rating=r)
-    w.wish(b, published=at(D(2025, 1, 1)), claimed=at(D(2025, 1, 2)), confirmed=at(D(2025, 2, 1)), rating=3)  # 0
+        w.wish(
+            a, published=at(D(2025, 1, 1)), claimed=at(D(2025, 1, 2)), confirmed=at(D(2025, 2, 1)), rating=r
+        )
+    w.wish(
+        b, published=at(D(2025, 1, 1)), claimed=at(D(2025, 1, 2)), confirmed=at(D(2025, 2, 1)), rating=3
+    )  # 0
     ta, tb = w.topic(a), w.topic(b)
     w.task(ta, deadline=D(2025, 5, 1), done=at(D(2025, 4, 1)))  # a: 100 % → 100
     w.task(tb, deadline=D(2025, 5, 1), done=at(D(2025, 4, 1)))
@@ -65,20 +85,32 @@ def test_compute_recompute_against_hand_checked_values():
     sa, sb, sc = snap(run, a), snap(run, b), snap(run, c)
     # a: (80·1 + 75·1 + 100·2) ÷ 4 = 88.75
     assert (sa.linkages, sa.services, sa.mechanisms, sa.total) == (
-        Decimal("80.00"), Decimal("75.00"), Decimal("100.00"), Decimal("88.75"))
+        Decimal("80.00"),
+        Decimal("75.00"),
+        Decimal("100.00"),
+        Decimal("88.75"),
+    )
     assert (sa.people_index, sa.service_index) == (Decimal("87.50"), Decimal("90.00"))
     assert sa.grade == "优秀" and sa.rank == 1
     # b: (20 + 0 + 0) ÷ 4 = 5
     assert sb.total == Decimal("5.00") and sb.rank == 2 and sb.grade == "一般"
     # c: a population but no records: hours 0 → 0 points; nothing else measured → total 0
     assert (sc.linkages, sc.services, sc.mechanisms, sc.total, sc.rank) == (
-        Decimal("0.00"), None, None, Decimal("0.00"), 3)
+        Decimal("0.00"),
+        None,
+        None,
+        Decimal("0.00"),
+        3,
+    )
 
     # change the records, recompute: c's 20 hours per 1000 reach the target → 100 × 1 ÷ 4 = 25;
     # b's late task is done on time → 2 of 3 = 66.7 % → (66.7 − 50) ÷ 50 = 33.40 → (20 + 2·33.4) ÷ 4
     w.hours(c, "20", at(D(2025, 6, 1)))
     from community365.talks.models import TalkTask
-    TalkTask.objects.filter(topic__region=b, done_at__isnull=True).update(status="done", done_at=at(D(2025, 4, 30)))
+
+    TalkTask.objects.filter(topic__region=b, done_at__isnull=True).update(
+        status="done", done_at=at(D(2025, 4, 30))
+    )
     w.task(w.topic(b), deadline=D(2025, 6, 1))
     # now b has 2 of 3 on time
     run2 = services.scores_compute(actor=SYSTEM, district=w.district, key="2025")
@@ -86,12 +118,21 @@ def test_compute_recompute_against_hand_checked_values():
     assert snap(run2, b).mechanisms == Decimal("33.40") and snap(run2, b).total == Decimal("21.70")
     assert snap(run2, b).rank == 3
     # the old run is gone: exactly one complete run of the period, its rows only
-    assert list(ScoreRun.objects.filter(district=w.district, key="2025").values_list("pk", flat=True)) == [run2.pk]
+    assert list(ScoreRun.objects.filter(district=w.district, key="2025").values_list("pk", flat=True)) == [
+        run2.pk
+    ]
     assert not ScoreSnapshot.objects.filter(run=run).exists()
     # idempotent: computing again yields the same figures
     run3 = services.scores_compute(actor=SYSTEM, district=w.district, key="2025")
-    figures = lambda r: sorted(ScoreSnapshot.objects.filter(run=r).values_list("community_id", "total", "rank"))  # noqa: E731
-    assert figures(run3) == [(a.pk, Decimal("88.75"), 1), (b.pk, Decimal("21.70"), 3), (c.pk, Decimal("25.00"), 2)]
+
+    def figures(r):
+        return sorted(ScoreSnapshot.objects.filter(run=r).values_list("community_id", "total", "rank"))
+
+    assert figures(run3) == [
+        (a.pk, Decimal("88.75"), 1),
+        (b.pk, Decimal("21.70"), 3),
+        (c.pk, Decimal("25.00"), 2),
+    ]
     assert IndicatorResult.objects.filter(run=run3).count() == 3 * 3
 
 
@@ -104,8 +145,9 @@ def test_a_failed_recompute_leaves_the_previous_snapshot(monkeypatch):
     def boom(period, ids):
         raise RuntimeError("provider failed")
 
-    monkeypatch.setitem(indicators.REGISTRY, "wishes.satisfaction", indicators.Indicator(
-        **{**ind.__dict__, "compute": boom}))
+    monkeypatch.setitem(
+        indicators.REGISTRY, "wishes.satisfaction", indicators.Indicator(**{**ind.__dict__, "compute": boom})
+    )
     with pytest.raises(RuntimeError):
         services.scores_compute(actor=SYSTEM, district=w.district, key="2025")
     runs = ScoreRun.objects.filter(district=w.district, key="2025")
@@ -133,14 +175,42 @@ def test_a_manual_indicator_whose_data_the_platform_holds_is_refused():
     tree = small_tree(w)
     root = tree.nodes.get(code="services")
     with pytest.raises(InvalidInput) as exc:
-        services.node_add(actor=SYSTEM, tree=tree, parent=root, code="sat", label="自填满意度", weight=1,
-                          floor=3, target=5, source="manual", provider_code="wishes.satisfaction")
+        services.node_add(
+            actor=SYSTEM,
+            tree=tree,
+            parent=root,
+            code="sat",
+            label="自填满意度",
+            weight=1,
+            floor=3,
+            target=5,
+            source="manual",
+            provider_code="wishes.satisfaction",
+        )
     assert exc.value.code == "double_entry"
     with pytest.raises(InvalidInput):  # the same meaning under its registered name
-        services.node_add(actor=SYSTEM, tree=tree, parent=root, code="sat2", label=str(indicators.get("wishes.satisfaction").label),
-                          weight=1, floor=3, target=5, source="manual")
-    node = services.node_add(actor=SYSTEM, tree=tree, parent=root, code="brand", label="一社一特品牌建设",
-                             weight=1, floor=0, target=10, source="manual")
+        services.node_add(
+            actor=SYSTEM,
+            tree=tree,
+            parent=root,
+            code="sat2",
+            label=str(indicators.get("wishes.satisfaction").label),
+            weight=1,
+            floor=3,
+            target=5,
+            source="manual",
+        )
+    node = services.node_add(
+        actor=SYSTEM,
+        tree=tree,
+        parent=root,
+        code="brand",
+        label="一社一特品牌建设",
+        weight=1,
+        floor=0,
+        target=10,
+        source="manual",
+    )
     assert node.source == "manual"
 
 
@@ -172,8 +242,17 @@ def test_copy_to_next_year_and_refusals():
     with pytest.raises(NotAllowed):
         services.tree_copy(actor=SYSTEM, tree=tree, year=2026)
     with pytest.raises(InvalidInput):  # a linear rule without a target
-        services.node_add(actor=SYSTEM, tree=new, parent=leaf.parent, code="x", label="x", rule="linear",
-                          source="provider", provider_code="wishes.fulfilled_per_1000", floor=1)
+        services.node_add(
+            actor=SYSTEM,
+            tree=new,
+            parent=leaf.parent,
+            code="x",
+            label="x",
+            rule="linear",
+            source="provider",
+            provider_code="wishes.fulfilled_per_1000",
+            floor=1,
+        )
     with pytest.raises(InvalidInput):  # a fourth level
         services.node_add(actor=SYSTEM, tree=new, parent=leaf, code="y", label="y")
 

@@ -47,7 +47,9 @@ class World:
     def person(self, community: Region):
         from community365.people.models import Person
 
-        return Person.objects.create(district=self.district, region=community, community=community, name="居民")
+        return Person.objects.create(
+            district=self.district, region=community, community=community, name="居民"
+        )
 
     def user(self):
         from community365.people.models import User
@@ -55,7 +57,9 @@ class World:
         return User.objects.create(username=f"t{self.tag}_u{next(self._users)}")
 
     # --- wishes ---------------------------------------------------------------------------------
-    def wish(self, community: Region, *, published: datetime.datetime, claimed=None, confirmed=None, rating=None):
+    def wish(
+        self, community: Region, *, published: datetime.datetime, claimed=None, confirmed=None, rating=None
+    ):
         from community365.wishes.models import Wish
 
         status = "confirmed" if confirmed else ("published" if not claimed else "delivered")
@@ -113,7 +117,9 @@ class World:
     def roster(self, community: Region, slots=("morning", "afternoon")):
         from community365.teams.models import DutyRoster
 
-        roster = DutyRoster.objects.create(district=self.district, region=community, required_slots=list(slots))
+        roster = DutyRoster.objects.create(
+            district=self.district, region=community, required_slots=list(slots)
+        )
         DutyRoster.objects.filter(pk=roster.pk).update(created_at=at(datetime.date(2024, 1, 1)))
         return roster
 
@@ -129,7 +135,11 @@ class World:
         from community365.people.models import RoleAssignment
 
         ra = RoleAssignment.objects.create(
-            user=self.user(), role="social_worker", region=community, district=self.district, revoked_at=revoked
+            user=self.user(),
+            role="social_worker",
+            region=community,
+            district=self.district,
+            revoked_at=revoked,
         )
         RoleAssignment.objects.filter(pk=ra.pk).update(granted_at=at(datetime.date(2024, 1, 1)))
         return ra

@@ -19,11 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--period", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from community365.core.errors import DomainError
-        from community365.regions.models import Region, RegionKind
-
         from community365.benchmarking.services import scores_compute
         from community365.benchmarking.tasks import recompute
+        from community365.core.errors import DomainError
+        from community365.regions.models import Region, RegionKind
 
         with request_meta(RequestMeta(channel="command")):
             if options["period"]:
