@@ -4,8 +4,8 @@
   - linear: higher is better → (value − floor) ÷ (target − floor) × 100, clamped to 0–100;
     lower is better → (floor − value) ÷ (floor − target) × 100, clamped;
   - thresholds: the points of the best threshold the value reaches ([[value, points], …]);
-  - rank: among the communities with a value, 100 × (n − place) ÷ (n − 1) (the best 100, the
-    last 0; alone: 100).
+  - rank: among the communities with a value, 100 × (communities with a worse value) ÷ (n − 1)
+    (the best 100, the worst 0, ties share; alone: 100).
 - A community without a value on a leaf (no records to measure) gets no points there, and the
   leaf's weight is left out of its parent's weighted mean — neither 0 nor 100.
 - A parent's score is the weighted mean of its children's scores; the total is the weighted
@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 import re
@@ -49,16 +50,18 @@ def thresholds(value: Decimal, steps: Sequence[Sequence[float]], direction: str)
 
 
 def by_rank(values: Mapping[int, Decimal], direction: str) -> dict[int, Decimal]:
-    ordered = sorted(values.items(), key=lambda kv: kv[1], reverse=direction == "higher")
-    n = len(ordered)
+    """100 × (communities with a worse value) ÷ (n − 1): the best 100, the worst 0, ties share
+    (so the many communities tied at nothing get 0, not a high place); alone: 100."""
+    n = len(values)
+    if n == 1:
+        return dict.fromkeys(values, HUNDRED)
+    ordered = sorted(values.values())
     out: dict[int, Decimal] = {}
-    place = 0
-    previous: Decimal | None = None
-    for i, (cid, v) in enumerate(ordered):
-        if v != previous:
-            place = i
-            previous = v
-        out[cid] = HUNDRED if n == 1 else (Decimal(n - 1 - place) * HUNDRED / (n - 1))
+    for cid, v in values.items():
+        worse = (
+            bisect.bisect_left(ordered, v) if direction == "higher" else n - bisect.bisect_right(ordered, v)
+        )
+        out[cid] = (Decimal(worse) * HUNDRED / (n - 1)).quantize(Decimal("0.01"))
     return out
 
 

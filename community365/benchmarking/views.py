@@ -58,7 +58,7 @@ def _period_links(district: Any) -> list[ScoreRun]:
 
 FORMULAS = [
     gettext_lazy(
-        "指标得分（0–100）：线性＝（数值−保底值）÷（目标值−保底值）×100，越低越好的指标反过来算，封顶 100、保底 0；分档＝达到的最高一档的分；按名次＝100×（参评社区数−名次）÷（参评社区数−1）。"
+        "指标得分（0–100）：线性＝（数值−保底值）÷（目标值−保底值）×100，越低越好的指标反过来算，封顶 100、保底 0；分档＝达到的最高一档的分；按名次＝100×（数值比它差的社区数）÷（参评社区数−1），并列同分。"
     ),
     gettext_lazy("没有记录可算的指标（如期内没有评价）不计分，也不占上级指标的权重。"),
     gettext_lazy(
@@ -226,7 +226,7 @@ def community(request: HttpRequest, community_id: int) -> HttpResponse:
             chart_list.append(
                 charts.line_chart(
                     "bm-trend",
-                    title=_("逐月总分与名次"),
+                    title=_("逐月总分"),
                     months=[s.run.key for s in trend],
                     lines=[
                         charts.series(
@@ -234,7 +234,6 @@ def community(request: HttpRequest, community_id: int) -> HttpResponse:
                             [s.total for s in trend],
                             [f"{reverse('bm_community', args=[place.pk])}?period={s.run.key}" for s in trend],
                         ),
-                        charts.series(_("名次"), [s.rank for s in trend]),
                     ],
                 )
             )

@@ -113,6 +113,23 @@ def test_teams_rota_coverage():
     assert c.pk not in got  # no roster
 
 
+def test_teams_rota_coverage_counts_from_the_day_the_rota_was_set_up():
+    from community365.teams.models import DutyRoster
+
+    w = World([1000, 1000])
+    a, b = w.communities
+    roster = w.roster(a, ("morning",))
+    DutyRoster.objects.filter(pk=roster.pk).update(created_at=at(D(2025, 12, 22)))  # 10 days left
+    w.shift(a, D(2025, 3, 1), "morning")  # before the rota existed: not counted
+    for day in range(22, 27):  # 5 of the 10 mornings
+        w.shift(a, D(2025, 12, day), "morning")
+    roster_b = w.roster(b, ("morning",))
+    DutyRoster.objects.filter(pk=roster_b.pk).update(created_at=at(D(2026, 1, 5)))  # after the year
+    got = values("teams.rota_coverage", w)
+    assert (got[a.pk].numerator, got[a.pk].denominator, got[a.pk].value) == (5, 10, Decimal("50.0"))
+    assert b.pk not in got
+
+
 def test_teams_residents_per_worker():
     w = World([3000, 1000, 1000])
     a, b, c = w.communities

@@ -261,3 +261,22 @@ def test_only_the_district_admin_defines(persona):
     w = World([1000])
     with pytest.raises(NotAllowed):
         services.tree_create(actor=persona("worker_huachuan"), district=w.district, year=2025, name="x")
+
+
+def test_scoring_rules():
+    from community365.benchmarking import scoring
+
+    D_ = Decimal
+    assert scoring.linear(D_(75), D_(50), D_(100), "higher") == D_(50)
+    assert scoring.linear(D_(120), D_(50), D_(100), "higher") == D_(100)
+    assert scoring.linear(D_(8), D_(14), D_(2), "lower") == D_(50)
+    assert scoring.thresholds(D_(7), [[5, 60], [10, 100]], "higher") == D_(60)
+    assert scoring.thresholds(D_(3), [[5, 60]], "lower") == D_(60)
+    # rank: 3 worse of n − 1 = 4 → 75; the four tied at 0 have nobody worse → 0
+    got = scoring.by_rank({1: D_(9), 2: D_(0), 3: D_(0), 4: D_(0)}, "higher")
+    assert got == {1: D_(100), 2: D_(0), 3: D_(0), 4: D_(0)}
+    got = scoring.by_rank({1: D_(2), 2: D_(5), 3: D_(9)}, "lower")
+    assert got == {1: D_(100), 2: D_(50), 3: D_(0)}
+    assert scoring.ranks({1: D_(5), 2: D_(7), 3: D_(5), 4: D_(1)}) == {2: 1, 1: 2, 3: 2, 4: 4}
+    assert scoring.previous_key("2025-01") == "2024-12" and scoring.previous_key("2025-Q1") == "2024-Q4"
+    assert scoring.parse_key("2025-13") is None and scoring.parse_key("x") is None
