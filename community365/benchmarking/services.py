@@ -364,6 +364,9 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
     if parsed is None:
         raise InvalidInput(_("期间应写成 2025、2025-Q1 或 2025-03。"), field="period")
     kind, start, end = parsed
+    # One computation per district at a time (PostgreSQL: a row lock on the district; SQLite
+    # writes are serialised anyway): two sweeps at once cannot swap each other's runs out.
+    Region.objects.select_for_update().filter(pk=district.pk).first()
     tree = IndicatorTree.objects.filter(district=district, year=start.year).first()
     if tree is None:
         raise NotFound(_("%(year)s 年还没有对标指标体系。") % {"year": start.year})

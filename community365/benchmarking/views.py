@@ -7,19 +7,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from community365.core import charts, exports, indicators
 from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, InvalidInput, NotFound
 
-from . import policies, report, selectors
+from . import policies, report, selectors, services
 from .models import Dimension, ScoreRun
 
 DIM_LABELS = {d.value: d.label for d in Dimension}
@@ -336,3 +337,71 @@ def community_pdf(request: HttpRequest, community_id: int) -> HttpResponse:
 
 def fmt(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+# --- the district admin's edits of the tree (through the services) --------------------------------
+
+
+def _tree_for_edit(request: HttpRequest, tree_id: int) -> tuple[Any, Any]:
+    user, district = _district(request)
+    from .models import IndicatorTree
+
+    tree = IndicatorTree.objects.filter(pk=tree_id, district=district).first()
+    if tree is None:
+        raise Http404
+    return user, tree
+
+
+def _back(tree: Any) -> HttpResponse:
+    from django.shortcuts import redirect
+
+    return redirect(f"{reverse('bm_tree')}?year={tree.year}")
+
+
+@login_required
+@require_POST
+def tree_publish(request: HttpRequest, tree_id: int) -> HttpResponse:
+    user, tree = _tree_for_edit(request, tree_id)
+    try:
+        services.tree_publish(actor=user, tree=tree)
+        messages.success(request, _("指标体系已发布。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(tree)
+
+
+@login_required
+@require_POST
+def tree_copy(request: HttpRequest, tree_id: int) -> HttpResponse:
+    user, tree = _tree_for_edit(request, tree_id)
+    try:
+        new = services.tree_copy(actor=user, tree=tree, year=tree.year + 1)
+        messages.success(request, _("已复制为 %(year)s 年的草稿。") % {"year": new.year})
+        return _back(new)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(tree)
+
+
+@login_required
+@require_POST
+def node_edit(request: HttpRequest, node_id: int) -> HttpResponse:
+    user, district = _district(request)
+    from .models import TreeNode
+
+    node = TreeNode.objects.select_related("tree").filter(pk=node_id, district=district).first()
+    if node is None:
+        raise Http404
+    changes = {
+        key: request.POST.get(key, "").strip()
+        for key in ("weight", "floor", "target")
+        if key in request.POST and request.POST.get(key, "").strip() != ""
+    }
+    try:
+        services.node_update(
+            actor=user, node=node, changes=changes, reason=request.POST.get("reason", "")[:300]
+        )
+        messages.success(request, _("已保存。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(node.tree)

@@ -111,3 +111,30 @@ def test_pages_read_the_same_queries_at_1x_and_10x(client, persona):
         counts.append(seen)
         client.logout()
     assert counts[0] == counts[1]
+
+
+def test_the_admin_changes_a_published_target_with_a_reason(client_for, demo_world):
+    from community365.benchmarking.models import IndicatorTree
+
+    tree = IndicatorTree.objects.order_by("-year").first()
+    assert tree.status == "published"
+    node = tree.nodes.get(provider_code="wishes.satisfaction")
+    version = tree.version
+    admin = client_for("admin_district")
+    page = admin.get(f"/benchmarking/indicators/?year={tree.year}").content.decode()
+    assert f"/benchmarking/indicators/nodes/{node.pk}/edit" in page
+    # no reason: refused with the message, nothing changed
+    r = admin.post(f"/benchmarking/indicators/nodes/{node.pk}/edit", {"target": "4.6"}, follow=True)
+    assert "须写明理由" in r.content.decode()
+    node.refresh_from_db()
+    assert str(node.target) == "5.00"
+    admin.post(f"/benchmarking/indicators/nodes/{node.pk}/edit", {"target": "4.6", "reason": "提高要求"})
+    node.refresh_from_db()
+    tree.refresh_from_db()
+    assert str(node.target) == "4.60" and tree.version == version + 1
+    # a social worker: the page has no forms, and the POST is refused with a reason
+    worker = client_for("worker_huachuan")
+    assert "/edit" not in worker.get("/benchmarking/indicators/").content.decode()
+    worker.post(f"/benchmarking/indicators/nodes/{node.pk}/edit", {"target": "1", "reason": "x"})
+    node.refresh_from_db()
+    assert str(node.target) == "4.60"
