@@ -223,4 +223,18 @@ def tree_of(district: Region, year: int) -> IndicatorTree | None:
 
 
 def tree_nodes(tree: IndicatorTree) -> list[TreeNode]:
-    return list(tree.nodes.order_by("level", "order", "id"))
+    """The tree's nodes depth first (a dimension, then its indicators, each with its
+    sub-indicators), in one query."""
+    nodes = list(tree.nodes.order_by("order", "id"))
+    children: dict[int | None, list[TreeNode]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    out: list[TreeNode] = []
+
+    def walk(parent: int | None) -> None:
+        for node in children.get(parent, []):
+            out.append(node)
+            walk(node.pk)
+
+    walk(None)
+    return out

@@ -262,6 +262,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "changes": list(current.changes.all()[:50]) if current else [],
             "formulas": FORMULAS,
             "dims": DIM_LABELS,
+            "may_define": policies.may_define(_user, district),
         },
     )
 
