@@ -38,4 +38,10 @@ SCHEDULE: tuple[Job, ...] = (
         datetime.timedelta(hours=24),
         "talks_sweep",
     ),
+    Job(
+        "benchmarking_sweep",
+        "community365.benchmarking.tasks.recompute",
+        datetime.timedelta(hours=24),
+        "benchmarking_sweep",
+    ),
 )
