@@ -1,0 +1,434 @@
+"""The five mechanisms' instruments (五机制): secretary projects (书记项目) and first secretaries
+(第一书记) with front-line postings (火线选育).
+
+``services.py`` is the only writer; every row carries its ``district`` and a ``region`` (the place
+it belongs to on the tree) so that scope filters and the audit trail treat it like every other row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community365.regions.models import Department, Organisation, Region
+
+
+class UnitKind(models.TextChoices):
+    """The kinds of unit whose party secretary runs a secretary project."""
+
+    COMMUNITY = "community", _("社区")
+    COOPERATIVE = "cooperative", _("股份经济合作社")
+    ORGANISATION = "organisation", _("两新组织及其他单位")
+    DEPARTMENT = "department", _("机关部门党支部")
+
+
+class ProjectTheme(models.TextChoices):
+    SERVICE = "service", _("为民服务")
+    ORGANISATION = "organisation", _("组织建设")
+    CO_BUILDING = "co_building", _("区域共建")
+    GOVERNANCE = "governance", _("社区治理")
+    CULTURE = "culture", _("文化引领")
+    TALENT = "talent", _("队伍建设")
+
+
+class SecretaryUnit(models.Model):
+    """Which unit a unit secretary (role ``unit_secretary``) leads: a community or cooperative, a
+    district department's party branch, or an organisation's party branch."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区域")
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("书记")
+    )
+    kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
+    community = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织")
+    )
+    name = models.CharField(_("单位名称"), max_length=120)
+    started_at = models.DateTimeField(_("起始"), default=timezone.now)
+    ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("书记所在单位")
+        verbose_name_plural = _("书记所在单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["secretary", "name"], condition=Q(ended_at__isnull=True), name="mech_unit_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["community", "cooperative"], community__isnull=False)
+                    | Q(kind="department", department__isnull=False)
+                    | Q(kind="organisation", organisation__isnull=False)
+                ),
+                name="mech_unit_kind_matches",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MenuItem(models.Model):
+    """One candidate project on the organisation department's yearly menu (项目菜单)."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    title = models.CharField(_("项目"), max_length=80)
+    theme = models.CharField(_("主题"), max_length=20, choices=ProjectTheme.choices)
+    aim = models.CharField(_("预期成效"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("书记项目菜单")
+        verbose_name_plural = _("书记项目菜单")
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year", "title"], name="mech_menu_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+    @property
+    def region(self) -> Region:
+        return self.district
+
+
+class ProjectStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("退回修改")
+    DECLINED = "declined", _("未通过")
+    APPROVED = "approved", _("实施中")
+    EVALUATED = "evaluated", _("已考评")
+
+
+class Rubric(models.Model):
+    """The district's year-end rubric: the most points each criterion gives, and how much the
+    residents' ratings weigh where the project served them."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    goal_max = models.PositiveSmallIntegerField(_("目标达成（满分）"), default=30)
+    benefit_max = models.PositiveSmallIntegerField(_("群众受益（满分）"), default=30)
+    innovation_max = models.PositiveSmallIntegerField(_("创新特色（满分）"), default=20)
+    documentation_max = models.PositiveSmallIntegerField(_("资料台账（满分）"), default=20)
+    residents_weight = models.PositiveSmallIntegerField(_("居民评价权重（%）"), default=20)
+
+    class Meta:
+        verbose_name = _("考评细则")
+        verbose_name_plural = _("考评细则")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="mech_rubric_once"),
+            models.CheckConstraint(condition=Q(residents_weight__lte=100), name="mech_rubric_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def region(self) -> Region:
+        return self.district
+
+    @property
+    def total_max(self) -> int:
+        return self.goal_max + self.benefit_max + self.innovation_max + self.documentation_max
+
+
+class SecretaryProject(models.Model):
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    # The unit's place on the tree (its community, its organisation's place, or the district for
+    # a department), for scope filters; ``subdistrict`` for the figures (none for a department).
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
+    subdistrict = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道")
+    )
+    unit = models.ForeignKey(SecretaryUnit, on_delete=models.PROTECT, related_name="projects", verbose_name=_("单位"))
+    unit_kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices, db_index=True)
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("书记")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    menu_item = models.ForeignKey(
+        MenuItem, null=True, blank=True, on_delete=models.PROTECT, related_name="projects", verbose_name=_("菜单项目")
+    )
+    theme = models.CharField(_("主题"), max_length=20, choices=ProjectTheme.choices, db_index=True)
+    title = models.CharField(_("项目名称"), max_length=80)
+    problem = models.CharField(_("调研发现的问题"), max_length=500)
+    goal = models.CharField(_("目标"), max_length=300)
+    measures = models.CharField(_("主要措施"), max_length=1000)
+    budget_yuan = models.PositiveIntegerField(_("预算（元）"), default=0)
+    partners = models.CharField(_("合作单位"), max_length=200, blank=True)
+    serves_residents = models.BooleanField(_("服务居民"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.SUBMITTED, db_index=True
+    )
+    status_reason = models.CharField(_("审核意见"), max_length=300, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mid_year_on_track = models.BooleanField(_("年中检查：进度正常"), null=True, blank=True)
+    mid_year_note = models.CharField(_("年中检查意见"), max_length=300, blank=True)
+    mid_year_checked_at = models.DateTimeField(_("年中检查时间"), null=True, blank=True)
+    score = models.DecimalField(_("考评得分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    created_at = models.DateTimeField(_("申报时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("书记项目")
+        verbose_name_plural = _("书记项目")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="mech_project_progress_max"),
+            models.UniqueConstraint(fields=["unit", "year", "title"], name="mech_project_unique_title"),
+        ]
+        indexes = [models.Index(fields=["district", "year", "status"], name="mech_project_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectTask(models.Model):
+    """A milestone broken down into a task with an owner and a deadline."""
+
+    project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(_("任务"), max_length=120)
+    owner_name = models.CharField(_("责任人"), max_length=40)
+    due = models.DateField(_("完成期限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("标记逾期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("项目任务")
+        verbose_name_plural = _("项目任务")
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["due", "done_at"], name="mech_task_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due < timezone.localdate()
+
+
+class ProjectProgress(models.Model):
+    """A progress report: what was done, the percentage reached, and its evidence."""
+
+    project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="reports")
+    task = models.ForeignKey(ProjectTask, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("进展"), max_length=500)
+    percent = models.PositiveSmallIntegerField(_("进度（%）"))
+    evidence = models.FileField(_("佐证材料"), upload_to="mechanisms/%Y/%m", blank=True)
+    link = models.URLField(_("链接"), blank=True)
+
+    class Meta:
+        verbose_name = _("项目进展")
+        verbose_name_plural = _("项目进展")
+        ordering = ["-at", "-id"]
+
+
+class ProjectReview(models.Model):
+    """One reviewer's year-end scores on the rubric."""
+
+    project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    goal = models.PositiveSmallIntegerField(_("目标达成"))
+    benefit = models.PositiveSmallIntegerField(_("群众受益"))
+    innovation = models.PositiveSmallIntegerField(_("创新特色"))
+    documentation = models.PositiveSmallIntegerField(_("资料台账"))
+    comment = models.CharField(_("评语"), max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("项目考评")
+        verbose_name_plural = _("项目考评")
+        constraints = [models.UniqueConstraint(fields=["project", "reviewer"], name="mech_review_once")]
+
+    @property
+    def total(self) -> int:
+        return self.goal + self.benefit + self.innovation + self.documentation
+
+
+class ProjectRating(models.Model):
+    """A resident's rating (1–5) of a project that served them."""
+
+    project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stars = models.PositiveSmallIntegerField(_("评分"))
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("居民评价")
+        verbose_name_plural = _("居民评价")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="mech_rating_once"),
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="mech_rating_range"),
+        ]
+
+
+# --- first secretaries (第一书记) ------------------------------------------------------------------
+class PostingRole(models.TextChoices):
+    FIRST = "first", _("第一书记")
+    DEPUTY = "deputy", _("副书记")
+
+
+class PostingStatus(models.TextChoices):
+    ACTIVE = "active", _("在任")
+    ENDED = "ended", _("已期满")
+
+
+class FirstSecretaryPosting(models.Model):
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    # The community or cooperative posted to (for an organisation: the organisation's place).
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("派驻地"))
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派驻组织")
+    )
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cadre_name = models.CharField(_("干部"), max_length=40)
+    home_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派出单位")
+    )
+    from_reserve = models.BooleanField(_("后备干部"), default=False)
+    role = models.CharField(_("职务"), max_length=10, choices=PostingRole.choices, default=PostingRole.FIRST)
+    starts_on = models.DateField(_("任期开始"))
+    ends_on = models.DateField(_("任期结束"))
+    extensions = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    status = models.CharField(_("状态"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.ACTIVE)
+    end_report = models.CharField(_("任期总结"), max_length=2000, blank=True)
+    ended_at = models.DateTimeField(_("期满时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("第一书记派驻")
+        verbose_name_plural = _("第一书记派驻")
+        ordering = ["-starts_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="mech_posting_term")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_name} → {self.region}"
+
+
+class PostingExtension(models.Model):
+    posting = models.ForeignKey(FirstSecretaryPosting, on_delete=models.PROTECT, related_name="extension_rows")
+    old_end = models.DateField(_("原任期结束"))
+    new_end = models.DateField(_("延至"))
+    reason = models.CharField(_("延期理由"), max_length=300)
+    petition = models.CharField(_("居民请愿"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("任期延期")
+        verbose_name_plural = _("任期延期")
+        ordering = ["at", "id"]
+
+
+class PetitionSignature(models.Model):
+    """A resident co-signs the petition of an extension (once)."""
+
+    extension = models.ForeignKey(PostingExtension, on_delete=models.PROTECT, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("请愿联署")
+        verbose_name_plural = _("请愿联署")
+        constraints = [models.UniqueConstraint(fields=["extension", "user"], name="mech_petition_once")]
+
+
+class ResultCategory(models.TextChoices):
+    """The article's five categories of a first secretary's results."""
+
+    SPIRIT = "spirit", _("提炼社区精神")
+    BRAND = "brand", _("培育亮点品牌")
+    SOCIAL_ORG = "social_org", _("组建社会组织")
+    EVENT = "event", _("策划文化和党日活动")
+    PROBLEM = "problem", _("破解难题")
+
+
+class ResultStatus(models.TextChoices):
+    PENDING = "pending", _("待社区确认")
+    CONFIRMED = "confirmed", _("社区已确认")
+    REJECTED = "rejected", _("社区未确认")
+
+
+class FirstSecretaryResult(models.Model):
+    """One entry of the ledger (成绩单): counted in the totals once the community confirms it."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    posting = models.ForeignKey(FirstSecretaryPosting, on_delete=models.PROTECT, related_name="results")
+    category = models.CharField(_("类别"), max_length=12, choices=ResultCategory.choices, db_index=True)
+    title = models.CharField(_("成果"), max_length=120)
+    quantity = models.PositiveSmallIntegerField(_("数量"), default=1)
+    evidence = models.CharField(_("佐证"), max_length=500)
+    evidence_file = models.FileField(_("佐证材料"), upload_to="mechanisms/%Y/%m", blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ResultStatus.choices, default=ResultStatus.PENDING, db_index=True
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("社区意见"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("第一书记成绩单")
+        verbose_name_plural = _("第一书记成绩单")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="mech_result_quantity")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FrontlineTask(models.TextChoices):
+    FLOOD = "flood", _("抗洪救灾")
+    CLEARANCE = "clearance", _("征地拆迁")
+    PROJECT = "project", _("重点项目")
+
+
+class FrontlinePosting(models.Model):
+    """火线选育: a cadre sent in a numbered batch to the front line of a hard task."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("地点"))
+    batch = models.PositiveSmallIntegerField(_("批次"))
+    task = models.CharField(_("任务"), max_length=12, choices=FrontlineTask.choices)
+    assignment = models.CharField(_("具体任务"), max_length=120)
+    cadre_name = models.CharField(_("干部"), max_length=40)
+    home_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派出单位")
+    )
+    starts_on = models.DateField(_("开始"))
+    ends_on = models.DateField(_("结束"), null=True, blank=True)
+    outcome = models.CharField(_("表现与结果"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("火线选育")
+        verbose_name_plural = _("火线选育")
+        ordering = ["-batch", "id"]
+        indexes = [models.Index(fields=["district", "batch"], name="mech_frontline_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.cadre_name}"

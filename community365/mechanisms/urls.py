@@ -1,1 +1,19 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("mechanisms/projects/", views.project_list, name="mech_projects"),
+    path("mechanisms/projects/new/", views.project_new, name="mech_project_new"),
+    path("mechanisms/projects/review/", views.review_queue, name="mech_review"),
+    path("mechanisms/projects/menu/", views.menu, name="mech_menu"),
+    path("mechanisms/projects/figures/", views.figures, name="mech_figures"),
+    path("mechanisms/projects/figures.xlsx", views.figures_xlsx, name="mech_figures_xlsx"),
+    path("mechanisms/projects/<int:project_id>/", views.project_detail, name="mech_project"),
+    path("mechanisms/projects/<int:project_id>/<str:action>", views.project_action, name="mech_project_action"),
+    path("mechanisms/first-secretaries/", views.postings, name="mech_postings"),
+    path("mechanisms/first-secretaries/results/", views.results, name="mech_results"),
+    path("mechanisms/first-secretaries/results/<int:result_id>/confirm", views.result_confirm, name="mech_result_confirm"),
+    path("mechanisms/first-secretaries/<int:posting_id>/", views.posting_detail, name="mech_posting"),
+    path("mechanisms/first-secretaries/<int:posting_id>/<str:action>", views.posting_action, name="mech_posting_action"),
+]

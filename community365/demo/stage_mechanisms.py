@@ -1,0 +1,354 @@
+"""The demo's secretary projects and first secretaries, with the article's 2016 figures: a menu of
+35 candidate projects, applications from 46 units, 71 projects on the year's list (in progress);
+first secretaries posted across communities and cooperatives whose confirmed ledger totals are
+the article's (59 community spirits, 140+ brands, 120+ social organisations, 130+ events, 190+
+problems solved); 冯培荣 (区住建局) extended twice at the residents' petition; 15 front-line
+batches of 800+ cadres. Everything goes through the services; a second run adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from community365.core.actors import SystemActor
+from community365.core.roles import Role
+from community365.regions.models import Department, Organisation, Region, RegionKind
+
+ORDER = 60
+SYSTEM = SystemActor("seed_demo")
+YEAR = 2016
+
+MENU = [
+    ("service", "楼道长“一键通”联系服务"),
+    ("service", "社区居家养老“幸福食堂”"),
+    ("service", "困难家庭“微心愿”结对认领"),
+    ("service", "社区便民服务“最多跑一次”"),
+    ("service", "在职党员进社区“亮身份”服务"),
+    ("service", "空巢老人“暖心”走访"),
+    ("organisation", "“两新”组织党组织全覆盖"),
+    ("organisation", "党员“三会一课”规范化"),
+    ("organisation", "流动党员“口袋党支部”"),
+    ("organisation", "楼宇党建“红色驿站”"),
+    ("organisation", "党员积分制管理"),
+    ("organisation", "软弱涣散党组织整顿提升"),
+    ("co_building", "社区与驻区单位“双向认领”"),
+    ("co_building", "区域化党建资源清单共享"),
+    ("co_building", "物业党建联建提升收费率"),
+    ("co_building", "共建单位“结对走亲”"),
+    ("co_building", "学校与社区“四点半课堂”"),
+    ("co_building", "医院与社区“家庭医生”签约"),
+    ("governance", "“三方协商”解决小区难题"),
+    ("governance", "老旧小区停车位改造议事"),
+    ("governance", "“老娘舅”调解工作室"),
+    ("governance", "网格员“每日一巡”"),
+    ("governance", "居民公约修订与践行"),
+    ("governance", "小区环境“红黑榜”"),
+    ("culture", "社区精神提炼与传播"),
+    ("culture", "“党章学堂”进社区"),
+    ("culture", "社区文化节"),
+    ("culture", "“邻里节”睦邻行动"),
+    ("culture", "红色故事宣讲团"),
+    ("culture", "家风家训进万家"),
+    ("talent", "“领头雁”书记工作室带徒"),
+    ("talent", "社工“一专多能”培训"),
+    ("talent", "青年党员“先锋岗”"),
+    ("talent", "志愿者骨干培育"),
+    ("talent", "社区后备干部“墩苗”"),
+]
+UNITS_APPLYING = 46
+PROJECTS_LISTED = 71
+# The confirmed ledger's totals (the article: 59, 140+, 120+, 130+, 190+).
+LEDGER = {"spirit": 59, "brand": 143, "social_org": 124, "event": 136, "problem": 192}
+FENG_COMMUNITY = "划船社区"
+FRONTLINE_BATCHES, FRONTLINE_PER_BATCH = 15, 54  # 810 cadres
+
+
+def build(builder: Any) -> None:
+    from community365.mechanisms.models import MenuItem
+
+    district = builder.district
+    if MenuItem.objects.filter(district=district, year=YEAR).exists():
+        return
+    _projects(builder, district)
+    _current_year(builder, district)
+    _first_secretaries(builder, district)
+    _frontline(builder, district)
+
+
+def _secretary(builder: Any, key: str, name: str) -> Any:
+    user = builder.user(f"usec_{key}", name, can_login=False)
+    builder.grant(user, Role.UNIT_SECRETARY, builder.district)
+    return user
+
+
+def _units(builder: Any, district: Region) -> list[Any]:
+    """46 units: 划船社区 (secretary_huachuan), the organisation of unit_secretary_demo, and
+    communities, cooperatives, departments and organisations with secretaries of their own."""
+    from community365.mechanisms import services
+    from community365.people.models import User
+
+    units = [
+        services.units_for_applying(User.objects.get(username="secretary_huachuan"))[0],
+        services.unit_assign(
+            actor=SYSTEM,
+            secretary=User.objects.get(username="unit_secretary_demo"),
+            organisation=Organisation.objects.get(district=district, name="和丰创意广场企业联合党委"),
+        ),
+    ]
+    for dept in Department.objects.filter(district=district).order_by("id")[:6]:
+        units.append(
+            services.unit_assign(actor=SYSTEM, secretary=_secretary(builder, f"d{dept.pk}", builder.name()), department=dept)
+        )
+    for org in Organisation.objects.filter(district=district).exclude(name="和丰创意广场企业联合党委").order_by("id")[:3]:
+        units.append(
+            services.unit_assign(actor=SYSTEM, secretary=_secretary(builder, f"o{org.pk}", builder.name()), organisation=org)
+        )
+    places = Region.objects.filter(
+        path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
+    ).exclude(name="划船社区").order_by("path")
+    for place in places:
+        if len(units) >= UNITS_APPLYING:
+            break
+        units.append(
+            services.unit_assign(actor=SYSTEM, secretary=_secretary(builder, f"c{place.pk}", builder.name()), community=place)
+        )
+    return units
+
+
+def _milestones(rng: Any, year: int, owner: str) -> list[tuple[str, str, datetime.date]]:
+    return [
+        ("入户调研，形成问题清单", owner, datetime.date(year, 3, rng.randint(10, 31))),
+        ("制定方案并召开推进会", owner, datetime.date(year, 5, rng.randint(1, 31))),
+        ("落实主要措施", owner, datetime.date(year, 9, rng.randint(1, 30))),
+        ("总结评估，形成台账", owner, datetime.date(year, 12, rng.randint(1, 20))),
+    ]
+
+
+def _projects(builder: Any, district: Region) -> None:
+    from community365.mechanisms import services
+    from community365.mechanisms.models import ProjectTheme
+
+    rng = builder.rng
+    menu = [
+        services.menu_item_add(actor=SYSTEM, district=district, year=YEAR, title=title, theme=theme, aim="形成可复制的做法，群众看得见、摸得着")
+        for theme, title in MENU
+    ]
+    services.rubric_set(actor=SYSTEM, district=district, year=YEAR)
+    units = _units(builder, district)
+    # 71 projects from 46 units: every unit one, 25 of them a second; 划船社区 two.
+    plan = list(units) + [units[0]] + units[2 : 2 + PROJECTS_LISTED - len(units) - 1]
+    for n, unit in enumerate(plan):
+        from_menu = n % 5 != 4
+        item = menu[n % len(menu)] if from_menu else None
+        title = (item.title if item else f"{unit.name}特色项目")
+        if n >= len(units):
+            title = f"{title}（二期）"
+        secretary = unit.secretary
+        project = services.project_apply(
+            actor=secretary,
+            unit=unit,
+            year=YEAR,
+            title=title[:80],
+            problem="走访居民和党员，发现服务覆盖不全、居民参与不足",
+            goal="年底前覆盖全部小区，居民满意度明显提升",
+            measures="建立工作小组，分解任务到人，每月推进一次，年底总结评估",
+            milestones=_milestones(rng, YEAR, secretary.display_name or "书记"),
+            menu_item=item,
+            theme="" if item else rng.choice(ProjectTheme.values),
+            budget_yuan=rng.choice((0, 5000, 10000, 20000, 30000)),
+            partners=rng.choice(("", "驻区单位", "社会组织", "物业公司")),
+        )
+        services.project_review(actor=SYSTEM, project=project, decision="approve", reason="")
+        tasks = list(project.tasks.order_by("due"))
+        done = rng.choice((1, 2, 3, 3, 3, 4))
+        for task in tasks[:done]:
+            services.task_done(actor=SYSTEM, task=task)
+        percent = min(95, done * 25 - rng.choice((0, 5, 10)))
+        services.progress_report(actor=SYSTEM, project=project, note="按计划推进，已完成阶段任务", percent=max(percent, 10))
+        if n % 3 == 0:
+            services.mid_year_check(
+                actor=SYSTEM, project=project, on_track=done >= 2, note="已检查台账和现场" if done >= 2 else "进度滞后，请加快推进"
+            )
+    builder.report.add("secretary_project", len(plan))
+
+
+def _current_year(builder: Any, district: Region) -> None:
+    """This year's menu and a few applications waiting for the organisation department."""
+    import django.utils.timezone as tz
+
+    from community365.mechanisms import services
+    from community365.mechanisms.models import SecretaryUnit
+
+    year = tz.localdate().year
+    if year == YEAR:
+        return
+    items = [
+        services.menu_item_add(actor=SYSTEM, district=district, year=year, title=title, theme=theme)
+        for theme, title in MENU[:12]
+    ]
+    units = list(SecretaryUnit.objects.filter(district=district).order_by("id")[:5])
+    for n, unit in enumerate(units):
+        project = services.project_apply(
+            actor=unit.secretary,
+            unit=unit,
+            year=year,
+            title=items[n].title,
+            problem="居民反映的问题集中在养老和停车",
+            goal="一年内解决居民反映最集中的三个问题",
+            measures="召开议事会，分解任务，按月推进",
+            milestones=_milestones(builder.rng, year, "书记"),
+            menu_item=items[n],
+        )
+        if n == 1:
+            services.project_review(actor=SYSTEM, project=project, decision="return", reason="请写清楚每个节点的责任人")
+
+
+def _first_secretaries(builder: Any, district: Region) -> None:
+    from community365.mechanisms import services
+    from community365.mechanisms.models import ResultCategory
+    from community365.people.models import User
+
+    rng = builder.rng
+    departments = list(Department.objects.filter(district=district).order_by("id"))
+    housing = Department.objects.get(district=district, name="区住建局")
+    places = list(
+        Region.objects.filter(path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE])
+        .exclude(name__in=["黄鹂社区", FENG_COMMUNITY])
+        .order_by("path")
+    )
+    postings = []
+    feng = services.posting_create(
+        actor=SYSTEM,
+        region=Region.objects.get(path__startswith=district.path, name=FENG_COMMUNITY),
+        cadre_name="冯培荣",
+        home_department=housing,
+        starts_on=datetime.date(2013, 3, 1),
+        ends_on=datetime.date(2014, 2, 28),
+    )
+    services.posting_extend(
+        actor=SYSTEM,
+        posting=feng,
+        new_end=datetime.date(2015, 2, 28),
+        reason="宜居示范小区改造正在推进，居民挽留",
+        petition="老冯帮我们改造小区、建公益街区、改停车位，请组织上让他留下来。",
+    )
+    last = services.posting_extend(
+        actor=SYSTEM,
+        posting=feng,
+        new_end=datetime.date(2016, 12, 31),
+        reason="公益街区筹建未完成，居民再三挽留",
+        petition="公益街区还没建好，我们联名请求冯书记再留一年。",
+    )
+    residents = User.objects.filter(username__startswith="resident_0", person__community__name=FENG_COMMUNITY).order_by(
+        "username"
+    )[:12]
+    for user in residents:
+        services.petition_sign(actor=user, extension=last)
+    postings.append(feng)
+    firstsec = User.objects.get(username="firstsec_demo")
+    postings.append(
+        services.posting_create(
+            actor=SYSTEM,
+            region=Region.objects.get(path__startswith=district.path, name="黄鹂社区"),
+            cadre=firstsec,
+            cadre_name=firstsec.display_name or "第一书记",
+            home_department=departments[1],
+            starts_on=datetime.date(2016, 3, 1),
+            ends_on=datetime.date(2027, 2, 28),
+        )
+    )
+    for n, place in enumerate(places[: 24 if not builder.full else 60]):
+        postings.append(
+            services.posting_create(
+                actor=SYSTEM,
+                region=place,
+                cadre_name=builder.name(),
+                home_department=departments[n % len(departments)],
+                from_reserve=n % 3 == 0,
+                role="deputy" if n % 7 == 6 else "first",
+                starts_on=datetime.date(2013 + n % 4, 3, 1),
+                ends_on=datetime.date(2027, 2, 28) if n % 4 == 3 else datetime.date(2014 + n % 4, 2, 28),
+            )
+        )
+    # The ledger: the article's totals, spread over the postings, each confirmed by the community.
+    titles = {
+        "spirit": "提炼社区精神",
+        "brand": "培育服务品牌",
+        "social_org": "组建社会组织",
+        "event": "策划党日活动",
+        "problem": "破解小区难题",
+    }
+    for category, total in LEDGER.items():
+        left, i = total, 0
+        while left > 0:
+            posting = postings[i % len(postings)]
+            quantity = 1 if category == "spirit" else min(left, rng.randint(1, 4))
+            result = services.result_log(
+                actor=SYSTEM,
+                posting=posting,
+                category=category,
+                title=f"{posting.region.name}{titles[category]}",
+                evidence="社区党组织会议记录和照片存档",
+                quantity=quantity,
+            )
+            services.result_confirm(actor=SYSTEM, result=result)
+            left -= quantity
+            i += 1
+    # Terms that are over end with their report (冯培荣's after his second extension).
+    today = datetime.date.today()
+    for posting in postings:
+        if posting.ends_on < today:
+            services.posting_end(actor=SYSTEM, posting=posting, report="任期内完成了派驻时商定的各项任务，成绩单经社区确认。")
+    # Waiting for the community: one in 黄鹂 and one from 划船's deputy first secretary.
+    services.result_log(
+        actor=firstsec,
+        posting=postings[1],
+        category=ResultCategory.PROBLEM,
+        title="协调解决黄鹂新村楼道照明",
+        evidence="楼道灯已全部更换，居民签字确认单",
+    )
+    huachuan = services.posting_create(
+        actor=SYSTEM,
+        region=Region.objects.get(path__startswith=district.path, name="划船社区"),
+        cadre_name=builder.name(),
+        home_department=departments[2],
+        role="deputy",
+        starts_on=datetime.date(2016, 3, 1),
+        ends_on=datetime.date(2027, 2, 28),
+    )
+    services.result_log(
+        actor=SYSTEM,
+        posting=huachuan,
+        category=ResultCategory.EVENT,
+        title="组织“党章学堂”进小区",
+        evidence="活动签到表和照片",
+    )
+    builder.report.add("first_secretary_posting", len(postings) + 1)
+
+
+def _frontline(builder: Any, district: Region) -> None:
+    from community365.mechanisms import services
+    from community365.mechanisms.models import FrontlineTask
+
+    departments = list(Department.objects.filter(district=district).order_by("id"))
+    subs = list(Region.objects.filter(path__startswith=district.path, kind=RegionKind.SUBDISTRICT).order_by("path"))
+    tasks = [
+        (FrontlineTask.FLOOD, "“菲特”台风抗洪救灾"),
+        (FrontlineTask.CLEARANCE, "东部新城征地拆迁"),
+        (FrontlineTask.PROJECT, "重点工程项目推进"),
+    ]
+    for batch in range(1, FRONTLINE_BATCHES + 1):
+        task, assignment = tasks[batch % 3]
+        start = datetime.date(2013 + batch // 5, 1 + batch % 12, 1)
+        for n in range(FRONTLINE_PER_BATCH):
+            services.frontline_record(
+                actor=SYSTEM,
+                region=subs[(batch + n) % len(subs)],
+                batch=batch,
+                task=task,
+                assignment=assignment,
+                cadre_name=builder.name(),
+                home_department=departments[n % len(departments)],
+                starts_on=start,
+            )
+    builder.report.add("frontline_posting", FRONTLINE_BATCHES * FRONTLINE_PER_BATCH)

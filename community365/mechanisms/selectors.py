@@ -1,0 +1,173 @@
+"""Reads: lists filtered and paginated in SQL, and the figures as grouped queries (one query per
+metric, never one per region)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from . import policies
+from .models import (
+    FirstSecretaryResult,
+    MenuItem,
+    ProjectStatus,
+    ProjectTask,
+    ProjectTheme,
+    ResultCategory,
+    ResultStatus,
+    SecretaryProject,
+    UnitKind,
+)
+
+
+def project_list(
+    user: Any, *, year: int | None = None, status: str = "", theme: str = "", unit_kind: str = "",
+    subdistrict: int | None = None, overdue: bool = False, mine: bool = False, q: str = "",
+) -> QuerySet[SecretaryProject]:
+    qs = policies.projects_visible_to(user)
+    if year:
+        qs = qs.filter(year=year)
+    if status in ProjectStatus.values:
+        qs = qs.filter(status=status)
+    if theme in ProjectTheme.values:
+        qs = qs.filter(theme=theme)
+    if unit_kind in UnitKind.values:
+        qs = qs.filter(unit_kind=unit_kind)
+    if subdistrict:
+        qs = qs.filter(subdistrict_id=subdistrict)
+    if overdue:
+        qs = qs.filter(Exists(overdue_tasks().filter(project_id=OuterRef("pk"))))
+    if mine:
+        qs = qs.filter(secretary_id=getattr(user, "pk", None))
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(unit__name__icontains=q))
+    return qs.select_related("unit", "menu_item", "subdistrict").order_by("-year", "id")
+
+
+def overdue_tasks() -> QuerySet[ProjectTask]:
+    return ProjectTask.objects.filter(
+        done_at__isnull=True, due__lt=timezone.localdate(), project__status=ProjectStatus.APPROVED
+    )
+
+
+def review_queue(user: Any) -> QuerySet[SecretaryProject]:
+    if not policies.may_manage(user):
+        return SecretaryProject.objects.none()
+    return policies.projects_visible_to(user).filter(status=ProjectStatus.SUBMITTED)
+
+
+def supervision_count(user: Any) -> int:
+    if not policies.may_manage(user):
+        return 0
+    return project_list(user, overdue=True).count()
+
+
+@dataclass
+class Figure:
+    key: str
+    label: Any
+    count: int
+
+
+@dataclass
+class ProjectFigures:
+    year: int
+    total: int
+    applied: int
+    units_applying: int
+    on_schedule: int
+    on_schedule_percent: float | None
+    average_score: float | None
+    menu_size: int
+    menu_taken: int
+    by_theme: list[Figure]
+    by_unit_kind: list[Figure]
+    by_subdistrict: list[Figure]
+
+
+def project_figures(user: Any, year: int) -> ProjectFigures:
+    """Approved projects of the year (the published list) as the user may see them."""
+    scope = policies.projects_visible_to(user).filter(year=year)
+    listed = scope.filter(status__in=policies.PUBLISHED)
+    totals = listed.aggregate(
+        total=Count("id"),
+        late=Count("id", filter=Q(Exists(overdue_tasks().filter(project_id=OuterRef("pk"))))),
+        score=Avg("score"),
+    )
+    applied = scope.aggregate(n=Count("id"), units=Count("unit", distinct=True))
+    menu = MenuItem.objects.filter(year=year, district_id__in=scope.values("district_id"))
+    menu_counts = menu.aggregate(
+        size=Count("id", distinct=True),
+        taken=Count("id", distinct=True, filter=Q(projects__status__in=policies.PUBLISHED)),
+    )
+
+    def grouped(field: str, labels: dict[str, Any]) -> list[Figure]:
+        rows = listed.values(field).annotate(n=Count("id")).order_by("-n", field)
+        return [Figure(str(r[field] or ""), labels.get(r[field], "—"), r["n"]) for r in rows]
+
+    subs = listed.values("subdistrict_id", "subdistrict__name").annotate(n=Count("id")).order_by("-n")
+    total = totals["total"]
+    on_schedule = total - totals["late"]
+    return ProjectFigures(
+        year=year,
+        total=total,
+        applied=applied["n"],
+        units_applying=applied["units"],
+        on_schedule=on_schedule,
+        on_schedule_percent=round(on_schedule * 100 / total, 1) if total else None,
+        average_score=round(float(totals["score"]), 1) if totals["score"] is not None else None,
+        menu_size=menu_counts["size"],
+        menu_taken=menu_counts["taken"],
+        by_theme=grouped("theme", dict(ProjectTheme.choices)),
+        by_unit_kind=grouped("unit_kind", dict(UnitKind.choices)),
+        by_subdistrict=[
+            Figure(str(r["subdistrict_id"] or ""), r["subdistrict__name"] or "区级部门", r["n"]) for r in subs
+        ],
+    )
+
+
+def result_totals(user: Any = None, *, district_ids: list[int] | None = None) -> dict[str, int]:
+    """Confirmed results by the article's five categories (one grouped query)."""
+    qs = FirstSecretaryResult.objects.filter(status=ResultStatus.CONFIRMED)
+    if user is not None:
+        qs = qs.filter(district_id__in=_districts(user)) if _districts(user) is not None else qs
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
+    rows = dict(qs.values("category").annotate(n=Sum("quantity")).values_list("category", "n"))
+    return {c: int(rows.get(c) or 0) for c in ResultCategory.values}
+
+
+def _districts(user: Any) -> set[int] | None:
+    from community365.core import permissions
+
+    return permissions.district_ids(user)
+
+
+def frontline_batches(user: Any) -> list[dict[str, Any]]:
+    return list(
+        policies.frontline_visible_to(user)
+        .values("batch", "task")
+        .annotate(cadres=Count("id"))
+        .order_by("-batch", "task")
+    )
+
+
+def frontline_totals(user: Any) -> dict[str, int]:
+    return policies.frontline_visible_to(user).aggregate(
+        batches=Count("batch", distinct=True), cadres=Count("id")
+    )
+
+
+def pending_results(user: Any) -> QuerySet[FirstSecretaryResult]:
+    from community365.core import permissions
+
+    paths = permissions.scope_paths(user, policies.CONFIRM_RESULT.name)
+    if paths is not None and not paths:
+        return FirstSecretaryResult.objects.none()
+    return FirstSecretaryResult.objects.filter(
+        permissions.path_q(paths), status=ResultStatus.PENDING
+    )
+

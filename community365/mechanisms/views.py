@@ -1,0 +1,485 @@
+"""Pages: secretary projects (list, apply, one project with its tasks, progress, review and scores,
+the menu, the review queue, figures and their export) and first secretaries (postings, one
+posting with its extensions, petition and ledger, the results to confirm)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community365.core import charts, exports, permissions
+from community365.core.errors import DomainError, InvalidInput, NotFound
+from community365.regions.models import Region
+
+from . import policies, selectors, services
+from .models import (
+    MenuItem,
+    PostingExtension,
+    ProjectStatus,
+    ProjectTheme,
+    ResultCategory,
+    ResultStatus,
+    UnitKind,
+)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _query(request: HttpRequest) -> str:
+    """The list's filters, kept when paging."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return encoded + "&" if encoded else ""
+
+
+def _year(request: HttpRequest) -> int:
+    year = _int(request.GET.get("year"))
+    if year and 2000 <= year <= 2100:
+        return year
+    # The latest year with a published list (this year's applications may still be in review).
+    latest = (
+        policies.projects_visible_to(request.user)
+        .filter(status__in=policies.PUBLISHED)
+        .aggregate(y=Max("year"))["y"]
+    )
+    return latest or timezone.localdate().year
+
+
+# --- secretary projects -------------------------------------------------------------------------
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    # ?year= (empty) lists every year; no year parameter opens on the latest year.
+    year: int | None = None if request.GET.get("year") == "" else _year(request)
+    filters = {
+        "status": request.GET.get("status", ""),
+        "theme": request.GET.get("theme", ""),
+        "unit_kind": request.GET.get("unit_kind", ""),
+        "overdue": request.GET.get("overdue") == "1",
+        "mine": request.GET.get("mine") == "1",
+        "q": request.GET.get("q", "")[:40],
+        "subdistrict": _int(request.GET.get("subdistrict")),
+    }
+    qs = selectors.project_list(request.user, year=year, **filters)  # type: ignore[arg-type]
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mechanisms/projects.html",
+        {
+            "page": page, "query": _query(request),
+            "year": year,
+            "filters": filters,
+            "statuses": ProjectStatus.choices,
+            "themes": ProjectTheme.choices,
+            "unit_kinds": UnitKind.choices,
+            "may_apply": policies.may_apply(request.user),
+            "may_manage": policies.may_manage(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    if not policies.may_apply(request.user):
+        raise Http404
+    units = services.units_for_applying(request.user)
+    year = timezone.localdate().year
+    form_year = _int(request.POST.get("year")) or _int(request.GET.get("year")) or year
+    menu = MenuItem.objects.filter(district_id__in=[u.district_id for u in units], year=form_year)
+    if request.method == "POST":
+        post = request.POST
+        unit = next((u for u in units if u.pk == _int(post.get("unit"))), None)
+        menu_item = menu.filter(pk=_int(post.get("menu_item"))).first() if post.get("menu_item") else None
+        milestones = []
+        for n in range(1, 6):
+            title, owner, due = post.get(f"m{n}_title", ""), post.get(f"m{n}_owner", ""), post.get(f"m{n}_due", "")
+            if title or owner or due:
+                milestones.append((title, owner, _date(due)))
+        try:
+            if unit is None:
+                raise InvalidInput(_("请选择您担任书记的单位。"), field="unit")
+            project = services.project_apply(
+                actor=request.user,
+                unit=unit,
+                year=form_year,
+                title=post.get("title", ""),
+                problem=post.get("problem", ""),
+                goal=post.get("goal", ""),
+                measures=post.get("measures", ""),
+                milestones=milestones,  # type: ignore[arg-type]
+                menu_item=menu_item,
+                theme=post.get("theme", ""),
+                budget_yuan=_int(post.get("budget_yuan")) or 0,
+                partners=post.get("partners", ""),
+                serves_residents=post.get("serves_residents") == "on",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已提交，等待区委组织部审核。"))
+            return redirect("mech_project", project.pk)
+    return render(
+        request,
+        "mechanisms/project_new.html",
+        {"units": units, "menu": menu, "year": form_year, "themes": ProjectTheme.choices, "rows": range(1, 6),
+         "post": request.POST},
+    )
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    try:
+        project = policies.get_visible_project(request.user, project_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    user = request.user
+    own = project.secretary_id == user.pk
+    manage = permissions.has_perm_at(user, policies.MANAGE.name, project.region.path)
+    return render(
+        request,
+        "mechanisms/project.html",
+        {
+            "project": project,
+            "tasks": list(project.tasks.all()),
+            "reports": list(project.reports.select_related("task")[:20]),
+            "reviews": list(project.reviews.all()),
+            "rubric": services.rubric_for(project.district, project.year),
+            "may_report": own and project.status == ProjectStatus.APPROVED,
+            "may_resubmit": own and project.status == ProjectStatus.RETURNED,
+            "may_review": manage and project.status == ProjectStatus.SUBMITTED,
+            "may_check": manage and project.status == ProjectStatus.APPROVED,
+            "may_score": manage
+            and project.status in policies.PUBLISHED
+            and not any(r.reviewer_id == user.pk for r in project.reviews.all()),
+            "may_rate": project.serves_residents
+            and project.status in policies.PUBLISHED
+            and getattr(user, "person", None) is not None,
+        },
+    )
+
+
+ACTIONS = {"approve", "return", "decline", "resubmit", "progress", "task_done", "mid_year", "score", "rate"}
+
+
+@login_required
+@require_POST
+def project_action(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        project = policies.get_visible_project(request.user, project_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    post, user = request.POST, request.user
+    try:
+        if action in ("approve", "return", "decline"):
+            services.project_review(actor=user, project=project, decision=action, reason=post.get("reason", ""))
+        elif action == "resubmit":
+            services.project_resubmit(
+                actor=user, project=project, goal=post.get("goal", ""), measures=post.get("measures", "")
+            )
+        elif action == "progress":
+            task = project.tasks.filter(pk=_int(post.get("task"))).first() if post.get("task") else None
+            services.progress_report(
+                actor=user,
+                project=project,
+                note=post.get("note", ""),
+                percent=post.get("percent", ""),  # type: ignore[arg-type]
+                task=task,
+                evidence=request.FILES.get("evidence"),
+                link=post.get("link", ""),
+            )
+        elif action == "task_done":
+            task = project.tasks.filter(pk=_int(post.get("task"))).first()
+            if task is None:
+                raise InvalidInput(_("这个任务不属于本项目。"), field="task")
+            services.task_done(actor=user, task=task)
+        elif action == "mid_year":
+            services.mid_year_check(
+                actor=user, project=project, on_track=post.get("on_track") == "1", note=post.get("note", "")
+            )
+        elif action == "score":
+            services.project_score(
+                actor=user,
+                project=project,
+                goal=post.get("goal", ""),  # type: ignore[arg-type]
+                benefit=post.get("benefit", ""),  # type: ignore[arg-type]
+                innovation=post.get("innovation", ""),  # type: ignore[arg-type]
+                documentation=post.get("documentation", ""),  # type: ignore[arg-type]
+                comment=post.get("comment", ""),
+            )
+        elif action == "rate":
+            services.project_rate(actor=user, project=project, stars=post.get("rating", ""))  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("mech_project", project.pk)
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not policies.may_manage(request.user):
+        raise Http404
+    qs = selectors.review_queue(request.user).select_related("unit", "menu_item").order_by("created_at", "id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    overdue = selectors.project_list(request.user, overdue=True)
+    return render(
+        request,
+        "mechanisms/review.html",
+        {"page": page, "query": _query(request), "overdue": Paginator(overdue, 30).get_page(request.GET.get("opage"))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def menu(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    manage = policies.may_manage(request.user)
+    districts = permissions.district_ids(request.user)
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        district = Region.objects.filter(pk__in=districts or [], kind="district").first() if districts else None
+        try:
+            if district is None:
+                raise InvalidInput(_("请从所在区的账号发布菜单。"))
+            services.menu_item_add(
+                actor=request.user,
+                district=district,
+                year=_int(request.POST.get("year")) or year,  # type: ignore[arg-type]
+                title=request.POST.get("title", ""),
+                theme=request.POST.get("theme", ""),
+                aim=request.POST.get("aim", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已加入菜单。"))
+        return redirect(reverse("mech_menu") + f"?year={year}")
+    items = MenuItem.objects.filter(year=year)
+    if districts is not None:
+        items = items.filter(district_id__in=districts)
+    from django.db.models import Count, Q
+
+    items = items.annotate(
+        taken=Count("projects", filter=Q(projects__status__in=policies.PUBLISHED))
+    ).order_by("id")
+    return render(
+        request,
+        "mechanisms/menu.html",
+        {"items": items, "year": year, "manage": manage, "themes": ProjectTheme.choices},
+    )
+
+
+def _figures_context(request: HttpRequest) -> dict[str, Any]:
+    if not policies.may_oversee(request.user):
+        raise Http404
+    year = _year(request)
+    figures = selectors.project_figures(request.user, year)
+    listed = reverse("mech_projects")
+
+    def bars(chart_id: str, title: str, rows: list[selectors.Figure], param: str) -> dict[str, Any]:
+        return charts.bar_chart(
+            chart_id,
+            title=title,
+            categories=[str(r.label) for r in rows],
+            bars=[
+                charts.series(
+                    _("项目数"),
+                    [r.count for r in rows],
+                    [charts.with_params(listed, year=year, **{param: r.key}) for r in rows],
+                )
+            ],
+        )
+
+    chart_list = [
+        bars("mech-theme", _("按主题"), figures.by_theme, "theme"),
+        bars("mech-unit-kind", _("按单位类型"), figures.by_unit_kind, "unit_kind"),
+        bars("mech-subdistrict", _("按街道"), figures.by_subdistrict, "subdistrict"),
+    ]
+    return {"figures": figures, "year": year, "charts": chart_list}
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    return render(request, "mechanisms/figures.html", _figures_context(request))
+
+
+@login_required
+@require_GET
+def figures_xlsx(request: HttpRequest) -> HttpResponse:
+    ctx = _figures_context(request)
+    year = ctx["year"]
+    rows = selectors.project_list(request.user, year=year).select_related("unit", "menu_item", "subdistrict")[:5000]
+    return exports.xlsx_response(
+        f"secretary-projects-{year}.xlsx",
+        _("书记项目"),
+        [_("年度"), _("单位"), _("单位类型"), _("街道"), _("项目"), _("菜单项目"), _("主题"), _("状态"), _("进度（%）"), _("得分")],
+        (
+            [
+                p.year,
+                p.unit.name,
+                UnitKind(p.unit_kind).label,
+                p.subdistrict.name if p.subdistrict_id else "",
+                p.title,
+                p.menu_item.title if p.menu_item_id else "",
+                ProjectTheme(p.theme).label,
+                ProjectStatus(p.status).label,
+                p.progress,
+                float(p.score) if p.score is not None else "",
+            ]
+            for p in rows
+        ),
+    )
+
+
+# --- first secretaries ----------------------------------------------------------------------------
+@login_required
+@require_GET
+def postings(request: HttpRequest) -> HttpResponse:
+    qs = (
+        policies.postings_visible_to(request.user)
+        .select_related("region", "home_department")
+        .order_by("status", "region__path", "id")
+    )
+    page = Paginator(qs, 40).get_page(request.GET.get("page"))
+    totals = selectors.result_totals(request.user)
+    oversee = policies.may_oversee(request.user)
+    return render(
+        request,
+        "mechanisms/postings.html",
+        {
+            "page": page, "query": _query(request),
+            "totals": [(c.label, totals[c.value]) for c in ResultCategory],
+            "oversee": oversee,
+            "frontline": selectors.frontline_batches(request.user) if oversee else [],
+            "frontline_totals": selectors.frontline_totals(request.user) if oversee else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
+    try:
+        posting = policies.get_visible_posting(request.user, posting_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    from django.db.models import Count
+
+    user = request.user
+    results = policies.results_visible_to(user).filter(posting=posting).order_by("-created_at", "-id")
+    person = getattr(user, "person", None)
+    return render(
+        request,
+        "mechanisms/posting.html",
+        {
+            "posting": posting, "query": _query(request),
+            "extensions": posting.extension_rows.annotate(signers=Count("signatures")),
+            "results": Paginator(results, 30).get_page(request.GET.get("page")),
+            "categories": ResultCategory.choices,
+            "is_cadre": posting.cadre_id == user.pk and posting.status == "active",
+            "may_sign": person is not None and person.community_id == posting.region_id,
+        },
+    )
+
+
+POSTING_ACTIONS = {"log", "end", "sign"}
+
+
+@login_required
+@require_POST
+def posting_action(request: HttpRequest, posting_id: int, action: str) -> HttpResponse:
+    if action not in POSTING_ACTIONS:
+        raise Http404
+    try:
+        posting = policies.get_visible_posting(request.user, posting_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    post = request.POST
+    try:
+        if action == "log":
+            services.result_log(
+                actor=request.user,
+                posting=posting,
+                category=post.get("category", ""),
+                title=post.get("title", ""),
+                evidence=post.get("evidence", ""),
+                quantity=_int(post.get("quantity")) or 1,
+            )
+        elif action == "end":
+            services.posting_end(actor=request.user, posting=posting, report=post.get("report", ""))
+        elif action == "sign":
+            extension = PostingExtension.objects.filter(posting=posting, pk=_int(post.get("extension"))).first()
+            if extension is None:
+                raise InvalidInput(_("没有找到这次延期。"))
+            services.petition_sign(actor=request.user, extension=extension)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("mech_posting", posting.pk)
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    qs = policies.results_visible_to(request.user).select_related("posting", "region")
+    if status in ResultStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mechanisms/results.html",
+        {"page": page, "query": _query(request), "status": status, "statuses": ResultStatus.choices,
+         "may_confirm": policies.may_confirm_results(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def result_confirm(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = policies.results_visible_to(request.user).filter(pk=result_id).select_related("region", "posting").first()
+    if result is None:
+        raise Http404
+    try:
+        services.result_confirm(
+            actor=request.user, result=result, confirm=request.POST.get("confirm") != "0", note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect(reverse("mech_results") + "?status=pending")
+
