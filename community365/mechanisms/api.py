@@ -105,7 +105,7 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 
 
 @router.get("/projects", response=ProjectPage)
-def list_projects(request: HttpRequest, filters: Query[ProjectFilter], page: Query[PageParams]) -> Any:
+def mech_list_projects(request: HttpRequest, filters: Query[ProjectFilter], page: Query[PageParams]) -> Any:
     """The published list of the district, every application under the places the user oversees,
     and the user's own applications."""
     qs = selectors.project_list(request.user, **filters.dict())
@@ -114,7 +114,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilter], page: Que
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetailOut, 404: ErrorOut})
-def get_project(request: HttpRequest, project_id: Id) -> Any:
+def mech_get_project(request: HttpRequest, project_id: Id) -> Any:
     return _detail(request, project_id)
 
 
@@ -139,7 +139,7 @@ class ApplyIn(Schema):
 
 
 @router.post("/projects", response={201: ProjectDetailOut, **ERRORS})
-def apply(request: HttpRequest, payload: ApplyIn) -> Any:
+def mech_apply(request: HttpRequest, payload: ApplyIn) -> Any:
     unit = next((u for u in services.units_for_applying(request.user) if u.pk == payload.unit_id), None)
     if unit is None:
         raise InvalidInput(_("只能为自己担任书记的单位申报书记项目。"), field="unit_id")
@@ -171,7 +171,7 @@ class ReviewIn(Schema):
 
 
 @router.post("/projects/{project_id}/review", response={200: ProjectDetailOut, **ERRORS})
-def review(request: HttpRequest, project_id: Id, payload: ReviewIn) -> Any:
+def mech_review_project(request: HttpRequest, project_id: Id, payload: ReviewIn) -> Any:
     project = policies.get_visible_project(request.user, project_id)
     services.project_review(actor=request.user, project=project, decision=payload.decision, reason=payload.reason)
     return _detail(request, project_id)
@@ -185,7 +185,7 @@ class ProgressIn(Schema):
 
 
 @router.post("/projects/{project_id}/progress", response={200: ProjectDetailOut, **ERRORS})
-def progress(request: HttpRequest, project_id: Id, payload: ProgressIn) -> Any:
+def mech_progress(request: HttpRequest, project_id: Id, payload: ProgressIn) -> Any:
     project = policies.get_visible_project(request.user, project_id)
     task = None
     if payload.task_id is not None:
@@ -207,7 +207,7 @@ class ScoreIn(Schema):
 
 
 @router.post("/projects/{project_id}/score", response={200: ProjectDetailOut, **ERRORS})
-def score(request: HttpRequest, project_id: Id, payload: ScoreIn) -> Any:
+def mech_score(request: HttpRequest, project_id: Id, payload: ScoreIn) -> Any:
     project = policies.get_visible_project(request.user, project_id)
     services.project_score(actor=request.user, project=project, **payload.dict())
     return _detail(request, project_id)
@@ -221,7 +221,7 @@ class TotalOut(Schema):
 
 
 @router.get("/first-secretaries/results/totals", response=list[TotalOut])
-def result_totals(request: HttpRequest) -> Any:
+def mech_result_totals(request: HttpRequest) -> Any:
     """Confirmed results of the district's first secretaries in the article's five categories."""
     totals = selectors.result_totals(request.user)
     return [{"category": c.value, "label": str(c.label), "total": totals[c.value]} for c in ResultCategory]
@@ -245,7 +245,7 @@ class PostingPage(Schema):
 
 
 @router.get("/first-secretaries", response=PostingPage)
-def list_postings(request: HttpRequest, page: Query[PageParams]) -> Any:
+def mech_list_postings(request: HttpRequest, page: Query[PageParams]) -> Any:
     qs = policies.postings_visible_to(request.user).select_related("region", "home_department").order_by("-starts_on", "id")
     items, count = paginate(qs, page)
     return {

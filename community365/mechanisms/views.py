@@ -340,16 +340,17 @@ def figures(request: HttpRequest) -> HttpResponse:
 def figures_xlsx(request: HttpRequest) -> HttpResponse:
     ctx = _figures_context(request)
     year = ctx["year"]
-    rows = selectors.project_list(request.user, year=year).select_related("unit", "menu_item", "subdistrict")[:5000]
+    rows = selectors.project_list(request.user, year=year).select_related("region")[:5000]
     return exports.xlsx_response(
         f"secretary-projects-{year}.xlsx",
         _("书记项目"),
-        [_("年度"), _("单位"), _("单位类型"), _("街道"), _("项目"), _("菜单项目"), _("主题"), _("状态"), _("进度（%）"), _("得分")],
+        [_("年度"), _("单位"), _("单位类型"), _("所在区域"), _("街道"), _("项目"), _("菜单项目"), _("主题"), _("状态"), _("进度（%）"), _("得分")],
         (
             [
                 p.year,
                 p.unit.name,
                 UnitKind(p.unit_kind).label,
+                p.region.name,
                 p.subdistrict.name if p.subdistrict_id else "",
                 p.title,
                 p.menu_item.title if p.menu_item_id else "",

@@ -1,0 +1,51 @@
+"""URL × persona rows of the mechanisms app (secretary projects, first secretaries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.url_table import (
+    ADMIN,
+    API_POST_ONLY,
+    API_SIGNED_IN,
+    LEADER,
+    PAGE_POST_ONLY,
+    SECRETARY,
+    SUBDISTRICT,
+    UNIT_SECRETARY,
+    everyone,
+    only,
+    _first,
+)
+
+OVERSEERS = [ADMIN, SUBDISTRICT, LEADER, SECRETARY]
+
+ROWS: dict[str, dict[str, int]] = {
+    "mech_projects": everyone(200),
+    "mech_project_new": only([SECRETARY, UNIT_SECRETARY]),
+    "mech_review": only([ADMIN]),
+    "mech_menu": everyone(200),
+    "mech_figures": only(OVERSEERS),
+    "mech_figures_xlsx": only(OVERSEERS),
+    "mech_project": everyone(200),  # a published project: the district's list is public
+    "mech_project_action": PAGE_POST_ONLY,
+    "mech_postings": everyone(200),
+    "mech_results": everyone(200),
+    "mech_result_confirm": PAGE_POST_ONLY,
+    "mech_posting": everyone(200),
+    "mech_posting_action": PAGE_POST_ONLY,
+    "api-1:mech_list_projects": API_SIGNED_IN,
+    "api-1:mech_apply": API_SIGNED_IN,  # same path as the list
+    "api-1:mech_get_project": API_SIGNED_IN,
+    "api-1:mech_review_project": API_POST_ONLY,
+    "api-1:mech_progress": API_POST_ONLY,
+    "api-1:mech_score": API_POST_ONLY,
+    "api-1:mech_result_totals": API_SIGNED_IN,
+    "api-1:mech_list_postings": API_SIGNED_IN,
+}
+
+PARAMS: dict[str, Any] = {
+    "project_id": _first("mechanisms.SecretaryProject", unit__name="划船社区", status="approved"),
+    "posting_id": _first("mechanisms.FirstSecretaryPosting", region__name="划船社区"),
+    "result_id": _first("mechanisms.FirstSecretaryResult", region__name="划船社区"),
+}
