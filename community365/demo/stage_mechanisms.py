@@ -73,6 +73,7 @@ def build(builder: Any) -> None:
     _current_year(builder, district)
     _first_secretaries(builder, district)
     _frontline(builder, district)
+    _centres(builder, district)
 
 
 def _secretary(builder: Any, key: str, name: str) -> Any:
@@ -352,3 +353,74 @@ def _frontline(builder: Any, district: Region) -> None:
                 starts_on=start,
             )
     builder.report.add("frontline_posting", FRONTLINE_BATCHES * FRONTLINE_PER_BATCH)
+
+
+LECTURE_TOPICS = [
+    "学党章、守党规", "党的光辉历程", "新时代党员的初心使命", "基层党组织建设", "党员志愿服务怎么做",
+    "社区治理中的党员作用", "廉洁自律准则解读", "红色家风故事", "“两学一做”专题", "党员先锋模范作用",
+]
+SPEAKERS = ["俞复玲", "区委党校 王老师", "区委组织部 陈处长", "宁波大学 李教授", "老党员 张师傅"]
+
+
+def _centres(builder: Any, district: Region) -> None:
+    """Rooms in every centre, a year of 党章学堂 (120+ lectures, and the coming weeks'), bookings
+    and a steady stream of delegations."""
+    from django.utils import timezone
+
+    from community365.mechanisms import services
+    from community365.mechanisms.models import Room
+    from community365.people.models import User
+    from community365.regions.models import ServiceCentre
+
+    rng = builder.rng
+    centres = list(ServiceCentre.objects.filter(district=district).order_by("id"))
+    rooms = []
+    for centre in centres:
+        for name, capacity in (("多功能厅", 120), ("会议室", 30), ("党员活动室", 40)):
+            rooms.append(services.room_add(actor=SYSTEM, centre=centre, name=name, capacity=capacity))
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    # a year of lectures: Tuesday, Thursday and Saturday evenings, rotating over the centres
+    start = now - datetime.timedelta(days=365)
+    lectures = []
+    day, n = start, 0
+    while day < now + datetime.timedelta(days=28):
+        if day.weekday() in (1, 3, 5):
+            lectures.append(
+                services.lecture_schedule(
+                    actor=SYSTEM,
+                    centre=centres[n % len(centres)],
+                    title=LECTURE_TOPICS[n % len(LECTURE_TOPICS)],
+                    speaker=SPEAKERS[n % len(SPEAKERS)],
+                    starts_at=day.replace(hour=19),
+                    capacity=rng.choice((40, 60, 100)),
+                )
+            )
+            n += 1
+        day += datetime.timedelta(days=1)
+    listeners = list(User.objects.filter(username__startswith="member_").order_by("username")[:20])
+    for lecture in [lec for lec in lectures if lec.starts_at > now][:4]:
+        for user in listeners[: rng.randint(5, 15)]:
+            services.lecture_register(actor=user, lecture=lecture)
+    booker = User.objects.get(username="secretary_huachuan")
+    for i in range(10):
+        begin = (now + datetime.timedelta(days=1 + i)).replace(hour=9 + (i % 3) * 3)
+        services.room_book(
+            actor=booker,
+            room=rooms[(i * 2) % len(rooms)],
+            starts_at=begin,
+            ends_at=begin + datetime.timedelta(hours=2),
+            booker_kind="community",
+            booker_name="划船社区",
+            purpose=rng.choice(("党员议事会", "居民恳谈会", "志愿者培训")),
+        )
+    today = datetime.date.today()
+    for i in range(40):
+        services.visit_log(
+            actor=SYSTEM,
+            centre=centres[i % len(centres)],
+            visited_on=today - datetime.timedelta(days=3 + i * 8),
+            delegation=rng.choice(("兄弟县区组织部考察团", "省内街道书记培训班", "高校党建研究团队", "外省社区工作者学习团")),
+            visitors=rng.randint(10, 60),
+        )
+    builder.report.add("lecture", len(lectures))
+    builder.report.add("room", len(rooms))

@@ -6,7 +6,16 @@ from django.contrib import admin
 from community365.core.admin import ScopedAdmin
 
 from . import policies
-from .models import FirstSecretaryPosting, FirstSecretaryResult, FrontlinePosting, SecretaryProject
+from .models import (
+    DelegationVisit,
+    FirstSecretaryPosting,
+    FirstSecretaryResult,
+    FrontlinePosting,
+    Lecture,
+    Room,
+    RoomBooking,
+    SecretaryProject,
+)
 
 
 @admin.register(SecretaryProject)
@@ -41,3 +50,42 @@ class FrontlinePostingAdmin(ScopedAdmin):
     list_display = ["id", "batch", "task", "cadre_name", "region", "starts_on"]
     list_filter = ["batch", "task"]
     list_select_related = ["region"]
+
+
+def _centre_rows(model):  # type: ignore[no-untyped-def]
+    def visible(user):  # type: ignore[no-untyped-def]
+        from community365.core import permissions
+
+        districts = permissions.district_ids(user)
+        return model.objects.all() if districts is None else model.objects.filter(district_id__in=districts)
+
+    return staticmethod(visible)
+
+
+@admin.register(Room)
+class RoomAdmin(ScopedAdmin):
+    visible = _centre_rows(Room)
+    list_display = ["id", "centre", "name", "capacity"]
+
+
+@admin.register(RoomBooking)
+class RoomBookingAdmin(ScopedAdmin):
+    visible = _centre_rows(RoomBooking)
+    list_display = ["id", "room", "booker_name", "starts_at", "ends_at", "status"]
+    list_filter = ["status"]
+    list_select_related = ["room", "room__centre"]
+
+
+@admin.register(Lecture)
+class LectureAdmin(ScopedAdmin):
+    visible = _centre_rows(Lecture)
+    list_display = ["id", "title", "speaker", "centre", "starts_at", "registered", "capacity"]
+    list_select_related = ["centre"]
+    exclude = ["checkin_code"]
+
+
+@admin.register(DelegationVisit)
+class DelegationVisitAdmin(ScopedAdmin):
+    visible = _centre_rows(DelegationVisit)
+    list_display = ["id", "centre", "visited_on", "delegation", "visitors"]
+    list_select_related = ["centre"]

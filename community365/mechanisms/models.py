@@ -432,3 +432,121 @@ class FrontlinePosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} {self.cadre_name}"
+
+
+# --- service centres (阵地) and their lectures (党章学堂) ---------------------------------------------
+class Room(models.Model):
+    """A room of a party–public service centre that communities, units and teams book."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(
+        "regions.ServiceCentre", on_delete=models.PROTECT, related_name="rooms", verbose_name=_("党群服务中心")
+    )
+    name = models.CharField(_("场地"), max_length=60)
+    capacity = models.PositiveSmallIntegerField(_("容纳人数"), default=30)
+
+    class Meta:
+        verbose_name = _("场地")
+        verbose_name_plural = _("场地")
+        ordering = ["centre_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="mech_room_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.name}"
+
+
+class BookerKind(models.TextChoices):
+    COMMUNITY = "community", _("社区")
+    UNIT = "unit", _("单位")
+    TEAM = "team", _("团队")
+
+
+class RoomBooking(models.Model):
+    """A booked slot. Two active bookings of a room never overlap: the service locks the room's
+    row and checks inside the same transaction (IMMEDIATE on SQLite, SELECT … FOR UPDATE on
+    PostgreSQL)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("已预约")
+        CANCELLED = "cancelled", _("已取消")
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("场地"))
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booker_kind = models.CharField(_("预约方类型"), max_length=10, choices=BookerKind.choices)
+    booker_name = models.CharField(_("预约方"), max_length=80)
+    purpose = models.CharField(_("用途"), max_length=120)
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("场地预约")
+        verbose_name_plural = _("场地预约")
+        ordering = ["starts_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="mech_booking_span")]
+        indexes = [models.Index(fields=["room", "starts_at"], name="mech_booking_room")]
+
+
+class Lecture(models.Model):
+    """A lecture of the 党章学堂 series: registration up to the capacity (the counter is moved by a
+    conditional UPDATE and checked by the database), attendance by the lecture's check-in code."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("报名中")
+        CANCELLED = "cancelled", _("已取消")
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey("regions.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("地点"))
+    title = models.CharField(_("主题"), max_length=80)
+    speaker = models.CharField(_("主讲人"), max_length=60)
+    starts_at = models.DateTimeField(_("开讲时间"), db_index=True)
+    capacity = models.PositiveSmallIntegerField(_("名额"))
+    registered = models.PositiveSmallIntegerField(_("已报名"), default=0)
+    checkin_code = models.CharField(_("签到码"), max_length=6)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+
+    class Meta:
+        verbose_name = _("党章学堂")
+        verbose_name_plural = _("党章学堂")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(registered__lte=models.F("capacity")), name="mech_lecture_not_overfilled")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LectureRegistration(models.Model):
+    lecture = models.ForeignKey(Lecture, on_delete=models.PROTECT, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+    attended_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("听课报名")
+        verbose_name_plural = _("听课报名")
+        constraints = [models.UniqueConstraint(fields=["lecture", "user"], name="mech_registration_once")]
+
+
+class DelegationVisit(models.Model):
+    """A delegation's visit to a centre, logged with its head count."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey("regions.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("党群服务中心"))
+    visited_on = models.DateField(_("日期"))
+    delegation = models.CharField(_("来访团队"), max_length=100)
+    visitors = models.PositiveSmallIntegerField(_("人数"))
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("参观接待")
+        verbose_name_plural = _("参观接待")
+        ordering = ["-visited_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(visitors__gte=1), name="mech_visit_visitors")]

@@ -18,4 +18,6 @@ nav.register(
     ),
     nav.Entry("mech_figures", _("书记项目数据"), group=nav.MECHANISMS, order=12, visible=policies.may_oversee),
     nav.Entry("mech_postings", _("第一书记"), group=nav.MECHANISMS, order=20),
+    nav.Entry("mech_centres", _("党群服务中心"), group=nav.MECHANISMS, order=30),
+    nav.Entry("mech_lectures", _("党章学堂"), group=nav.MECHANISMS, order=31),
 )

@@ -171,3 +171,51 @@ def require_confirm_at(user: Any, result: FirstSecretaryResult) -> str:
     return permissions.require_at(
         user, CONFIRM_RESULT.name, result.region.path, _("只有派驻社区的书记可以确认这条成绩。")
     )
+
+
+# --- service centres ------------------------------------------------------------------------------
+RUN_CENTRE = permissions.register(
+    "mechanisms.centres:run",
+    {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF},
+    "Run a party–public service centre: rooms, the lecture series, delegation visits",
+)
+BOOK_ROOM = permissions.register(
+    "mechanisms.rooms:book",
+    {
+        Role.DISTRICT_ADMIN,
+        Role.SUBDISTRICT_STAFF,
+        Role.COMMUNITY_SECRETARY,
+        Role.SOCIAL_WORKER,
+        Role.UNIT_SECRETARY,
+        Role.FIRST_SECRETARY,
+        Role.VOLUNTEER,
+        Role.DEPARTMENT_LIAISON,
+    },
+    "Book a room of a service centre in the district for a community, a unit or a team",
+)
+
+
+def may_book(user: Any) -> bool:
+    return bool(permissions.scope_grants(user, BOOK_ROOM.name))
+
+
+def may_run_centre_at(user: Any, path: str) -> bool:
+    return permissions.has_perm_at(user, RUN_CENTRE.name, path)
+
+
+def in_district(user: Any, district_id: int) -> bool:
+    districts = permissions.district_ids(user)
+    return districts is None or district_id in districts
+
+
+def require_book(user: Any, district_id: int) -> str:
+    if permissions.is_global(user):
+        return "system"
+    for grant in permissions.scope_grants(user, BOOK_ROOM.name):
+        if grant.district_id == district_id:
+            return grant.role
+    raise NotAllowed(_("社区、单位和团队的负责人才能预约场地。"))
+
+
+def require_run_centre(user: Any, path: str) -> str:
+    return permissions.require_at(user, RUN_CENTRE.name, path, _("只有中心所在街道或区委组织部可以管理这个中心。"))

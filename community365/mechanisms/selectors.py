@@ -171,3 +171,52 @@ def pending_results(user: Any) -> QuerySet[FirstSecretaryResult]:
         permissions.path_q(paths), status=ResultStatus.PENDING
     )
 
+
+
+# --- service centres ------------------------------------------------------------------------------
+def centres_for(user: Any) -> QuerySet[Any]:
+    from community365.core import permissions
+    from community365.regions.models import ServiceCentre
+
+    districts = permissions.district_ids(user)
+    qs = ServiceCentre.objects.select_related("region").order_by("id")
+    return qs if districts is None else qs.filter(district_id__in=districts)
+
+
+def centre_rows(user: Any) -> list[dict[str, Any]]:
+    """Each centre with its rooms, lectures held this year and visitors (three grouped queries)."""
+    from .models import DelegationVisit, Lecture, Room
+
+    centres = list(centres_for(user))
+    ids = [c.pk for c in centres]
+    year = timezone.localdate().year
+    rooms = dict(Room.objects.filter(centre_id__in=ids).values("centre_id").annotate(n=Count("id")).values_list("centre_id", "n"))
+    lectures = dict(
+        Lecture.objects.filter(centre_id__in=ids, starts_at__year=year, status=Lecture.Status.SCHEDULED)
+        .values("centre_id").annotate(n=Count("id")).values_list("centre_id", "n")
+    )
+    visits = {
+        r["centre_id"]: r
+        for r in DelegationVisit.objects.filter(centre_id__in=ids, visited_on__year=year)
+        .values("centre_id").annotate(n=Count("id"), people=Sum("visitors"))
+    }
+    return [
+        {
+            "centre": c,
+            "rooms": rooms.get(c.pk, 0),
+            "lectures": lectures.get(c.pk, 0),
+            "visits": visits.get(c.pk, {}).get("n", 0),
+            "visitors": visits.get(c.pk, {}).get("people", 0),
+        }
+        for c in centres
+    ]
+
+
+def lectures_held(user: Any, year: int) -> int:
+    from .models import Lecture
+
+    return (
+        Lecture.objects.filter(
+            centre__in=centres_for(user), starts_at__year=year, starts_at__lt=timezone.now(), status=Lecture.Status.SCHEDULED
+        ).count()
+    )

@@ -760,3 +760,187 @@ def frontline_record(
     )
     audit_record(actor=actor, action="mechanisms.frontline.record", target=posting, role=role)
     return posting
+
+
+# --- service centres, rooms, lectures, visits -------------------------------------------------------
+def _centre_place(centre: Any) -> tuple[int, Region]:
+    return centre.district_id, centre.region
+
+
+@service("mechanisms.room.add")
+def room_add(*, actor: Any, centre: Any, name: str, capacity: int = 30) -> Any:
+    from .models import Room
+
+    role = policies.require_run_centre(actor, centre.region.path)
+    clean = _text(name, "name", max_length=60, min_length=2)
+    if Room.objects.filter(centre=centre, name=clean).exists():
+        raise Conflict(_("这个中心已有同名场地。"), code="duplicate")
+    room = Room.objects.create(
+        district_id=centre.district_id,
+        region=centre.region,
+        centre=centre,
+        name=clean,
+        capacity=_int(capacity, "capacity", low=1, high=2000),
+    )
+    audit_record(actor=actor, action="mechanisms.room.add", target=room, role=role)
+    return room
+
+
+@service("mechanisms.room.book")
+def room_book(
+    *,
+    actor: Any,
+    room: Any,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    booker_kind: str,
+    booker_name: str,
+    purpose: str,
+) -> Any:
+    """Book a slot. The room's row is locked first (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+    transaction already serialises writers), so the overlap check and the insert are one step:
+    two people booking the same hour at once get one booking and one refusal."""
+    from .models import BookerKind, Room, RoomBooking
+
+    role = policies.require_book(actor, room.district_id)
+    if booker_kind not in BookerKind.values:
+        raise InvalidInput(_("请选择预约方：社区、单位或团队。"), field="booker_kind")
+    if not isinstance(starts_at, datetime.datetime) or not isinstance(ends_at, datetime.datetime):
+        raise InvalidInput(_("请填写开始和结束时间。"), field="starts_at")
+    if ends_at <= starts_at:
+        raise InvalidInput(_("结束时间须晚于开始时间。"), field="ends_at")
+    if ends_at - starts_at > datetime.timedelta(hours=12):
+        raise InvalidInput(_("一次预约不超过 12 小时。"), field="ends_at")
+    if starts_at < timezone.now() - datetime.timedelta(minutes=5) and not permissions.is_global(actor):
+        raise InvalidInput(_("不能预约已经过去的时间。"), field="starts_at")
+    Room.objects.select_for_update().filter(pk=room.pk).first()
+    clash = RoomBooking.objects.filter(
+        room=room, status=RoomBooking.Status.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).first()
+    if clash is not None:
+        raise Conflict(
+            _("这个时段已被“%(who)s”预约（%(start)s–%(end)s），请换个时间。")
+            % {
+                "who": clash.booker_name,
+                "start": timezone.localtime(clash.starts_at).strftime("%H:%M"),
+                "end": timezone.localtime(clash.ends_at).strftime("%H:%M"),
+            },
+            code="slot_taken",
+        )
+    booking = RoomBooking.objects.create(
+        district_id=room.district_id,
+        region_id=room.region_id,
+        room=room,
+        booked_by=actor,
+        booker_kind=booker_kind,
+        booker_name=_text(booker_name, "booker_name", max_length=80, min_length=2),
+        purpose=_text(purpose, "purpose", max_length=120, min_length=2),
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    audit_record(actor=actor, action="mechanisms.room.book", target=booking, role=role)
+    return booking
+
+
+@service("mechanisms.room.cancel")
+def booking_cancel(*, actor: Any, booking: Any) -> Any:
+    from .models import RoomBooking
+
+    if booking.booked_by_id != getattr(actor, "pk", None):
+        policies.require_run_centre(actor, booking.region.path)
+    if RoomBooking.objects.filter(pk=booking.pk, status=RoomBooking.Status.BOOKED).update(
+        status=RoomBooking.Status.CANCELLED
+    ) != 1:
+        raise InvalidTransition(_("这个预约已经取消了。"))
+    booking.refresh_from_db()
+    audit_record(actor=actor, action="mechanisms.room.cancel", target=booking)
+    return booking
+
+
+@service("mechanisms.lecture.schedule")
+def lecture_schedule(
+    *, actor: Any, centre: Any, title: str, speaker: str, starts_at: datetime.datetime, capacity: int
+) -> Any:
+    import secrets
+
+    from .models import Lecture
+
+    role = policies.require_run_centre(actor, centre.region.path)
+    if not isinstance(starts_at, datetime.datetime):
+        raise InvalidInput(_("请填写开讲时间。"), field="starts_at")
+    lecture = Lecture.objects.create(
+        district_id=centre.district_id,
+        region=centre.region,
+        centre=centre,
+        title=_text(title, "title", max_length=80, min_length=2),
+        speaker=_text(speaker, "speaker", max_length=60, min_length=2),
+        starts_at=starts_at,
+        capacity=_int(capacity, "capacity", low=1, high=2000),
+        checkin_code=f"{secrets.randbelow(10**6):06d}",
+    )
+    audit_record(actor=actor, action="mechanisms.lecture.schedule", target=lecture, role=role)
+    return lecture
+
+
+@service("mechanisms.lecture.register")
+def lecture_register(*, actor: Any, lecture: Any) -> Any:
+    """Take a seat: one conditional UPDATE moves the counter only while seats are left (the
+    database's check constraint backs it), then the registration row (unique per person)."""
+    from django.db import IntegrityError, transaction
+
+    from .models import Lecture, LectureRegistration
+
+    if not getattr(actor, "is_authenticated", False) or not policies.in_district(actor, lecture.district_id):
+        raise NotAllowed(_("只能报名本区的党章学堂。"))
+    if lecture.status != Lecture.Status.SCHEDULED or lecture.starts_at <= timezone.now():
+        raise InvalidTransition(_("这一讲已经开讲或取消，不能再报名。"))
+    if LectureRegistration.objects.filter(lecture=lecture, user=actor).exists():
+        raise Conflict(_("您已经报名了。"), code="already_registered")
+    taken = Lecture.objects.filter(pk=lecture.pk, registered__lt=F("capacity")).update(registered=F("registered") + 1)
+    if taken != 1:
+        raise Conflict(_("名额已满。"), code="full")
+    try:
+        with transaction.atomic():
+            registration = LectureRegistration.objects.create(lecture=lecture, user=actor)
+    except IntegrityError:
+        raise Conflict(_("您已经报名了。"), code="already_registered") from None
+    audit_record(actor=actor, action="mechanisms.lecture.register", target=lecture)
+    return registration
+
+
+@service("mechanisms.lecture.checkin")
+def lecture_checkin(*, actor: Any, lecture: Any, code: str) -> Any:
+    from .models import LectureRegistration
+
+    registration = LectureRegistration.objects.filter(lecture=lecture, user=actor).first()
+    if registration is None:
+        raise NotAllowed(_("您没有报名这一讲。"))
+    if (code or "").strip() != lecture.checkin_code:
+        raise InvalidInput(_("签到码不对，请看现场公布的签到码。"), field="code")
+    now = timezone.now()
+    if not lecture.starts_at - datetime.timedelta(hours=1) <= now <= lecture.starts_at + datetime.timedelta(hours=3):
+        raise InvalidTransition(_("只能在开讲前 1 小时到开讲后 3 小时内签到。"))
+    if LectureRegistration.objects.filter(pk=registration.pk, attended_at__isnull=True).update(attended_at=now) != 1:
+        raise Conflict(_("您已经签到了。"), code="already_checked_in")
+    audit_record(actor=actor, action="mechanisms.lecture.checkin", target=lecture)
+    return registration
+
+
+@service("mechanisms.visit.log")
+def visit_log(*, actor: Any, centre: Any, visited_on: datetime.date, delegation: str, visitors: int) -> Any:
+    from .models import DelegationVisit
+
+    role = policies.require_run_centre(actor, centre.region.path)
+    if not isinstance(visited_on, datetime.date) or visited_on > timezone.localdate():
+        raise InvalidInput(_("请填写已经发生的来访日期。"), field="visited_on")
+    visit = DelegationVisit.objects.create(
+        district_id=centre.district_id,
+        region=centre.region,
+        centre=centre,
+        visited_on=visited_on,
+        delegation=_text(delegation, "delegation", max_length=100, min_length=2),
+        visitors=_int(visitors, "visitors", low=1, high=5000),
+        logged_by=actor if not permissions.is_global(actor) else None,
+    )
+    audit_record(actor=actor, action="mechanisms.visit.log", target=visit, role=role)
+    return visit

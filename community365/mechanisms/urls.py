@@ -16,4 +16,10 @@ urlpatterns = [
     path("mechanisms/first-secretaries/results/<int:result_id>/confirm", views.result_confirm, name="mech_result_confirm"),
     path("mechanisms/first-secretaries/<int:posting_id>/", views.posting_detail, name="mech_posting"),
     path("mechanisms/first-secretaries/<int:posting_id>/<str:action>", views.posting_action, name="mech_posting_action"),
+    path("mechanisms/centres/", views.centres, name="mech_centres"),
+    path("mechanisms/centres/<int:centre_id>/", views.centre_detail, name="mech_centre"),
+    path("mechanisms/centres/<int:centre_id>/<str:action>", views.centre_action, name="mech_centre_action"),
+    path("mechanisms/lectures/", views.lectures, name="mech_lectures"),
+    path("mechanisms/lectures/<int:lecture_id>/", views.lecture_detail, name="mech_lecture"),
+    path("mechanisms/lectures/<int:lecture_id>/<str:action>", views.lecture_action, name="mech_lecture_action"),
 ]

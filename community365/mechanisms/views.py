@@ -484,3 +484,174 @@ def result_confirm(request: HttpRequest, result_id: int) -> HttpResponse:
         messages.success(request, _("已保存。"))
     return redirect(reverse("mech_results") + "?status=pending")
 
+
+
+# --- service centres ------------------------------------------------------------------------------
+def _datetime(value: Any) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _centre(request: HttpRequest, centre_id: int) -> Any:
+    centre = selectors.centres_for(request.user).filter(pk=centre_id).first()
+    if centre is None:
+        raise Http404
+    return centre
+
+
+@login_required
+@require_GET
+def centres(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    return render(
+        request,
+        "mechanisms/centres.html",
+        {"rows": selectors.centre_rows(request.user), "held": selectors.lectures_held(request.user, year), "year": year},
+    )
+
+
+@login_required
+@require_GET
+def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
+    from .models import BookerKind, DelegationVisit, Room, RoomBooking
+
+    centre = _centre(request, centre_id)
+    now = timezone.now()
+    bookings = (
+        RoomBooking.objects.filter(room__centre=centre, status=RoomBooking.Status.BOOKED, ends_at__gte=now)
+        .select_related("room")
+        .order_by("starts_at", "id")
+    )
+    run = policies.may_run_centre_at(request.user, centre.region.path)
+    return render(
+        request,
+        "mechanisms/centre.html",
+        {
+            "centre": centre,
+            "rooms": list(Room.objects.filter(centre=centre)),
+            "bookings": Paginator(bookings, 30).get_page(request.GET.get("page")),
+            "query": _query(request),
+            "visits": list(DelegationVisit.objects.filter(centre=centre)[:10]) if run else [],
+            "may_book": policies.may_book(request.user),
+            "run": run,
+            "booker_kinds": BookerKind.choices,
+            "me": request.user.pk,
+        },
+    )
+
+
+CENTRE_ACTIONS = {"book", "cancel", "visit", "room", "lecture"}
+
+
+@login_required
+@require_POST
+def centre_action(request: HttpRequest, centre_id: int, action: str) -> HttpResponse:
+    from .models import Room, RoomBooking
+
+    if action not in CENTRE_ACTIONS:
+        raise Http404
+    centre = _centre(request, centre_id)
+    post, user = request.POST, request.user
+    try:
+        if action == "book":
+            room = Room.objects.filter(centre=centre, pk=_int(post.get("room"))).first()
+            if room is None:
+                raise InvalidInput(_("请选择场地。"), field="room")
+            day = post.get("day", "")
+            services.room_book(
+                actor=user,
+                room=room,
+                starts_at=_datetime(f"{day}T{post.get('start', '')}"),  # type: ignore[arg-type]
+                ends_at=_datetime(f"{day}T{post.get('end', '')}"),  # type: ignore[arg-type]
+                booker_kind=post.get("booker_kind", ""),
+                booker_name=post.get("booker_name", ""),
+                purpose=post.get("purpose", ""),
+            )
+        elif action == "cancel":
+            booking = RoomBooking.objects.filter(room__centre=centre, pk=_int(post.get("booking"))).select_related("region").first()
+            if booking is None:
+                raise InvalidInput(_("没有找到这个预约。"))
+            services.booking_cancel(actor=user, booking=booking)
+        elif action == "visit":
+            services.visit_log(
+                actor=user,
+                centre=centre,
+                visited_on=_date(post.get("visited_on")),  # type: ignore[arg-type]
+                delegation=post.get("delegation", ""),
+                visitors=post.get("visitors", ""),  # type: ignore[arg-type]
+            )
+        elif action == "room":
+            services.room_add(actor=user, centre=centre, name=post.get("name", ""), capacity=post.get("capacity", 30))  # type: ignore[arg-type]
+        elif action == "lecture":
+            services.lecture_schedule(
+                actor=user,
+                centre=centre,
+                title=post.get("title", ""),
+                speaker=post.get("speaker", ""),
+                starts_at=_datetime(post.get("starts_at")),  # type: ignore[arg-type]
+                capacity=post.get("capacity", ""),  # type: ignore[arg-type]
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("mech_centre", centre.pk)
+
+
+@login_required
+@require_GET
+def lectures(request: HttpRequest) -> HttpResponse:
+    from .models import Lecture
+
+    past = request.GET.get("past") == "1"
+    now = timezone.now()
+    qs = Lecture.objects.filter(centre__in=selectors.centres_for(request.user)).select_related("centre")
+    qs = qs.filter(starts_at__lt=now).order_by("-starts_at", "-id") if past else qs.filter(starts_at__gte=now).order_by("starts_at", "id")
+    return render(
+        request,
+        "mechanisms/lectures.html",
+        {"page": Paginator(qs, 30).get_page(request.GET.get("page")), "query": _query(request), "past": past},
+    )
+
+
+@login_required
+@require_GET
+def lecture_detail(request: HttpRequest, lecture_id: int) -> HttpResponse:
+    from .models import Lecture, LectureRegistration
+
+    lecture = Lecture.objects.filter(centre__in=selectors.centres_for(request.user), pk=lecture_id).select_related("centre").first()
+    if lecture is None:
+        raise Http404
+    mine = LectureRegistration.objects.filter(lecture=lecture, user=request.user).first()
+    run = policies.may_run_centre_at(request.user, lecture.region.path)
+    attended = LectureRegistration.objects.filter(lecture=lecture, attended_at__isnull=False).count() if run else None
+    return render(
+        request,
+        "mechanisms/lecture.html",
+        {"lecture": lecture, "mine": mine, "run": run, "attended": attended, "upcoming": lecture.starts_at > timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def lecture_action(request: HttpRequest, lecture_id: int, action: str) -> HttpResponse:
+    from .models import Lecture
+
+    if action not in ("register", "checkin"):
+        raise Http404
+    lecture = Lecture.objects.filter(centre__in=selectors.centres_for(request.user), pk=lecture_id).first()
+    if lecture is None:
+        raise Http404
+    try:
+        if action == "register":
+            services.lecture_register(actor=request.user, lecture=lecture)
+        else:
+            services.lecture_checkin(actor=request.user, lecture=lecture, code=request.POST.get("code", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("报名成功。") if action == "register" else _("签到成功。"))
+    return redirect("mech_lecture", lecture.pk)

@@ -10,7 +10,7 @@ import pytest
 from community365.core.actors import SystemActor
 from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_world")]
 SYSTEM = SystemActor("tests")
 
 
