@@ -74,6 +74,7 @@ def build(builder: Any) -> None:
     _first_secretaries(builder, district)
     _frontline(builder, district)
     _centres(builder, district)
+    _funds(builder, district)
 
 
 def _secretary(builder: Any, key: str, name: str) -> Any:
@@ -424,3 +425,40 @@ def _centres(builder: Any, district: Region) -> None:
         )
     builder.report.add("lecture", len(lectures))
     builder.report.add("room", len(rooms))
+
+
+def _funds(builder: Any, district: Region) -> None:
+    """2016's and this year's funds for every community (district finance and party-fee returns),
+    a few spending entries each, and one correction in 划船社区."""
+    from decimal import Decimal
+
+    from community365.mechanisms import services
+    from community365.people.models import User
+
+    rng = builder.rng
+    worker = User.objects.get(username="worker_huachuan")
+    today = datetime.date.today()
+    places = Region.objects.filter(
+        path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
+    ).order_by("path")
+    for year in (YEAR, today.year):
+        for place in places:
+            services.fund_allocate(actor=SYSTEM, region=place, year=year, source="district", kind="party_building",
+                                   amount=rng.choice((50000, 60000, 80000)))
+            services.fund_allocate(actor=SYSTEM, region=place, year=year, source="party_fee", kind="service",
+                                   amount=rng.choice((20000, 30000)))
+            last_day = datetime.date(year, 12, 20) if year < today.year else today
+            for n in range(2 if place.name != "划船社区" else 6):
+                day = datetime.date(year, 1 + (n * 2) % 12, 10)
+                if day > last_day:
+                    break
+                services.fund_spend(
+                    actor=SYSTEM, region=place, year=year, kind="party_building",
+                    category=rng.choice(("activities", "training", "service", "venue")), spent_on=day,
+                    amount=Decimal(rng.randint(800, 6000)), description=rng.choice(("主题党日活动", "党员培训教材", "为老服务", "活动室修缮")),
+                )
+    from community365.mechanisms.models import FundEntry
+
+    mistake = FundEntry.objects.filter(region__name="划船社区", year=today.year).order_by("id").first()
+    if mistake is not None:
+        services.fund_reverse(actor=worker, row=mistake, reason="金额录错，重新登记")

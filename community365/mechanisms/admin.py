@@ -8,6 +8,8 @@ from community365.core.admin import ScopedAdmin
 from . import policies
 from .models import (
     DelegationVisit,
+    FundAllocation,
+    FundEntry,
     FirstSecretaryPosting,
     FirstSecretaryResult,
     FrontlinePosting,
@@ -89,3 +91,28 @@ class DelegationVisitAdmin(ScopedAdmin):
     visible = _centre_rows(DelegationVisit)
     list_display = ["id", "centre", "visited_on", "delegation", "visitors"]
     list_select_related = ["centre"]
+
+
+def _funds_visible(model):  # type: ignore[no-untyped-def]
+    def visible(user):  # type: ignore[no-untyped-def]
+        from community365.core import permissions
+
+        return model.objects.filter(permissions.path_q(policies.fund_paths(user)))
+
+    return staticmethod(visible)
+
+
+@admin.register(FundAllocation)
+class FundAllocationAdmin(ScopedAdmin):
+    visible = _funds_visible(FundAllocation)
+    list_display = ["id", "region", "year", "source", "kind", "amount", "reverses"]
+    list_filter = ["year", "source", "kind"]
+    list_select_related = ["region"]
+
+
+@admin.register(FundEntry)
+class FundEntryAdmin(ScopedAdmin):
+    visible = _funds_visible(FundEntry)
+    list_display = ["id", "region", "year", "category", "spent_on", "amount", "reverses"]
+    list_filter = ["year", "category"]
+    list_select_related = ["region"]

@@ -550,3 +550,87 @@ class DelegationVisit(models.Model):
         verbose_name_plural = _("参观接待")
         ordering = ["-visited_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(visitors__gte=1), name="mech_visit_visitors")]
+
+
+# --- funding (经费保障) -------------------------------------------------------------------------------
+class FundSource(models.TextChoices):
+    DISTRICT = "district", _("区财政")
+    SUBDISTRICT = "subdistrict", _("街道配套")
+    PARTY_FEE = "party_fee", _("党费返还")
+    CO_BUILDING = "co_building", _("共建单位")
+    OTHER = "other", _("其他")
+
+
+class FundKind(models.TextChoices):
+    PARTY_BUILDING = "party_building", _("党建经费")
+    SERVICE = "service", _("服务群众专项经费")
+
+
+class SpendingCategory(models.TextChoices):
+    ACTIVITIES = "activities", _("组织活动")
+    TRAINING = "training", _("党员教育培训")
+    SERVICE = "service", _("为民服务")
+    VENUE = "venue", _("阵地建设")
+    SUPPORT = "support", _("困难帮扶")
+    OTHER = "other", _("其他")
+
+
+class FundAllocation(models.Model):
+    """Money allocated to a community for a year, by source. Never changed or deleted: a
+    correction is a new row with the opposite amount that names the row it reverses."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    source = models.CharField(_("来源"), max_length=12, choices=FundSource.choices)
+    kind = models.CharField(_("经费类别"), max_length=16, choices=FundKind.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("冲正")
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("经费下拨")
+        verbose_name_plural = _("经费下拨")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
+                name="mech_allocation_sign",
+            )
+        ]
+        indexes = [models.Index(fields=["region", "year"], name="mech_allocation_year")]
+
+
+class FundEntry(models.Model):
+    """A spending entry with its attachment. Never changed or deleted: a correction reverses it."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    kind = models.CharField(_("经费类别"), max_length=16, choices=FundKind.choices)
+    category = models.CharField(_("支出类别"), max_length=12, choices=SpendingCategory.choices)
+    spent_on = models.DateField(_("支出日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    description = models.CharField(_("事由"), max_length=200)
+    attachment = models.FileField(_("票据照片"), upload_to="mechanisms/funds/%Y/%m", blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("冲正")
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("经费支出")
+        verbose_name_plural = _("经费支出")
+        ordering = ["spent_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
+                name="mech_entry_sign",
+            )
+        ]
+        indexes = [models.Index(fields=["region", "year"], name="mech_entry_year")]

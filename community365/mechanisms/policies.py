@@ -219,3 +219,37 @@ def require_book(user: Any, district_id: int) -> str:
 
 def require_run_centre(user: Any, path: str) -> str:
     return permissions.require_at(user, RUN_CENTRE.name, path, _("只有中心所在街道或区委组织部可以管理这个中心。"))
+
+
+# --- funding --------------------------------------------------------------------------------------
+ALLOCATE = permissions.register(
+    "mechanisms.funds:allocate",
+    {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF},
+    "Allocate party-building and service funds to the communities of a place, and correct allocations",
+)
+SPEND = permissions.register(
+    "mechanisms.funds:spend",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "Enter and correct the community's spending of its funds",
+)
+FUNDS_VIEW = permissions.register(
+    "mechanisms.funds:view",
+    {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF, Role.DISTRICT_LEADER, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "Read the funds of a place: allocations, spending and balance",
+)
+
+
+def may_view_funds(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, FUNDS_VIEW.name))
+
+
+def fund_paths(user: Any) -> list[str] | None:
+    return permissions.scope_paths(user, FUNDS_VIEW.name)
+
+
+def require_allocate(user: Any, region: Any) -> str:
+    return permissions.require_at(user, ALLOCATE.name, region.path, _("只有街道或区委组织部可以下拨经费。"))
+
+
+def require_spend(user: Any, region: Any) -> str:
+    return permissions.require_at(user, SPEND.name, region.path, _("只有本社区的书记和社工可以记支出。"))

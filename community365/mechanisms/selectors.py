@@ -220,3 +220,59 @@ def lectures_held(user: Any, year: int) -> int:
             centre__in=centres_for(user), starts_at__year=year, starts_at__lt=timezone.now(), status=Lecture.Status.SCHEDULED
         ).count()
     )
+
+
+# --- funding --------------------------------------------------------------------------------------
+@dataclass
+class FundRow:
+    region: Any
+    allocated: Any
+    spent: Any
+
+    @property
+    def balance(self) -> Any:
+        return self.allocated - self.spent
+
+    @property
+    def spent_percent(self) -> float | None:
+        return round(float(self.spent) * 100 / float(self.allocated), 1) if self.allocated else None
+
+
+def fund_rows(user: Any, year: int) -> list[FundRow]:
+    """Allocated, spent and balance per community the user may read (two grouped queries and
+    the list of communities)."""
+    from decimal import Decimal
+
+    from community365.core import permissions
+    from community365.regions.models import COMMUNITY_KINDS, Region
+
+    from .models import FundAllocation, FundEntry
+
+    paths = policies.fund_paths(user)
+    places = Region.objects.filter(permissions.path_q(paths, field="path"), kind__in=COMMUNITY_KINDS)
+    districts = permissions.district_ids(user)
+    if districts is not None:
+        places = places.filter(district_id__in=districts)
+    scope = permissions.path_q(paths)
+    allocated = dict(
+        FundAllocation.objects.filter(scope, year=year).values("region_id").annotate(s=Sum("amount")).values_list("region_id", "s")
+    )
+    spent = dict(
+        FundEntry.objects.filter(scope, year=year).values("region_id").annotate(s=Sum("amount")).values_list("region_id", "s")
+    )
+    zero = Decimal("0.00")
+    return [
+        FundRow(place, allocated.get(place.pk) or zero, spent.get(place.pk) or zero)
+        for place in places.order_by("path")
+        if place.pk in allocated or place.pk in spent
+    ]
+
+
+def fund_region(user: Any, region_id: int) -> Any:
+    from community365.core import permissions
+    from community365.regions.models import COMMUNITY_KINDS, Region
+
+    return (
+        Region.objects.filter(permissions.path_q(policies.fund_paths(user), field="path"), kind__in=COMMUNITY_KINDS, pk=region_id)
+        .first()
+    )

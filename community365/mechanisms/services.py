@@ -944,3 +944,147 @@ def visit_log(*, actor: Any, centre: Any, visited_on: datetime.date, delegation:
     )
     audit_record(actor=actor, action="mechanisms.visit.log", target=visit, role=role)
     return visit
+
+
+# --- funding --------------------------------------------------------------------------------------
+def _amount(value: Any) -> Decimal:
+    from decimal import InvalidOperation
+
+    try:
+        amount = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        amount = Decimal("-1")
+    if not Decimal("0.01") <= amount <= Decimal("100000000"):
+        raise InvalidInput(_("金额须为 0.01–100000000 之间的数。"), field="amount")
+    return amount
+
+
+def _community(region: Region) -> None:
+    if region.kind not in COMMUNITY_KINDS:
+        raise InvalidInput(_("经费记在社区或股份经济合作社名下。"), field="region")
+
+
+def fund_balance(region: Region, year: int, kind: str | None = None) -> Decimal:
+    from django.db.models import Sum
+
+    from .models import FundAllocation, FundEntry
+
+    filters: dict[str, Any] = {"region": region, "year": year}
+    if kind:
+        filters["kind"] = kind
+    allocated = FundAllocation.objects.filter(**filters).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    spent = FundEntry.objects.filter(**filters).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return allocated - spent
+
+
+@service("mechanisms.funds.allocate")
+def fund_allocate(
+    *, actor: Any, region: Region, year: int, source: str, kind: str, amount: Any, note: str = ""
+) -> Any:
+    from .models import FundAllocation, FundKind, FundSource
+
+    role = policies.require_allocate(actor, region)
+    _community(region)
+    if source not in FundSource.values:
+        raise InvalidInput(_("请选择经费来源。"), field="source")
+    if kind not in FundKind.values:
+        raise InvalidInput(_("请选择经费类别。"), field="kind")
+    allocation = FundAllocation.objects.create(
+        district_id=region.district_id,
+        region=region,
+        year=_year(year),
+        source=source,
+        kind=kind,
+        amount=_amount(amount),
+        note=_text(note, "note", max_length=200),
+        by=actor if not permissions.is_global(actor) else None,
+    )
+    audit_record(actor=actor, action="mechanisms.funds.allocate", target=allocation, role=role, changes={"amount": str(allocation.amount)})
+    return allocation
+
+
+@service("mechanisms.funds.spend")
+def fund_spend(
+    *,
+    actor: Any,
+    region: Region,
+    year: int,
+    kind: str,
+    category: str,
+    spent_on: datetime.date,
+    amount: Any,
+    description: str,
+    attachment: Any = None,
+) -> Any:
+    """A spending entry; refused when it would overdraw the year's fund of that kind. The
+    community's row is locked first so that two entries at once cannot both pass the check."""
+    from .models import FundEntry, FundKind, SpendingCategory
+
+    role = policies.require_spend(actor, region)
+    _community(region)
+    if kind not in FundKind.values:
+        raise InvalidInput(_("请选择经费类别。"), field="kind")
+    if category not in SpendingCategory.values:
+        raise InvalidInput(_("请选择支出类别。"), field="category")
+    year = _year(year)
+    if not isinstance(spent_on, datetime.date) or spent_on.year != year or spent_on > timezone.localdate():
+        raise InvalidInput(_("支出日期须在该年度内，且不晚于今天。"), field="spent_on")
+    money = _amount(amount)
+    Region.objects.select_for_update().filter(pk=region.pk).first()
+    if money > fund_balance(region, year, kind):
+        raise InvalidTransition(_("这笔支出超过了该类经费的余额。"))
+    entry = FundEntry(
+        district_id=region.district_id,
+        region=region,
+        year=year,
+        kind=kind,
+        category=category,
+        spent_on=spent_on,
+        amount=money,
+        description=_text(description, "description", max_length=200, min_length=2),
+        by=actor if not permissions.is_global(actor) else None,
+    )
+    if attachment is not None:
+        from community365.core.uploads import clean_image
+
+        entry.attachment.save(f"receipt-{region.pk}.jpg", clean_image(attachment, field="attachment"), save=False)
+    entry.save()
+    audit_record(actor=actor, action="mechanisms.funds.spend", target=entry, role=role, changes={"amount": str(money)})
+    return entry
+
+
+@service("mechanisms.funds.reverse")
+def fund_reverse(*, actor: Any, row: Any, reason: str) -> Any:
+    """Correct an allocation or a spending entry by a reversing row (the original stays). A row is
+    reversed once (a unique column), and a reversal is never itself reversed."""
+    from django.db import IntegrityError
+    from django.db import transaction as tx
+
+    from .models import FundAllocation, FundEntry
+
+    if isinstance(row, FundAllocation):
+        role = policies.require_allocate(actor, row.region)
+    elif isinstance(row, FundEntry):
+        role = policies.require_spend(actor, row.region)
+    else:
+        raise InvalidInput(_("只能冲正经费下拨或支出记录。"))
+    if row.reverses_id is not None:
+        raise InvalidTransition(_("冲正记录本身不能再冲正。"))
+    clean = _text(reason, "reason", max_length=200, min_length=2)
+    fields = {f.name: getattr(row, f.name) for f in row._meta.fields if f.name not in ("id", "at", "by", "attachment", "reverses", "amount")}
+    fields.pop("note", None)
+    fields.pop("description", None)
+    text_field = "note" if isinstance(row, FundAllocation) else "description"
+    try:
+        with tx.atomic():
+            reversal = type(row).objects.create(
+                **fields,
+                amount=-row.amount,
+                reverses=row,
+                by=actor if not permissions.is_global(actor) else None,
+                **{text_field: _("冲正：%(reason)s") % {"reason": clean}},
+            )
+    except IntegrityError:
+        raise InvalidTransition(_("这条记录已经冲正过了。")) from None
+    audit_record(actor=actor, action="mechanisms.funds.reverse", target=row, role=role, message=clean)
+    return reversal

@@ -22,4 +22,8 @@ urlpatterns = [
     path("mechanisms/lectures/", views.lectures, name="mech_lectures"),
     path("mechanisms/lectures/<int:lecture_id>/", views.lecture_detail, name="mech_lecture"),
     path("mechanisms/lectures/<int:lecture_id>/<str:action>", views.lecture_action, name="mech_lecture_action"),
+    path("mechanisms/funds/", views.funds, name="mech_funds"),
+    path("mechanisms/funds.xlsx", views.funds_xlsx, name="mech_funds_xlsx"),
+    path("mechanisms/funds/<int:region_id>/", views.fund_ledger, name="mech_fund_ledger"),
+    path("mechanisms/funds/receipts/<int:entry_id>", views.fund_attachment, name="mech_fund_attachment"),
 ]

@@ -655,3 +655,126 @@ def lecture_action(request: HttpRequest, lecture_id: int, action: str) -> HttpRe
     else:
         messages.success(request, _("报名成功。") if action == "register" else _("签到成功。"))
     return redirect("mech_lecture", lecture.pk)
+
+
+# --- funding --------------------------------------------------------------------------------------
+def _fund_year(request: HttpRequest) -> int:
+    year = _int(request.GET.get("year"))
+    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+@require_GET
+def funds(request: HttpRequest) -> HttpResponse:
+    if not policies.may_view_funds(request.user):
+        raise Http404
+    year = _fund_year(request)
+    rows = selectors.fund_rows(request.user, year)
+    shown = charts.top_rows(rows, lambda r: float(r.allocated))
+    chart = charts.bar_chart(
+        "mech-funds",
+        title=charts.top_title(_("各社区经费使用"), len(shown), len(rows)),
+        categories=[r.region.name for r in shown],
+        bars=[
+            charts.series(_("已下拨"), [r.allocated for r in shown],
+                          [reverse("mech_fund_ledger", args=[r.region.pk]) + f"?year={year}" for r in shown]),
+            charts.series(_("已支出"), [r.spent for r in shown],
+                          [reverse("mech_fund_ledger", args=[r.region.pk]) + f"?year={year}" for r in shown]),
+        ],
+    )
+    totals = {
+        "allocated": sum((r.allocated for r in rows), start=0),
+        "spent": sum((r.spent for r in rows), start=0),
+    }
+    return render(
+        request,
+        "mechanisms/funds.html",
+        {"rows": rows, "year": year, "charts": [chart] if rows else [], "totals": totals},
+    )
+
+
+@login_required
+@require_GET
+def funds_xlsx(request: HttpRequest) -> HttpResponse:
+    if not policies.may_view_funds(request.user):
+        raise Http404
+    year = _fund_year(request)
+    rows = selectors.fund_rows(request.user, year)
+    return exports.xlsx_response(
+        f"funds-{year}.xlsx",
+        _("经费"),
+        [_("社区"), _("年度"), _("已下拨（元）"), _("已支出（元）"), _("余额（元）")],
+        ([r.region.name, year, float(r.allocated), float(r.spent), float(r.balance)] for r in rows),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_ledger(request: HttpRequest, region_id: int) -> HttpResponse:
+    from .models import FundAllocation, FundEntry, FundKind, FundSource, SpendingCategory
+
+    region = selectors.fund_region(request.user, region_id)
+    if region is None:
+        raise Http404
+    year = _fund_year(request)
+    user = request.user
+    if request.method == "POST":
+        post, action = request.POST, request.POST.get("action", "")
+        try:
+            if action == "allocate":
+                services.fund_allocate(
+                    actor=user, region=region, year=year, source=post.get("source", ""), kind=post.get("kind", ""),
+                    amount=post.get("amount", ""), note=post.get("note", ""),
+                )
+            elif action == "spend":
+                services.fund_spend(
+                    actor=user, region=region, year=year, kind=post.get("kind", ""), category=post.get("category", ""),
+                    spent_on=_date(post.get("spent_on")),  # type: ignore[arg-type]
+                    amount=post.get("amount", ""), description=post.get("description", ""),
+                    attachment=request.FILES.get("attachment"),
+                )
+            elif action in ("reverse_allocation", "reverse_entry"):
+                model = FundAllocation if action == "reverse_allocation" else FundEntry
+                row = model.objects.filter(region=region, pk=_int(post.get("row"))).select_related("region").first()
+                if row is None:
+                    raise InvalidInput(_("没有找到这条记录。"))
+                services.fund_reverse(actor=user, row=row, reason=post.get("reason", ""))
+            else:
+                raise Http404
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect(reverse("mech_fund_ledger", args=[region.pk]) + f"?year={year}")
+    allocations = FundAllocation.objects.filter(region=region, year=year).select_related("reversal")
+    entries = FundEntry.objects.filter(region=region, year=year).select_related("reversal")
+    return render(
+        request,
+        "mechanisms/fund_ledger.html",
+        {
+            "region": region,
+            "year": year,
+            "allocations": Paginator(allocations, 50).get_page(request.GET.get("apage")),
+            "entries": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "query": _query(request),
+            "balance": services.fund_balance(region, year),
+            "may_allocate": permissions.has_perm_at(user, policies.ALLOCATE.name, region.path),
+            "may_spend": permissions.has_perm_at(user, policies.SPEND.name, region.path),
+            "sources": FundSource.choices,
+            "kinds": FundKind.choices,
+            "categories": SpendingCategory.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def fund_attachment(request: HttpRequest, entry_id: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    from .models import FundEntry
+
+    entry = FundEntry.objects.filter(pk=entry_id).select_related("region").first()
+    if entry is None or not entry.attachment or selectors.fund_region(request.user, entry.region_id) is None:
+        raise Http404
+    return FileResponse(entry.attachment.open("rb"), content_type="image/jpeg")

@@ -9,6 +9,8 @@ from tests.url_table import (
     API_POST_ONLY,
     API_SIGNED_IN,
     LEADER,
+    OTHER_WORKER,
+    WORKER,
     PAGE_POST_ONLY,
     SECRETARY,
     SUBDISTRICT,
@@ -19,6 +21,8 @@ from tests.url_table import (
 )
 
 OVERSEERS = [ADMIN, SUBDISTRICT, LEADER, SECRETARY]
+FUNDS = [ADMIN, SUBDISTRICT, LEADER, SECRETARY, WORKER, OTHER_WORKER]
+FUNDS_HERE = [ADMIN, SUBDISTRICT, LEADER, SECRETARY, WORKER]  # 划船社区's ledger
 
 ROWS: dict[str, dict[str, int]] = {
     "mech_projects": everyone(200),
@@ -34,6 +38,16 @@ ROWS: dict[str, dict[str, int]] = {
     "mech_result_confirm": PAGE_POST_ONLY,
     "mech_posting": everyone(200),
     "mech_posting_action": PAGE_POST_ONLY,
+    "mech_centres": everyone(200),
+    "mech_centre": everyone(200),
+    "mech_centre_action": PAGE_POST_ONLY,
+    "mech_lectures": everyone(200),
+    "mech_lecture": everyone(200),
+    "mech_lecture_action": PAGE_POST_ONLY,
+    "mech_funds": only(FUNDS),
+    "mech_funds_xlsx": only(FUNDS),
+    "mech_fund_ledger": only(FUNDS_HERE),
+    "mech_fund_attachment": everyone(404),  # the demo's entries carry no photo
     "api-1:mech_list_projects": API_SIGNED_IN,
     "api-1:mech_apply": API_SIGNED_IN,  # same path as the list
     "api-1:mech_get_project": API_SIGNED_IN,
@@ -48,4 +62,7 @@ PARAMS: dict[str, Any] = {
     "project_id": _first("mechanisms.SecretaryProject", unit__name="划船社区", status="approved"),
     "posting_id": _first("mechanisms.FirstSecretaryPosting", region__name="划船社区"),
     "result_id": _first("mechanisms.FirstSecretaryResult", region__name="划船社区"),
+    "centre_id": _first("regions.ServiceCentre", name="和丰创意广场党群服务中心"),
+    "lecture_id": _first("mechanisms.Lecture"),
+    "entry_id": _first("mechanisms.FundEntry", region__name="划船社区"),
 }
