@@ -7,7 +7,12 @@ from community365.core.admin import ScopedAdmin
 
 from . import policies
 from .models import (
+    CoBuildingAgreement,
+    CoProject,
     DelegationVisit,
+    NeedItem,
+    PropertyManager,
+    ResourceOffer,
     FundAllocation,
     FundEntry,
     FirstSecretaryPosting,
@@ -115,4 +120,40 @@ class FundEntryAdmin(ScopedAdmin):
     visible = _funds_visible(FundEntry)
     list_display = ["id", "region", "year", "category", "spent_on", "amount", "reverses"]
     list_filter = ["year", "category"]
+    list_select_related = ["region"]
+
+
+@admin.register(ResourceOffer)
+class ResourceOfferAdmin(ScopedAdmin):
+    visible = _centre_rows(ResourceOffer)
+    list_display = ["id", "unit_name", "kind", "title", "active"]
+    list_filter = ["kind"]
+
+
+@admin.register(NeedItem)
+class NeedItemAdmin(ScopedAdmin):
+    visible = _centre_rows(NeedItem)
+    list_display = ["id", "region", "kind", "title", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["region"]
+
+
+@admin.register(CoProject)
+class CoProjectAdmin(ScopedAdmin):
+    visible = _centre_rows(CoProject)
+    list_display = ["id", "title", "region"]
+    list_select_related = ["region"]
+
+
+@admin.register(CoBuildingAgreement)
+class CoBuildingAgreementAdmin(ScopedAdmin):
+    visible = _centre_rows(CoBuildingAgreement)
+    list_display = ["id", "region", "partner", "year", "reviewed_at"]
+    list_select_related = ["region"]
+
+
+@admin.register(PropertyManager)
+class PropertyManagerAdmin(ScopedAdmin):
+    visible = _centre_rows(PropertyManager)
+    list_display = ["id", "region", "name", "has_party_branch"]
     list_select_related = ["region"]

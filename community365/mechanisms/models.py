@@ -634,3 +634,167 @@ class FundEntry(models.Model):
             )
         ]
         indexes = [models.Index(fields=["region", "year"], name="mech_entry_year")]
+
+
+# --- area-wide co-building (区域化党建) ------------------------------------------------------------------
+class ResourceKind(models.TextChoices):
+    ROOM = "room", _("场地")
+    VOLUNTEERS = "volunteers", _("志愿者")
+    EXPERTISE = "expertise", _("专业服务")
+    FUNDS = "funds", _("资金物资")
+    OTHER = "other", _("其他")
+
+
+class ResourceOffer(models.Model):
+    """A line of a unit's resource list (资源清单): what it can offer the communities."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区域"))
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("单位"), max_length=120)
+    kind = models.CharField(_("类别"), max_length=12, choices=ResourceKind.choices, db_index=True)
+    title = models.CharField(_("资源"), max_length=100)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    active = models.BooleanField(_("可提供"), default=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("资源清单")
+        verbose_name_plural = _("资源清单")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}：{self.title}"
+
+
+class NeedItem(models.Model):
+    """A line of a community's needs list (需求清单)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待对接")
+        MATCHED = "matched", _("已对接")
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    kind = models.CharField(_("类别"), max_length=12, choices=ResourceKind.choices, db_index=True)
+    title = models.CharField(_("需求"), max_length=100)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("需求清单")
+        verbose_name_plural = _("需求清单")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CoProject(models.Model):
+    """A line of the project list (项目清单): a need met by a unit's resource, agreed by both."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    need = models.OneToOneField(NeedItem, on_delete=models.PROTECT, related_name="project")
+    offer = models.ForeignKey(ResourceOffer, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(_("项目"), max_length=100)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("项目清单")
+        verbose_name_plural = _("项目清单")
+        ordering = ["-created_at", "-id"]
+
+
+class CoBuildingAgreement(models.Model):
+    """A unit and a community's yearly co-building plan, reviewed at year end."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    partner = models.CharField(_("共建单位"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    plan = models.CharField(_("年度计划"), max_length=1000)
+    review = models.CharField(_("年终回顾"), max_length=1000, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("共建协议")
+        verbose_name_plural = _("共建协议")
+        ordering = ["-year", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "partner", "year"], name="mech_agreement_once")]
+
+
+class CoBuildingModel(models.TextChoices):
+    JOINT = "joint", _("共建联建型")
+    MUTUAL = "mutual", _("融合互助型")
+    FUNCTIONAL = "functional", _("功能导向型")
+    NETWORK = "network", _("网络聚合型")
+
+
+class CommunityCoBuilding(models.Model):
+    """The community's co-building model, set by its subdistrict."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    model = models.CharField(_("共建模式"), max_length=12, choices=CoBuildingModel.choices)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("社区共建模式")
+        verbose_name_plural = _("社区共建模式")
+
+
+class PropertyManager(models.Model):
+    """A property management company serving estates of a community (社区物业党建联建)."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    name = models.CharField(_("物业公司"), max_length=120)
+    has_party_branch = models.BooleanField(_("建有党组织"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("物业公司")
+        verbose_name_plural = _("物业公司")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="mech_property_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PropertyMeeting(models.Model):
+    manager = models.ForeignKey(PropertyManager, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("日期"))
+    topic = models.CharField(_("议题"), max_length=200)
+    outcome = models.CharField(_("结果"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("联席会议")
+        verbose_name_plural = _("联席会议")
+        ordering = ["-held_on", "-id"]
+
+
+class EstateFeeRate(models.Model):
+    """The property fee collection rate of one estate in one year (%)."""
+
+    manager = models.ForeignKey(PropertyManager, on_delete=models.PROTECT, related_name="rates")
+    estate = models.CharField(_("小区"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rate = models.DecimalField(_("物业费收缴率（%）"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("物业费收缴率")
+        verbose_name_plural = _("物业费收缴率")
+        ordering = ["estate", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "estate", "year"], name="mech_fee_rate_once"),
+            models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=100), name="mech_fee_rate_range"),
+        ]

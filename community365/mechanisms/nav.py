@@ -20,5 +20,6 @@ nav.register(
     nav.Entry("mech_postings", _("第一书记"), group=nav.MECHANISMS, order=20),
     nav.Entry("mech_centres", _("党群服务中心"), group=nav.MECHANISMS, order=30),
     nav.Entry("mech_lectures", _("党章学堂"), group=nav.MECHANISMS, order=31),
+    nav.Entry("mech_cobuilding", _("区域化党建"), group=nav.MECHANISMS, order=40),
     nav.Entry("mech_funds", _("经费保障"), group=nav.MECHANISMS, order=50, visible=policies.may_view_funds),
 )

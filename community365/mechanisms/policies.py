@@ -253,3 +253,54 @@ def require_allocate(user: Any, region: Any) -> str:
 
 def require_spend(user: Any, region: Any) -> str:
     return permissions.require_at(user, SPEND.name, region.path, _("只有本社区的书记和社工可以记支出。"))
+
+
+# --- area-wide co-building ----------------------------------------------------------------------------
+COMMUNITY_LISTS = permissions.register(
+    "mechanisms.cobuilding:community",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.SUBDISTRICT_STAFF, Role.DISTRICT_ADMIN},
+    "Keep the community's needs list, agree co-building projects and agreements, property co-building",
+)
+SET_MODEL = permissions.register(
+    "mechanisms.cobuilding:model",
+    {Role.SUBDISTRICT_STAFF, Role.DISTRICT_ADMIN},
+    "Set a community's co-building model",
+)
+UNIT_LISTS = permissions.register(
+    "mechanisms.cobuilding:offer",
+    {Role.SUBDISTRICT_STAFF, Role.DISTRICT_ADMIN},
+    "Keep the resource lists of the units of a place",
+)
+
+
+def require_community_lists(user: Any, region: Any) -> str:
+    return permissions.require_at(user, COMMUNITY_LISTS.name, region.path, _("只有本社区和所在街道可以维护这份清单。"))
+
+
+def may_keep_community_lists(user: Any) -> bool:
+    return bool(permissions.scope_grants(user, COMMUNITY_LISTS.name)) or permissions.is_global(user)
+
+
+def require_offer(user: Any, *, region: Any, organisation: Any = None, department: Any = None) -> str:
+    """A unit's own secretary or liaison keeps its resource list; the subdistrict and the
+    organisation department may keep it for the units of their place."""
+    if permissions.has_perm_at(user, UNIT_LISTS.name, region.path):
+        return permissions.acting_role(user, UNIT_LISTS.name, region.path)
+    leads = units_of(user)
+    if organisation is not None and leads.filter(organisation=organisation).exists():
+        return Role.UNIT_SECRETARY
+    if department is not None:
+        if leads.filter(department=department).exists():
+            return Role.UNIT_SECRETARY
+        if any(g.role == Role.DEPARTMENT_LIAISON and g.department_id == department.pk for g in permissions.grants_of(user)):
+            return Role.DEPARTMENT_LIAISON
+    raise NotAllowed(_("只有这个单位的书记或联络员可以维护它的资源清单。"))
+
+
+def may_offer(user: Any) -> bool:
+    return (
+        permissions.is_global(user)
+        or bool(permissions.scope_grants(user, UNIT_LISTS.name))
+        or units_of(user).exclude(kind__in=["community", "cooperative"]).exists()
+        or any(g.role == Role.DEPARTMENT_LIAISON for g in permissions.grants_of(user))
+    )

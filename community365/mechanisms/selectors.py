@@ -276,3 +276,37 @@ def fund_region(user: Any, region_id: int) -> Any:
         Region.objects.filter(permissions.path_q(policies.fund_paths(user), field="path"), kind__in=COMMUNITY_KINDS, pk=region_id)
         .first()
     )
+
+
+# --- area-wide co-building ----------------------------------------------------------------------------
+def community_choices(user: Any, permission: str) -> QuerySet[Any]:
+    """The communities where ``user`` holds ``permission`` (for a form's choice list)."""
+    from community365.core import permissions
+    from community365.regions.models import COMMUNITY_KINDS, Region
+
+    paths = permissions.scope_paths(user, permission)
+    if paths is not None and not paths:
+        return Region.objects.none()
+    return Region.objects.filter(permissions.path_q(paths, field="path"), kind__in=COMMUNITY_KINDS).order_by("path")
+
+
+def model_counts(user: Any) -> list[dict[str, Any]]:
+    from community365.core import permissions
+
+    from .models import CommunityCoBuilding
+
+    districts = permissions.district_ids(user)
+    qs = CommunityCoBuilding.objects.all() if districts is None else CommunityCoBuilding.objects.filter(district_id__in=districts)
+    return list(qs.values("model").annotate(n=Count("id")).order_by("model"))
+
+
+def fee_trend(region: Any) -> tuple[list[str], dict[str, list[Any]]]:
+    """Years and, per estate, the collection rate of each year (one query)."""
+    from .models import EstateFeeRate
+
+    rows = list(EstateFeeRate.objects.filter(manager__region=region).values("estate", "year", "rate").order_by("estate", "year"))
+    years = sorted({r["year"] for r in rows})
+    trend: dict[str, list[Any]] = {}
+    for r in rows:
+        trend.setdefault(r["estate"], [None] * len(years))[years.index(r["year"])] = r["rate"]
+    return [str(y) for y in years], trend

@@ -1088,3 +1088,223 @@ def fund_reverse(*, actor: Any, row: Any, reason: str) -> Any:
         raise InvalidTransition(_("这条记录已经冲正过了。")) from None
     audit_record(actor=actor, action="mechanisms.funds.reverse", target=row, role=role, message=clean)
     return reversal
+
+
+# --- area-wide co-building ----------------------------------------------------------------------------
+def _kind(kind: str) -> str:
+    from .models import ResourceKind
+
+    if kind not in ResourceKind.values:
+        raise InvalidInput(_("请选择类别：场地、志愿者、专业服务、资金物资或其他。"), field="kind")
+    return kind
+
+
+def _by(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) and not permissions.is_global(actor) else None
+
+
+@service("mechanisms.offer.add")
+def offer_add(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    detail: str = "",
+    organisation: Organisation | None = None,
+    department: Department | None = None,
+) -> Any:
+    from .models import ResourceOffer
+
+    if (organisation is None) == (department is None):
+        raise InvalidInput(_("请选择提供资源的单位。"), field="unit")
+    region = organisation.region if organisation is not None else department.district  # type: ignore[union-attr]
+    role = policies.require_offer(actor, region=region, organisation=organisation, department=department)
+    offer = ResourceOffer.objects.create(
+        district_id=region.district_id or region.pk,
+        region=region,
+        organisation=organisation,
+        department=department,
+        unit_name=(organisation or department).name,  # type: ignore[union-attr]
+        kind=_kind(kind),
+        title=_text(title, "title", max_length=100, min_length=2),
+        detail=_text(detail, "detail", max_length=300),
+        by=_by(actor),
+    )
+    audit_record(actor=actor, action="mechanisms.offer.add", target=offer, role=role)
+    return offer
+
+
+@service("mechanisms.need.add")
+def need_add(*, actor: Any, region: Region, kind: str, title: str, detail: str = "") -> Any:
+    from .models import NeedItem
+
+    role = policies.require_community_lists(actor, region)
+    _community(region)
+    need = NeedItem.objects.create(
+        district_id=region.district_id,
+        region=region,
+        kind=_kind(kind),
+        title=_text(title, "title", max_length=100, min_length=2),
+        detail=_text(detail, "detail", max_length=300),
+        by=_by(actor),
+    )
+    audit_record(actor=actor, action="mechanisms.need.add", target=need, role=role)
+    return need
+
+
+def suggestions(need: Any, *, limit: int = 10) -> Any:
+    """Resources of the need's kind in its district, nearest first on the region tree: the same
+    community, then the same subdistrict, then the rest of the district (one query)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import ResourceOffer
+
+    sub_path = need.region.path[: 2 * Region.steplen]
+    return (
+        ResourceOffer.objects.filter(district_id=need.district_id, kind=need.kind, active=True)
+        .annotate(
+            distance=Case(
+                When(region__path__startswith=need.region.path, then=Value(0)),
+                When(region__path__startswith=sub_path, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("region")
+        .order_by("distance", "-created_at", "id")[:limit]
+    )
+
+
+@service("mechanisms.coproject.agree")
+def coproject_agree(*, actor: Any, need: Any, offer: Any, title: str = "") -> Any:
+    """The community takes up a unit's resource for one of its needs: the project list gains a
+    line and the need is met. A need is matched once (a conditional UPDATE and a unique row)."""
+    from .models import CoProject, NeedItem
+
+    role = policies.require_community_lists(actor, need.region)
+    if offer.district_id != need.district_id or not offer.active:
+        raise InvalidInput(_("这项资源不能用于本社区。"), field="offer")
+    if NeedItem.objects.filter(pk=need.pk, status=NeedItem.Status.OPEN).update(status=NeedItem.Status.MATCHED) != 1:
+        raise InvalidTransition(_("这项需求已经对接了。"))
+    project = CoProject.objects.create(
+        district_id=need.district_id,
+        region_id=need.region_id,
+        need=need,
+        offer=offer,
+        title=_text(title or f"{offer.unit_name}·{need.title}", "title", max_length=100, min_length=2),
+        by=_by(actor),
+    )
+    need.status = NeedItem.Status.MATCHED
+    audit_record(actor=actor, action="mechanisms.coproject.agree", target=project, role=role)
+    return project
+
+
+@service("mechanisms.agreement.sign")
+def agreement_sign(*, actor: Any, region: Region, partner: str, year: int, plan: str) -> Any:
+    from .models import CoBuildingAgreement
+
+    role = policies.require_community_lists(actor, region)
+    _community(region)
+    clean_partner = _text(partner, "partner", max_length=120, min_length=2)
+    year = _year(year)
+    if CoBuildingAgreement.objects.filter(region=region, partner=clean_partner, year=year).exists():
+        raise Conflict(_("本年度与这个单位已有共建协议。"), code="duplicate")
+    agreement = CoBuildingAgreement.objects.create(
+        district_id=region.district_id,
+        region=region,
+        partner=clean_partner,
+        year=year,
+        plan=_text(plan, "plan", max_length=1000, min_length=4),
+        by=_by(actor),
+    )
+    audit_record(actor=actor, action="mechanisms.agreement.sign", target=agreement, role=role)
+    return agreement
+
+
+@service("mechanisms.agreement.review")
+def agreement_review(*, actor: Any, agreement: Any, review: str) -> Any:
+    from .models import CoBuildingAgreement
+
+    role = policies.require_community_lists(actor, agreement.region)
+    clean = _text(review, "review", max_length=1000, min_length=4)
+    if CoBuildingAgreement.objects.filter(pk=agreement.pk, reviewed_at__isnull=True).update(
+        review=clean, reviewed_at=timezone.now()
+    ) != 1:
+        raise InvalidTransition(_("这份协议已经做过年终回顾。"))
+    agreement.refresh_from_db()
+    audit_record(actor=actor, action="mechanisms.agreement.review", target=agreement, role=role)
+    return agreement
+
+
+@service("mechanisms.cobuilding.model")
+def cobuilding_model_set(*, actor: Any, region: Region, model: str) -> Any:
+    from .models import CoBuildingModel, CommunityCoBuilding
+
+    role = permissions.require_at(actor, policies.SET_MODEL.name, region.path, _("共建模式由街道确定。"))
+    _community(region)
+    if model not in CoBuildingModel.values:
+        raise InvalidInput(_("请选择四种共建模式之一。"), field="model")
+    row, _created = CommunityCoBuilding.objects.update_or_create(
+        region=region, defaults={"district_id": region.district_id, "model": model, "set_by": _by(actor), "set_at": timezone.now()}
+    )
+    audit_record(actor=actor, action="mechanisms.cobuilding.model", target=row, role=role, changes={"model": model})
+    return row
+
+
+@service("mechanisms.property.add")
+def property_manager_add(*, actor: Any, region: Region, name: str, has_party_branch: bool = False) -> Any:
+    from .models import PropertyManager
+
+    role = policies.require_community_lists(actor, region)
+    _community(region)
+    clean = _text(name, "name", max_length=120, min_length=2)
+    if PropertyManager.objects.filter(region=region, name=clean).exists():
+        raise Conflict(_("这家物业公司已经登记了。"), code="duplicate")
+    manager = PropertyManager.objects.create(
+        district_id=region.district_id, region=region, name=clean, has_party_branch=bool(has_party_branch)
+    )
+    audit_record(actor=actor, action="mechanisms.property.add", target=manager, role=role)
+    return manager
+
+
+@service("mechanisms.property.meeting")
+def property_meeting_log(*, actor: Any, manager: Any, held_on: datetime.date, topic: str, outcome: str = "") -> Any:
+    from .models import PropertyMeeting
+
+    role = policies.require_community_lists(actor, manager.region)
+    if not isinstance(held_on, datetime.date) or held_on > timezone.localdate():
+        raise InvalidInput(_("请填写已经开过的会议日期。"), field="held_on")
+    meeting = PropertyMeeting.objects.create(
+        manager=manager,
+        held_on=held_on,
+        topic=_text(topic, "topic", max_length=200, min_length=2),
+        outcome=_text(outcome, "outcome", max_length=300),
+    )
+    audit_record(actor=actor, action="mechanisms.property.meeting", target=manager, role=role, message=meeting.topic)
+    return meeting
+
+
+@service("mechanisms.property.fee_rate")
+def fee_rate_record(*, actor: Any, manager: Any, estate: str, year: int, rate: Any) -> Any:
+    """Record an estate's fee collection rate for a year (a year's figure is recorded once; a
+    correction replaces it, audited with the old and the new value)."""
+    from decimal import InvalidOperation
+
+    from .models import EstateFeeRate
+
+    role = policies.require_community_lists(actor, manager.region)
+    try:
+        value = Decimal(str(rate)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        value = Decimal("-1")
+    if not Decimal(0) <= value <= Decimal(100):
+        raise InvalidInput(_("收缴率须在 0–100 之间。"), field="rate")
+    clean = _text(estate, "estate", max_length=60, min_length=2)
+    year = _year(year)
+    old = EstateFeeRate.objects.filter(manager=manager, estate=clean, year=year).values_list("rate", flat=True).first()
+    row, _created = EstateFeeRate.objects.update_or_create(manager=manager, estate=clean, year=year, defaults={"rate": value})
+    audit_record(
+        actor=actor, action="mechanisms.property.fee_rate", target=manager, role=role,
+        changes={"estate": clean, "year": year, "old": str(old) if old is not None else None, "new": str(value)},
+    )
+    return row

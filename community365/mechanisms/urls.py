@@ -26,4 +26,8 @@ urlpatterns = [
     path("mechanisms/funds.xlsx", views.funds_xlsx, name="mech_funds_xlsx"),
     path("mechanisms/funds/<int:region_id>/", views.fund_ledger, name="mech_fund_ledger"),
     path("mechanisms/funds/receipts/<int:entry_id>", views.fund_attachment, name="mech_fund_attachment"),
+    path("mechanisms/cobuilding/", views.cobuilding, name="mech_cobuilding"),
+    path("mechanisms/cobuilding/needs/<int:need_id>/", views.need_detail, name="mech_need"),
+    path("mechanisms/cobuilding/property/<int:region_id>/", views.property_cobuilding, name="mech_property"),
+    path("mechanisms/cobuilding/<str:action>", views.cobuilding_action, name="mech_cobuilding_action"),
 ]

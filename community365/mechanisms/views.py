@@ -778,3 +778,196 @@ def fund_attachment(request: HttpRequest, entry_id: int) -> HttpResponse:
     if entry is None or not entry.attachment or selectors.fund_region(request.user, entry.region_id) is None:
         raise Http404
     return FileResponse(entry.attachment.open("rb"), content_type="image/jpeg")
+
+
+# --- area-wide co-building ----------------------------------------------------------------------------
+def _district_q(user: Any) -> dict[str, Any]:
+    districts = permissions.district_ids(user)
+    return {} if districts is None else {"district_id__in": districts}
+
+
+@login_required
+@require_GET
+def cobuilding(request: HttpRequest) -> HttpResponse:
+    from community365.regions.models import Department, Organisation
+
+    from .models import CoBuildingModel, CoProject, NeedItem, ResourceKind, ResourceOffer
+
+    user = request.user
+    scope = _district_q(user)
+    kind = request.GET.get("kind", "")
+    kind_q = {"kind": kind} if kind in ResourceKind.values else {}
+    needs = NeedItem.objects.filter(**scope, **kind_q).select_related("region").order_by("status", "-created_at", "-id")
+    offers = ResourceOffer.objects.filter(**scope, **kind_q, active=True).order_by("-created_at", "-id")
+    projects = CoProject.objects.filter(**scope).select_related("region", "offer").order_by("-created_at", "-id")
+    may_offer = policies.may_offer(user)
+    unit_choices: dict[str, Any] = {}
+    if may_offer:
+        if permissions.is_global(user) or permissions.scope_grants(user, policies.UNIT_LISTS.name):
+            unit_choices = {
+                "organisations": Organisation.objects.filter(**scope).order_by("name"),
+                "departments": Department.objects.filter(**scope).order_by("name"),
+            }
+        else:
+            leads = policies.units_of(user)
+            liaison = [g.department_id for g in permissions.grants_of(user) if g.department_id]
+            unit_choices = {
+                "organisations": Organisation.objects.filter(pk__in=leads.values("organisation_id")),
+                "departments": Department.objects.filter(pk__in=[*leads.values_list("department_id", flat=True), *liaison]),
+            }
+    labels = dict(CoBuildingModel.choices)
+    return render(
+        request,
+        "mechanisms/cobuilding.html",
+        {
+            "needs": Paginator(needs, 20).get_page(request.GET.get("page")),
+            "query": _query(request),
+            "offers": offers[:20],
+            "projects": projects[:20],
+            "kinds": ResourceKind.choices,
+            "kind": kind,
+            "need_places": selectors.community_choices(user, policies.COMMUNITY_LISTS.name),
+            "model_places": selectors.community_choices(user, policies.SET_MODEL.name)[:200],
+            "models": CoBuildingModel.choices,
+            "model_counts": [(labels.get(r["model"], r["model"]), r["n"]) for r in selectors.model_counts(user)],
+            "unit_choices": unit_choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
+    from .models import NeedItem
+
+    need = NeedItem.objects.filter(**_district_q(request.user), pk=need_id).select_related("region").first()
+    if need is None:
+        raise Http404
+    may_agree = need.status == NeedItem.Status.OPEN and permissions.has_perm_at(
+        request.user, policies.COMMUNITY_LISTS.name, need.region.path
+    )
+    return render(
+        request,
+        "mechanisms/need.html",
+        {
+            "need": need,
+            "suggestions": list(services.suggestions(need)) if need.status == NeedItem.Status.OPEN else [],
+            "project": getattr(need, "project", None) if need.status != NeedItem.Status.OPEN else None,
+            "may_agree": may_agree,
+        },
+    )
+
+
+@login_required
+@require_POST
+def cobuilding_action(request: HttpRequest, action: str) -> HttpResponse:
+    from community365.regions.models import Department, Organisation
+
+    from .models import NeedItem, ResourceOffer
+
+    if action not in ("need", "offer", "agree", "model", "agreement"):
+        raise Http404
+    post, user = request.POST, request.user
+    scope = _district_q(user)
+    target = reverse("mech_cobuilding")
+    try:
+        if action == "need":
+            place = selectors.community_choices(user, policies.COMMUNITY_LISTS.name).filter(pk=_int(post.get("region"))).first()
+            if place is None:
+                raise InvalidInput(_("请选择社区。"), field="region")
+            services.need_add(actor=user, region=place, kind=post.get("kind", ""), title=post.get("title", ""), detail=post.get("detail", ""))
+        elif action == "offer":
+            unit = post.get("unit", "")
+            organisation = department = None
+            if unit.startswith("o"):
+                organisation = Organisation.objects.filter(**scope, pk=_int(unit[1:])).first()
+            elif unit.startswith("d"):
+                department = Department.objects.filter(**scope, pk=_int(unit[1:])).first()
+            services.offer_add(
+                actor=user, kind=post.get("kind", ""), title=post.get("title", ""), detail=post.get("detail", ""),
+                organisation=organisation, department=department,
+            )
+        elif action == "agree":
+            need = NeedItem.objects.filter(**scope, pk=_int(post.get("need"))).select_related("region").first()
+            offer = ResourceOffer.objects.filter(**scope, pk=_int(post.get("offer"))).first()
+            if need is None or offer is None:
+                raise InvalidInput(_("没有找到这项需求或资源。"))
+            target = reverse("mech_need", args=[need.pk])
+            services.coproject_agree(actor=user, need=need, offer=offer)
+        elif action == "model":
+            place = selectors.community_choices(user, policies.SET_MODEL.name).filter(pk=_int(post.get("region"))).first()
+            if place is None:
+                raise InvalidInput(_("请选择社区。"), field="region")
+            services.cobuilding_model_set(actor=user, region=place, model=post.get("model", ""))
+        elif action == "agreement":
+            place = selectors.community_choices(user, policies.COMMUNITY_LISTS.name).filter(pk=_int(post.get("region"))).first()
+            if place is None:
+                raise InvalidInput(_("请选择社区。"), field="region")
+            services.agreement_sign(
+                actor=user, region=place, partner=post.get("partner", ""), year=_int(post.get("year")) or 0, plan=post.get("plan", "")
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def property_cobuilding(request: HttpRequest, region_id: int) -> HttpResponse:
+    from community365.regions.models import COMMUNITY_KINDS
+
+    from .models import PropertyManager
+
+    region = Region.objects.filter(**_district_q(request.user), pk=region_id, kind__in=COMMUNITY_KINDS).first()
+    if region is None:
+        raise Http404
+    user = request.user
+    if request.method == "POST":
+        post, action = request.POST, request.POST.get("action", "")
+        try:
+            if action == "manager":
+                services.property_manager_add(actor=user, region=region, name=post.get("name", ""), has_party_branch=post.get("branch") == "on")
+            elif action in ("meeting", "rate"):
+                manager = PropertyManager.objects.filter(region=region, pk=_int(post.get("manager"))).select_related("region").first()
+                if manager is None:
+                    raise InvalidInput(_("请选择物业公司。"), field="manager")
+                if action == "meeting":
+                    services.property_meeting_log(
+                        actor=user, manager=manager, held_on=_date(post.get("held_on")),  # type: ignore[arg-type]
+                        topic=post.get("topic", ""), outcome=post.get("outcome", ""),
+                    )
+                else:
+                    services.fee_rate_record(
+                        actor=user, manager=manager, estate=post.get("estate", ""), year=_int(post.get("year")) or 0, rate=post.get("rate", "")
+                    )
+            else:
+                raise Http404
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect("mech_property", region.pk)
+    from .models import CoBuildingAgreement, PropertyMeeting
+
+    years, trend = selectors.fee_trend(region)
+    chart = charts.line_chart(
+        "mech-fee-rate",
+        title=_("%(place)s各小区物业费收缴率（%%）") % {"place": region.name},
+        months=years,
+        lines=[charts.series(estate, values) for estate, values in trend.items()],
+    )
+    return render(
+        request,
+        "mechanisms/property.html",
+        {
+            "region": region,
+            "managers": list(PropertyManager.objects.filter(region=region).order_by("id")),
+            "meetings": list(PropertyMeeting.objects.filter(manager__region=region).select_related("manager")[:20]),
+            "agreements": list(CoBuildingAgreement.objects.filter(region=region)[:20]),
+            "charts": [chart] if years else [],
+            "may_edit": permissions.has_perm_at(user, policies.COMMUNITY_LISTS.name, region.path),
+            "this_year": timezone.localdate().year,
+        },
+    )

@@ -48,6 +48,10 @@ ROWS: dict[str, dict[str, int]] = {
     "mech_funds_xlsx": only(FUNDS),
     "mech_fund_ledger": only(FUNDS_HERE),
     "mech_fund_attachment": everyone(404),  # the demo's entries carry no photo
+    "mech_cobuilding": everyone(200),
+    "mech_need": everyone(200),
+    "mech_property": everyone(200),
+    "mech_cobuilding_action": PAGE_POST_ONLY,
     "api-1:mech_list_projects": API_SIGNED_IN,
     "api-1:mech_apply": API_SIGNED_IN,  # same path as the list
     "api-1:mech_get_project": API_SIGNED_IN,
@@ -64,5 +68,6 @@ PARAMS: dict[str, Any] = {
     "result_id": _first("mechanisms.FirstSecretaryResult", region__name="划船社区"),
     "centre_id": _first("regions.ServiceCentre", name="和丰创意广场党群服务中心"),
     "lecture_id": _first("mechanisms.Lecture"),
+    "need_id": _first("mechanisms.NeedItem", region__name="划船社区"),
     "entry_id": _first("mechanisms.FundEntry", region__name="划船社区"),
 }
