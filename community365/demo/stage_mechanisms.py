@@ -100,20 +100,34 @@ def _units(builder: Any, district: Region) -> list[Any]:
     ]
     for dept in Department.objects.filter(district=district).order_by("id")[:6]:
         units.append(
-            services.unit_assign(actor=SYSTEM, secretary=_secretary(builder, f"d{dept.pk}", builder.name()), department=dept)
+            services.unit_assign(
+                actor=SYSTEM, secretary=_secretary(builder, f"d{dept.pk}", builder.name()), department=dept
+            )
         )
-    for org in Organisation.objects.filter(district=district).exclude(name="和丰创意广场企业联合党委").order_by("id")[:3]:
+    for org in (
+        Organisation.objects.filter(district=district)
+        .exclude(name="和丰创意广场企业联合党委")
+        .order_by("id")[:3]
+    ):
         units.append(
-            services.unit_assign(actor=SYSTEM, secretary=_secretary(builder, f"o{org.pk}", builder.name()), organisation=org)
+            services.unit_assign(
+                actor=SYSTEM, secretary=_secretary(builder, f"o{org.pk}", builder.name()), organisation=org
+            )
         )
-    places = Region.objects.filter(
-        path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
-    ).exclude(name="划船社区").order_by("path")
+    places = (
+        Region.objects.filter(
+            path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
+        )
+        .exclude(name="划船社区")
+        .order_by("path")
+    )
     for place in places:
         if len(units) >= UNITS_APPLYING:
             break
         units.append(
-            services.unit_assign(actor=SYSTEM, secretary=_secretary(builder, f"c{place.pk}", builder.name()), community=place)
+            services.unit_assign(
+                actor=SYSTEM, secretary=_secretary(builder, f"c{place.pk}", builder.name()), community=place
+            )
         )
     return units
 
@@ -133,17 +147,24 @@ def _projects(builder: Any, district: Region) -> None:
 
     rng = builder.rng
     menu = [
-        services.menu_item_add(actor=SYSTEM, district=district, year=YEAR, title=title, theme=theme, aim="形成可复制的做法，群众看得见、摸得着")
+        services.menu_item_add(
+            actor=SYSTEM,
+            district=district,
+            year=YEAR,
+            title=title,
+            theme=theme,
+            aim="形成可复制的做法，群众看得见、摸得着",
+        )
         for theme, title in MENU
     ]
     services.rubric_set(actor=SYSTEM, district=district, year=YEAR)
     units = _units(builder, district)
     # 71 projects from 46 units: every unit one, 25 of them a second; 划船社区 two.
-    plan = list(units) + [units[0]] + units[2 : 2 + PROJECTS_LISTED - len(units) - 1]
+    plan = [*list(units), units[0], *units[2 : 2 + PROJECTS_LISTED - len(units) - 1]]
     for n, unit in enumerate(plan):
         from_menu = n % 5 != 4
         item = menu[n % len(menu)] if from_menu else None
-        title = (item.title if item else f"{unit.name}特色项目")
+        title = item.title if item else f"{unit.name}特色项目"
         if n >= len(units):
             title = f"{title}（二期）"
         secretary = unit.secretary
@@ -167,10 +188,15 @@ def _projects(builder: Any, district: Region) -> None:
         for task in tasks[:done]:
             services.task_done(actor=SYSTEM, task=task)
         percent = min(95, done * 25 - rng.choice((0, 5, 10)))
-        services.progress_report(actor=SYSTEM, project=project, note="按计划推进，已完成阶段任务", percent=max(percent, 10))
+        services.progress_report(
+            actor=SYSTEM, project=project, note="按计划推进，已完成阶段任务", percent=max(percent, 10)
+        )
         if n % 3 == 0:
             services.mid_year_check(
-                actor=SYSTEM, project=project, on_track=done >= 2, note="已检查台账和现场" if done >= 2 else "进度滞后，请加快推进"
+                actor=SYSTEM,
+                project=project,
+                on_track=done >= 2,
+                note="已检查台账和现场" if done >= 2 else "进度滞后，请加快推进",
             )
     builder.report.add("secretary_project", len(plan))
 
@@ -203,7 +229,9 @@ def _current_year(builder: Any, district: Region) -> None:
             menu_item=items[n],
         )
         if n == 1:
-            services.project_review(actor=SYSTEM, project=project, decision="return", reason="请写清楚每个节点的责任人")
+            services.project_review(
+                actor=SYSTEM, project=project, decision="return", reason="请写清楚每个节点的责任人"
+            )
 
 
 def _first_secretaries(builder: Any, district: Region) -> None:
@@ -215,7 +243,9 @@ def _first_secretaries(builder: Any, district: Region) -> None:
     departments = list(Department.objects.filter(district=district).order_by("id"))
     housing = Department.objects.get(district=district, name="区住建局")
     places = list(
-        Region.objects.filter(path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE])
+        Region.objects.filter(
+            path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
+        )
         .exclude(name__in=["黄鹂社区", FENG_COMMUNITY])
         .order_by("path")
     )
@@ -242,9 +272,9 @@ def _first_secretaries(builder: Any, district: Region) -> None:
         reason="公益街区筹建未完成，居民再三挽留",
         petition="公益街区还没建好，我们联名请求冯书记再留一年。",
     )
-    residents = User.objects.filter(username__startswith="resident_0", person__community__name=FENG_COMMUNITY).order_by(
-        "username"
-    )[:12]
+    residents = User.objects.filter(
+        username__startswith="resident_0", person__community__name=FENG_COMMUNITY
+    ).order_by("username")[:12]
     for user in residents:
         services.petition_sign(actor=user, extension=last)
     postings.append(feng)
@@ -301,7 +331,9 @@ def _first_secretaries(builder: Any, district: Region) -> None:
     today = datetime.date.today()
     for posting in postings:
         if posting.ends_on < today:
-            services.posting_end(actor=SYSTEM, posting=posting, report="任期内完成了派驻时商定的各项任务，成绩单经社区确认。")
+            services.posting_end(
+                actor=SYSTEM, posting=posting, report="任期内完成了派驻时商定的各项任务，成绩单经社区确认。"
+            )
     # Waiting for the community: one in 黄鹂 and one from 划船's deputy first secretary.
     services.result_log(
         actor=firstsec,
@@ -334,7 +366,9 @@ def _frontline(builder: Any, district: Region) -> None:
     from community365.mechanisms.models import FrontlineTask
 
     departments = list(Department.objects.filter(district=district).order_by("id"))
-    subs = list(Region.objects.filter(path__startswith=district.path, kind=RegionKind.SUBDISTRICT).order_by("path"))
+    subs = list(
+        Region.objects.filter(path__startswith=district.path, kind=RegionKind.SUBDISTRICT).order_by("path")
+    )
     tasks = [
         (FrontlineTask.FLOOD, "“菲特”台风抗洪救灾"),
         (FrontlineTask.CLEARANCE, "东部新城征地拆迁"),
@@ -358,8 +392,16 @@ def _frontline(builder: Any, district: Region) -> None:
 
 
 LECTURE_TOPICS = [
-    "学党章、守党规", "党的光辉历程", "新时代党员的初心使命", "基层党组织建设", "党员志愿服务怎么做",
-    "社区治理中的党员作用", "廉洁自律准则解读", "红色家风故事", "“两学一做”专题", "党员先锋模范作用",
+    "学党章、守党规",
+    "党的光辉历程",
+    "新时代党员的初心使命",
+    "基层党组织建设",
+    "党员志愿服务怎么做",
+    "社区治理中的党员作用",
+    "廉洁自律准则解读",
+    "红色家风故事",
+    "“两学一做”专题",
+    "党员先锋模范作用",
 ]
 SPEAKERS = ["俞复玲", "区委党校 王老师", "区委组织部 陈处长", "宁波大学 李教授", "老党员 张师傅"]
 
@@ -370,7 +412,6 @@ def _centres(builder: Any, district: Region) -> None:
     from django.utils import timezone
 
     from community365.mechanisms import services
-    from community365.mechanisms.models import Room
     from community365.people.models import User
     from community365.regions.models import ServiceCentre
 
@@ -421,7 +462,9 @@ def _centres(builder: Any, district: Region) -> None:
             actor=SYSTEM,
             centre=centres[i % len(centres)],
             visited_on=today - datetime.timedelta(days=3 + i * 8),
-            delegation=rng.choice(("兄弟县区组织部考察团", "省内街道书记培训班", "高校党建研究团队", "外省社区工作者学习团")),
+            delegation=rng.choice(
+                ("兄弟县区组织部考察团", "省内街道书记培训班", "高校党建研究团队", "外省社区工作者学习团")
+            ),
             visitors=rng.randint(10, 60),
         )
     builder.report.add("lecture", len(lectures))
@@ -444,19 +487,36 @@ def _funds(builder: Any, district: Region) -> None:
     ).order_by("path")
     for year in (YEAR, today.year):
         for place in places:
-            services.fund_allocate(actor=SYSTEM, region=place, year=year, source="district", kind="party_building",
-                                   amount=rng.choice((50000, 60000, 80000)))
-            services.fund_allocate(actor=SYSTEM, region=place, year=year, source="party_fee", kind="service",
-                                   amount=rng.choice((20000, 30000)))
+            services.fund_allocate(
+                actor=SYSTEM,
+                region=place,
+                year=year,
+                source="district",
+                kind="party_building",
+                amount=rng.choice((50000, 60000, 80000)),
+            )
+            services.fund_allocate(
+                actor=SYSTEM,
+                region=place,
+                year=year,
+                source="party_fee",
+                kind="service",
+                amount=rng.choice((20000, 30000)),
+            )
             last_day = datetime.date(year, 12, 20) if year < today.year else today
             for n in range(2 if place.name != "划船社区" else 6):
                 day = datetime.date(year, 1 + (n * 2) % 12, 10)
                 if day > last_day:
                     break
                 services.fund_spend(
-                    actor=SYSTEM, region=place, year=year, kind="party_building",
-                    category=rng.choice(("activities", "training", "service", "venue")), spent_on=day,
-                    amount=Decimal(rng.randint(800, 6000)), description=rng.choice(("主题党日活动", "党员培训教材", "为老服务", "活动室修缮")),
+                    actor=SYSTEM,
+                    region=place,
+                    year=year,
+                    kind="party_building",
+                    category=rng.choice(("activities", "training", "service", "venue")),
+                    spent_on=day,
+                    amount=Decimal(rng.randint(800, 6000)),
+                    description=rng.choice(("主题党日活动", "党员培训教材", "为老服务", "活动室修缮")),
                 )
     from community365.mechanisms.models import FundEntry
 
@@ -466,14 +526,25 @@ def _funds(builder: Any, district: Region) -> None:
 
 
 OFFERS = [
-    ("room", "会议室每周开放两个半天"), ("volunteers", "职工志愿者每月服务一次"), ("expertise", "法律咨询进社区"),
-    ("funds", "年度共建资金"), ("expertise", "健康义诊"), ("volunteers", "青年突击队"), ("room", "职工食堂为老助餐"),
+    ("room", "会议室每周开放两个半天"),
+    ("volunteers", "职工志愿者每月服务一次"),
+    ("expertise", "法律咨询进社区"),
+    ("funds", "年度共建资金"),
+    ("expertise", "健康义诊"),
+    ("volunteers", "青年突击队"),
+    ("room", "职工食堂为老助餐"),
 ]
 NEEDS = [
-    ("room", "居民议事需要固定场地"), ("volunteers", "独居老人每周探访人手不足"), ("expertise", "邻里纠纷需要法律指导"),
-    ("funds", "楼道微改造缺少资金"), ("expertise", "老年人慢病管理"),
+    ("room", "居民议事需要固定场地"),
+    ("volunteers", "独居老人每周探访人手不足"),
+    ("expertise", "邻里纠纷需要法律指导"),
+    ("funds", "楼道微改造缺少资金"),
+    ("expertise", "老年人慢病管理"),
 ]
-ESTATES = {"划船社区": [("华光城物业服务有限公司", ["划船新村", "曙光小区"])], "黄鹂社区": [("黄鹂物业", ["黄鹂新村"])]}
+ESTATES = {
+    "划船社区": [("华光城物业服务有限公司", ["划船新村", "曙光小区"])],
+    "黄鹂社区": [("黄鹂物业", ["黄鹂新村"])],
+}
 
 
 def _cobuilding(builder: Any, district: Region) -> None:
@@ -490,13 +561,15 @@ def _cobuilding(builder: Any, district: Region) -> None:
     ]
     for n, (kind_key, unit) in enumerate(units):
         for kind, title in (OFFERS[n % len(OFFERS)], OFFERS[(n + 3) % len(OFFERS)]):
-            services.offer_add(
-                actor=SYSTEM, kind=kind, title=title,
-                **({"organisation": unit} if kind_key == "o" else {"department": unit}),
-            )
+            if kind_key == "o":
+                services.offer_add(actor=SYSTEM, kind=kind, title=title, organisation=unit)  # type: ignore[arg-type]
+            else:
+                services.offer_add(actor=SYSTEM, kind=kind, title=title, department=unit)  # type: ignore[arg-type]
     models = CoBuildingModel.values
     places = list(
-        Region.objects.filter(path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]).order_by("path")
+        Region.objects.filter(
+            path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
+        ).order_by("path")
     )
     for n, place in enumerate(places):
         services.cobuilding_model_set(actor=SYSTEM, region=place, model=models[n % len(models)])
@@ -513,21 +586,32 @@ def _cobuilding(builder: Any, district: Region) -> None:
     for year in (YEAR, today.year):
         for partner in ("区住建局", "华光城物业服务有限公司", "江东区党员律师公益服务团"):
             agreement = services.agreement_sign(
-                actor=SYSTEM, region=huachuan, partner=partner, year=year, plan="每季度共商一次，共办两件实事，年底共同回顾"
+                actor=SYSTEM,
+                region=huachuan,
+                partner=partner,
+                year=year,
+                plan="每季度共商一次，共办两件实事，年底共同回顾",
             )
             if year == YEAR:
                 services.agreement_review(actor=SYSTEM, agreement=agreement, review="计划全部完成，居民满意")
     for name, companies in ESTATES.items():
         place = Region.objects.get(path__startswith=district.path, name=name)
         for company, estates in companies:
-            manager = services.property_manager_add(actor=SYSTEM, region=place, name=company, has_party_branch=True)
+            manager = services.property_manager_add(
+                actor=SYSTEM, region=place, name=company, has_party_branch=True
+            )
             for quarter in range(4):
                 services.property_meeting_log(
-                    actor=SYSTEM, manager=manager, held_on=datetime.date(YEAR, 3 * quarter + 1, 15),
-                    topic=rng.choice(("停车难", "楼道堆物清理", "物业费收缴", "绿化补种")), outcome="形成共识，分工落实",
+                    actor=SYSTEM,
+                    manager=manager,
+                    held_on=datetime.date(YEAR, 3 * quarter + 1, 15),
+                    topic=rng.choice(("停车难", "楼道堆物清理", "物业费收缴", "绿化补种")),
+                    outcome="形成共识，分工落实",
                 )
             for estate in estates:
                 rate = Decimal(rng.randint(42, 49))
                 for year in range(2012, YEAR + 1):
-                    services.fee_rate_record(actor=SYSTEM, manager=manager, estate=estate, year=year, rate=rate)
+                    services.fee_rate_record(
+                        actor=SYSTEM, manager=manager, estate=estate, year=year, rate=rate
+                    )
                     rate = min(Decimal("96"), rate + Decimal(rng.randint(9, 13)))

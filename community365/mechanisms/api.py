@@ -27,7 +27,9 @@ class ProjectOut(Schema):
     title: str
     unit: str
     unit_kind: str
-    menu_item: str | None = Field(None, description="the menu's candidate project, or null for the unit's own")
+    menu_item: str | None = Field(
+        None, description="the menu's candidate project, or null for the unit's own"
+    )
     theme: str
     status: str
     status_label: str
@@ -97,8 +99,14 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
         "budget_yuan": project.budget_yuan,
         "partners": project.partners,
         "tasks": [
-            {"id": t.pk, "title": t.title, "owner_name": t.owner_name, "due": t.due, "done": t.done_at is not None,
-             "overdue": t.is_overdue}
+            {
+                "id": t.pk,
+                "title": t.title,
+                "owner_name": t.owner_name,
+                "due": t.due,
+                "done": t.done_at is not None,
+                "overdue": t.is_overdue,
+            }
             for t in project.tasks.all()
         ],
     }
@@ -173,7 +181,9 @@ class ReviewIn(Schema):
 @router.post("/projects/{project_id}/review", response={200: ProjectDetailOut, **ERRORS})
 def mech_review_project(request: HttpRequest, project_id: Id, payload: ReviewIn) -> Any:
     project = policies.get_visible_project(request.user, project_id)
-    services.project_review(actor=request.user, project=project, decision=payload.decision, reason=payload.reason)
+    services.project_review(
+        actor=request.user, project=project, decision=payload.decision, reason=payload.reason
+    )
     return _detail(request, project_id)
 
 
@@ -193,7 +203,12 @@ def mech_progress(request: HttpRequest, project_id: Id, payload: ProgressIn) -> 
         if task is None:
             raise InvalidInput(_("这个任务不属于本项目。"), field="task_id")
     services.progress_report(
-        actor=request.user, project=project, note=payload.note, percent=payload.percent, task=task, link=payload.link
+        actor=request.user,
+        project=project,
+        note=payload.note,
+        percent=payload.percent,
+        task=task,
+        link=payload.link,
     )
     return _detail(request, project_id)
 
@@ -246,7 +261,11 @@ class PostingPage(Schema):
 
 @router.get("/first-secretaries", response=PostingPage)
 def mech_list_postings(request: HttpRequest, page: Query[PageParams]) -> Any:
-    qs = policies.postings_visible_to(request.user).select_related("region", "home_department").order_by("-starts_on", "id")
+    qs = (
+        policies.postings_visible_to(request.user)
+        .select_related("region", "home_department")
+        .order_by("-starts_on", "id")
+    )
     items, count = paginate(qs, page)
     return {
         "items": [
@@ -265,4 +284,3 @@ def mech_list_postings(request: HttpRequest, page: Query[PageParams]) -> Any:
         ],
         "count": count,
     }
-

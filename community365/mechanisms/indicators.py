@@ -21,7 +21,9 @@ from .models import FirstSecretaryResult, ProjectStatus, ProjectTask, ResultStat
     formula=_("列入名单的书记项目中没有逾期任务的 ÷ 列入名单的项目数 × 100"),
     records="mech_projects",
 )
-def projects_on_schedule(period: indicators.Period, community_ids: Sequence[int]) -> Mapping[int, indicators.Value]:
+def projects_on_schedule(
+    period: indicators.Period, community_ids: Sequence[int]
+) -> Mapping[int, indicators.Value]:
     late = ProjectTask.objects.filter(project_id=OuterRef("pk"), done_at__isnull=True, due__lt=period.end)
     rows = (
         SecretaryProject.objects.filter(

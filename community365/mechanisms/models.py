@@ -38,9 +38,7 @@ class SecretaryUnit(models.Model):
     district department's party branch, or an organisation's party branch."""
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区域")
-    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区域"))
     secretary = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("书记")
     )
@@ -52,7 +50,12 @@ class SecretaryUnit(models.Model):
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织")
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织"),
     )
     name = models.CharField(_("单位名称"), max_length=120)
     started_at = models.DateTimeField(_("起始"), default=timezone.now)
@@ -156,14 +159,21 @@ class SecretaryProject(models.Model):
     subdistrict = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道")
     )
-    unit = models.ForeignKey(SecretaryUnit, on_delete=models.PROTECT, related_name="projects", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        SecretaryUnit, on_delete=models.PROTECT, related_name="projects", verbose_name=_("单位")
+    )
     unit_kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices, db_index=True)
     secretary = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("书记")
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     menu_item = models.ForeignKey(
-        MenuItem, null=True, blank=True, on_delete=models.PROTECT, related_name="projects", verbose_name=_("菜单项目")
+        MenuItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("菜单项目"),
     )
     theme = models.CharField(_("主题"), max_length=20, choices=ProjectTheme.choices, db_index=True)
     title = models.CharField(_("项目名称"), max_length=80)
@@ -174,7 +184,11 @@ class SecretaryProject(models.Model):
     partners = models.CharField(_("合作单位"), max_length=200, blank=True)
     serves_residents = models.BooleanField(_("服务居民"), default=True)
     status = models.CharField(
-        _("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.SUBMITTED, db_index=True
+        _("状态"),
+        max_length=12,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.SUBMITTED,
+        db_index=True,
     )
     status_reason = models.CharField(_("审核意见"), max_length=300, blank=True)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
@@ -243,6 +257,9 @@ class ProjectProgress(models.Model):
         verbose_name_plural = _("项目进展")
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.percent}%"
+
 
 class ProjectReview(models.Model):
     """One reviewer's year-end scores on the rubric."""
@@ -260,6 +277,9 @@ class ProjectReview(models.Model):
         verbose_name = _("项目考评")
         verbose_name_plural = _("项目考评")
         constraints = [models.UniqueConstraint(fields=["project", "reviewer"], name="mech_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.total}"
 
     @property
     def total(self) -> int:
@@ -282,6 +302,9 @@ class ProjectRating(models.Model):
             models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="mech_rating_range"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stars}"
+
 
 # --- first secretaries (第一书记) ------------------------------------------------------------------
 class PostingRole(models.TextChoices):
@@ -299,21 +322,33 @@ class FirstSecretaryPosting(models.Model):
     # The community or cooperative posted to (for an organisation: the organisation's place).
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("派驻地"))
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派驻组织")
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("派驻组织"),
     )
     cadre = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     cadre_name = models.CharField(_("干部"), max_length=40)
     home_department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派出单位")
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("派出单位"),
     )
     from_reserve = models.BooleanField(_("后备干部"), default=False)
     role = models.CharField(_("职务"), max_length=10, choices=PostingRole.choices, default=PostingRole.FIRST)
     starts_on = models.DateField(_("任期开始"))
     ends_on = models.DateField(_("任期结束"))
     extensions = models.PositiveSmallIntegerField(_("延期次数"), default=0)
-    status = models.CharField(_("状态"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.ACTIVE
+    )
     end_report = models.CharField(_("任期总结"), max_length=2000, blank=True)
     ended_at = models.DateTimeField(_("期满时间"), null=True, blank=True)
 
@@ -321,14 +356,18 @@ class FirstSecretaryPosting(models.Model):
         verbose_name = _("第一书记派驻")
         verbose_name_plural = _("第一书记派驻")
         ordering = ["-starts_on", "id"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="mech_posting_term")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="mech_posting_term")
+        ]
 
     def __str__(self) -> str:
         return f"{self.cadre_name} → {self.region}"
 
 
 class PostingExtension(models.Model):
-    posting = models.ForeignKey(FirstSecretaryPosting, on_delete=models.PROTECT, related_name="extension_rows")
+    posting = models.ForeignKey(
+        FirstSecretaryPosting, on_delete=models.PROTECT, related_name="extension_rows"
+    )
     old_end = models.DateField(_("原任期结束"))
     new_end = models.DateField(_("延至"))
     reason = models.CharField(_("延期理由"), max_length=300)
@@ -340,6 +379,9 @@ class PostingExtension(models.Model):
         verbose_name = _("任期延期")
         verbose_name_plural = _("任期延期")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} → {self.new_end}"
 
 
 class PetitionSignature(models.Model):
@@ -353,6 +395,9 @@ class PetitionSignature(models.Model):
         verbose_name = _("请愿联署")
         verbose_name_plural = _("请愿联署")
         constraints = [models.UniqueConstraint(fields=["extension", "user"], name="mech_petition_once")]
+
+    def __str__(self) -> str:
+        return f"{self.extension_id} {self.user_id}"
 
 
 class ResultCategory(models.TextChoices):
@@ -418,7 +463,12 @@ class FrontlinePosting(models.Model):
     assignment = models.CharField(_("具体任务"), max_length=120)
     cadre_name = models.CharField(_("干部"), max_length=40)
     home_department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("派出单位")
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("派出单位"),
     )
     starts_on = models.DateField(_("开始"))
     ends_on = models.DateField(_("结束"), null=True, blank=True)
@@ -441,7 +491,10 @@ class Room(models.Model):
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     centre = models.ForeignKey(
-        "regions.ServiceCentre", on_delete=models.PROTECT, related_name="rooms", verbose_name=_("党群服务中心")
+        "regions.ServiceCentre",
+        on_delete=models.PROTECT,
+        related_name="rooms",
+        verbose_name=_("党群服务中心"),
     )
     name = models.CharField(_("场地"), max_length=60)
     capacity = models.PositiveSmallIntegerField(_("容纳人数"), default=30)
@@ -487,8 +540,13 @@ class RoomBooking(models.Model):
         verbose_name = _("场地预约")
         verbose_name_plural = _("场地预约")
         ordering = ["starts_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="mech_booking_span")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="mech_booking_span")
+        ]
         indexes = [models.Index(fields=["room", "starts_at"], name="mech_booking_room")]
+
+    def __str__(self) -> str:
+        return f"{self.booker_name} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Lecture(models.Model):
@@ -501,7 +559,9 @@ class Lecture(models.Model):
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    centre = models.ForeignKey("regions.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("地点"))
+    centre = models.ForeignKey(
+        "regions.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("地点")
+    )
     title = models.CharField(_("主题"), max_length=80)
     speaker = models.CharField(_("主讲人"), max_length=60)
     starts_at = models.DateTimeField(_("开讲时间"), db_index=True)
@@ -515,7 +575,9 @@ class Lecture(models.Model):
         verbose_name_plural = _("党章学堂")
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(registered__lte=models.F("capacity")), name="mech_lecture_not_overfilled")
+            models.CheckConstraint(
+                condition=Q(registered__lte=models.F("capacity")), name="mech_lecture_not_overfilled"
+            )
         ]
 
     def __str__(self) -> str:
@@ -533,23 +595,33 @@ class LectureRegistration(models.Model):
         verbose_name_plural = _("听课报名")
         constraints = [models.UniqueConstraint(fields=["lecture", "user"], name="mech_registration_once")]
 
+    def __str__(self) -> str:
+        return f"{self.lecture_id} {self.user_id}"
+
 
 class DelegationVisit(models.Model):
     """A delegation's visit to a centre, logged with its head count."""
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    centre = models.ForeignKey("regions.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("党群服务中心"))
+    centre = models.ForeignKey(
+        "regions.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("党群服务中心")
+    )
     visited_on = models.DateField(_("日期"))
     delegation = models.CharField(_("来访团队"), max_length=100)
     visitors = models.PositiveSmallIntegerField(_("人数"))
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("参观接待")
         verbose_name_plural = _("参观接待")
         ordering = ["-visited_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(visitors__gte=1), name="mech_visit_visitors")]
+
+    def __str__(self) -> str:
+        return f"{self.delegation} {self.visited_on}"
 
 
 # --- funding (经费保障) -------------------------------------------------------------------------------
@@ -587,7 +659,12 @@ class FundAllocation(models.Model):
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("冲正")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        verbose_name=_("冲正"),
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -604,6 +681,9 @@ class FundAllocation(models.Model):
         ]
         indexes = [models.Index(fields=["region", "year"], name="mech_allocation_year")]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.source} {self.amount}"
+
 
 class FundEntry(models.Model):
     """A spending entry with its attachment. Never changed or deleted: a correction reverses it."""
@@ -618,7 +698,12 @@ class FundEntry(models.Model):
     description = models.CharField(_("事由"), max_length=200)
     attachment = models.FileField(_("票据照片"), upload_to="mechanisms/funds/%Y/%m", blank=True)
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("冲正")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        verbose_name=_("冲正"),
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -635,6 +720,9 @@ class FundEntry(models.Model):
         ]
         indexes = [models.Index(fields=["region", "year"], name="mech_entry_year")]
 
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.amount}"
+
 
 # --- area-wide co-building (区域化党建) ------------------------------------------------------------------
 class ResourceKind(models.TextChoices):
@@ -650,8 +738,12 @@ class ResourceOffer(models.Model):
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区域"))
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     unit_name = models.CharField(_("单位"), max_length=120)
     kind = models.CharField(_("类别"), max_length=12, choices=ResourceKind.choices, db_index=True)
     title = models.CharField(_("资源"), max_length=100)
@@ -710,6 +802,9 @@ class CoProject(models.Model):
         verbose_name_plural = _("项目清单")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class CoBuildingAgreement(models.Model):
     """A unit and a community's yearly co-building plan, reviewed at year end."""
@@ -728,7 +823,12 @@ class CoBuildingAgreement(models.Model):
         verbose_name = _("共建协议")
         verbose_name_plural = _("共建协议")
         ordering = ["-year", "id"]
-        constraints = [models.UniqueConstraint(fields=["region", "partner", "year"], name="mech_agreement_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "partner", "year"], name="mech_agreement_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.partner}"
 
 
 class CoBuildingModel(models.TextChoices):
@@ -744,12 +844,17 @@ class CommunityCoBuilding(models.Model):
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
     model = models.CharField(_("共建模式"), max_length=12, choices=CoBuildingModel.choices)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("社区共建模式")
         verbose_name_plural = _("社区共建模式")
+
+    def __str__(self) -> str:
+        return str(self.model)
 
 
 class PropertyManager(models.Model):
@@ -781,6 +886,9 @@ class PropertyMeeting(models.Model):
         verbose_name_plural = _("联席会议")
         ordering = ["-held_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"
+
 
 class EstateFeeRate(models.Model):
     """The property fee collection rate of one estate in one year (%)."""
@@ -798,3 +906,6 @@ class EstateFeeRate(models.Model):
             models.UniqueConstraint(fields=["manager", "estate", "year"], name="mech_fee_rate_once"),
             models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=100), name="mech_fee_rate_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.estate} {self.year} {self.rate}%"

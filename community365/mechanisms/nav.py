@@ -16,7 +16,9 @@ nav.register(
         visible=policies.may_manage,
         badge=lambda user: selectors.review_queue(user).count(),
     ),
-    nav.Entry("mech_figures", _("书记项目数据"), group=nav.MECHANISMS, order=12, visible=policies.may_oversee),
+    nav.Entry(
+        "mech_figures", _("书记项目数据"), group=nav.MECHANISMS, order=12, visible=policies.may_oversee
+    ),
     nav.Entry("mech_postings", _("第一书记"), group=nav.MECHANISMS, order=20),
     nav.Entry("mech_centres", _("党群服务中心"), group=nav.MECHANISMS, order=30),
     nav.Entry("mech_lectures", _("党章学堂"), group=nav.MECHANISMS, order=31),

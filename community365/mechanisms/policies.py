@@ -218,7 +218,9 @@ def require_book(user: Any, district_id: int) -> str:
 
 
 def require_run_centre(user: Any, path: str) -> str:
-    return permissions.require_at(user, RUN_CENTRE.name, path, _("只有中心所在街道或区委组织部可以管理这个中心。"))
+    return permissions.require_at(
+        user, RUN_CENTRE.name, path, _("只有中心所在街道或区委组织部可以管理这个中心。")
+    )
 
 
 # --- funding --------------------------------------------------------------------------------------
@@ -234,7 +236,13 @@ SPEND = permissions.register(
 )
 FUNDS_VIEW = permissions.register(
     "mechanisms.funds:view",
-    {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF, Role.DISTRICT_LEADER, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    {
+        Role.DISTRICT_ADMIN,
+        Role.SUBDISTRICT_STAFF,
+        Role.DISTRICT_LEADER,
+        Role.COMMUNITY_SECRETARY,
+        Role.SOCIAL_WORKER,
+    },
     "Read the funds of a place: allocations, spending and balance",
 )
 
@@ -274,7 +282,9 @@ UNIT_LISTS = permissions.register(
 
 
 def require_community_lists(user: Any, region: Any) -> str:
-    return permissions.require_at(user, COMMUNITY_LISTS.name, region.path, _("只有本社区和所在街道可以维护这份清单。"))
+    return permissions.require_at(
+        user, COMMUNITY_LISTS.name, region.path, _("只有本社区和所在街道可以维护这份清单。")
+    )
 
 
 def may_keep_community_lists(user: Any) -> bool:
@@ -292,7 +302,10 @@ def require_offer(user: Any, *, region: Any, organisation: Any = None, departmen
     if department is not None:
         if leads.filter(department=department).exists():
             return Role.UNIT_SECRETARY
-        if any(g.role == Role.DEPARTMENT_LIAISON and g.department_id == department.pk for g in permissions.grants_of(user)):
+        if any(
+            g.role == Role.DEPARTMENT_LIAISON and g.department_id == department.pk
+            for g in permissions.grants_of(user)
+        ):
             return Role.DEPARTMENT_LIAISON
     raise NotAllowed(_("只有这个单位的书记或联络员可以维护它的资源清单。"))
 

@@ -24,8 +24,16 @@ from .models import (
 
 
 def project_list(
-    user: Any, *, year: int | None = None, status: str = "", theme: str = "", unit_kind: str = "",
-    subdistrict: int | None = None, overdue: bool = False, mine: bool = False, q: str = "",
+    user: Any,
+    *,
+    year: int | None = None,
+    status: str = "",
+    theme: str = "",
+    unit_kind: str = "",
+    subdistrict: int | None = None,
+    overdue: bool = False,
+    mine: bool = False,
+    q: str = "",
 ) -> QuerySet[SecretaryProject]:
     qs = policies.projects_visible_to(user)
     if year:
@@ -167,10 +175,7 @@ def pending_results(user: Any) -> QuerySet[FirstSecretaryResult]:
     paths = permissions.scope_paths(user, policies.CONFIRM_RESULT.name)
     if paths is not None and not paths:
         return FirstSecretaryResult.objects.none()
-    return FirstSecretaryResult.objects.filter(
-        permissions.path_q(paths), status=ResultStatus.PENDING
-    )
-
+    return FirstSecretaryResult.objects.filter(permissions.path_q(paths), status=ResultStatus.PENDING)
 
 
 # --- service centres ------------------------------------------------------------------------------
@@ -190,15 +195,23 @@ def centre_rows(user: Any) -> list[dict[str, Any]]:
     centres = list(centres_for(user))
     ids = [c.pk for c in centres]
     year = timezone.localdate().year
-    rooms = dict(Room.objects.filter(centre_id__in=ids).values("centre_id").annotate(n=Count("id")).values_list("centre_id", "n"))
+    rooms = dict(
+        Room.objects.filter(centre_id__in=ids)
+        .values("centre_id")
+        .annotate(n=Count("id"))
+        .values_list("centre_id", "n")
+    )
     lectures = dict(
         Lecture.objects.filter(centre_id__in=ids, starts_at__year=year, status=Lecture.Status.SCHEDULED)
-        .values("centre_id").annotate(n=Count("id")).values_list("centre_id", "n")
+        .values("centre_id")
+        .annotate(n=Count("id"))
+        .values_list("centre_id", "n")
     )
     visits = {
         r["centre_id"]: r
         for r in DelegationVisit.objects.filter(centre_id__in=ids, visited_on__year=year)
-        .values("centre_id").annotate(n=Count("id"), people=Sum("visitors"))
+        .values("centre_id")
+        .annotate(n=Count("id"), people=Sum("visitors"))
     }
     return [
         {
@@ -215,11 +228,12 @@ def centre_rows(user: Any) -> list[dict[str, Any]]:
 def lectures_held(user: Any, year: int) -> int:
     from .models import Lecture
 
-    return (
-        Lecture.objects.filter(
-            centre__in=centres_for(user), starts_at__year=year, starts_at__lt=timezone.now(), status=Lecture.Status.SCHEDULED
-        ).count()
-    )
+    return Lecture.objects.filter(
+        centre__in=centres_for(user),
+        starts_at__year=year,
+        starts_at__lt=timezone.now(),
+        status=Lecture.Status.SCHEDULED,
+    ).count()
 
 
 # --- funding --------------------------------------------------------------------------------------
@@ -255,10 +269,16 @@ def fund_rows(user: Any, year: int) -> list[FundRow]:
         places = places.filter(district_id__in=districts)
     scope = permissions.path_q(paths)
     allocated = dict(
-        FundAllocation.objects.filter(scope, year=year).values("region_id").annotate(s=Sum("amount")).values_list("region_id", "s")
+        FundAllocation.objects.filter(scope, year=year)
+        .values("region_id")
+        .annotate(s=Sum("amount"))
+        .values_list("region_id", "s")
     )
     spent = dict(
-        FundEntry.objects.filter(scope, year=year).values("region_id").annotate(s=Sum("amount")).values_list("region_id", "s")
+        FundEntry.objects.filter(scope, year=year)
+        .values("region_id")
+        .annotate(s=Sum("amount"))
+        .values_list("region_id", "s")
     )
     zero = Decimal("0.00")
     return [
@@ -272,10 +292,9 @@ def fund_region(user: Any, region_id: int) -> Any:
     from community365.core import permissions
     from community365.regions.models import COMMUNITY_KINDS, Region
 
-    return (
-        Region.objects.filter(permissions.path_q(policies.fund_paths(user), field="path"), kind__in=COMMUNITY_KINDS, pk=region_id)
-        .first()
-    )
+    return Region.objects.filter(
+        permissions.path_q(policies.fund_paths(user), field="path"), kind__in=COMMUNITY_KINDS, pk=region_id
+    ).first()
 
 
 # --- area-wide co-building ----------------------------------------------------------------------------
@@ -287,7 +306,9 @@ def community_choices(user: Any, permission: str) -> QuerySet[Any]:
     paths = permissions.scope_paths(user, permission)
     if paths is not None and not paths:
         return Region.objects.none()
-    return Region.objects.filter(permissions.path_q(paths, field="path"), kind__in=COMMUNITY_KINDS).order_by("path")
+    return Region.objects.filter(permissions.path_q(paths, field="path"), kind__in=COMMUNITY_KINDS).order_by(
+        "path"
+    )
 
 
 def model_counts(user: Any) -> list[dict[str, Any]]:
@@ -296,7 +317,11 @@ def model_counts(user: Any) -> list[dict[str, Any]]:
     from .models import CommunityCoBuilding
 
     districts = permissions.district_ids(user)
-    qs = CommunityCoBuilding.objects.all() if districts is None else CommunityCoBuilding.objects.filter(district_id__in=districts)
+    qs = (
+        CommunityCoBuilding.objects.all()
+        if districts is None
+        else CommunityCoBuilding.objects.filter(district_id__in=districts)
+    )
     return list(qs.values("model").annotate(n=Count("id")).order_by("model"))
 
 
@@ -304,7 +329,11 @@ def fee_trend(region: Any) -> tuple[list[str], dict[str, list[Any]]]:
     """Years and, per estate, the collection rate of each year (one query)."""
     from .models import EstateFeeRate
 
-    rows = list(EstateFeeRate.objects.filter(manager__region=region).values("estate", "year", "rate").order_by("estate", "year"))
+    rows = list(
+        EstateFeeRate.objects.filter(manager__region=region)
+        .values("estate", "year", "rate")
+        .order_by("estate", "year")
+    )
     years = sorted({r["year"] for r in rows})
     trend: dict[str, list[Any]] = {}
     for r in rows:

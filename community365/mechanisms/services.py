@@ -136,7 +136,9 @@ def _community_unit(actor: Any) -> SecretaryUnit | None:
         community = Region.objects.get(pk=grant.region_id)
         if community.kind not in COMMUNITY_KINDS:
             continue
-        unit = SecretaryUnit.objects.filter(secretary=actor, community=community, ended_at__isnull=True).first()
+        unit = SecretaryUnit.objects.filter(
+            secretary=actor, community=community, ended_at__isnull=True
+        ).first()
         if unit is None:
             unit = SecretaryUnit.objects.create(
                 district_id=grant.district_id,
@@ -161,7 +163,9 @@ def units_for_applying(actor: Any) -> list[SecretaryUnit]:
 
 # --- the menu -----------------------------------------------------------------------------------
 @service("mechanisms.menu.add")
-def menu_item_add(*, actor: Any, district: Region, year: int, title: str, theme: str, aim: str = "") -> MenuItem:
+def menu_item_add(
+    *, actor: Any, district: Region, year: int, title: str, theme: str, aim: str = ""
+) -> MenuItem:
     role = policies.require_manage(actor, district.path)
     if theme not in ProjectTheme.values:
         raise InvalidInput(_("请选择项目主题。"), field="theme")
@@ -175,7 +179,9 @@ def menu_item_add(*, actor: Any, district: Region, year: int, title: str, theme:
         title=clean_title,
         theme=theme,
         aim=_text(aim, "aim", max_length=300),
-        created_by=actor if getattr(actor, "is_authenticated", False) and not permissions.is_global(actor) else None,
+        created_by=actor
+        if getattr(actor, "is_authenticated", False) and not permissions.is_global(actor)
+        else None,
     )
     audit_record(actor=actor, action="mechanisms.menu.add", target=item, role=role)
     return item
@@ -251,7 +257,11 @@ def project_apply(
         if not isinstance(due, datetime.date) or due.year != year:
             raise InvalidInput(_("第 %(n)s 个节点的日期须在申报年度内。") % {"n": n + 1}, field="milestones")
         tasks.append(
-            (_text(task, "milestones", max_length=120, min_length=2), _text(owner, "milestones", max_length=40, min_length=2), due)
+            (
+                _text(task, "milestones", max_length=120, min_length=2),
+                _text(owner, "milestones", max_length=40, min_length=2),
+                due,
+            )
         )
     clean_title = _text(title, "title", max_length=80, min_length=4)
     if SecretaryProject.objects.filter(unit=unit, year=year, title=clean_title).exists():
@@ -319,7 +329,9 @@ DECISIONS = {
 
 
 @service("mechanisms.project.review")
-def project_review(*, actor: Any, project: SecretaryProject, decision: str, reason: str = "") -> SecretaryProject:
+def project_review(
+    *, actor: Any, project: SecretaryProject, decision: str, reason: str = ""
+) -> SecretaryProject:
     """The organisation department approves (the project enters the published list), returns it
     for changes, or declines it; returning and declining need a reason."""
     role = policies.require_manage(actor, project.region.path)
@@ -358,7 +370,9 @@ def _require_running(project: SecretaryProject) -> None:
 
 
 @service("mechanisms.task.add")
-def task_add(*, actor: Any, project: SecretaryProject, title: str, owner_name: str, due: datetime.date) -> ProjectTask:
+def task_add(
+    *, actor: Any, project: SecretaryProject, title: str, owner_name: str, due: datetime.date
+) -> ProjectTask:
     policies.require_own_project(actor, project)
     if project.status in (ProjectStatus.DECLINED, ProjectStatus.EVALUATED):
         raise InvalidTransition(_("这个项目已结束，不能再添加任务。"))
@@ -424,7 +438,9 @@ def progress_report(
     report.save()
     SecretaryProject.objects.filter(pk=project.pk, progress__lt=percent).update(progress=percent)
     project.refresh_from_db(fields=["progress"])
-    audit_record(actor=actor, action="mechanisms.project.progress", target=project, changes={"percent": percent})
+    audit_record(
+        actor=actor, action="mechanisms.project.progress", target=project, changes={"percent": percent}
+    )
     return report
 
 
@@ -449,7 +465,10 @@ def overdue_sweep(*, actor: Any, today: datetime.date | None = None) -> dict[str
     flagged = 0
     due = (
         ProjectTask.objects.filter(
-            due__lt=today, done_at__isnull=True, overdue_at__isnull=True, project__status=ProjectStatus.APPROVED
+            due__lt=today,
+            done_at__isnull=True,
+            overdue_at__isnull=True,
+            project__status=ProjectStatus.APPROVED,
         )
         .select_related("project")
         .order_by("id")[:500]
@@ -458,10 +477,17 @@ def overdue_sweep(*, actor: Any, today: datetime.date | None = None) -> dict[str
         from django.db import transaction
 
         with transaction.atomic():
-            if ProjectTask.objects.filter(pk=task.pk, overdue_at__isnull=True).update(overdue_at=timezone.now()) != 1:
+            if (
+                ProjectTask.objects.filter(pk=task.pk, overdue_at__isnull=True).update(
+                    overdue_at=timezone.now()
+                )
+                != 1
+            ):
                 continue
             flagged += 1
-            audit_record(actor=actor, action="mechanisms.task.overdue", target=task.project, message=task.title)
+            audit_record(
+                actor=actor, action="mechanisms.task.overdue", target=task.project, message=task.title
+            )
             notify(
                 recipient_id=task.project.secretary_id,
                 code=phrases.TASK_OVERDUE,
@@ -572,7 +598,11 @@ def posting_create(
         raise InvalidInput(_("第一书记派驻到社区、股份经济合作社或组织。"), field="region")
     if role not in PostingRole.values:
         raise InvalidInput(_("请选择第一书记或副书记。"), field="role")
-    if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date) or ends_on <= starts_on:
+    if (
+        not isinstance(starts_on, datetime.date)
+        or not isinstance(ends_on, datetime.date)
+        or ends_on <= starts_on
+    ):
         raise InvalidInput(_("任期结束须晚于开始。"), field="ends_on")
     posting = FirstSecretaryPosting.objects.create(
         district=district,
@@ -848,9 +878,12 @@ def booking_cancel(*, actor: Any, booking: Any) -> Any:
 
     if booking.booked_by_id != getattr(actor, "pk", None):
         policies.require_run_centre(actor, booking.region.path)
-    if RoomBooking.objects.filter(pk=booking.pk, status=RoomBooking.Status.BOOKED).update(
-        status=RoomBooking.Status.CANCELLED
-    ) != 1:
+    if (
+        RoomBooking.objects.filter(pk=booking.pk, status=RoomBooking.Status.BOOKED).update(
+            status=RoomBooking.Status.CANCELLED
+        )
+        != 1
+    ):
         raise InvalidTransition(_("这个预约已经取消了。"))
     booking.refresh_from_db()
     audit_record(actor=actor, action="mechanisms.room.cancel", target=booking)
@@ -896,7 +929,9 @@ def lecture_register(*, actor: Any, lecture: Any) -> Any:
         raise InvalidTransition(_("这一讲已经开讲或取消，不能再报名。"))
     if LectureRegistration.objects.filter(lecture=lecture, user=actor).exists():
         raise Conflict(_("您已经报名了。"), code="already_registered")
-    taken = Lecture.objects.filter(pk=lecture.pk, registered__lt=F("capacity")).update(registered=F("registered") + 1)
+    taken = Lecture.objects.filter(pk=lecture.pk, registered__lt=F("capacity")).update(
+        registered=F("registered") + 1
+    )
     if taken != 1:
         raise Conflict(_("名额已满。"), code="full")
     try:
@@ -918,9 +953,18 @@ def lecture_checkin(*, actor: Any, lecture: Any, code: str) -> Any:
     if (code or "").strip() != lecture.checkin_code:
         raise InvalidInput(_("签到码不对，请看现场公布的签到码。"), field="code")
     now = timezone.now()
-    if not lecture.starts_at - datetime.timedelta(hours=1) <= now <= lecture.starts_at + datetime.timedelta(hours=3):
+    if (
+        not lecture.starts_at - datetime.timedelta(hours=1)
+        <= now
+        <= lecture.starts_at + datetime.timedelta(hours=3)
+    ):
         raise InvalidTransition(_("只能在开讲前 1 小时到开讲后 3 小时内签到。"))
-    if LectureRegistration.objects.filter(pk=registration.pk, attended_at__isnull=True).update(attended_at=now) != 1:
+    if (
+        LectureRegistration.objects.filter(pk=registration.pk, attended_at__isnull=True).update(
+            attended_at=now
+        )
+        != 1
+    ):
         raise Conflict(_("您已经签到了。"), code="already_checked_in")
     audit_record(actor=actor, action="mechanisms.lecture.checkin", target=lecture)
     return registration
@@ -999,7 +1043,13 @@ def fund_allocate(
         note=_text(note, "note", max_length=200),
         by=actor if not permissions.is_global(actor) else None,
     )
-    audit_record(actor=actor, action="mechanisms.funds.allocate", target=allocation, role=role, changes={"amount": str(allocation.amount)})
+    audit_record(
+        actor=actor,
+        action="mechanisms.funds.allocate",
+        target=allocation,
+        role=role,
+        changes={"amount": str(allocation.amount)},
+    )
     return allocation
 
 
@@ -1047,9 +1097,13 @@ def fund_spend(
     if attachment is not None:
         from community365.core.uploads import clean_image
 
-        entry.attachment.save(f"receipt-{region.pk}.jpg", clean_image(attachment, field="attachment"), save=False)
+        entry.attachment.save(
+            f"receipt-{region.pk}.jpg", clean_image(attachment, field="attachment"), save=False
+        )
     entry.save()
-    audit_record(actor=actor, action="mechanisms.funds.spend", target=entry, role=role, changes={"amount": str(money)})
+    audit_record(
+        actor=actor, action="mechanisms.funds.spend", target=entry, role=role, changes={"amount": str(money)}
+    )
     return entry
 
 
@@ -1071,7 +1125,11 @@ def fund_reverse(*, actor: Any, row: Any, reason: str) -> Any:
     if row.reverses_id is not None:
         raise InvalidTransition(_("冲正记录本身不能再冲正。"))
     clean = _text(reason, "reason", max_length=200, min_length=2)
-    fields = {f.name: getattr(row, f.name) for f in row._meta.fields if f.name not in ("id", "at", "by", "attachment", "reverses", "amount")}
+    fields = {
+        f.name: getattr(row, f.name)
+        for f in row._meta.fields
+        if f.name not in ("id", "at", "by", "attachment", "reverses", "amount")
+    }
     fields.pop("note", None)
     fields.pop("description", None)
     text_field = "note" if isinstance(row, FundAllocation) else "description"
@@ -1184,7 +1242,12 @@ def coproject_agree(*, actor: Any, need: Any, offer: Any, title: str = "") -> An
     role = policies.require_community_lists(actor, need.region)
     if offer.district_id != need.district_id or not offer.active:
         raise InvalidInput(_("这项资源不能用于本社区。"), field="offer")
-    if NeedItem.objects.filter(pk=need.pk, status=NeedItem.Status.OPEN).update(status=NeedItem.Status.MATCHED) != 1:
+    if (
+        NeedItem.objects.filter(pk=need.pk, status=NeedItem.Status.OPEN).update(
+            status=NeedItem.Status.MATCHED
+        )
+        != 1
+    ):
         raise InvalidTransition(_("这项需求已经对接了。"))
     project = CoProject.objects.create(
         district_id=need.district_id,
@@ -1227,9 +1290,12 @@ def agreement_review(*, actor: Any, agreement: Any, review: str) -> Any:
 
     role = policies.require_community_lists(actor, agreement.region)
     clean = _text(review, "review", max_length=1000, min_length=4)
-    if CoBuildingAgreement.objects.filter(pk=agreement.pk, reviewed_at__isnull=True).update(
-        review=clean, reviewed_at=timezone.now()
-    ) != 1:
+    if (
+        CoBuildingAgreement.objects.filter(pk=agreement.pk, reviewed_at__isnull=True).update(
+            review=clean, reviewed_at=timezone.now()
+        )
+        != 1
+    ):
         raise InvalidTransition(_("这份协议已经做过年终回顾。"))
     agreement.refresh_from_db()
     audit_record(actor=actor, action="mechanisms.agreement.review", target=agreement, role=role)
@@ -1245,9 +1311,17 @@ def cobuilding_model_set(*, actor: Any, region: Region, model: str) -> Any:
     if model not in CoBuildingModel.values:
         raise InvalidInput(_("请选择四种共建模式之一。"), field="model")
     row, _created = CommunityCoBuilding.objects.update_or_create(
-        region=region, defaults={"district_id": region.district_id, "model": model, "set_by": _by(actor), "set_at": timezone.now()}
+        region=region,
+        defaults={
+            "district_id": region.district_id,
+            "model": model,
+            "set_by": _by(actor),
+            "set_at": timezone.now(),
+        },
     )
-    audit_record(actor=actor, action="mechanisms.cobuilding.model", target=row, role=role, changes={"model": model})
+    audit_record(
+        actor=actor, action="mechanisms.cobuilding.model", target=row, role=role, changes={"model": model}
+    )
     return row
 
 
@@ -1268,7 +1342,9 @@ def property_manager_add(*, actor: Any, region: Region, name: str, has_party_bra
 
 
 @service("mechanisms.property.meeting")
-def property_meeting_log(*, actor: Any, manager: Any, held_on: datetime.date, topic: str, outcome: str = "") -> Any:
+def property_meeting_log(
+    *, actor: Any, manager: Any, held_on: datetime.date, topic: str, outcome: str = ""
+) -> Any:
     from .models import PropertyMeeting
 
     role = policies.require_community_lists(actor, manager.region)
@@ -1280,7 +1356,9 @@ def property_meeting_log(*, actor: Any, manager: Any, held_on: datetime.date, to
         topic=_text(topic, "topic", max_length=200, min_length=2),
         outcome=_text(outcome, "outcome", max_length=300),
     )
-    audit_record(actor=actor, action="mechanisms.property.meeting", target=manager, role=role, message=meeting.topic)
+    audit_record(
+        actor=actor, action="mechanisms.property.meeting", target=manager, role=role, message=meeting.topic
+    )
     return meeting
 
 
@@ -1301,10 +1379,24 @@ def fee_rate_record(*, actor: Any, manager: Any, estate: str, year: int, rate: A
         raise InvalidInput(_("收缴率须在 0–100 之间。"), field="rate")
     clean = _text(estate, "estate", max_length=60, min_length=2)
     year = _year(year)
-    old = EstateFeeRate.objects.filter(manager=manager, estate=clean, year=year).values_list("rate", flat=True).first()
-    row, _created = EstateFeeRate.objects.update_or_create(manager=manager, estate=clean, year=year, defaults={"rate": value})
+    old = (
+        EstateFeeRate.objects.filter(manager=manager, estate=clean, year=year)
+        .values_list("rate", flat=True)
+        .first()
+    )
+    row, _created = EstateFeeRate.objects.update_or_create(
+        manager=manager, estate=clean, year=year, defaults={"rate": value}
+    )
     audit_record(
-        actor=actor, action="mechanisms.property.fee_rate", target=manager, role=role,
-        changes={"estate": clean, "year": year, "old": str(old) if old is not None else None, "new": str(value)},
+        actor=actor,
+        action="mechanisms.property.fee_rate",
+        target=manager,
+        role=role,
+        changes={
+            "estate": clean,
+            "year": year,
+            "old": str(old) if old is not None else None,
+            "new": str(value),
+        },
     )
     return row

@@ -18,7 +18,9 @@ from .models import ProjectStatus
 def mechanisms_todos(user: Any) -> Iterator[todos.Item]:
     if policies.may_manage(user):
         yield todos.Count(
-            "mechanisms.review", _("待审核的书记项目"), selectors.review_queue(user).count(),
+            "mechanisms.review",
+            _("待审核的书记项目"),
+            selectors.review_queue(user).count(),
             reverse("mech_review") + "#to-review-rows",
         )
     if policies.may_apply(user):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,11 @@ def _int(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**63 else None
+
+
+def _pk(value: Any) -> int:
+    """An id from a form, or 0 (which no row has)."""
+    return _int(value) or 0
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -91,7 +96,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         request,
         "mechanisms/projects.html",
         {
-            "page": page, "query": _query(request),
+            "page": page,
+            "query": _query(request),
             "year": year,
             "filters": filters,
             "statuses": ProjectStatus.choices,
@@ -115,10 +121,14 @@ def project_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         unit = next((u for u in units if u.pk == _int(post.get("unit"))), None)
-        menu_item = menu.filter(pk=_int(post.get("menu_item"))).first() if post.get("menu_item") else None
+        menu_item = menu.filter(pk=_pk(post.get("menu_item"))).first() if post.get("menu_item") else None
         milestones = []
         for n in range(1, 6):
-            title, owner, due = post.get(f"m{n}_title", ""), post.get(f"m{n}_owner", ""), post.get(f"m{n}_due", "")
+            title, owner, due = (
+                post.get(f"m{n}_title", ""),
+                post.get(f"m{n}_owner", ""),
+                post.get(f"m{n}_due", ""),
+            )
             if title or owner or due:
                 milestones.append((title, owner, _date(due)))
         try:
@@ -147,8 +157,14 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mechanisms/project_new.html",
-        {"units": units, "menu": menu, "year": form_year, "themes": ProjectTheme.choices, "rows": range(1, 6),
-         "post": request.POST},
+        {
+            "units": units,
+            "menu": menu,
+            "year": form_year,
+            "themes": ProjectTheme.choices,
+            "rows": range(1, 6),
+            "post": request.POST,
+        },
     )
 
 
@@ -200,13 +216,15 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
     post, user = request.POST, request.user
     try:
         if action in ("approve", "return", "decline"):
-            services.project_review(actor=user, project=project, decision=action, reason=post.get("reason", ""))
+            services.project_review(
+                actor=user, project=project, decision=action, reason=post.get("reason", "")
+            )
         elif action == "resubmit":
             services.project_resubmit(
                 actor=user, project=project, goal=post.get("goal", ""), measures=post.get("measures", "")
             )
         elif action == "progress":
-            task = project.tasks.filter(pk=_int(post.get("task"))).first() if post.get("task") else None
+            task = project.tasks.filter(pk=_pk(post.get("task"))).first() if post.get("task") else None
             services.progress_report(
                 actor=user,
                 project=project,
@@ -217,7 +235,7 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
                 link=post.get("link", ""),
             )
         elif action == "task_done":
-            task = project.tasks.filter(pk=_int(post.get("task"))).first()
+            task = project.tasks.filter(pk=_pk(post.get("task"))).first()
             if task is None:
                 raise InvalidInput(_("这个任务不属于本项目。"), field="task")
             services.task_done(actor=user, task=task)
@@ -255,7 +273,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mechanisms/review.html",
-        {"page": page, "query": _query(request), "overdue": Paginator(overdue, 30).get_page(request.GET.get("opage"))},
+        {
+            "page": page,
+            "query": _query(request),
+            "overdue": Paginator(overdue, 30).get_page(request.GET.get("opage")),
+        },
     )
 
 
@@ -268,7 +290,9 @@ def menu(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not manage:
             raise Http404
-        district = Region.objects.filter(pk__in=districts or [], kind="district").first() if districts else None
+        district = (
+            Region.objects.filter(pk__in=districts or [], kind="district").first() if districts else None
+        )
         try:
             if district is None:
                 raise InvalidInput(_("请从所在区的账号发布菜单。"))
@@ -344,16 +368,28 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
     return exports.xlsx_response(
         f"secretary-projects-{year}.xlsx",
         _("书记项目"),
-        [_("年度"), _("单位"), _("单位类型"), _("所在区域"), _("街道"), _("项目"), _("菜单项目"), _("主题"), _("状态"), _("进度（%）"), _("得分")],
+        [
+            _("年度"),
+            _("单位"),
+            _("单位类型"),
+            _("所在区域"),
+            _("街道"),
+            _("项目"),
+            _("菜单项目"),
+            _("主题"),
+            _("状态"),
+            _("进度（%）"),
+            _("得分"),
+        ],
         (
             [
                 p.year,
                 p.unit.name,
                 UnitKind(p.unit_kind).label,
                 p.region.name,
-                p.subdistrict.name if p.subdistrict_id else "",
+                p.subdistrict.name if p.subdistrict else "",
                 p.title,
-                p.menu_item.title if p.menu_item_id else "",
+                p.menu_item.title if p.menu_item else "",
                 ProjectTheme(p.theme).label,
                 ProjectStatus(p.status).label,
                 p.progress,
@@ -380,7 +416,8 @@ def postings(request: HttpRequest) -> HttpResponse:
         request,
         "mechanisms/postings.html",
         {
-            "page": page, "query": _query(request),
+            "page": page,
+            "query": _query(request),
             "totals": [(c.label, totals[c.value]) for c in ResultCategory],
             "oversee": oversee,
             "frontline": selectors.frontline_batches(request.user) if oversee else [],
@@ -405,7 +442,8 @@ def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
         request,
         "mechanisms/posting.html",
         {
-            "posting": posting, "query": _query(request),
+            "posting": posting,
+            "query": _query(request),
             "extensions": posting.extension_rows.annotate(signers=Count("signatures")),
             "results": Paginator(results, 30).get_page(request.GET.get("page")),
             "categories": ResultCategory.choices,
@@ -441,7 +479,9 @@ def posting_action(request: HttpRequest, posting_id: int, action: str) -> HttpRe
         elif action == "end":
             services.posting_end(actor=request.user, posting=posting, report=post.get("report", ""))
         elif action == "sign":
-            extension = PostingExtension.objects.filter(posting=posting, pk=_int(post.get("extension"))).first()
+            extension = PostingExtension.objects.filter(
+                posting=posting, pk=_pk(post.get("extension"))
+            ).first()
             if extension is None:
                 raise InvalidInput(_("没有找到这次延期。"))
             services.petition_sign(actor=request.user, extension=extension)
@@ -463,27 +503,39 @@ def results(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mechanisms/results.html",
-        {"page": page, "query": _query(request), "status": status, "statuses": ResultStatus.choices,
-         "may_confirm": policies.may_confirm_results(request.user)},
+        {
+            "page": page,
+            "query": _query(request),
+            "status": status,
+            "statuses": ResultStatus.choices,
+            "may_confirm": policies.may_confirm_results(request.user),
+        },
     )
 
 
 @login_required
 @require_POST
 def result_confirm(request: HttpRequest, result_id: int) -> HttpResponse:
-    result = policies.results_visible_to(request.user).filter(pk=result_id).select_related("region", "posting").first()
+    result = (
+        policies.results_visible_to(request.user)
+        .filter(pk=result_id)
+        .select_related("region", "posting")
+        .first()
+    )
     if result is None:
         raise Http404
     try:
         services.result_confirm(
-            actor=request.user, result=result, confirm=request.POST.get("confirm") != "0", note=request.POST.get("note", "")
+            actor=request.user,
+            result=result,
+            confirm=request.POST.get("confirm") != "0",
+            note=request.POST.get("note", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已保存。"))
     return redirect(reverse("mech_results") + "?status=pending")
-
 
 
 # --- service centres ------------------------------------------------------------------------------
@@ -509,7 +561,11 @@ def centres(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mechanisms/centres.html",
-        {"rows": selectors.centre_rows(request.user), "held": selectors.lectures_held(request.user, year), "year": year},
+        {
+            "rows": selectors.centre_rows(request.user),
+            "held": selectors.lectures_held(request.user, year),
+            "year": year,
+        },
     )
 
 
@@ -557,7 +613,7 @@ def centre_action(request: HttpRequest, centre_id: int, action: str) -> HttpResp
     post, user = request.POST, request.user
     try:
         if action == "book":
-            room = Room.objects.filter(centre=centre, pk=_int(post.get("room"))).first()
+            room = Room.objects.filter(centre=centre, pk=_pk(post.get("room"))).first()
             if room is None:
                 raise InvalidInput(_("请选择场地。"), field="room")
             day = post.get("day", "")
@@ -571,7 +627,11 @@ def centre_action(request: HttpRequest, centre_id: int, action: str) -> HttpResp
                 purpose=post.get("purpose", ""),
             )
         elif action == "cancel":
-            booking = RoomBooking.objects.filter(room__centre=centre, pk=_int(post.get("booking"))).select_related("region").first()
+            booking = (
+                RoomBooking.objects.filter(room__centre=centre, pk=_pk(post.get("booking")))
+                .select_related("region")
+                .first()
+            )
             if booking is None:
                 raise InvalidInput(_("没有找到这个预约。"))
             services.booking_cancel(actor=user, booking=booking)
@@ -584,7 +644,12 @@ def centre_action(request: HttpRequest, centre_id: int, action: str) -> HttpResp
                 visitors=post.get("visitors", ""),  # type: ignore[arg-type]
             )
         elif action == "room":
-            services.room_add(actor=user, centre=centre, name=post.get("name", ""), capacity=post.get("capacity", 30))  # type: ignore[arg-type]
+            services.room_add(
+                actor=user,
+                centre=centre,
+                name=post.get("name", ""),
+                capacity=_int(post.get("capacity")) or 30,
+            )  # type: ignore[arg-type]
         elif action == "lecture":
             services.lecture_schedule(
                 actor=user,
@@ -609,7 +674,11 @@ def lectures(request: HttpRequest) -> HttpResponse:
     past = request.GET.get("past") == "1"
     now = timezone.now()
     qs = Lecture.objects.filter(centre__in=selectors.centres_for(request.user)).select_related("centre")
-    qs = qs.filter(starts_at__lt=now).order_by("-starts_at", "-id") if past else qs.filter(starts_at__gte=now).order_by("starts_at", "id")
+    qs = (
+        qs.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+        if past
+        else qs.filter(starts_at__gte=now).order_by("starts_at", "id")
+    )
     return render(
         request,
         "mechanisms/lectures.html",
@@ -622,16 +691,30 @@ def lectures(request: HttpRequest) -> HttpResponse:
 def lecture_detail(request: HttpRequest, lecture_id: int) -> HttpResponse:
     from .models import Lecture, LectureRegistration
 
-    lecture = Lecture.objects.filter(centre__in=selectors.centres_for(request.user), pk=lecture_id).select_related("centre").first()
+    lecture = (
+        Lecture.objects.filter(centre__in=selectors.centres_for(request.user), pk=lecture_id)
+        .select_related("centre")
+        .first()
+    )
     if lecture is None:
         raise Http404
-    mine = LectureRegistration.objects.filter(lecture=lecture, user=request.user).first()
+    mine = LectureRegistration.objects.filter(lecture=lecture, user_id=request.user.pk or 0).first()
     run = policies.may_run_centre_at(request.user, lecture.region.path)
-    attended = LectureRegistration.objects.filter(lecture=lecture, attended_at__isnull=False).count() if run else None
+    attended = (
+        LectureRegistration.objects.filter(lecture=lecture, attended_at__isnull=False).count()
+        if run
+        else None
+    )
     return render(
         request,
         "mechanisms/lecture.html",
-        {"lecture": lecture, "mine": mine, "run": run, "attended": attended, "upcoming": lecture.starts_at > timezone.now()},
+        {
+            "lecture": lecture,
+            "mine": mine,
+            "run": run,
+            "attended": attended,
+            "upcoming": lecture.starts_at > timezone.now(),
+        },
     )
 
 
@@ -676,10 +759,16 @@ def funds(request: HttpRequest) -> HttpResponse:
         title=charts.top_title(_("各社区经费使用"), len(shown), len(rows)),
         categories=[r.region.name for r in shown],
         bars=[
-            charts.series(_("已下拨"), [r.allocated for r in shown],
-                          [reverse("mech_fund_ledger", args=[r.region.pk]) + f"?year={year}" for r in shown]),
-            charts.series(_("已支出"), [r.spent for r in shown],
-                          [reverse("mech_fund_ledger", args=[r.region.pk]) + f"?year={year}" for r in shown]),
+            charts.series(
+                _("已下拨"),
+                [r.allocated for r in shown],
+                [reverse("mech_fund_ledger", args=[r.region.pk]) + f"?year={year}" for r in shown],
+            ),
+            charts.series(
+                _("已支出"),
+                [r.spent for r in shown],
+                [reverse("mech_fund_ledger", args=[r.region.pk]) + f"?year={year}" for r in shown],
+            ),
         ],
     )
     totals = {
@@ -723,19 +812,33 @@ def fund_ledger(request: HttpRequest, region_id: int) -> HttpResponse:
         try:
             if action == "allocate":
                 services.fund_allocate(
-                    actor=user, region=region, year=year, source=post.get("source", ""), kind=post.get("kind", ""),
-                    amount=post.get("amount", ""), note=post.get("note", ""),
+                    actor=user,
+                    region=region,
+                    year=year,
+                    source=post.get("source", ""),
+                    kind=post.get("kind", ""),
+                    amount=post.get("amount", ""),
+                    note=post.get("note", ""),
                 )
             elif action == "spend":
                 services.fund_spend(
-                    actor=user, region=region, year=year, kind=post.get("kind", ""), category=post.get("category", ""),
+                    actor=user,
+                    region=region,
+                    year=year,
+                    kind=post.get("kind", ""),
+                    category=post.get("category", ""),
                     spent_on=_date(post.get("spent_on")),  # type: ignore[arg-type]
-                    amount=post.get("amount", ""), description=post.get("description", ""),
+                    amount=post.get("amount", ""),
+                    description=post.get("description", ""),
                     attachment=request.FILES.get("attachment"),
                 )
             elif action in ("reverse_allocation", "reverse_entry"):
                 model = FundAllocation if action == "reverse_allocation" else FundEntry
-                row = model.objects.filter(region=region, pk=_int(post.get("row"))).select_related("region").first()
+                row = (
+                    model.objects.filter(region=region, pk=_pk(post.get("row")))
+                    .select_related("region")
+                    .first()
+                )
                 if row is None:
                     raise InvalidInput(_("没有找到这条记录。"))
                 services.fund_reverse(actor=user, row=row, reason=post.get("reason", ""))
@@ -769,7 +872,7 @@ def fund_ledger(request: HttpRequest, region_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def fund_attachment(request: HttpRequest, entry_id: int) -> HttpResponse:
+def fund_attachment(request: HttpRequest, entry_id: int) -> HttpResponseBase:
     from django.http import FileResponse
 
     from .models import FundEntry
@@ -797,9 +900,15 @@ def cobuilding(request: HttpRequest) -> HttpResponse:
     scope = _district_q(user)
     kind = request.GET.get("kind", "")
     kind_q = {"kind": kind} if kind in ResourceKind.values else {}
-    needs = NeedItem.objects.filter(**scope, **kind_q).select_related("region").order_by("status", "-created_at", "-id")
+    needs = (
+        NeedItem.objects.filter(**scope, **kind_q)
+        .select_related("region")
+        .order_by("status", "-created_at", "-id")
+    )
     offers = ResourceOffer.objects.filter(**scope, **kind_q, active=True).order_by("-created_at", "-id")
-    projects = CoProject.objects.filter(**scope).select_related("region", "offer").order_by("-created_at", "-id")
+    projects = (
+        CoProject.objects.filter(**scope).select_related("region", "offer").order_by("-created_at", "-id")
+    )
     may_offer = policies.may_offer(user)
     unit_choices: dict[str, Any] = {}
     if may_offer:
@@ -813,7 +922,9 @@ def cobuilding(request: HttpRequest) -> HttpResponse:
             liaison = [g.department_id for g in permissions.grants_of(user) if g.department_id]
             unit_choices = {
                 "organisations": Organisation.objects.filter(pk__in=leads.values("organisation_id")),
-                "departments": Department.objects.filter(pk__in=[*leads.values_list("department_id", flat=True), *liaison]),
+                "departments": Department.objects.filter(
+                    pk__in=[*leads.values_list("department_id", flat=True), *liaison]
+                ),
             }
     labels = dict(CoBuildingModel.choices)
     return render(
@@ -829,7 +940,9 @@ def cobuilding(request: HttpRequest) -> HttpResponse:
             "need_places": selectors.community_choices(user, policies.COMMUNITY_LISTS.name),
             "model_places": selectors.community_choices(user, policies.SET_MODEL.name)[:200],
             "models": CoBuildingModel.choices,
-            "model_counts": [(labels.get(r["model"], r["model"]), r["n"]) for r in selectors.model_counts(user)],
+            "model_counts": [
+                (labels.get(r["model"], r["model"]), r["n"]) for r in selectors.model_counts(user)
+            ],
             "unit_choices": unit_choices,
         },
     )
@@ -872,39 +985,65 @@ def cobuilding_action(request: HttpRequest, action: str) -> HttpResponse:
     target = reverse("mech_cobuilding")
     try:
         if action == "need":
-            place = selectors.community_choices(user, policies.COMMUNITY_LISTS.name).filter(pk=_int(post.get("region"))).first()
+            place = (
+                selectors.community_choices(user, policies.COMMUNITY_LISTS.name)
+                .filter(pk=_pk(post.get("region")))
+                .first()
+            )
             if place is None:
                 raise InvalidInput(_("请选择社区。"), field="region")
-            services.need_add(actor=user, region=place, kind=post.get("kind", ""), title=post.get("title", ""), detail=post.get("detail", ""))
+            services.need_add(
+                actor=user,
+                region=place,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                detail=post.get("detail", ""),
+            )
         elif action == "offer":
             unit = post.get("unit", "")
             organisation = department = None
             if unit.startswith("o"):
-                organisation = Organisation.objects.filter(**scope, pk=_int(unit[1:])).first()
+                organisation = Organisation.objects.filter(**scope, pk=_pk(unit[1:])).first()
             elif unit.startswith("d"):
-                department = Department.objects.filter(**scope, pk=_int(unit[1:])).first()
+                department = Department.objects.filter(**scope, pk=_pk(unit[1:])).first()
             services.offer_add(
-                actor=user, kind=post.get("kind", ""), title=post.get("title", ""), detail=post.get("detail", ""),
-                organisation=organisation, department=department,
+                actor=user,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                detail=post.get("detail", ""),
+                organisation=organisation,
+                department=department,
             )
         elif action == "agree":
-            need = NeedItem.objects.filter(**scope, pk=_int(post.get("need"))).select_related("region").first()
-            offer = ResourceOffer.objects.filter(**scope, pk=_int(post.get("offer"))).first()
+            need = NeedItem.objects.filter(**scope, pk=_pk(post.get("need"))).select_related("region").first()
+            offer = ResourceOffer.objects.filter(**scope, pk=_pk(post.get("offer"))).first()
             if need is None or offer is None:
                 raise InvalidInput(_("没有找到这项需求或资源。"))
             target = reverse("mech_need", args=[need.pk])
             services.coproject_agree(actor=user, need=need, offer=offer)
         elif action == "model":
-            place = selectors.community_choices(user, policies.SET_MODEL.name).filter(pk=_int(post.get("region"))).first()
+            place = (
+                selectors.community_choices(user, policies.SET_MODEL.name)
+                .filter(pk=_pk(post.get("region")))
+                .first()
+            )
             if place is None:
                 raise InvalidInput(_("请选择社区。"), field="region")
             services.cobuilding_model_set(actor=user, region=place, model=post.get("model", ""))
         elif action == "agreement":
-            place = selectors.community_choices(user, policies.COMMUNITY_LISTS.name).filter(pk=_int(post.get("region"))).first()
+            place = (
+                selectors.community_choices(user, policies.COMMUNITY_LISTS.name)
+                .filter(pk=_pk(post.get("region")))
+                .first()
+            )
             if place is None:
                 raise InvalidInput(_("请选择社区。"), field="region")
             services.agreement_sign(
-                actor=user, region=place, partner=post.get("partner", ""), year=_int(post.get("year")) or 0, plan=post.get("plan", "")
+                actor=user,
+                region=place,
+                partner=post.get("partner", ""),
+                year=_int(post.get("year")) or 0,
+                plan=post.get("plan", ""),
             )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -920,7 +1059,9 @@ def property_cobuilding(request: HttpRequest, region_id: int) -> HttpResponse:
 
     from .models import PropertyManager
 
-    region = Region.objects.filter(**_district_q(request.user), pk=region_id, kind__in=COMMUNITY_KINDS).first()
+    region = Region.objects.filter(
+        **_district_q(request.user), pk=region_id, kind__in=COMMUNITY_KINDS
+    ).first()
     if region is None:
         raise Http404
     user = request.user
@@ -928,19 +1069,35 @@ def property_cobuilding(request: HttpRequest, region_id: int) -> HttpResponse:
         post, action = request.POST, request.POST.get("action", "")
         try:
             if action == "manager":
-                services.property_manager_add(actor=user, region=region, name=post.get("name", ""), has_party_branch=post.get("branch") == "on")
+                services.property_manager_add(
+                    actor=user,
+                    region=region,
+                    name=post.get("name", ""),
+                    has_party_branch=post.get("branch") == "on",
+                )
             elif action in ("meeting", "rate"):
-                manager = PropertyManager.objects.filter(region=region, pk=_int(post.get("manager"))).select_related("region").first()
+                manager = (
+                    PropertyManager.objects.filter(region=region, pk=_pk(post.get("manager")))
+                    .select_related("region")
+                    .first()
+                )
                 if manager is None:
                     raise InvalidInput(_("请选择物业公司。"), field="manager")
                 if action == "meeting":
                     services.property_meeting_log(
-                        actor=user, manager=manager, held_on=_date(post.get("held_on")),  # type: ignore[arg-type]
-                        topic=post.get("topic", ""), outcome=post.get("outcome", ""),
+                        actor=user,
+                        manager=manager,
+                        held_on=_date(post.get("held_on")),  # type: ignore[arg-type]
+                        topic=post.get("topic", ""),
+                        outcome=post.get("outcome", ""),
                     )
                 else:
                     services.fee_rate_record(
-                        actor=user, manager=manager, estate=post.get("estate", ""), year=_int(post.get("year")) or 0, rate=post.get("rate", "")
+                        actor=user,
+                        manager=manager,
+                        estate=post.get("estate", ""),
+                        year=_int(post.get("year")) or 0,
+                        rate=post.get("rate", ""),
                     )
             else:
                 raise Http404
@@ -964,7 +1121,9 @@ def property_cobuilding(request: HttpRequest, region_id: int) -> HttpResponse:
         {
             "region": region,
             "managers": list(PropertyManager.objects.filter(region=region).order_by("id")),
-            "meetings": list(PropertyMeeting.objects.filter(manager__region=region).select_related("manager")[:20]),
+            "meetings": list(
+                PropertyMeeting.objects.filter(manager__region=region).select_related("manager")[:20]
+            ),
             "agreements": list(CoBuildingAgreement.objects.filter(region=region)[:20]),
             "charts": [chart] if years else [],
             "may_edit": permissions.has_perm_at(user, policies.COMMUNITY_LISTS.name, region.path),

@@ -10,14 +10,14 @@ from tests.url_table import (
     API_SIGNED_IN,
     LEADER,
     OTHER_WORKER,
-    WORKER,
     PAGE_POST_ONLY,
     SECRETARY,
     SUBDISTRICT,
     UNIT_SECRETARY,
+    WORKER,
+    _first,
     everyone,
     only,
-    _first,
 )
 
 OVERSEERS = [ADMIN, SUBDISTRICT, LEADER, SECRETARY]

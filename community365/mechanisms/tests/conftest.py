@@ -43,7 +43,10 @@ def apply(unit):
             problem="楼宇党员分散，活动难以组织",
             goal="建成一个红色驿站，党员每月活动一次",
             measures="选址、建章立制、每月组织活动",
-            milestones=[("选址和布置", "王书记", due or datetime.date(YEAR, 4, 1)), ("开展活动", "李委员", datetime.date(YEAR, 9, 1))],
+            milestones=[
+                ("选址和布置", "王书记", due or datetime.date(YEAR, 4, 1)),
+                ("开展活动", "李委员", datetime.date(YEAR, 9, 1)),
+            ],
             theme="organisation",
             **extra,
         )

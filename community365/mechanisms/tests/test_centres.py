@@ -29,19 +29,31 @@ def _world(users: int, role: str = Role.SOCIAL_WORKER):
     from community365.regions.models import Region, RegionKind
 
     n = Region.objects.count()
-    district = regions.region_create(actor=SYSTEM, parent=None, kind=RegionKind.DISTRICT, name="中心测试区", code=f"CT{n}")
-    sub = regions.region_create(actor=SYSTEM, parent=district, kind=RegionKind.SUBDISTRICT, name="测试街道", code=f"CT{n}-S")
-    community = regions.region_create(actor=SYSTEM, parent=sub, kind=RegionKind.COMMUNITY, name="测试社区", code=f"CT{n}-S-1")
+    district = regions.region_create(
+        actor=SYSTEM, parent=None, kind=RegionKind.DISTRICT, name="中心测试区", code=f"CT{n}"
+    )
+    sub = regions.region_create(
+        actor=SYSTEM, parent=district, kind=RegionKind.SUBDISTRICT, name="测试街道", code=f"CT{n}-S"
+    )
+    community = regions.region_create(
+        actor=SYSTEM, parent=sub, kind=RegionKind.COMMUNITY, name="测试社区", code=f"CT{n}-S-1"
+    )
     centre = regions.service_centre_create(actor=SYSTEM, region=sub, name=f"测试中心{n}", address="")
     room = services.room_add(actor=SYSTEM, centre=centre, name="会议室", capacity=20)
     lecture = services.lecture_schedule(
-        actor=SYSTEM, centre=centre, title="学党章", speaker="王老师",
-        starts_at=timezone.now() + datetime.timedelta(days=3), capacity=5,
+        actor=SYSTEM,
+        centre=centre,
+        title="学党章",
+        speaker="王老师",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        capacity=5,
     )
     hashed = make_password("x")
     people_ = []
     for i in range(users):
-        user = people.user_create(actor=SYSTEM, username=f"ct_{n}_{i}", password=None, district=district, password_hash=hashed)
+        user = people.user_create(
+            actor=SYSTEM, username=f"ct_{n}_{i}", password=None, district=district, password_hash=hashed
+        )
         people.role_grant(actor=SYSTEM, user=user, role=role, region=community)
         people_.append(User.objects.get(pk=user.pk))
     return room, lecture, people_
@@ -87,8 +99,13 @@ def test_ten_people_booking_overlapping_hours_at_once_get_one_booking():
         # everyone wants a slot that overlaps everybody else's (9:00–11:00 shifted by minutes)
         begin = start + datetime.timedelta(minutes=index * 5)
         services.room_book(
-            actor=user, room=room, starts_at=begin, ends_at=begin + datetime.timedelta(hours=2),
-            booker_kind="community", booker_name="测试社区", purpose="党员议事会",
+            actor=user,
+            room=room,
+            starts_at=begin,
+            ends_at=begin + datetime.timedelta(hours=2),
+            booker_kind="community",
+            booker_name="测试社区",
+            purpose="党员议事会",
         )
 
     tally = _all_at_once(users, book)
@@ -116,27 +133,43 @@ def test_booking_rules(persona):
     room, _lecture, (user,) = _world(1)
     start = timezone.now() + datetime.timedelta(days=1)
     kwargs = {"booker_kind": "community", "booker_name": "测试社区", "purpose": "议事会"}
-    services.room_book(actor=user, room=room, starts_at=start, ends_at=start + datetime.timedelta(hours=1), **kwargs)
+    services.room_book(
+        actor=user, room=room, starts_at=start, ends_at=start + datetime.timedelta(hours=1), **kwargs
+    )
     # back to back is fine; an overlap is refused
     services.room_book(
-        actor=user, room=room, starts_at=start + datetime.timedelta(hours=1), ends_at=start + datetime.timedelta(hours=2), **kwargs
+        actor=user,
+        room=room,
+        starts_at=start + datetime.timedelta(hours=1),
+        ends_at=start + datetime.timedelta(hours=2),
+        **kwargs,
     )
     with pytest.raises(Conflict):
         services.room_book(
-            actor=user, room=room, starts_at=start + datetime.timedelta(minutes=30),
-            ends_at=start + datetime.timedelta(minutes=90), **kwargs,
+            actor=user,
+            room=room,
+            starts_at=start + datetime.timedelta(minutes=30),
+            ends_at=start + datetime.timedelta(minutes=90),
+            **kwargs,
         )
     with pytest.raises(InvalidInput):
         services.room_book(actor=user, room=room, starts_at=start, ends_at=start, **kwargs)
     with pytest.raises(InvalidInput):
         services.room_book(
-            actor=user, room=room, starts_at=start - datetime.timedelta(days=3), ends_at=start - datetime.timedelta(days=3, hours=-1), **kwargs
+            actor=user,
+            room=room,
+            starts_at=start - datetime.timedelta(days=3),
+            ends_at=start - datetime.timedelta(days=3, hours=-1),
+            **kwargs,
         )
     # a resident of another district may not book
     with pytest.raises(NotAllowed):
         services.room_book(
-            actor=persona("resident_huachuan"), room=room, starts_at=start + datetime.timedelta(hours=5),
-            ends_at=start + datetime.timedelta(hours=6), **kwargs,
+            actor=persona("resident_huachuan"),
+            room=room,
+            starts_at=start + datetime.timedelta(hours=5),
+            ends_at=start + datetime.timedelta(hours=6),
+            **kwargs,
         )
 
 
@@ -147,11 +180,15 @@ def test_a_cancelled_booking_frees_the_slot():
     room, _lecture, (user,) = _world(1)
     start = timezone.now() + datetime.timedelta(days=1)
     kwargs = {"booker_kind": "team", "booker_name": "红队", "purpose": "培训"}
-    booking = services.room_book(actor=user, room=room, starts_at=start, ends_at=start + datetime.timedelta(hours=1), **kwargs)
+    booking = services.room_book(
+        actor=user, room=room, starts_at=start, ends_at=start + datetime.timedelta(hours=1), **kwargs
+    )
     services.booking_cancel(actor=user, booking=booking)
     with pytest.raises(InvalidTransition):
         services.booking_cancel(actor=user, booking=booking)
-    services.room_book(actor=user, room=room, starts_at=start, ends_at=start + datetime.timedelta(hours=1), **kwargs)
+    services.room_book(
+        actor=user, room=room, starts_at=start, ends_at=start + datetime.timedelta(hours=1), **kwargs
+    )
 
 
 @pytest.mark.django_db
@@ -186,11 +223,21 @@ def test_only_the_centres_staff_log_visits_and_schedule(persona):
 
     room, _lecture, (user,) = _world(1)
     with pytest.raises(NotAllowed):
-        services.visit_log(actor=user, centre=room.centre, visited_on=datetime.date.today(), delegation="考察团", visitors=20)
-    visit = services.visit_log(actor=SYSTEM, centre=room.centre, visited_on=datetime.date.today(), delegation="考察团", visitors=20)
+        services.visit_log(
+            actor=user, centre=room.centre, visited_on=datetime.date.today(), delegation="考察团", visitors=20
+        )
+    visit = services.visit_log(
+        actor=SYSTEM, centre=room.centre, visited_on=datetime.date.today(), delegation="考察团", visitors=20
+    )
     assert visit.visitors == 20
     with pytest.raises(InvalidInput):
-        services.visit_log(actor=SYSTEM, centre=room.centre, visited_on=datetime.date.today(), delegation="考察团", visitors=0)
+        services.visit_log(
+            actor=SYSTEM,
+            centre=room.centre,
+            visited_on=datetime.date.today(),
+            delegation="考察团",
+            visitors=0,
+        )
 
 
 @pytest.mark.django_db

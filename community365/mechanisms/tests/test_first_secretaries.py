@@ -43,7 +43,11 @@ def test_only_confirmed_results_count(persona, region):
     posting = _posting(persona, region)
     before = selectors.result_totals()["spirit"]
     result = services.result_log(
-        actor=persona("firstsec_demo"), posting=posting, category="spirit", title="提炼黄鹂精神", evidence="居民议事会纪要"
+        actor=persona("firstsec_demo"),
+        posting=posting,
+        category="spirit",
+        title="提炼黄鹂精神",
+        evidence="居民议事会纪要",
     )
     assert selectors.result_totals()["spirit"] == before
     services.result_confirm(actor=SYSTEM, result=result)
@@ -57,9 +61,21 @@ def test_someone_elses_ledger_is_refused(persona, region):
 
     posting = _posting(persona, region)
     with pytest.raises(NotAllowed):
-        services.result_log(actor=persona("worker_huangli"), posting=posting, category="event", title="代登记", evidence="照片存档")
+        services.result_log(
+            actor=persona("worker_huangli"),
+            posting=posting,
+            category="event",
+            title="代登记",
+            evidence="照片存档",
+        )
     with pytest.raises(InvalidInput):
-        services.result_log(actor=persona("firstsec_demo"), posting=posting, category="nothing", title="x项", evidence="照片存档")
+        services.result_log(
+            actor=persona("firstsec_demo"),
+            posting=posting,
+            category="nothing",
+            title="x项",
+            evidence="照片存档",
+        )
 
 
 def test_confirming_belongs_to_the_posted_community(persona, region):
@@ -67,7 +83,11 @@ def test_confirming_belongs_to_the_posted_community(persona, region):
 
     posting = _posting(persona, region)
     result = services.result_log(
-        actor=persona("firstsec_demo"), posting=posting, category="event", title="黄鹂邻里节", evidence="活动照片"
+        actor=persona("firstsec_demo"),
+        posting=posting,
+        category="event",
+        title="黄鹂邻里节",
+        evidence="活动照片",
     )
     with pytest.raises(NotAllowed):  # 划船's secretary is not 黄鹂's
         services.result_confirm(actor=persona("secretary_huachuan"), result=result)
@@ -91,11 +111,22 @@ def test_extension_rules(persona, region):
 
     posting = _posting(persona, region)
     with pytest.raises(NotAllowed):
-        services.posting_extend(actor=persona("staff_baizhang"), posting=posting, new_end=datetime.date(2029, 1, 1), reason="居民挽留")
+        services.posting_extend(
+            actor=persona("staff_baizhang"),
+            posting=posting,
+            new_end=datetime.date(2029, 1, 1),
+            reason="居民挽留",
+        )
     with pytest.raises(InvalidInput):
-        services.posting_extend(actor=persona("admin_district"), posting=posting, new_end=posting.ends_on, reason="居民挽留")
+        services.posting_extend(
+            actor=persona("admin_district"), posting=posting, new_end=posting.ends_on, reason="居民挽留"
+        )
     extension = services.posting_extend(
-        actor=persona("admin_district"), posting=posting, new_end=datetime.date(2029, 1, 1), reason="居民挽留", petition="请留下"
+        actor=persona("admin_district"),
+        posting=posting,
+        new_end=datetime.date(2029, 1, 1),
+        reason="居民挽留",
+        petition="请留下",
     )
     posting.refresh_from_db()
     assert posting.extensions == 1 and posting.ends_on == datetime.date(2029, 1, 1)
@@ -116,7 +147,9 @@ def test_a_stale_extension_loses(persona, region):
     stale = FirstSecretaryPosting.objects.get(pk=posting.pk)
     services.posting_extend(actor=SYSTEM, posting=posting, new_end=datetime.date(2029, 1, 1), reason="第一次")
     with pytest.raises(Conflict):
-        services.posting_extend(actor=SYSTEM, posting=stale, new_end=datetime.date(2028, 6, 1), reason="第二次")
+        services.posting_extend(
+            actor=SYSTEM, posting=stale, new_end=datetime.date(2028, 6, 1), reason="第二次"
+        )
     posting.refresh_from_db()
     assert posting.extensions == 1
 
@@ -127,9 +160,17 @@ def test_end_of_term_report_closes_the_posting(persona, region):
     posting = _posting(persona, region)
     with pytest.raises(InvalidInput):
         services.posting_end(actor=persona("firstsec_demo"), posting=posting, report="太短")
-    services.posting_end(actor=persona("firstsec_demo"), posting=posting, report="任期内协调解决楼道照明等十件实事。")
+    services.posting_end(
+        actor=persona("firstsec_demo"), posting=posting, report="任期内协调解决楼道照明等十件实事。"
+    )
     with pytest.raises(InvalidTransition):
-        services.result_log(actor=persona("firstsec_demo"), posting=posting, category="event", title="期满后", evidence="照片存档")
+        services.result_log(
+            actor=persona("firstsec_demo"),
+            posting=posting,
+            category="event",
+            title="期满后",
+            evidence="照片存档",
+        )
 
 
 def test_frontline_batches(persona):

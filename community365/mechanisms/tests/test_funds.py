@@ -26,10 +26,23 @@ def test_allocate_spend_reverse_and_balance(persona, huangli):
     from community365.mechanisms import services
 
     before = services.fund_balance(huangli, YEAR)
-    services.fund_allocate(actor=persona("admin_district"), region=huangli, year=YEAR, source="co_building", kind="service", amount="1000")
+    services.fund_allocate(
+        actor=persona("admin_district"),
+        region=huangli,
+        year=YEAR,
+        source="co_building",
+        kind="service",
+        amount="1000",
+    )
     entry = services.fund_spend(
-        actor=persona("worker_huangli"), region=huangli, year=YEAR, kind="service", category="support",
-        spent_on=datetime.date(YEAR, 6, 1), amount="300.50", description="困难户慰问",
+        actor=persona("worker_huangli"),
+        region=huangli,
+        year=YEAR,
+        kind="service",
+        category="support",
+        spent_on=datetime.date(YEAR, 6, 1),
+        amount="300.50",
+        description="困难户慰问",
     )
     assert services.fund_balance(huangli, YEAR) == before + Decimal("699.50")
     reversal = services.fund_reverse(actor=persona("worker_huangli"), row=entry, reason="录重了")
@@ -49,8 +62,14 @@ def test_spending_cannot_overdraw(persona, huangli):
     balance = services.fund_balance(huangli, YEAR, "service")
     with pytest.raises(InvalidTransition):
         services.fund_spend(
-            actor=persona("worker_huangli"), region=huangli, year=YEAR, kind="service", category="support",
-            spent_on=datetime.date(YEAR, 6, 1), amount=balance + 1, description="超支",
+            actor=persona("worker_huangli"),
+            region=huangli,
+            year=YEAR,
+            kind="service",
+            category="support",
+            spent_on=datetime.date(YEAR, 6, 1),
+            amount=balance + 1,
+            description="超支",
         )
 
 
@@ -58,15 +77,30 @@ def test_who_may_allocate_and_spend(persona, huangli):
     from community365.mechanisms import services
 
     with pytest.raises(NotAllowed):  # a community's worker does not allocate
-        services.fund_allocate(actor=persona("worker_huangli"), region=huangli, year=YEAR, source="district", kind="service", amount=10)
+        services.fund_allocate(
+            actor=persona("worker_huangli"),
+            region=huangli,
+            year=YEAR,
+            source="district",
+            kind="service",
+            amount=10,
+        )
     with pytest.raises(NotAllowed):  # 划船's worker does not spend 黄鹂's money
         services.fund_spend(
-            actor=persona("worker_huachuan"), region=huangli, year=YEAR, kind="service", category="support",
-            spent_on=datetime.date(YEAR, 6, 1), amount=1, description="代记",
+            actor=persona("worker_huachuan"),
+            region=huangli,
+            year=YEAR,
+            kind="service",
+            category="support",
+            spent_on=datetime.date(YEAR, 6, 1),
+            amount=1,
+            description="代记",
         )
     for bad in ("0", "-5", "abc", "1e12"):
         with pytest.raises(InvalidInput):
-            services.fund_allocate(actor=SYSTEM, region=huangli, year=YEAR, source="district", kind="service", amount=bad)
+            services.fund_allocate(
+                actor=SYSTEM, region=huangli, year=YEAR, source="district", kind="service", amount=bad
+            )
 
 
 def test_the_database_refuses_a_positive_reversal(huangli):
@@ -77,8 +111,13 @@ def test_the_database_refuses_a_positive_reversal(huangli):
     original = FundAllocation.objects.filter(region=huangli, reverses__isnull=True).first()
     with pytest.raises(IntegrityError), transaction.atomic():
         FundAllocation.objects.create(
-            district_id=huangli.district_id, region=huangli, year=YEAR, source="district", kind="service",
-            amount=Decimal("5"), reverses=original,
+            district_id=huangli.district_id,
+            region=huangli,
+            year=YEAR,
+            source="district",
+            kind="service",
+            amount=Decimal("5"),
+            reverses=original,
         )
 
 

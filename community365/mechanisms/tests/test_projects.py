@@ -28,7 +28,12 @@ def test_contract_2016_list_as_district_admin(api_for):
 def test_demo_personas_have_their_projects(persona):
     from community365.mechanisms.models import SecretaryProject
 
-    assert SecretaryProject.objects.filter(secretary=persona("secretary_huachuan"), unit__name="划船社区", year=2016).count() == 2
+    assert (
+        SecretaryProject.objects.filter(
+            secretary=persona("secretary_huachuan"), unit__name="划船社区", year=2016
+        ).count()
+        == 2
+    )
     mine = SecretaryProject.objects.filter(secretary=persona("unit_secretary_demo"), year=2016)
     assert mine.count() == 1 and mine.get().unit.kind == "organisation"
 
@@ -65,8 +70,12 @@ def test_review_needs_the_organisation_department_and_a_reason_to_return(apply, 
     with pytest.raises(NotAllowed):
         services.project_review(actor=persona("staff_baizhang"), project=project, decision="approve")
     with pytest.raises(InvalidInput):
-        services.project_review(actor=persona("admin_district"), project=project, decision="return", reason="")
-    services.project_review(actor=persona("admin_district"), project=project, decision="return", reason="请写清节点")
+        services.project_review(
+            actor=persona("admin_district"), project=project, decision="return", reason=""
+        )
+    services.project_review(
+        actor=persona("admin_district"), project=project, decision="return", reason="请写清节点"
+    )
     assert project.status == "returned"
     # a decided application cannot be decided again
     with pytest.raises(InvalidTransition):
@@ -94,12 +103,16 @@ def test_an_application_is_hidden_from_others_until_approved(apply, client_for, 
 def test_api_review_by_a_non_admin_is_422(api_for, apply):
     project = apply()
     answer = api_for("secretary_huachuan").post(
-        f"/api/v1/mechanisms/projects/{project.pk}/review", {"decision": "approve"}, content_type="application/json"
+        f"/api/v1/mechanisms/projects/{project.pk}/review",
+        {"decision": "approve"},
+        content_type="application/json",
     )
     # 划船's secretary oversees places, not the district's organisation department: not visible here
     assert answer.status_code in (404, 422)
     answer = api_for("leader_demo").post(
-        f"/api/v1/mechanisms/projects/{project.pk}/review", {"decision": "approve"}, content_type="application/json"
+        f"/api/v1/mechanisms/projects/{project.pk}/review",
+        {"decision": "approve"},
+        content_type="application/json",
     )
     assert answer.status_code == 422 and answer.json()["code"] == "not_allowed"
 
@@ -113,11 +126,15 @@ def test_progress_never_goes_backwards_and_only_the_owner_reports(apply, persona
     project.refresh_from_db()
     assert project.progress == 40
     with pytest.raises(NotAllowed):
-        services.progress_report(actor=persona("secretary_huachuan"), project=project, note="代报", percent=90)
+        services.progress_report(
+            actor=persona("secretary_huachuan"), project=project, note="代报", percent=90
+        )
     with pytest.raises(InvalidInput):
         services.progress_report(actor=project.secretary, project=project, note="超过", percent=101)
     with pytest.raises(InvalidInput):
-        services.progress_report(actor=project.secretary, project=project, note="链接", percent=50, link="javascript:x")
+        services.progress_report(
+            actor=project.secretary, project=project, note="链接", percent=50, link="javascript:x"
+        )
 
 
 def test_progress_on_an_unapproved_project_is_refused(apply):
@@ -128,7 +145,9 @@ def test_progress_on_an_unapproved_project_is_refused(apply):
         services.progress_report(actor=project.secretary, project=project, note="提前填报", percent=10)
 
 
-def test_overdue_sweep_flags_each_task_once_and_tells_the_secretary(apply, django_capture_on_commit_callbacks):
+def test_overdue_sweep_flags_each_task_once_and_tells_the_secretary(
+    apply, django_capture_on_commit_callbacks
+):
     from community365.mechanisms import selectors, services
     from community365.notifications.models import Notification
 
@@ -168,7 +187,9 @@ def test_score_on_the_rubric_with_residents_ratings(apply, persona, district):
     project = apply(approve=True)
     admin = persona("admin_district")
     with pytest.raises(InvalidInput):  # above the rubric's maximum
-        services.project_score(actor=admin, project=project, goal=31, benefit=20, innovation=10, documentation=10)
+        services.project_score(
+            actor=admin, project=project, goal=31, benefit=20, innovation=10, documentation=10
+        )
     services.project_score(actor=admin, project=project, goal=30, benefit=20, innovation=10, documentation=20)
     project.refresh_from_db()
     assert project.score == Decimal("80.0") and project.status == "evaluated"
@@ -206,9 +227,13 @@ def test_figures_are_the_lists_numbers(persona):
     figures = selectors.project_figures(persona("admin_district"), 2016)
     assert (figures.total, figures.units_applying, figures.menu_size) == (71, 46, 35)
     assert sum(f.count for f in figures.by_theme) == 71 == sum(f.count for f in figures.by_unit_kind)
-    late = SecretaryProject.objects.filter(
-        year=2016, tasks__done_at__isnull=True, tasks__due__lt=datetime.date.today()
-    ).distinct().count()
+    late = (
+        SecretaryProject.objects.filter(
+            year=2016, tasks__done_at__isnull=True, tasks__due__lt=datetime.date.today()
+        )
+        .distinct()
+        .count()
+    )
     assert figures.on_schedule == 71 - late
     assert 0 < figures.menu_taken <= 35
 
@@ -243,7 +268,10 @@ def test_apply_page_posts_through_the_service(client_for, unit):
     project = SecretaryProject.objects.get(title="楼宇白领志愿服务")
     assert answer.status_code == 302 and project.tasks.count() == 1
     # without a milestone the page shows the reason and keeps nothing
-    answer = client.post("/mechanisms/projects/new/", {"year": 2030, "unit": unit.pk, "theme": "service", "title": "另一个项目名称"})
+    answer = client.post(
+        "/mechanisms/projects/new/",
+        {"year": 2030, "unit": unit.pk, "theme": "service", "title": "另一个项目名称"},
+    )
     assert answer.status_code == 200 and not SecretaryProject.objects.filter(title="另一个项目名称").exists()
 
 
@@ -252,5 +280,7 @@ def test_indicator_on_schedule_is_grouped(region):
 
     indicator = indicators.get("mechanisms.projects_on_schedule")
     huachuan = region("划船社区")
-    values = indicator.values(indicators.Period(datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)), [huachuan.pk])
+    values = indicator.values(
+        indicators.Period(datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)), [huachuan.pk]
+    )
     assert values[huachuan.pk].denominator == 2
