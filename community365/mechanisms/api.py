@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from community365.core.api import ErrorOut, Id, PageParams, paginate
-from community365.core.errors import InvalidInput
+from community365.core.errors import InvalidInput, NotFound
 
 from . import policies, selectors, services
 from .models import MenuItem, ProjectStatus, ResultCategory
@@ -284,3 +284,164 @@ def mech_list_postings(request: HttpRequest, page: Query[PageParams]) -> Any:
         ],
         "count": count,
     }
+
+
+# --- service centres ------------------------------------------------------------------------------
+class LectureOut(Schema):
+    id: int
+    title: str
+    speaker: str
+    centre: str
+    starts_at: datetime.datetime
+    capacity: int
+    registered: int
+
+
+class LecturePage(Schema):
+    items: list[LectureOut]
+    count: int
+
+
+def _lecture_out(lecture: Any) -> dict[str, Any]:
+    return {
+        "id": lecture.pk,
+        "title": lecture.title,
+        "speaker": lecture.speaker,
+        "centre": lecture.centre.name,
+        "starts_at": lecture.starts_at,
+        "capacity": lecture.capacity,
+        "registered": lecture.registered,
+    }
+
+
+def _visible_lecture(request: HttpRequest, lecture_id: int) -> Any:
+    from .models import Lecture
+
+    lecture = (
+        Lecture.objects.filter(centre__in=selectors.centres_for(request.user), pk=lecture_id)
+        .select_related("centre")
+        .first()
+    )
+    if lecture is None:
+        raise NotFound(_("没有找到这一讲。"))
+    return lecture
+
+
+@router.get("/lectures", response=LecturePage)
+def mech_list_lectures(request: HttpRequest, page: Query[PageParams]) -> Any:
+    """Upcoming 党章学堂 lectures of the user's district, soonest first."""
+    from django.utils import timezone
+
+    from .models import Lecture
+
+    qs = (
+        Lecture.objects.filter(centre__in=selectors.centres_for(request.user), starts_at__gte=timezone.now())
+        .select_related("centre")
+        .order_by("starts_at", "id")
+    )
+    items, count = paginate(qs, page)
+    return {"items": [_lecture_out(lec) for lec in items], "count": count}
+
+
+@router.post("/lectures/{lecture_id}/register", response={201: LectureOut, **ERRORS})
+def mech_register_lecture(request: HttpRequest, lecture_id: Id) -> Any:
+    """201 with a seat; 409 ``full`` or ``already_registered``; 422 when closed."""
+    lecture = _visible_lecture(request, lecture_id)
+    services.lecture_register(actor=request.user, lecture=lecture)
+    return 201, _lecture_out(_visible_lecture(request, lecture_id))
+
+
+class BookingIn(Schema):
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    booker_kind: str = Field(..., description="community | unit | team")
+    booker_name: str
+    purpose: str
+
+
+class BookingOut(Schema):
+    id: int
+    room: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    booker_name: str
+    status: str
+
+
+@router.post("/rooms/{room_id}/bookings", response={201: BookingOut, **ERRORS})
+def mech_book_room(request: HttpRequest, room_id: Id, payload: BookingIn) -> Any:
+    """201 with the booking; 409 ``slot_taken`` when it overlaps another booking."""
+    from .models import Room
+
+    room = Room.objects.filter(centre__in=selectors.centres_for(request.user), pk=room_id).first()
+    if room is None:
+        raise NotFound(_("没有找到这个场地。"))
+    booking = services.room_book(actor=request.user, room=room, **payload.dict())
+    return 201, {
+        "id": booking.pk,
+        "room": room.name,
+        "starts_at": booking.starts_at,
+        "ends_at": booking.ends_at,
+        "booker_name": booking.booker_name,
+        "status": booking.status,
+    }
+
+
+# --- co-building and funds --------------------------------------------------------------------------
+class SuggestionOut(Schema):
+    offer_id: int
+    unit: str
+    title: str
+    kind: str
+    distance: int = Field(..., description="0 the same community, 1 the same subdistrict, 2 the district")
+
+
+@router.get("/cobuilding/needs/{need_id}/suggestions", response={200: list[SuggestionOut], 404: ErrorOut})
+def mech_need_suggestions(request: HttpRequest, need_id: Id) -> Any:
+    from community365.core import permissions
+
+    from .models import NeedItem
+
+    districts = permissions.district_ids(request.user)
+    need = NeedItem.objects.filter(pk=need_id).select_related("region")
+    if districts is not None:
+        need = need.filter(district_id__in=districts)
+    found = need.first()
+    if found is None:
+        raise NotFound(_("没有找到这项需求。"))
+    return [
+        {"offer_id": o.pk, "unit": o.unit_name, "title": o.title, "kind": o.kind, "distance": o.distance}
+        for o in services.suggestions(found)
+    ]
+
+
+class FundRowOut(Schema):
+    community_id: int
+    community: str
+    allocated: float
+    spent: float
+    balance: float
+
+
+@router.get("/funds", response={200: list[FundRowOut], 404: ErrorOut})
+def mech_funds(request: HttpRequest, year: int | None = None) -> Any:
+    """Allocated, spent and balance per community the user may read, for one year (this year
+    unless ``?year=`` says otherwise)."""
+    from django.utils import timezone
+
+    if year is None:
+        year = timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(_("年度须在 2000–2100 之间。"), field="year")
+    if not policies.may_view_funds(request.user):
+        raise NotFound(_("没有可查看的经费。"))
+    return [
+        {
+            "community_id": r.region.pk,
+            "community": r.region.name,
+            "allocated": float(r.allocated),
+            "spent": float(r.spent),
+            "balance": float(r.balance),
+        }
+        for r in selectors.fund_rows(request.user, year)
+    ]

@@ -18,6 +18,7 @@ from tests.url_table import (
     _first,
     everyone,
     only,
+    rule,
 )
 
 OVERSEERS = [ADMIN, SUBDISTRICT, LEADER, SECRETARY]
@@ -60,6 +61,11 @@ ROWS: dict[str, dict[str, int]] = {
     "api-1:mech_score": API_POST_ONLY,
     "api-1:mech_result_totals": API_SIGNED_IN,
     "api-1:mech_list_postings": API_SIGNED_IN,
+    "api-1:mech_list_lectures": API_SIGNED_IN,
+    "api-1:mech_register_lecture": API_POST_ONLY,
+    "api-1:mech_book_room": API_POST_ONLY,
+    "api-1:mech_need_suggestions": API_SIGNED_IN,
+    "api-1:mech_funds": rule(404, 401, _200=FUNDS),
 }
 
 PARAMS: dict[str, Any] = {
@@ -69,5 +75,6 @@ PARAMS: dict[str, Any] = {
     "centre_id": _first("regions.ServiceCentre", name="和丰创意广场党群服务中心"),
     "lecture_id": _first("mechanisms.Lecture"),
     "need_id": _first("mechanisms.NeedItem", region__name="划船社区"),
+    "room_id": _first("mechanisms.Room", centre__name="和丰创意广场党群服务中心"),
     "entry_id": _first("mechanisms.FundEntry", region__name="划船社区"),
 }

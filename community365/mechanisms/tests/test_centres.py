@@ -251,3 +251,44 @@ def test_demo_has_a_year_of_lectures_in_the_named_centres(client_for):
     page = client_for("secretary_huachuan").get("/mechanisms/centres/").content.decode()
     for name in ("和丰创意广场", "宁波文化广场", "宁波东外滩"):
         assert name in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_world")
+def test_api_register_and_book(api_for):
+    from community365.mechanisms.models import Lecture, Room
+
+    api = api_for("member_demo")
+    lectures = api.get("/api/v1/mechanisms/lectures").json()
+    assert lectures["count"] >= 1
+    lecture = Lecture.objects.get(pk=lectures["items"][0]["id"])
+    Lecture.objects.filter(pk=lecture.pk).update(capacity=lecture.registered + 1)
+    first = api.post(f"/api/v1/mechanisms/lectures/{lecture.pk}/register")
+    other = api_for("volunteer_demo").post(f"/api/v1/mechanisms/lectures/{lecture.pk}/register")
+    assert first.status_code == 201 and other.status_code == 409
+    room = Room.objects.first()
+    start = (timezone.now() + datetime.timedelta(days=40)).replace(microsecond=0)
+    body = {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + datetime.timedelta(hours=1)).isoformat(),
+        "booker_kind": "community",
+        "booker_name": "划船社区",
+        "purpose": "议事会",
+    }
+    secretary = api_for("secretary_huachuan")
+    assert (
+        secretary.post(
+            f"/api/v1/mechanisms/rooms/{room.pk}/bookings", body, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    again = secretary.post(
+        f"/api/v1/mechanisms/rooms/{room.pk}/bookings", body, content_type="application/json"
+    )
+    assert again.status_code == 409 and again.json()["code"] == "slot_taken"
+    assert (
+        api.post(
+            f"/api/v1/mechanisms/rooms/{room.pk}/bookings", body, content_type="application/json"
+        ).status_code
+        == 422
+    )
