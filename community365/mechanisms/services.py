@@ -1140,7 +1140,7 @@ def fund_reverse(*, actor: Any, row: Any, reason: str) -> Any:
                 amount=-row.amount,
                 reverses=row,
                 by=actor if not permissions.is_global(actor) else None,
-                **{text_field: _("冲正：%(reason)s") % {"reason": clean}},
+                **{text_field: clean},
             )
     except IntegrityError:
         raise InvalidTransition(_("这条记录已经冲正过了。")) from None

@@ -105,6 +105,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "unit_kinds": UnitKind.choices,
             "may_apply": policies.may_apply(request.user),
             "may_manage": policies.may_manage(request.user),
+            "may_oversee": policies.may_oversee(request.user),
         },
     )
 
