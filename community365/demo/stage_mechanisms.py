@@ -3,7 +3,7 @@
 first secretaries posted across communities and cooperatives whose confirmed ledger totals are
 the article's (59 community spirits, 140+ brands, 120+ social organisations, 130+ events, 190+
 problems solved); 冯培荣 (区住建局) extended twice at the residents' petition; 15 front-line
-batches of 800+ cadres. Everything goes through the services; a second run adds nothing."""
+batches (800+ cadres with ``--full``). Everything goes through the services; a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ PROJECTS_LISTED = 71
 # The confirmed ledger's totals (the article: 59, 140+, 120+, 130+, 190+).
 LEDGER = {"spirit": 59, "brand": 143, "social_org": 124, "event": 136, "problem": 192}
 FENG_COMMUNITY = "划船社区"
-FRONTLINE_BATCHES, FRONTLINE_PER_BATCH = 15, 54  # 810 cadres
+FRONTLINE_BATCHES, FRONTLINE_PER_BATCH = 15, 54  # 810 cadres in the full-size district
+FRONTLINE_PER_BATCH_SMALL = 6  # the quick demo (and the tests' world): 90 cadres
 
 
 def build(builder: Any) -> None:
@@ -374,10 +375,11 @@ def _frontline(builder: Any, district: Region) -> None:
         (FrontlineTask.CLEARANCE, "东部新城征地拆迁"),
         (FrontlineTask.PROJECT, "重点工程项目推进"),
     ]
+    per_batch = FRONTLINE_PER_BATCH if builder.full else FRONTLINE_PER_BATCH_SMALL
     for batch in range(1, FRONTLINE_BATCHES + 1):
         task, assignment = tasks[batch % 3]
         start = datetime.date(2013 + batch // 5, 1 + batch % 12, 1)
-        for n in range(FRONTLINE_PER_BATCH):
+        for n in range(per_batch):
             services.frontline_record(
                 actor=SYSTEM,
                 region=subs[(batch + n) % len(subs)],
@@ -388,7 +390,7 @@ def _frontline(builder: Any, district: Region) -> None:
                 home_department=departments[n % len(departments)],
                 starts_on=start,
             )
-    builder.report.add("frontline_posting", FRONTLINE_BATCHES * FRONTLINE_PER_BATCH)
+    builder.report.add("frontline_posting", FRONTLINE_BATCHES * per_batch)
 
 
 LECTURE_TOPICS = [
