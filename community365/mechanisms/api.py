@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, Id, PageParams, paginate
@@ -170,7 +170,7 @@ def mech_apply(request: HttpRequest, payload: ApplyIn) -> Any:
         budget_yuan=payload.budget_yuan,
         partners=payload.partners,
     )
-    return 201, _detail(request, project.pk)
+    return Status(201, _detail(request, project.pk))
 
 
 class ReviewIn(Schema):
@@ -348,7 +348,7 @@ def mech_register_lecture(request: HttpRequest, lecture_id: Id) -> Any:
     """201 with a seat; 409 ``full`` or ``already_registered``; 422 when closed."""
     lecture = _visible_lecture(request, lecture_id)
     services.lecture_register(actor=request.user, lecture=lecture)
-    return 201, _lecture_out(_visible_lecture(request, lecture_id))
+    return Status(201, _lecture_out(_visible_lecture(request, lecture_id)))
 
 
 class BookingIn(Schema):
@@ -377,14 +377,17 @@ def mech_book_room(request: HttpRequest, room_id: Id, payload: BookingIn) -> Any
     if room is None:
         raise NotFound(_("没有找到这个场地。"))
     booking = services.room_book(actor=request.user, room=room, **payload.dict())
-    return 201, {
-        "id": booking.pk,
-        "room": room.name,
-        "starts_at": booking.starts_at,
-        "ends_at": booking.ends_at,
-        "booker_name": booking.booker_name,
-        "status": booking.status,
-    }
+    return Status(
+        201,
+        {
+            "id": booking.pk,
+            "room": room.name,
+            "starts_at": booking.starts_at,
+            "ends_at": booking.ends_at,
+            "booker_name": booking.booker_name,
+            "status": booking.status,
+        },
+    )
 
 
 # --- co-building and funds --------------------------------------------------------------------------
