@@ -33,6 +33,12 @@ SCHEDULE: tuple[Job, ...] = (
         "wishes_sweep",
     ),
     Job(
+        "mechanisms_sweep",
+        "community365.mechanisms.tasks.sweep",
+        datetime.timedelta(hours=24),
+        "mechanisms_sweep",
+    ),
+    Job(
         "talks_sweep",
         "community365.core.tasks.talks_sweep",
         datetime.timedelta(hours=24),
