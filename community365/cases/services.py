@@ -360,8 +360,8 @@ def mediation_agree(
     agreement = MediationAgreement.objects.create(
         case=case,
         district_id=case.district_id,
-        facts=_text(facts, "facts", 2000, min_length=4),
-        terms=_text(terms, "terms", 2000, min_length=4),
+        facts=_text(facts, "facts", 2000, min_length=2),
+        terms=_text(terms, "terms", 2000, min_length=2),
         performance=_text(performance, "performance", 300, min_length=2),
         made_by=actor if isinstance(actor, User) else case.mediator,
         made_at=moment,
