@@ -151,7 +151,7 @@ def _shape(user: Any, case: Any, parties: list[selectors.PartyView]) -> dict[str
 
 
 @router.get("/mediations", response=MediationPage)
-def list_mediations(request: HttpRequest, filters: Query[MediationFilter], page: Query[PageParams]) -> Any:
+def cases_list_mediations(request: HttpRequest, filters: Query[MediationFilter], page: Query[PageParams]) -> Any:
     """The cases the caller may read, newest first, with their parties (each read audited)."""
     qs = selectors.mediation_list(request.user, status=filters.status, mine=filters.mine)
     items, count = paginate(qs, page)
@@ -177,7 +177,7 @@ def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/mediations/{case_id}", response={200: MediationDetailOut, 404: ErrorOut})
-def get_mediation(request: HttpRequest, case_id: Id) -> Any:
+def cases_get_mediation(request: HttpRequest, case_id: Id) -> Any:
     return _detail(request, case_id)
 
 
@@ -191,7 +191,7 @@ class RegisteredOut(Schema):
 
 
 @router.post("/mediations", response={201: RegisteredOut, **ERRORS})
-def register_mediation(request: HttpRequest, payload: MediationIn) -> Any:
+def cases_register_mediation(request: HttpRequest, payload: MediationIn) -> Any:
     from community365.regions.policies import get_visible_region
 
     region = get_visible_region(request.user, payload.community_id)
@@ -221,7 +221,7 @@ def register_mediation(request: HttpRequest, payload: MediationIn) -> Any:
 
 
 @router.get("/mediation-queue", response=MediationPage)
-def mediation_queue(request: HttpRequest, page: Query[PageParams]) -> Any:
+def cases_mediation_queue(request: HttpRequest, page: Query[PageParams]) -> Any:
     """Registered cases nobody has taken, where the caller mediates: kind, community and date
     only (the parties appear once the case is the caller's)."""
     qs = (
@@ -239,7 +239,7 @@ def _queued_or_visible(user: Any, case_id: int) -> Any:
 
 
 @router.post("/mediations/{case_id}/take", response={200: MediationDetailOut, **ERRORS})
-def take_mediation(request: HttpRequest, case_id: Id) -> Any:
+def cases_take_mediation(request: HttpRequest, case_id: Id) -> Any:
     case = _queued_or_visible(request.user, case_id)
     services.mediation_take(actor=request.user, case=case)
     return _detail(request, case_id)
@@ -257,7 +257,7 @@ def _user(user_id: int | None) -> User | None:
 
 
 @router.post("/mediations/{case_id}/assign", response={200: MediationDetailOut, **ERRORS})
-def assign_mediation(request: HttpRequest, case_id: Id, payload: AssignIn) -> Any:
+def cases_assign_mediation(request: HttpRequest, case_id: Id, payload: AssignIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     mediator = _user(payload.mediator_id)
     assert mediator is not None
@@ -268,7 +268,7 @@ def assign_mediation(request: HttpRequest, case_id: Id, payload: AssignIn) -> An
 
 
 @router.post("/mediations/{case_id}/sessions", response={200: MediationDetailOut, **ERRORS})
-def record_session(request: HttpRequest, case_id: Id, payload: SessionIn) -> Any:
+def cases_record_session(request: HttpRequest, case_id: Id, payload: SessionIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     services.mediation_record_session(
         actor=request.user, case=case, held_at=payload.held_at, attended=payload.attended, notes=payload.notes
@@ -277,14 +277,14 @@ def record_session(request: HttpRequest, case_id: Id, payload: SessionIn) -> Any
 
 
 @router.post("/mediations/{case_id}/extend", response={200: MediationDetailOut, **ERRORS})
-def extend_mediation(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
+def cases_extend_mediation(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     services.mediation_extend(actor=request.user, case=case, reason=payload.reason)
     return _detail(request, case_id)
 
 
 @router.post("/mediations/{case_id}/agreement", response={200: MediationDetailOut, **ERRORS})
-def agree_mediation(request: HttpRequest, case_id: Id, payload: AgreeIn) -> Any:
+def cases_agree_mediation(request: HttpRequest, case_id: Id, payload: AgreeIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     services.mediation_agree(
         actor=request.user,
@@ -297,7 +297,7 @@ def agree_mediation(request: HttpRequest, case_id: Id, payload: AgreeIn) -> Any:
 
 
 @router.post("/mediations/{case_id}/not-reached", response={200: MediationDetailOut, **ERRORS})
-def not_reached(request: HttpRequest, case_id: Id, payload: NotReachedIn) -> Any:
+def cases_not_reached(request: HttpRequest, case_id: Id, payload: NotReachedIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     services.mediation_not_reached(
         actor=request.user, case=case, referral_to=payload.referral_to, note=payload.note
@@ -306,14 +306,14 @@ def not_reached(request: HttpRequest, case_id: Id, payload: NotReachedIn) -> Any
 
 
 @router.post("/mediations/{case_id}/follow-up", response={200: MediationDetailOut, **ERRORS})
-def follow_up(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> Any:
+def cases_follow_up(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     services.mediation_follow_up(actor=request.user, case=case, kept=payload.kept, note=payload.note)
     return _detail(request, case_id)
 
 
 @router.get("/mediation-figures", response=dict)
-def mediation_figures(request: HttpRequest) -> Any:
+def cases_mediation_figures(request: HttpRequest) -> Any:
     """Counts only (no names): the judicial offices' form for the caller's places."""
     if not policies.may_read_figures(request.user):
         from community365.core.errors import NotFound
@@ -364,14 +364,14 @@ def _session_out(user: Any, session: Any) -> dict[str, Any]:
 
 
 @router.get("/clinic/sessions", response=list[ClinicSessionOut])
-def clinic_sessions(request: HttpRequest) -> Any:
+def cases_clinic_sessions(request: HttpRequest) -> Any:
     """Coming clinic sessions of the caller's district with their free slots."""
     sessions = list(selectors.upcoming_sessions(request.user, now=timezone.now())[:20])
     return [_session_out(request.user, s) for s in sessions]
 
 
 @router.post("/clinic/sessions/{session_id}/bookings", response={201: BookingOut, **ERRORS})
-def clinic_book(request: HttpRequest, session_id: Id, payload: BookIn) -> Any:
+def cases_clinic_book(request: HttpRequest, session_id: Id, payload: BookIn) -> Any:
     session = policies.get_visible_session(request.user, session_id)
     person = get_visible_person(request.user, payload.person_id) if payload.person_id else None
     booking = services.clinic_book(
