@@ -96,6 +96,9 @@ EXPORTS: dict[str, Export] = {
     "community365.teams.views.party.party_report_xlsx": Export(
         "secretary_huachuan", _party_report, (USER_NAME, PARTY_ORG)
     ),
+    "community365.cases.views.cases_figures_export": Export(
+        "justice_demo", lambda: "/cases/figures.xlsx", (REGION_NAME, USER_NAME)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -104,6 +107,7 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
+    "cases_figures_export": "community365.cases.views.cases_figures_export",
 }
 
 
