@@ -119,6 +119,9 @@ def queue_paths(user: Any) -> list[str] | None:
     paths = permissions.scope_paths(user, MEDIATE.name) or []
     if not paths:
         return []
+    cached = getattr(user, "_c365_mediation_paths", None)
+    if cached is not None:
+        return list(cached)
     from community365.teams.models import TeamKind, TeamMembership
 
     team_paths = list(
@@ -126,7 +129,10 @@ def queue_paths(user: Any) -> list[str] | None:
             user_id=user.pk, left_at__isnull=True, team__kind=TeamKind.MEDIATORS
         ).values_list("team__region__path", flat=True)
     )
-    return permissions._minimal([*paths, *team_paths])
+    # Kept on the user object like its grants (one query per request, not one per case).
+    result = permissions._minimal([*paths, *team_paths])
+    user._c365_mediation_paths = tuple(result)
+    return result
 
 
 def queue_for(user: Any) -> QuerySet[MediationCase]:
