@@ -151,7 +151,9 @@ def _shape(user: Any, case: Any, parties: list[selectors.PartyView]) -> dict[str
 
 
 @router.get("/mediations", response=MediationPage)
-def cases_list_mediations(request: HttpRequest, filters: Query[MediationFilter], page: Query[PageParams]) -> Any:
+def cases_list_mediations(
+    request: HttpRequest, filters: Query[MediationFilter], page: Query[PageParams]
+) -> Any:
     """The cases the caller may read, newest first, with their parties (each read audited)."""
     qs = selectors.mediation_list(request.user, status=filters.status, mine=filters.mine)
     items, count = paginate(qs, page)

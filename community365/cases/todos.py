@@ -54,5 +54,5 @@ def cases_todos(user: Any) -> Iterator[todos.Item]:
                 starts_at__lt=soon,
             )
             .count(),
-            reverse("clinic_home"),
+            reverse("clinic_home") + "?duty=1",
         )

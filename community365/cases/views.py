@@ -4,7 +4,9 @@ the desk's rota) and the figures with their xlsx."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -83,6 +85,9 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
             if permissions.scope_grants(user, policies.MEDIATE.name)
             else None,
             "may_register": policies.may_register_somewhere(user),
+            "querystring": urlencode(
+                {k: v for k, v in (("status", status), ("mine", request.GET.get("mine", ""))) if v}
+            ),
         },
     )
 
@@ -437,7 +442,14 @@ def cases_figures_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def clinic_home(request: HttpRequest) -> HttpResponse:
-    sessions = list(selectors.upcoming_sessions(request.user, now=timezone.now())[:12])
+    upcoming = selectors.upcoming_sessions(request.user, now=timezone.now())
+    duty = request.GET.get("duty") == "1"
+    if duty:
+        # The lawyer's to-do: their own sessions of the coming month (the same rows it counts).
+        upcoming = upcoming.filter(
+            lawyer_id=request.user.pk, starts_at__lt=timezone.now() + datetime.timedelta(days=31)
+        )
+    sessions = list(upcoming[:12])
     desk = [
         c
         for c in policies.clinics_visible_to(request.user).select_related("region")

@@ -40,7 +40,9 @@ def test_a_secretary_counts_only_their_community(persona, region):
 def test_new_agreement_moves_the_figures(persona, new_case):
     before = selectors.mediation_figures(persona("justice_demo"))["summary"]["agreed"]
     case = new_case()
-    services.mediation_agree(actor=persona("mediator_demo"), case=case, facts="事实", terms="条款", performance="当场")
+    services.mediation_agree(
+        actor=persona("mediator_demo"), case=case, facts="事实", terms="条款", performance="当场"
+    )
     assert selectors.mediation_figures(persona("justice_demo"))["summary"]["agreed"] == before + 1
 
 
