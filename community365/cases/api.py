@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -254,7 +255,7 @@ def _user(user_id: int | None) -> User | None:
     if found is None:
         from community365.core.errors import InvalidInput
 
-        raise InvalidInput("no such user", field="mediator_id")
+        raise InvalidInput(_("请选择调解员。"), field="mediator_id")
     return found
 
 
@@ -320,7 +321,7 @@ def cases_mediation_figures(request: HttpRequest) -> Any:
     if not policies.may_read_figures(request.user):
         from community365.core.errors import NotFound
 
-        raise NotFound("not found")
+        raise NotFound(_("没有找到该调解案件。"))
     return selectors.mediation_figures(request.user)
 
 
