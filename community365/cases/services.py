@@ -8,6 +8,7 @@ Races are settled by the database: taking a case from the queue is a conditional
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +165,7 @@ def mediation_register(
     case = MediationCase.objects.create(
         district_id=region.district_id or region.pk,
         region=region,
-        number=f"tmp-{moment.timestamp()}-{id(parties)}",
+        number=f"new-{uuid.uuid4().hex[:24]}",  # replaced below, once the id is known
         kind=kind,
         source=source,
         place=_text(place, "place", 120, required=False),
@@ -863,7 +864,7 @@ def _register_from_clinic(
     case = MediationCase.objects.create(
         district_id=booking.district_id,
         region=region,
-        number=f"tmp-clinic-{booking.pk}",
+        number=f"new-{uuid.uuid4().hex[:24]}",
         kind=kind,
         source=CaseSource.CLINIC,
         summary=_text(advice, "advice", 1000, min_length=2),
