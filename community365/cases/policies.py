@@ -294,7 +294,8 @@ def may_see_note(user: Any, booking: ClinicBooking) -> bool:
     )
 
 
-def require_desk(user: Any, session: ClinicSession | LegalClinic) -> str:
+def require_desk(user: Any, session: Any) -> str:
+    """``session``: anything placed on the tree (a session, a clinic, a region holder)."""
     return permissions.require_at(
         user, CLINIC_DESK.name, session.region.path, _("只有本社区的社工或书记可以安排法律工作室。")
     )

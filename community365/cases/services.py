@@ -69,8 +69,13 @@ def _text(value: str, field: str, max_length: int, *, required: bool = True, min
     return text
 
 
-def _user_label(actor: Any) -> str:
-    return "system" if isinstance(actor, SystemActor) else ""
+def _acting_user(actor: Any, fallback: User | None) -> User:
+    """The person a record names as its author: the actor, or (system actors: the demo, an
+    import) the user the record belongs to."""
+    user = actor if isinstance(actor, User) else fallback
+    if user is None:
+        raise InvalidInput(_("请指定经办人。"), field="actor")
+    return user
 
 
 def _secretaries(region: Region) -> list[int]:
@@ -304,7 +309,7 @@ def mediation_record_session(
         held_at=held_at,
         attended=_text(attended, "attended", 200),
         notes=_text(notes, "notes", 2000, min_length=2),
-        recorded_by=actor if isinstance(actor, User) else case.mediator,
+        recorded_by=_acting_user(actor, case.mediator),
         recorded_at=moment,
     )
     # The notes stay out of the audit trail: only that a session was recorded.
@@ -364,7 +369,7 @@ def mediation_agree(
         facts=_text(facts, "facts", 2000, min_length=2),
         terms=_text(terms, "terms", 2000, min_length=2),
         performance=_text(performance, "performance", 300, min_length=2),
-        made_by=actor if isinstance(actor, User) else case.mediator,
+        made_by=_acting_user(actor, case.mediator),
         made_at=moment,
     )
     case.refresh_from_db()
@@ -473,11 +478,13 @@ def mediation_sweep(*, actor: Any, now: datetime.datetime | None = None) -> dict
         ):
             continue
         told_overdue += 1
-        for uid in {case.mediator_id, case.co_mediator_id, *_secretaries(case.region)} - {None}:
+        for uid in {case.mediator_id, case.co_mediator_id, *_secretaries(case.region)}:
+            if uid is None:
+                continue
             notify(
                 recipient_id=uid,
                 code=phrases.MEDIATION_OVERDUE,
-                params={"number": case.number, "deadline": date_param(case.deadline)},
+                params={"number": case.number, "deadline": date_param(case.deadline or today)},
                 url=f"/cases/mediations/{case.pk}/",
             )
         audit_record(actor=actor, action="cases.mediation:overdue", target=case)
@@ -833,7 +840,7 @@ def clinic_record_consultation(
                 booking=booking,
                 district_id=booking.district_id,
                 region_id=booking.region_id,
-                lawyer=actor if isinstance(actor, User) else session.lawyer,
+                lawyer=_acting_user(actor, session.lawyer),
                 category=category,
                 advice=_text(advice, "advice", 1000, min_length=2),
                 referral=referral,
@@ -931,7 +938,7 @@ def _record_lawyer_hours(session: ClinicSession) -> Any:
     # secretary is not a member, so the district's system verifies in the leader's name.
     leader = (
         TeamMembership.objects.filter(team=team, role=MemberRole.LEADER, left_at__isnull=True)
-        .exclude(user_id=session.lawyer_id)
+        .exclude(user_id=session.lawyer_id or 0)
         .values_list("user_id", flat=True)
         .first()
     )
@@ -953,8 +960,9 @@ def _record_lawyer_hours(session: ClinicSession) -> Any:
         organiser=organiser,
         now=session.starts_at - datetime.timedelta(days=1),
     )
+    lawyer = _acting_user(None, session.lawyer)
     teams.record_sheet(
-        actor=system, activity=activity, entries=[(session.lawyer, session.hours)], now=session.ends_at
+        actor=system, activity=activity, entries=[(lawyer, session.hours)], now=session.ends_at
     )
     return activity
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +46,11 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def _id(value: str | None) -> int:
+    """An id from a form; 0 (matches nothing) when missing or not a number."""
+    return _int(value) or 0
 
 
 def _fail(request: HttpRequest, exc: DomainError) -> None:
@@ -250,11 +256,11 @@ def mediation_action(request: HttpRequest, case_id: int, action: str) -> HttpRes
             services.mediation_take(actor=user, case=case)
             messages.success(request, _("已受理，调解期限 30 天。"))
         elif action == "assign":
-            mediator = User.objects.filter(pk=_int(post.get("mediator"))).first()
+            mediator = User.objects.filter(pk=_id(post.get("mediator"))).first()
             if mediator is None:
                 raise InvalidInput(_("请选择调解员。"), field="mediator")
             co = (
-                User.objects.filter(pk=_int(post.get("co_mediator"))).first()
+                User.objects.filter(pk=_id(post.get("co_mediator"))).first()
                 if post.get("co_mediator")
                 else None
             )
@@ -329,7 +335,7 @@ def mediation_agreement_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mediation_agreement_scan(request: HttpRequest, case_id: int) -> HttpResponse:
+def mediation_agreement_scan(request: HttpRequest, case_id: int) -> HttpResponseBase:
     try:
         case = policies.get_visible_mediation(request.user, case_id)
     except NotFound:
@@ -517,7 +523,7 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
     def booking() -> Any:
         found = (
             policies.bookings_visible_to(user)
-            .filter(pk=_int(post.get("booking")), session=session)
+            .filter(pk=_id(post.get("booking")), session=session)
             .select_related("session", "session__clinic", "person")
             .first()
         )
@@ -527,11 +533,11 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
 
     try:
         if action == "book":
-            person = get_visible_person(user, _int(post.get("person"))) if post.get("person") else None
+            person = get_visible_person(user, _id(post.get("person"))) if post.get("person") else None
             services.clinic_book(
                 actor=user,
                 session=session,
-                slot=_int(post.get("slot")) if post.get("slot") else -1,
+                slot=-1 if _int(post.get("slot")) is None else _id(post.get("slot")),
                 note=post.get("note", ""),
                 person=person,
             )
@@ -540,7 +546,7 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
             services.clinic_cancel_booking(actor=user, booking=booking())
             messages.success(request, _("预约已取消。"))
         elif action == "walk_in":
-            person = get_visible_person(user, _int(post.get("person"))) if post.get("person") else None
+            person = get_visible_person(user, _id(post.get("person"))) if post.get("person") else None
             services.clinic_walk_in(
                 actor=user,
                 session=session,
@@ -563,7 +569,7 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
                 respondent=post.get("respondent", ""),
             )
             messages.success(request, _("咨询记录已保存。"))
-            if consultation.mediation_case_id:
+            if consultation.mediation_case is not None:
                 messages.success(
                     request,
                     _("已转人民调解，案件 %(n)s 等待社区分派。") % {"n": consultation.mediation_case.number},
@@ -642,7 +648,7 @@ def clinic_manage(request: HttpRequest, clinic_id: int) -> HttpResponse:
                     % {"d": timezone.localtime(session.starts_at).strftime("%Y-%m-%d")},
                 )
             else:
-                lawyer = User.objects.filter(pk=_int(request.POST.get("lawyer"))).first()
+                lawyer = User.objects.filter(pk=_id(request.POST.get("lawyer"))).first()
                 if lawyer is None:
                     raise InvalidInput(_("请选择律师。"), field="lawyer")
                 services.clinic_rota_set(actor=request.user, clinic=clinic, month=month, lawyer=lawyer)
