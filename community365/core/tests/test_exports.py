@@ -105,6 +105,9 @@ EXPORTS: dict[str, Export] = {
     "community365.mechanisms.views.funds_xlsx": Export(
         "admin_district", lambda: "/mechanisms/funds.xlsx?year=2016", (REGION_NAME,)
     ),
+    "community365.cases.views.cases_figures_export": Export(
+        "justice_demo", lambda: "/cases/figures.xlsx", (REGION_NAME, USER_NAME)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -116,6 +119,7 @@ EXPORT_ROUTES = {
     "bm_league_xlsx": "community365.benchmarking.views.league_xlsx",
     "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
+    "cases_figures_export": "community365.cases.views.cases_figures_export",
 }
 
 
