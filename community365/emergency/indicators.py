@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community365.core import indicators
 
-from .models import CheckAssignment, CheckStatus
+from .models import CheckAssignment
 
 
 @indicators.provider(
@@ -37,25 +37,3 @@ def checked_share(period: indicators.Period, community_ids: Sequence[int]) -> Ma
         if r["total"]
     }
 
-
-@indicators.provider(
-    code="emergency.helped",
-    dimension=indicators.SERVICES,
-    label=_("应急事件中得到帮助的户次"),
-    unit=_("户次"),
-    direction=indicators.HIGHER,
-    formula=_("期内开始的应急事件中排查为“需要帮助”的户数"),
-    indices=("service",),
-)
-def helped(period: indicators.Period, community_ids: Sequence[int]) -> Mapping[int, indicators.Value]:
-    rows = (
-        CheckAssignment.objects.filter(
-            region_id__in=list(community_ids),
-            event__starts_at__gte=period.start_dt,
-            event__starts_at__lt=period.end_dt,
-            status=CheckStatus.NEEDS_HELP,
-        )
-        .values("region_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["region_id"]: indicators.Value(r["n"]) for r in rows}

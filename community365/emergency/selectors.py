@@ -41,7 +41,7 @@ def vulnerable(communities: list[Region]) -> list[Vulnerable]:
     four queries, whatever the number of communities."""
     if not communities:
         return []
-    under = permissions.path_q([c.path for c in communities])
+    under = permissions.path_q([c.path for c in communities], "path")
     reasons: dict[int, set[str]] = defaultdict(set)
     flagged = (
         Person.objects.filter(permissions.path_q([c.path for c in communities], "household__region__path"))

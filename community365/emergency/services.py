@@ -291,6 +291,33 @@ def _alert(
             )
 
 
+@service("emergency.assignment:reassign")
+def building_reassign(*, actor: Any, event: EmergencyEvent, building: Region, assignee: Any) -> int:
+    """Give a building's households in the event to another helper of its community (someone
+    fell ill, a building is nearer to another): a member of the community's emergency team or
+    one of its social workers. Returns how many households moved."""
+    role = permissions.require_at(
+        actor, policies.MANAGE.name, building.path, _("只有本社区的社工、书记或街道、区里的工作人员可以调整分工。")
+    )
+    if event.status != EventStatus.OPEN:
+        raise InvalidTransition(_("这个应急事件已经结束。"))
+    rows = CheckAssignment.objects.filter(event=event, building=building)
+    community_id = rows.values_list("region_id", flat=True).first()
+    if community_id is None:
+        raise InvalidInput(_("这个楼栋在本次事件中没有排查户。"), field="building")
+    if assignee.pk not in _helpers_by_community([community_id]).get(community_id, []):
+        raise InvalidInput(_("只能分给本社区应急队员或社工。"), field="assignee")
+    moved = rows.exclude(assignee=assignee).update(assignee=assignee)
+    audit_record(
+        actor=actor,
+        action="emergency.assignment:reassign",
+        target=event,
+        role=role,
+        changes={"building": building.pk, "assignee": assignee.pk, "moved": moved},
+    )
+    return moved
+
+
 # === the door-to-door checks ==================================================================
 
 
