@@ -39,7 +39,7 @@ def build(builder: Any) -> None:
     community = Region.objects.filter(name=COMMUNITY, kind=RegionKind.COMMUNITY).first()
     if community is None:
         return
-    subdistrict = community.get_parent()
+    subdistrict = Region.objects.get(path=community.path[: -Region.steplen])
     admin = User.objects.get(username="admin_district")
     rng = builder.rng
 
