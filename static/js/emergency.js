@@ -94,9 +94,9 @@
     save(stateKey, state);
     paint();
     if (!navigator.onLine) {
-      say(words.offline.replace("%(n)s", String(queue.length)));
+      say(words.offline.replace("{n}", String(queue.length)));
     } else {
-      say(words.pending.replace("%(n)s", String(queue.length)));
+      say(words.pending.replace("{n}", String(queue.length)));
     }
     sync();
   }
@@ -124,7 +124,7 @@
       if (response.ok) {
         forget(batch.map((i) => i.key));
         const left = load(queueKey, []).length;
-        say(left ? words.pending.replace("%(n)s", String(left)) : words.sent);
+        say(left ? words.pending.replace("{n}", String(left)) : words.sent);
       } else if ([400, 404, 409, 422].includes(response.status)) {
         // The server will never take this batch (the event closed, a household left the list):
         // drop it and say why, so the queue does not stay stuck.
@@ -137,10 +137,10 @@
         forget(batch.map((i) => i.key));
         say(words.refused + message);
       } else {
-        say(words.pending.replace("%(n)s", String(batch.length)));
+        say(words.pending.replace("{n}", String(batch.length)));
       }
     } catch (e) {
-      say(words.offline.replace("%(n)s", String(load(queueKey, []).length)));
+      say(words.offline.replace("{n}", String(load(queueKey, []).length)));
     } finally {
       sending = false;
     }

@@ -76,6 +76,14 @@ def _team_records() -> str:
     return f"/teams/t/{record.activity.team_id}/records.xlsx"
 
 
+def _emergency_report() -> str:
+    from community365.emergency.models import EmergencyEvent
+
+    event = EmergencyEvent.objects.filter(status="closed").order_by("pk").first()
+    assert event is not None
+    return f"/cases/emergencies/{event.pk}/report.xlsx"
+
+
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
     "community365.wishes.views._xlsx": Export(
@@ -96,6 +104,9 @@ EXPORTS: dict[str, Export] = {
     "community365.teams.views.party.party_report_xlsx": Export(
         "secretary_huachuan", _party_report, (USER_NAME, PARTY_ORG)
     ),
+    "community365.emergency.views.report_xlsx": Export(
+        "worker_huangli", _emergency_report, (REGION_NAME, USER_NAME)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -104,6 +115,7 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
+    "emergency_report_xlsx": "community365.emergency.views.report_xlsx",
 }
 
 
