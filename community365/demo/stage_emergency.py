@@ -51,7 +51,10 @@ def build(builder: Any) -> None:
 
     team = Team.objects.filter(region=community, name=TEAM).first()
     demo_user = User.objects.get(username="emergency_demo")
-    if team is not None and not TeamMembership.objects.filter(team=team, user=demo_user, left_at__isnull=True).exists():
+    if (
+        team is not None
+        and not TeamMembership.objects.filter(team=team, user=demo_user, left_at__isnull=True).exists()
+    ):
         teams.team_add_member(actor=SYSTEM, team=team, user=demo_user)
 
     today = timezone.localdate()
@@ -73,20 +76,26 @@ def build(builder: Any) -> None:
         event = declared.event
         statuses = ["safe"] * 7 + ["needs_help"] * 3 + ["not_home", "moved"]
         for i, assignment in enumerate(
-            CheckAssignment.objects.filter(event=event).select_related("assignee").order_by("building__path", "pk")
+            CheckAssignment.objects.filter(event=event)
+            .select_related("assignee")
+            .order_by("building__path", "pk")
         ):
             status = rng.choice(statuses)
             item = services.CheckItem(
                 household=assignment.household_id,
                 status=status,
                 key=str(uuid.UUID(int=rng.getrandbits(128))),
-                needs=rng.sample(["candles", "meals", "medicine", "evacuation"], 2) if status == "needs_help" else [],
+                needs=rng.sample(["candles", "meals", "medicine", "evacuation"], 2)
+                if status == "needs_help"
+                else [],
                 supplies={"candles": 2, "meals": 1} if status == "needs_help" else {},
                 note="",
                 at=_at(day, 10) + datetime.timedelta(minutes=12 * i),
             )
             services.checks_record(actor=assignment.assignee, event=event, items=[item])
-        for task in EmergencyTask.objects.filter(event=event).select_related("region", "event").order_by("pk"):
+        for task in (
+            EmergencyTask.objects.filter(event=event).select_related("region", "event").order_by("pk")
+        ):
             services.task_done(actor=SYSTEM, task=task, now=_at(day + datetime.timedelta(days=1), 16))
         services.event_close(
             actor=SYSTEM,
@@ -97,7 +106,9 @@ def build(builder: Any) -> None:
         builder.report.add("emergency event")
 
     drill_title = f"{today.year}年防台防汛应急演练"
-    if not EmergencyEvent.objects.filter(region=subdistrict, title=drill_title, status=EventStatus.OPEN).exists():
+    if not EmergencyEvent.objects.filter(
+        region=subdistrict, title=drill_title, status=EventStatus.OPEN
+    ).exists():
         start = timezone.now() - datetime.timedelta(hours=1)
         services.event_declare(
             actor=SYSTEM,

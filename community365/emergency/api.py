@@ -17,7 +17,6 @@ from community365.core.api import ErrorOut, Id, PageParams, paginate
 
 from . import policies, selectors, services
 
-
 router = Router(tags=["emergencies"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -41,7 +40,9 @@ class EventPage(Schema):
 
 class HouseholdOut(Schema):
     household: int
-    status: str = Field(..., description="the latest check: safe | needs_help | not_home | moved, or '' (to check)")
+    status: str = Field(
+        ..., description="the latest check: safe | needs_help | not_home | moved, or '' (to check)"
+    )
     number: str
     building: str
     reasons: list[str]
@@ -59,7 +60,9 @@ class CheckIn(Schema):
     status: Literal["safe", "needs_help", "not_home", "moved"]
     key: str = Field(..., min_length=8, max_length=64, description="the tap's idempotency key")
     needs: list[Literal["candles", "meals", "medicine", "evacuation"]] = []
-    supplies: dict[str, int] = Field({}, description="supplies given: candles, meals, medicine, water → quantity")
+    supplies: dict[str, int] = Field(
+        {}, description="supplies given: candles, meals, medicine, water → quantity"
+    )
     note: str = Field("", max_length=200)
     at: datetime.datetime | None = Field(None, description="when it was tapped (queued offline)")
 
@@ -86,7 +89,11 @@ def _event_out(event: Any) -> dict[str, Any]:
 @router.get("", response=EventPage)
 def list_emergencies(request: HttpRequest, page: Query[PageParams]) -> Any:
     """The events the user can see (open ones first)."""
-    qs = policies.events_visible_to(request.user).select_related("region").order_by("status", "-starts_at", "-pk")
+    qs = (
+        policies.events_visible_to(request.user)
+        .select_related("region")
+        .order_by("status", "-starts_at", "-pk")
+    )
     events, count = paginate(qs, page)
     return {"items": [_event_out(e) for e in events], "count": count}
 
@@ -111,11 +118,7 @@ def get_emergency(request: HttpRequest, event_id: Id) -> Any:
 @router.post("/{event_id}/checks", response={200: ChecksOut, **ERRORS})
 def post_checks(request: HttpRequest, event_id: Id, payload: list[CheckIn]) -> Any:
     event = policies.get_visible_event(request.user, event_id)
-    raw = [
-        {**item.dict(), "at": item.at.isoformat() if item.at else None} for item in payload
-    ]
+    raw = [{**item.dict(), "at": item.at.isoformat() if item.at else None} for item in payload]
     items = services.clean_items(raw)
     new = services.checks_record(actor=request.user, event=event, items=items)
     return {"sent": len(items), "new": new}
-
-

@@ -36,4 +36,3 @@ def checked_share(period: indicators.Period, community_ids: Sequence[int]) -> Ma
         for r in rows
         if r["total"]
     }
-

@@ -45,7 +45,9 @@ class EmergencyEvent(models.Model):
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("预计结束时间"))
     status = models.CharField(_("状态"), max_length=8, choices=EventStatus.choices, default=EventStatus.OPEN)
-    declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布人"))
+    declared_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布人")
+    )
     declared_at = models.DateTimeField(_("发布时间"))
     closed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("结束人")
@@ -57,7 +59,9 @@ class EmergencyEvent(models.Model):
         verbose_name = _("应急事件")
         verbose_name_plural = _("应急事件")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="emergency_event_window")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="emergency_event_window"
+            )
         ]
         # The list page: a district's events, newest first.
         indexes = [models.Index(fields=["district", "-starts_at"])]

@@ -60,7 +60,9 @@ def events_visible_to(user: Any) -> QuerySet[EmergencyEvent]:
     if not getattr(user, "is_authenticated", False):
         return EmergencyEvent.objects.none()
     paths = permissions.scope_paths(user, VIEW.name)
-    covered = EventCommunity.objects.filter(permissions.path_q(paths)) if paths else EventCommunity.objects.none()
+    covered = (
+        EventCommunity.objects.filter(permissions.path_q(paths)) if paths else EventCommunity.objects.none()
+    )
     scope = Q(pk__in=covered.values("event_id"))
     scope |= Q(pk__in=EventCommunity.objects.filter(region_id__in=_team_communities(user)).values("event_id"))
     scope |= Q(pk__in=CheckAssignment.objects.filter(assignee_id=user.pk).values("event_id"))
@@ -68,7 +70,12 @@ def events_visible_to(user: Any) -> QuerySet[EmergencyEvent]:
 
 
 def get_visible_event(user: Any, event_id: int) -> EmergencyEvent:
-    event = events_visible_to(user).select_related("region", "declared_by", "closed_by").filter(pk=event_id).first()
+    event = (
+        events_visible_to(user)
+        .select_related("region", "declared_by", "closed_by")
+        .filter(pk=event_id)
+        .first()
+    )
     if event is None:
         raise NotFound(_("没有找到这个应急事件。"))
     return event

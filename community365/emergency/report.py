@@ -99,7 +99,10 @@ def lines(report: Report) -> list[tuple[str, list[list[Any]]]]:
         (
             _("排查人员"),
             [[_("姓名"), _("排查次数"), _("户数"), _("开始"), _("结束")]]
-            + [[_who(h), h["checks"], h["households"], _when(h["first"]), _when(h["last"])] for h in report.helpers],
+            + [
+                [_who(h), h["checks"], h["households"], _when(h["first"]), _when(h["last"])]
+                for h in report.helpers
+            ],
         ),
         (
             _("发放物资"),

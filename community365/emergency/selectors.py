@@ -64,7 +64,7 @@ def vulnerable(communities: list[Region]) -> list[Vulnerable]:
         ).values_list("pk", flat=True):
             reasons[household_id].add(Reason.LOW_LYING)
     rows = Household.objects.filter(pk__in=list(reasons)).values_list("pk", "region__path")
-    building_paths = {pk: path[: -STEP] for pk, path in rows}
+    building_paths = {pk: path[:-STEP] for pk, path in rows}
     buildings = dict(
         Region.objects.filter(path__in=set(building_paths.values()), kind=RegionKind.BUILDING).values_list(
             "path", "pk"
@@ -151,7 +151,10 @@ def open_tasks(qs_tasks: QuerySet[EmergencyTask]) -> QuerySet[EmergencyTask]:
 
 def supplies_by_item(event: EmergencyEvent) -> dict[str, int]:
     return dict(
-        SupplyIssue.objects.filter(event=event).values("item").annotate(n=Sum("quantity")).values_list("item", "n")
+        SupplyIssue.objects.filter(event=event)
+        .values("item")
+        .annotate(n=Sum("quantity"))
+        .values_list("item", "n")
     )
 
 

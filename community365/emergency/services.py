@@ -89,7 +89,11 @@ def building_set_low_lying(*, actor: Any, building: Region, low_lying: bool) -> 
     Region.objects.filter(pk=building.pk).update(low_lying=low_lying)
     building.low_lying = low_lying
     audit_record(
-        actor=actor, action="emergency.building:low_lying", target=building, role=role, changes={"low_lying": low_lying}
+        actor=actor,
+        action="emergency.building:low_lying",
+        target=building,
+        role=role,
+        changes={"low_lying": low_lying},
     )
     return building
 
@@ -114,7 +118,10 @@ def _helpers_by_community(community_ids: list[int]) -> dict[int, list[int]]:
             found[region_id].append(user_id)
     for region_id, user_id in (
         RoleAssignment.objects.filter(
-            region_id__in=community_ids, role=Role.SOCIAL_WORKER, revoked_at__isnull=True, user__is_active=True
+            region_id__in=community_ids,
+            role=Role.SOCIAL_WORKER,
+            revoked_at__isnull=True,
+            user__is_active=True,
         )
         .order_by("region_id", "user_id")
         .values_list("region_id", "user_id")
@@ -165,7 +172,9 @@ def event_declare(
     moment = _now(actor, now)
     if place.kind not in (RegionKind.DISTRICT, RegionKind.SUBDISTRICT):
         raise InvalidInput(_("应急事件由区或街道发布。"), field="place")
-    role = permissions.require_at(actor, policies.DECLARE.name, place.path, _("只有区、街道的工作人员可以发布应急事件。"))
+    role = permissions.require_at(
+        actor, policies.DECLARE.name, place.path, _("只有区、街道的工作人员可以发布应急事件。")
+    )
     if kind not in EventKind.values:
         raise InvalidInput(_("请选择事件类型。"), field="kind")
     if level not in EventLevel.values:
@@ -297,7 +306,10 @@ def building_reassign(*, actor: Any, event: EmergencyEvent, building: Region, as
     fell ill, a building is nearer to another): a member of the community's emergency team or
     one of its social workers. Returns how many households moved."""
     role = permissions.require_at(
-        actor, policies.MANAGE.name, building.path, _("只有本社区的社工、书记或街道、区里的工作人员可以调整分工。")
+        actor,
+        policies.MANAGE.name,
+        building.path,
+        _("只有本社区的社工、书记或街道、区里的工作人员可以调整分工。"),
     )
     if event.status != EventStatus.OPEN:
         raise InvalidTransition(_("这个应急事件已经结束。"))
@@ -366,7 +378,9 @@ def clean_items(raw: Any) -> list[CheckItem]:
             item not in Supply.values or not isinstance(q, int) or isinstance(q, bool) or not 0 <= q <= 100
             for item, q in supplies.items()
         ):
-            raise InvalidInput(_("第 %(n)d 条的发放物资不对（每种 0–100）。") % {"n": i + 1}, field=f"{where}.supplies")
+            raise InvalidInput(
+                _("第 %(n)d 条的发放物资不对（每种 0–100）。") % {"n": i + 1}, field=f"{where}.supplies"
+            )
         note = entry.get("note") or ""
         if not isinstance(note, str) or len(note) > 200:
             raise InvalidInput(_("备注最多 200 个字。"), field=f"{where}.note")
@@ -405,7 +419,9 @@ def checks_record(
         raise InvalidInput(_("系统不能代替排查人提交。"))
     mine = {
         a.household_id: a
-        for a in policies.assignments_manageable(user, event).filter(household_id__in={i.household for i in items})
+        for a in policies.assignments_manageable(user, event).filter(
+            household_id__in={i.household for i in items}
+        )
     }
     for i, item in enumerate(items):
         if item.household not in mine:
@@ -539,12 +555,17 @@ def event_close(
     )
     closer = _user(actor) or event.declared_by
     if not EmergencyEvent.objects.filter(pk=event.pk, status=EventStatus.OPEN).update(
-        status=EventStatus.CLOSED, closed_by=closer, closed_at=moment, summary=_text(summary, "summary", 2000, False)
+        status=EventStatus.CLOSED,
+        closed_by=closer,
+        closed_at=moment,
+        summary=_text(summary, "summary", 2000, False),
     ):
         raise InvalidTransition(_("这个应急事件已经结束。"))
     event.refresh_from_db()
     hours = _volunteer_hours(event, closer, moment)
-    audit_record(actor=actor, action="emergency.event:close", target=event, role=role, changes={"hours": hours})
+    audit_record(
+        actor=actor, action="emergency.event:close", target=event, role=role, changes={"hours": hours}
+    )
     for user_id, amount in hours.items():
         notify(
             recipient_id=int(user_id),
@@ -593,7 +614,9 @@ def _volunteer_hours(event: EmergencyEvent, closer: Any, moment: datetime.dateti
         first = min(spans[u][0] for u in members)
         last = max(spans[u][1] for u in members)
         starts = first - datetime.timedelta(minutes=30)
-        ends = min(moment, max(last, starts + datetime.timedelta(hours=1)), starts + datetime.timedelta(hours=24))
+        ends = min(
+            moment, max(last, starts + datetime.timedelta(hours=1)), starts + datetime.timedelta(hours=24)
+        )
         if ends <= starts:
             continue
         activity = teams.activity_create(
@@ -618,4 +641,3 @@ def _volunteer_hours(event: EmergencyEvent, closer: Any, moment: datetime.dateti
         )
         given.update({str(u.pk): str(h) for u, h in entries})
     return given
-

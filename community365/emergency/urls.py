@@ -11,7 +11,11 @@ urlpatterns = [
     path("cases/emergencies/<int:event_id>/", views.event_detail, name="emergency_detail"),
     path("cases/emergencies/<int:event_id>/checklist/", views.checklist, name="emergency_checklist"),
     path("cases/emergencies/<int:event_id>/close", views.event_close, name="emergency_close"),
-    path("cases/emergencies/<int:event_id>/tasks/<int:task_id>/done", views.task_done, name="emergency_task_done"),
+    path(
+        "cases/emergencies/<int:event_id>/tasks/<int:task_id>/done",
+        views.task_done,
+        name="emergency_task_done",
+    ),
     path("cases/emergencies/<int:event_id>/report.pdf", views.report_pdf, name="emergency_report_pdf"),
     path("cases/emergencies/<int:event_id>/report.xlsx", views.report_xlsx, name="emergency_report_xlsx"),
 ]

@@ -37,12 +37,20 @@ def _event(request: HttpRequest, event_id: int) -> Any:
 @login_required
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    qs = policies.events_visible_to(request.user).select_related("region").order_by("status", "-starts_at", "-pk")
+    qs = (
+        policies.events_visible_to(request.user)
+        .select_related("region")
+        .order_by("status", "-starts_at", "-pk")
+    )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "emergency/list.html",
-        {"page": page, "may_declare": policies.may_declare(request.user), "may_flag": _may_flag(request.user)},
+        {
+            "page": page,
+            "may_declare": policies.may_declare(request.user),
+            "may_flag": _may_flag(request.user),
+        },
     )
 
 
@@ -101,7 +109,8 @@ def event_new(request: HttpRequest) -> HttpResponse:
                 is_drill=values.get("is_drill") == "on",
             )
             messages.success(
-                request, _("已发布，生成重点关注户 %(n)d 户，已通知应急队伍和社工。") % {"n": declared.households}
+                request,
+                _("已发布，生成重点关注户 %(n)d 户，已通知应急队伍和社工。") % {"n": declared.households},
             )
             if declared.unassigned_communities:
                 messages.warning(
@@ -151,7 +160,9 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             .select_related("region")
             .order_by("region__path")
         )
-        community = next((c.region for c in communities if str(c.region_id) == request.GET.get("community")), None)
+        community = next(
+            (c.region for c in communities if str(c.region_id) == request.GET.get("community")), None
+        )
         if community is not None:
             qs = qs.filter(region=community)
         tasks = EmergencyTask.objects.filter(event=event, assignment__in=qs)
@@ -262,7 +273,9 @@ def buildings(request: HttpRequest) -> HttpResponse:
         permissions.path_q(policies.low_lying_paths(request.user), "path"), kind=RegionKind.BUILDING
     ).order_by("path")
     if request.method == "POST":
-        building = qs.filter(pk=request.POST.get("building") if (request.POST.get("building") or "").isdigit() else 0).first()
+        building = qs.filter(
+            pk=request.POST.get("building") if (request.POST.get("building") or "").isdigit() else 0
+        ).first()
         if building is None:
             raise Http404
         try:
@@ -291,13 +304,29 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "lang": "zh-CN",
         "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
-    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from /cases/emergencies/ so that it controls these pages."""
-    body = render(request, "emergency/sw.js", {"statics": json.dumps([static("css/site.css"), static("vendor/pico.min.css"), static("js/site.js"), static("js/emergency.js"), static("vendor/htmx.min.js")])})
+    body = render(
+        request,
+        "emergency/sw.js",
+        {
+            "statics": json.dumps(
+                [
+                    static("css/site.css"),
+                    static("vendor/pico.min.css"),
+                    static("js/site.js"),
+                    static("js/emergency.js"),
+                    static("vendor/htmx.min.js"),
+                ]
+            )
+        },
+    )
     body["Content-Type"] = "application/javascript; charset=utf-8"
     body["Cache-Control"] = "no-cache"
     return body

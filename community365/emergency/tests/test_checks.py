@@ -36,7 +36,9 @@ def test_contract_list_detail_and_a_batch_sent_twice(api_for, drill):
     client = api_for("emergency_demo")
     # the list: each event with id and status; the drill is open
     listed = client.get(URL).json()
-    assert {"id": drill.pk, "status": "open"}.items() <= next(e for e in listed["items"] if e["id"] == drill.pk).items()
+    assert {"id": drill.pk, "status": "open"}.items() <= next(
+        e for e in listed["items"] if e["id"] == drill.pk
+    ).items()
     # the detail: counts and the caller's households
     detail = client.get(f"{URL}/{drill.pk}").json()
     households = [h["household"] for h in detail["households"]]
@@ -110,7 +112,9 @@ def test_a_closed_event_takes_no_more_taps(drill, persona):
     household = _mine(drill, "emergency_demo")[0]
     services.event_close(actor=persona("admin_district"), event=drill)
     with pytest.raises(InvalidTransition):
-        services.checks_record(actor=persona("emergency_demo"), event=drill, items=services.clean_items([tap(household)]))
+        services.checks_record(
+            actor=persona("emergency_demo"), event=drill, items=services.clean_items([tap(household)])
+        )
 
 
 def test_the_latest_tap_wins_whatever_order_they_arrive_in(drill, persona):
@@ -118,8 +122,12 @@ def test_the_latest_tap_wins_whatever_order_they_arrive_in(drill, persona):
     later = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
     earlier = (timezone.now() - datetime.timedelta(minutes=20)).isoformat()
     user = persona("emergency_demo")
-    services.checks_record(actor=user, event=drill, items=services.clean_items([tap(household, "safe", at=later)]))
-    services.checks_record(actor=user, event=drill, items=services.clean_items([tap(household, "not_home", at=earlier)]))
+    services.checks_record(
+        actor=user, event=drill, items=services.clean_items([tap(household, "safe", at=later)])
+    )
+    services.checks_record(
+        actor=user, event=drill, items=services.clean_items([tap(household, "not_home", at=earlier)])
+    )
     assert CheckAssignment.objects.get(event=drill, household_id=household).status == "safe"
 
 
@@ -128,7 +136,9 @@ def test_a_second_tap_asking_for_the_same_need_opens_no_second_task(drill, perso
     user = persona("emergency_demo")
     for _ in range(2):
         services.checks_record(
-            actor=user, event=drill, items=services.clean_items([tap(household, "needs_help", needs=["meals"])])
+            actor=user,
+            event=drill,
+            items=services.clean_items([tap(household, "needs_help", needs=["meals"])]),
         )
     assert EmergencyTask.objects.filter(event=drill, status="open").count() == 1
 
@@ -150,13 +160,35 @@ def test_tasks_are_settled_by_the_communitys_staff_only(drill, persona):
 
 
 def test_reassigning_a_building_only_to_the_communitys_helpers(drill, persona):
-    row = CheckAssignment.objects.filter(event=drill).exclude(assignee__username="emergency_demo").select_related("building").first()
+    row = (
+        CheckAssignment.objects.filter(event=drill)
+        .exclude(assignee__username="emergency_demo")
+        .select_related("building")
+        .first()
+    )
     with pytest.raises(InvalidInput):
-        services.building_reassign(actor=persona("worker_huangli"), event=drill, building=row.building, assignee=persona("worker_huachuan"))
+        services.building_reassign(
+            actor=persona("worker_huangli"),
+            event=drill,
+            building=row.building,
+            assignee=persona("worker_huachuan"),
+        )
     with pytest.raises(NotAllowed):
-        services.building_reassign(actor=persona("emergency_demo"), event=drill, building=row.building, assignee=persona("emergency_demo"))
+        services.building_reassign(
+            actor=persona("emergency_demo"),
+            event=drill,
+            building=row.building,
+            assignee=persona("emergency_demo"),
+        )
     moved = services.building_reassign(
-        actor=persona("worker_huangli"), event=drill, building=row.building, assignee=persona("emergency_demo")
+        actor=persona("worker_huangli"),
+        event=drill,
+        building=row.building,
+        assignee=persona("emergency_demo"),
     )
     assert moved > 0
-    assert not CheckAssignment.objects.filter(event=drill, building=row.building).exclude(assignee__username="emergency_demo").exists()
+    assert (
+        not CheckAssignment.objects.filter(event=drill, building=row.building)
+        .exclude(assignee__username="emergency_demo")
+        .exists()
+    )

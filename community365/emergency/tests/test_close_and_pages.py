@@ -32,15 +32,24 @@ def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
                 descriptor = f.get("/FontDescriptor")
                 if descriptor is not None:
                     descriptor = descriptor.get_object()
-                    found.append((str(f["/BaseFont"]), any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+                    found.append(
+                        (
+                            str(f["/BaseFont"]),
+                            any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                        )
+                    )
     return found
 
 
 def _check_all(event, username, persona):
     households = list(
-        CheckAssignment.objects.filter(event=event, assignee__username=username).values_list("household_id", flat=True)
+        CheckAssignment.objects.filter(event=event, assignee__username=username).values_list(
+            "household_id", flat=True
+        )
     )
-    services.checks_record(actor=persona(username), event=event, items=services.clean_items([tap(h) for h in households]))
+    services.checks_record(
+        actor=persona(username), event=event, items=services.clean_items([tap(h) for h in households])
+    )
     return households
 
 
@@ -55,7 +64,9 @@ def test_closing_gives_team_members_verified_hours_once(drill, persona):
     services.event_close(actor=persona("admin_district"), event=drill, summary="演练顺利")
     records = ServiceRecord.objects.filter(activity__title__startswith=drill.title)
     # the team member gets verified hours; social workers (staff) get none
-    assert list(records.values_list("volunteer__username", "status")) == [("emergency_demo", HoursStatus.VERIFIED)]
+    assert list(records.values_list("volunteer__username", "status")) == [
+        ("emergency_demo", HoursStatus.VERIFIED)
+    ]
     with pytest.raises(InvalidTransition):
         services.event_close(actor=persona("admin_district"), event=drill)
     assert records.count() == 1
@@ -69,7 +80,9 @@ def test_the_closed_typhoons_report_as_pdf_with_embedded_fonts_and_as_xlsx(clien
     # every font embedded (compressed streams: read through pypdf), and the words read back whole
     fonts = _fonts(PdfReader(io.BytesIO(pdf.content)))
     assert fonts and all(embedded for _name, embedded in fonts), fonts
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
     assert typhoon.title in re.sub(r"\s+", "", text)
     xlsx = client.get(f"/cases/emergencies/{typhoon.pk}/report.xlsx")
     assert xlsx.status_code == 200
@@ -94,7 +107,10 @@ def test_the_board_counts_by_building_in_grouped_queries(client_for, drill, pers
         response = client.get(url)
     assert len(after) == len(before)  # more checks, the same queries
     figures = response.context["figures"]
-    assert figures["checked"] == CheckAssignment.objects.filter(event=drill, assignee__username="emergency_demo").count()
+    assert (
+        figures["checked"]
+        == CheckAssignment.objects.filter(event=drill, assignee__username="emergency_demo").count()
+    )
     assert sum(r.checked for r in response.context["rows"]) == figures["checked"]
 
 
@@ -102,9 +118,10 @@ def test_the_checklist_page_lists_my_households_and_loads_the_script(client_for,
     response = client_for("emergency_demo").get(f"/cases/emergencies/{drill.pk}/checklist/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.count('class="em-household"') == CheckAssignment.objects.filter(
-        event=drill, assignee__username="emergency_demo"
-    ).count()
+    assert (
+        body.count('class="em-household"')
+        == CheckAssignment.objects.filter(event=drill, assignee__username="emergency_demo").count()
+    )
     assert "js/emergency.js" in body and 'rel="manifest"' in body and "<script>" not in body
 
 
@@ -121,14 +138,20 @@ def test_the_app_is_installable(client):
 def test_a_worker_flags_a_building_on_the_page(client_for, region):
     from community365.regions.models import Region
 
-    building = Region.objects.filter(path__startswith=region("划船社区").path, kind="building").order_by("path").first()
+    building = (
+        Region.objects.filter(path__startswith=region("划船社区").path, kind="building")
+        .order_by("path")
+        .first()
+    )
     client = client_for("worker_huachuan")
     assert client.get("/cases/emergencies/buildings/").status_code == 200
     client.post("/cases/emergencies/buildings/", {"building": building.pk, "low_lying": "1"})
     building.refresh_from_db()
     assert building.low_lying
     # another community's worker cannot reach it
-    other = client_for("worker_huangli").post("/cases/emergencies/buildings/", {"building": building.pk, "low_lying": "0"})
+    other = client_for("worker_huangli").post(
+        "/cases/emergencies/buildings/", {"building": building.pk, "low_lying": "0"}
+    )
     assert other.status_code == 404
     building.refresh_from_db()
     assert building.low_lying

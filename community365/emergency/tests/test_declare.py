@@ -46,7 +46,11 @@ def test_a_low_lying_building_puts_every_household_on_the_list(region, persona):
         is_elderly=False, lives_alone=False, is_disabled=False, in_difficulty=False
     )
     assert selectors.vulnerable([huachuan]) == []
-    building = Region.objects.filter(path__startswith=huachuan.path, kind=RegionKind.BUILDING).order_by("path").first()
+    building = (
+        Region.objects.filter(path__startswith=huachuan.path, kind=RegionKind.BUILDING)
+        .order_by("path")
+        .first()
+    )
     services.building_set_low_lying(actor=persona("worker_huachuan"), building=building, low_lying=True)
     found = selectors.vulnerable([huachuan])
     expected = Household.objects.filter(region__path__startswith=building.path).count()
@@ -56,7 +60,11 @@ def test_a_low_lying_building_puts_every_household_on_the_list(region, persona):
 
 @pytest.mark.parametrize("who", ["worker_huangli", "volunteer_demo", "emergency_demo", "resident_huachuan"])
 def test_only_the_communitys_staff_mark_low_lying(region, persona, who):
-    building = Region.objects.filter(path__startswith=region("划船社区").path, kind=RegionKind.BUILDING).order_by("path").first()
+    building = (
+        Region.objects.filter(path__startswith=region("划船社区").path, kind=RegionKind.BUILDING)
+        .order_by("path")
+        .first()
+    )
     with pytest.raises(NotAllowed):
         services.building_set_low_lying(actor=persona(who), building=building, low_lying=True)
     building.refresh_from_db()
@@ -66,12 +74,14 @@ def test_only_the_communitys_staff_mark_low_lying(region, persona, who):
 
 def test_a_community_is_not_a_building(region, persona):
     with pytest.raises(InvalidInput):
-        services.building_set_low_lying(actor=persona("worker_huachuan"), building=region("划船社区"), low_lying=True)
+        services.building_set_low_lying(
+            actor=persona("worker_huachuan"), building=region("划船社区"), low_lying=True
+        )
 
 
 def test_balanced_rounds_keep_loads_even_and_buildings_whole():
     given = services.balanced_rounds({1: 10, 2: 8, 3: 6, 4: 4, 5: 2}, [100, 200, 300])
-    load = {h: 0 for h in (100, 200, 300)}
+    load = dict.fromkeys((100, 200, 300), 0)
     for building, helper in given.items():
         load[helper] += {1: 10, 2: 8, 3: 6, 4: 4, 5: 2}[building]
     assert set(given) == {1, 2, 3, 4, 5}
@@ -103,7 +113,9 @@ def test_bad_windows_are_refused(declare):
         declare(kind="earthquake")
 
 
-def test_declaring_assigns_by_building_and_alerts_team_and_workers(declare, persona, django_capture_on_commit_callbacks):
+def test_declaring_assigns_by_building_and_alerts_team_and_workers(
+    declare, persona, django_capture_on_commit_callbacks
+):
     from community365.notifications.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,5 +129,9 @@ def test_declaring_assigns_by_building_and_alerts_team_and_workers(declare, pers
     demo = persona("emergency_demo")
     assert rows.filter(assignee=demo).exists()
     assert Notification.objects.filter(recipient=demo, kind="emergency.alert").exists()
-    assert Notification.objects.filter(recipient=persona("worker_huangli"), kind="emergency.alert_worker").exists()
-    assert not Notification.objects.filter(recipient=persona("worker_huachuan"), kind__startswith="emergency.").exists()
+    assert Notification.objects.filter(
+        recipient=persona("worker_huangli"), kind="emergency.alert_worker"
+    ).exists()
+    assert not Notification.objects.filter(
+        recipient=persona("worker_huachuan"), kind__startswith="emergency."
+    ).exists()

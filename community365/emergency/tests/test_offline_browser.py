@@ -27,7 +27,10 @@ def test_ten_taps_offline_reach_the_server_once(phone_page, live_demo):
         from community365.regions.models import Region
 
         services.building_reassign(
-            actor=SystemActor("browser-test"), event=drill, building=Region.objects.get(pk=building_id), assignee=demo
+            actor=SystemActor("browser-test"),
+            event=drill,
+            building=Region.objects.get(pk=building_id),
+            assignee=demo,
         )
     assert CheckAssignment.objects.filter(event=drill, assignee=demo).count() >= 10
     page = phone_page("emergency_demo")
