@@ -24,7 +24,7 @@ from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.regions.models import Region, RegionKind
 
 from . import policies, report, selectors, services
-from .models import CheckStatus, EmergencyTask, EventKind, EventLevel, EventStatus, Need, Supply
+from .models import CheckStatus, EmergencyTask, EventKind, EventLevel, EventStatus, Need, Reason, Supply
 
 
 def _event(request: HttpRequest, event_id: int) -> Any:
@@ -186,6 +186,9 @@ def checklist(request: HttpRequest, event_id: int) -> HttpResponse:
     the phone and sent when there is a network (static/js/emergency.js)."""
     event = _event(request, event_id)
     households = list(selectors.checklist(request.user, event)[:500])
+    labels = dict(Reason.choices)
+    for row in households:
+        row.reason_labels = [labels.get(r, r) for r in row.reasons]
     return render(
         request,
         "emergency/checklist.html",
