@@ -131,6 +131,11 @@ def _helpers_by_community(community_ids: list[int]) -> dict[int, list[int]]:
     return found
 
 
+def helpers_of(community: Region) -> list[int]:
+    """The people who may be given households of ``community`` (team members, social workers)."""
+    return _helpers_by_community([community.pk]).get(community.pk, [])
+
+
 def balanced_rounds(buildings: Mapping[int, int], helpers: list[int]) -> dict[int, int]:
     """Give each building (id → households) to one helper so the loads stay even: buildings from
     the largest, each in turn to the helper with the fewest households so far (ties: the first

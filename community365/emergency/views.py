@@ -166,6 +166,13 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         if community is not None:
             qs = qs.filter(region=community)
         tasks = EmergencyTask.objects.filter(event=event, assignment__in=qs)
+        helpers: list[Any] = []
+        if community is not None and event.status == EventStatus.OPEN:
+            from community365.people.models import User
+
+            ids = services.helpers_of(community)
+            names = dict(User.objects.filter(pk__in=ids).values_list("pk", "display_name"))
+            helpers = [(pk, names.get(pk) or str(pk)) for pk in ids]
         context.update(
             {
                 "communities": communities,
@@ -174,6 +181,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
                 "rows": selectors.board(qs, by="building" if community else "community"),
                 "by_building": community is not None,
                 "tasks": list(selectors.open_tasks(tasks)[:100]),
+                "helpers": helpers,
             }
         )
     return render(request, "emergency/detail.html", context)
@@ -222,6 +230,38 @@ def task_done(request: HttpRequest, event_id: int, task_id: int) -> HttpResponse
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("emergency_detail", args=[event.pk]) + "#tasks")
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Give one building's households to another helper of the community."""
+    from community365.people.models import User
+
+    event = _event(request, event_id)
+    if not policies.may_manage(request.user, event):
+        raise Http404
+    row = (
+        policies.assignments_manageable(request.user, event)
+        .filter(building_id=_int(request.POST.get("building")))
+        .select_related("building", "region")
+        .first()
+    )
+    assignee = User.objects.filter(pk=_int(request.POST.get("assignee"))).first()
+    if row is None or assignee is None:
+        raise Http404
+    try:
+        moved = services.building_reassign(
+            actor=request.user, event=event, building=row.building, assignee=assignee
+        )
+        messages.success(request, _("已改派 %(n)d 户。") % {"n": moved})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("emergency_detail", args=[event.pk]) + f"?community={row.region_id}")
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0
 
 
 @login_required

@@ -155,3 +155,26 @@ def test_a_worker_flags_a_building_on_the_page(client_for, region):
     assert other.status_code == 404
     building.refresh_from_db()
     assert building.low_lying
+
+
+def test_the_board_gives_a_building_to_another_helper(client_for, drill, persona):
+    row = (
+        CheckAssignment.objects.filter(event=drill)
+        .exclude(assignee__username="emergency_demo")
+        .select_related("building")
+        .first()
+    )
+    demo = persona("emergency_demo")
+    page = client_for("worker_huangli").get(f"/cases/emergencies/{drill.pk}/?community={row.region_id}")
+    assert (demo.pk, demo.display_name) in page.context["helpers"]
+    # another community's worker does not even see the event
+    outsider = client_for("worker_huachuan").post(
+        f"/cases/emergencies/{drill.pk}/reassign", {"building": row.building_id, "assignee": demo.pk}
+    )
+    assert outsider.status_code == 404
+    client_for("worker_huangli").post(
+        f"/cases/emergencies/{drill.pk}/reassign", {"building": row.building_id, "assignee": demo.pk}
+    )
+    assert (
+        not CheckAssignment.objects.filter(event=drill, building=row.building).exclude(assignee=demo).exists()
+    )
