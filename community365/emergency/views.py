@@ -196,7 +196,7 @@ def checklist(request: HttpRequest, event_id: int) -> HttpResponse:
     households = list(selectors.checklist(request.user, event)[:500])
     labels = dict(Reason.choices)
     for row in households:
-        row.reason_labels = [labels.get(r, r) for r in row.reasons]
+        row.reason_labels = [labels.get(r, r) for r in row.reasons]  # type: ignore[attr-defined]
     return render(
         request,
         "emergency/checklist.html",
