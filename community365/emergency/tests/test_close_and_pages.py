@@ -178,3 +178,19 @@ def test_the_board_gives_a_building_to_another_helper(client_for, drill, persona
     assert (
         not CheckAssignment.objects.filter(event=drill, building=row.building).exclude(assignee=demo).exists()
     )
+
+
+def test_open_needs_are_on_the_social_workers_home(client_for, drill, persona):
+    from community365.core import todos
+
+    household = CheckAssignment.objects.filter(event=drill, assignee__username="emergency_demo").first()
+    services.checks_record(
+        actor=persona("emergency_demo"),
+        event=drill,
+        items=services.clean_items([tap(household.household_id, "needs_help", needs=["meals", "candles"])]),
+    )
+    counts = {c.key: c for c in todos.todos_for(persona("worker_huangli")).counts}
+    assert counts["emergency.tasks"].count == 2
+    page = client_for("worker_huangli").get(counts["emergency.tasks"].url.split("#")[0])
+    assert page.content.decode().count('class="em-task" data-row') == 2
+    assert "emergency.tasks" not in {c.key for c in todos.todos_for(persona("worker_huachuan")).counts}
