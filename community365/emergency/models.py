@@ -82,7 +82,9 @@ class EventCommunity(models.Model):
     class Meta:
         verbose_name = _("覆盖社区")
         verbose_name_plural = _("覆盖社区")
-        constraints = [models.UniqueConstraint(fields=["event", "region"], name="emergency_community_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "event", "region"], name="emergency_community_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} · {self.region}"
@@ -141,7 +143,9 @@ class CheckAssignment(models.Model):
         verbose_name = _("排查户")
         verbose_name_plural = _("排查户")
         constraints = [
-            models.UniqueConstraint(fields=["event", "household"], name="emergency_assignment_unique")
+            models.UniqueConstraint(
+                fields=["district", "event", "household"], name="emergency_assignment_unique"
+            )
         ]
         # The checklist (event × assignee) and the board (event × community, grouped).
         indexes = [
@@ -168,7 +172,7 @@ class HouseholdCheck(models.Model):
     status = models.CharField(_("情况"), max_length=12, choices=CheckStatus.choices)
     needs = models.JSONField(_("需要"), default=list, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    key = models.CharField(_("幂等键"), max_length=64, unique=True)
+    key = models.CharField(_("幂等键"), max_length=64)
     checked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("排查人"))
     checked_at = models.DateTimeField(_("排查时间"))
     received_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
@@ -176,6 +180,9 @@ class HouseholdCheck(models.Model):
     class Meta:
         verbose_name = _("入户排查")
         verbose_name_plural = _("入户排查")
+        # The idempotency key, unique within the district (the shard key comes first so that the
+        # rule holds on a distributed database; a tap's district is its event's).
+        constraints = [models.UniqueConstraint(fields=["district", "key"], name="emergency_check_unique_key")]
         # The report and the hours: an event's checks by person and time.
         indexes = [models.Index(fields=["event", "checked_by", "checked_at"])]
 
@@ -203,7 +210,9 @@ class SupplyIssue(models.Model):
         verbose_name = _("物资发放")
         verbose_name_plural = _("物资发放")
         constraints = [
-            models.UniqueConstraint(fields=["household_check", "item"], name="emergency_supply_unique_item"),
+            models.UniqueConstraint(
+                fields=["district", "household_check", "item"], name="emergency_supply_unique_item"
+            ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="emergency_supply_positive"),
         ]
 
@@ -243,7 +252,9 @@ class EmergencyTask(models.Model):
         constraints = [
             # One open task per household and need: a second tap asking for meals adds nothing.
             models.UniqueConstraint(
-                fields=["assignment", "need"], condition=Q(status="open"), name="emergency_task_one_open"
+                fields=["district", "assignment", "need"],
+                condition=Q(status="open"),
+                name="emergency_task_one_open",
             )
         ]
         indexes = [models.Index(fields=["event", "region", "status"])]
