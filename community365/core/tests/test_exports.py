@@ -76,6 +76,14 @@ def _team_records() -> str:
     return f"/teams/t/{record.activity.team_id}/records.xlsx"
 
 
+def _emergency_report() -> str:
+    from community365.emergency.models import EmergencyEvent
+
+    event = EmergencyEvent.objects.filter(status="closed").order_by("pk").first()
+    assert event is not None
+    return f"/cases/emergencies/{event.pk}/report.xlsx"
+
+
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
     "community365.wishes.views._xlsx": Export(
@@ -108,6 +116,9 @@ EXPORTS: dict[str, Export] = {
     "community365.cases.views.cases_figures_export": Export(
         "justice_demo", lambda: "/cases/figures.xlsx", (REGION_NAME, USER_NAME)
     ),
+    "community365.emergency.views.report_xlsx": Export(
+        "worker_huangli", _emergency_report, (REGION_NAME, USER_NAME)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -120,6 +131,7 @@ EXPORT_ROUTES = {
     "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
     "cases_figures_export": "community365.cases.views.cases_figures_export",
+    "emergency_report_xlsx": "community365.emergency.views.report_xlsx",
 }
 
 
