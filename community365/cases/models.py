@@ -65,7 +65,7 @@ class MediationCase(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="mediation_cases", verbose_name=_("社区")
     )
-    number = models.CharField(_("案号"), max_length=30, unique=True)
+    number = models.CharField(_("案号"), max_length=30)
     kind = models.CharField(_("纠纷类型"), max_length=12, choices=DisputeKind.choices)
     source = models.CharField(_("案件来源"), max_length=16, choices=CaseSource.choices)
     place = models.CharField(_("纠纷发生地"), max_length=120, blank=True)
@@ -107,6 +107,9 @@ class MediationCase(models.Model):
             models.Index(fields=["mediator", "status"]),
             models.Index(fields=["co_mediator", "status"]),
             models.Index(fields=["status", "deadline"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "number"], name="mediation_case_unique_number")
         ]
         constraints = [
             models.CheckConstraint(
@@ -227,8 +230,8 @@ class LegalClinic(models.Model):
     its lawyers from."""
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
-    region = models.OneToOneField(
-        Region, on_delete=models.PROTECT, related_name="legal_clinic", verbose_name=_("社区")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="legal_clinics", verbose_name=_("社区")
     )
     team = models.ForeignKey(
         "teams.Team", on_delete=models.PROTECT, related_name="+", verbose_name=_("律师服务团")
@@ -243,6 +246,7 @@ class LegalClinic(models.Model):
         verbose_name = _("法律工作室")
         verbose_name_plural = _("法律工作室")
         constraints = [
+            models.UniqueConstraint(fields=["district", "region"], name="legal_clinic_one_per_community"),
             models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="clinic_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(day_of_month__gte=1) & Q(day_of_month__lte=28), name="clinic_day_in_every_month"
@@ -266,7 +270,9 @@ class ClinicRota(models.Model):
     class Meta:
         verbose_name = _("律师排班")
         verbose_name_plural = _("律师排班")
-        constraints = [models.UniqueConstraint(fields=["clinic", "month"], name="clinic_rota_one_per_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "clinic", "month"], name="clinic_rota_one_per_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.clinic} · {self.month:%Y-%m}"
@@ -366,12 +372,12 @@ class ClinicBooking(models.Model):
         ordering = ["session", "slot", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "slot"],
+                fields=["district", "session", "slot"],
                 condition=Q(status__in=LIVE_BOOKING) & Q(walk_in=False),
                 name="clinic_slot_booked_once",
             ),
             models.UniqueConstraint(
-                fields=["session", "person"],
+                fields=["district", "session", "person"],
                 condition=Q(status="booked") & Q(person__isnull=False),
                 name="clinic_one_booking_per_person",
             ),
