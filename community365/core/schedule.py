@@ -38,4 +38,10 @@ SCHEDULE: tuple[Job, ...] = (
         datetime.timedelta(hours=24),
         "talks_sweep",
     ),
+    Job(
+        "desk_sweep",
+        "community365.desk.tasks.sweep",
+        datetime.timedelta(minutes=15),
+        "desk_sweep",
+    ),
 )

@@ -124,6 +124,9 @@ class GridWorker(models.Model):
         verbose_name = _("网格社工")
         verbose_name_plural = _("网格社工")
 
+    def __str__(self) -> str:
+        return f"{self.region} · {self.worker}"
+
 
 # --- requests ----------------------------------------------------------------------------------
 
@@ -232,6 +235,11 @@ class ServiceRequest(models.Model):
     response_due = models.DateTimeField(_("响应期限"))
     resolution_due = models.DateTimeField(_("办结期限"))
     responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
+    # Elapsed seconds to the first response and to the (last) closing, less the time paused:
+    # the figures' medians and 90th percentiles are read from grouped buckets of these.
+    response_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
+    deadline_met = models.BooleanField(null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(_("累计暂停（秒）"), default=0)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -284,6 +292,9 @@ class RequestPhoto(models.Model):
         verbose_name = _("照片")
         verbose_name_plural = _("照片")
 
+    def __str__(self) -> str:
+        return self.image.name
+
 
 class RequestEvent(models.Model):
     """A step of a request's history: a phrase code with parameters, rendered when read."""
@@ -297,7 +308,10 @@ class RequestEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["request", "at"])]
+        indexes = [models.Index(fields=["request", "at"])]  # a request's timeline
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class CallBack(models.Model):
@@ -315,6 +329,9 @@ class CallBack(models.Model):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
 
+    def __str__(self) -> str:
+        return f"#{self.request_id} {self.at:%Y-%m-%d}"
+
 
 class HotlineImport(models.Model):
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -330,6 +347,9 @@ class HotlineImport(models.Model):
     class Meta:
         verbose_name = _("12345热线导入")
         verbose_name_plural = _("12345热线导入")
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class Open311Client(models.Model):

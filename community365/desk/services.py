@@ -116,7 +116,7 @@ def _require_handler(actor: Any, req: ServiceRequest) -> str:
 
 
 def _url(req: ServiceRequest) -> str:
-    return reverse("desk:request", args=[req.pk])
+    return reverse("service_request", args=[req.pk])
 
 
 # --- routing -----------------------------------------------------------------------------------
@@ -467,6 +467,7 @@ def request_accept(*, actor: Any, req: ServiceRequest, at: datetime.datetime | N
     req.status = S.ACCEPTED
     if req.responded_at is None:
         req.responded_at = now
+        req.response_seconds = max(int((now - req.created_at).total_seconds()) - req.paused_seconds, 0)
     if req.assignee_id is None and req.department_id is None and isinstance(actor, User):
         req.assignee = actor
     req.save()
@@ -631,6 +632,8 @@ def request_close(
     req.status = S.CLOSED
     req.closed_at = now
     req.resolution = resolution[:2000]
+    req.resolution_seconds = max(int((now - req.created_at).total_seconds()) - req.paused_seconds, 0)
+    req.deadline_met = now <= req.resolution_due
     req.save()
     _event(req, "close", actor, now, resolution=req.resolution)
     recipient = req.author_id or (req.person.user_id if req.person_id else None)
@@ -739,7 +742,7 @@ def callback_record(
     _lock(req, "callback")
     if not isinstance(actor, User) and not is_system(actor):
         raise NotAllowed(_("回访须由社工记录。"))
-    worker = actor if isinstance(actor, User) else req.assignee
+    worker = actor if isinstance(actor, User) else (req.assignee or community_worker(req.community))
     if worker is None:
         raise InvalidInput(_("没有承办社工。"), field="worker")
     note = (note or "").strip()[:300]
