@@ -130,7 +130,7 @@ def _req(request: HttpRequest, request_id: int) -> ServiceRequest:
 
 
 @router.get("/catalogue", response={200: list[ItemOut], **READ_ERRORS})
-def catalogue(request: HttpRequest, community: Annotated[str, Query(max_length=40)]) -> Any:
+def desk_catalogue(request: HttpRequest, community: Annotated[str, Query(max_length=40)]) -> Any:
     """The catalogue of a community (by its region code): the district's items and its own."""
     place = Region.objects.filter(code=community, kind__in=["community", "cooperative"]).first()
     if place is None:
@@ -158,7 +158,7 @@ class ListQuery(Schema):
 
 
 @router.get("/requests", response={200: RequestPage, 422: ErrorOut})
-def list_requests(request: HttpRequest, filters: Query[ListQuery], page: Query[PageParams]) -> Any:
+def desk_list_requests(request: HttpRequest, filters: Query[ListQuery], page: Query[PageParams]) -> Any:
     """Requests the user sees (their own as a resident; their places' as staff; their
     department's as a liaison), newest first, filtered and paged in the database."""
     qs = selectors.requests_for(request.user, selectors.RequestFilter(**filters.dict()))
@@ -177,7 +177,7 @@ class RequestIn(Schema):
 
 
 @router.post("/requests", response={201: RequestDetailOut, **ERRORS})
-def create_request(request: HttpRequest, payload: RequestIn) -> Any:
+def desk_create_request(request: HttpRequest, payload: RequestIn) -> Any:
     """A resident's request, or — when the user handles requests there — one taken in for a
     resident (recorded as assisted)."""
     item = CatalogueItem.objects.filter(pk=payload.item_id).first()
@@ -216,7 +216,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
 
 
 @router.get("/requests/{request_id}", response={200: RequestDetailOut, **READ_ERRORS})
-def get_request(request: HttpRequest, request_id: RequestId) -> Any:
+def desk_get_request(request: HttpRequest, request_id: RequestId) -> Any:
     return _detail(request, request_id)
 
 
@@ -265,13 +265,13 @@ def _department(pk: int | None) -> Department | None:
 
 
 @router.post("/requests/{request_id}/accept", response={200: RequestDetailOut, **ERRORS})
-def accept(request: HttpRequest, request_id: RequestId) -> Any:
+def desk_accept(request: HttpRequest, request_id: RequestId) -> Any:
     services.request_accept(actor=request.user, req=_req(request, request_id))
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/transfer", response={200: RequestDetailOut, **ERRORS})
-def transfer(request: HttpRequest, request_id: RequestId, payload: TransferIn) -> Any:
+def desk_transfer(request: HttpRequest, request_id: RequestId, payload: TransferIn) -> Any:
     worker = User.objects.filter(pk=payload.worker_id).first() if payload.worker_id else None
     if payload.worker_id and worker is None:
         raise InvalidInput(_("没有这位社工。"), field="worker_id")
@@ -286,14 +286,14 @@ def transfer(request: HttpRequest, request_id: RequestId, payload: TransferIn) -
 
 
 @router.post("/requests/{request_id}/merge", response={200: RequestDetailOut, **ERRORS})
-def merge(request: HttpRequest, request_id: RequestId, payload: MergeIn) -> Any:
+def desk_merge(request: HttpRequest, request_id: RequestId, payload: MergeIn) -> Any:
     into = policies.get_visible_request(request.user, payload.into_id)
     services.request_merge(actor=request.user, req=_req(request, request_id), into=into)
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/escalate", response={200: RequestDetailOut, **ERRORS})
-def escalate(request: HttpRequest, request_id: RequestId, payload: EscalateIn) -> Any:
+def desk_escalate(request: HttpRequest, request_id: RequestId, payload: EscalateIn) -> Any:
     services.request_escalate(
         actor=request.user,
         req=_req(request, request_id),
@@ -304,31 +304,31 @@ def escalate(request: HttpRequest, request_id: RequestId, payload: EscalateIn) -
 
 
 @router.post("/requests/{request_id}/pause", response={200: RequestDetailOut, **ERRORS})
-def pause(request: HttpRequest, request_id: RequestId, payload: ReasonIn) -> Any:
+def desk_pause(request: HttpRequest, request_id: RequestId, payload: ReasonIn) -> Any:
     services.request_pause(actor=request.user, req=_req(request, request_id), reason=payload.reason)
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/resume", response={200: RequestDetailOut, **ERRORS})
-def resume(request: HttpRequest, request_id: RequestId) -> Any:
+def desk_resume(request: HttpRequest, request_id: RequestId) -> Any:
     services.request_resume(actor=request.user, req=_req(request, request_id))
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/close", response={200: RequestDetailOut, **ERRORS})
-def close(request: HttpRequest, request_id: RequestId, payload: CloseIn) -> Any:
+def desk_close(request: HttpRequest, request_id: RequestId, payload: CloseIn) -> Any:
     services.request_close(actor=request.user, req=_req(request, request_id), resolution=payload.resolution)
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/rating", response={200: RequestDetailOut, **ERRORS})
-def rate(request: HttpRequest, request_id: RequestId, payload: RateIn) -> Any:
+def desk_rate(request: HttpRequest, request_id: RequestId, payload: RateIn) -> Any:
     services.request_rate(actor=request.user, req=_req(request, request_id), rating=payload.rating)
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/reopen", response={200: RequestDetailOut, **ERRORS})
-def reopen(request: HttpRequest, request_id: RequestId, payload: ReopenIn) -> Any:
+def desk_reopen(request: HttpRequest, request_id: RequestId, payload: ReopenIn) -> Any:
     services.request_reopen(
         actor=request.user, req=_req(request, request_id), reason=payload.reason, rating=payload.rating
     )
@@ -336,7 +336,7 @@ def reopen(request: HttpRequest, request_id: RequestId, payload: ReopenIn) -> An
 
 
 @router.post("/requests/{request_id}/callbacks", response={201: RequestDetailOut, **ERRORS})
-def callback(request: HttpRequest, request_id: RequestId, payload: CallBackIn) -> Any:
+def desk_callback(request: HttpRequest, request_id: RequestId, payload: CallBackIn) -> Any:
     services.callback_record(
         actor=request.user,
         req=_req(request, request_id),

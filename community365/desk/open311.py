@@ -349,10 +349,10 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @_handled
-def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
+def request_detail(request: HttpRequest, request_id: int, *, fmt: str) -> HttpResponse:
     district = _district(request)
     req = None
-    if request_id.isdigit() and len(request_id) <= 10:
+    if 1 <= request_id <= 2**31 - 1:
         req = (
             ServiceRequest.objects.filter(district=district, pk=int(request_id))
             .select_related("item", "community", "region", "assignee", "department", "team", "organisation")

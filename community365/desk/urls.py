@@ -1,8 +1,32 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from . import open311, views
 
-FMT = r"\.(?P<fmt>json|xml)$"
+
+class FormatConverter:
+    """Open311's two formats, as the file-name suffix of every endpoint."""
+
+    regex = "json|xml"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class ServiceCodeConverter:
+    regex = "[-a-zA-Z0-9_]{1,40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "open311fmt")
+register_converter(ServiceCodeConverter, "open311code")
 
 urlpatterns = [
     path("services/", views.desk_home, name="services_home"),
@@ -15,17 +39,9 @@ urlpatterns = [
     path("services/figures/", views.figures, name="services_figures"),
     path("services/figures.xlsx", views.figures_xlsx, name="services_figures_xlsx"),
     path("open311/v2/", open311.root, name="open311_root"),
-    re_path(r"^open311/v2/discovery" + FMT, open311.discovery, name="open311_discovery"),
-    re_path(r"^open311/v2/services" + FMT, open311.service_list, name="open311_services"),
-    re_path(
-        r"^open311/v2/services/(?P<code>[\w-]{1,40})" + FMT,
-        open311.service_definition,
-        name="open311_service",
-    ),
-    re_path(r"^open311/v2/requests" + FMT, open311.requests_endpoint, name="open311_requests"),
-    re_path(
-        r"^open311/v2/requests/(?P<request_id>[^/.]{1,20})" + FMT,
-        open311.request_detail,
-        name="open311_request",
-    ),
+    path("open311/v2/discovery.<open311fmt:fmt>", open311.discovery, name="open311_discovery"),
+    path("open311/v2/services.<open311fmt:fmt>", open311.service_list, name="open311_services"),
+    path("open311/v2/services/<open311code:code>.<open311fmt:fmt>", open311.service_definition, name="open311_service"),
+    path("open311/v2/requests.<open311fmt:fmt>", open311.requests_endpoint, name="open311_requests"),
+    path("open311/v2/requests/<int:request_id>.<open311fmt:fmt>", open311.request_detail, name="open311_request"),
 ]
