@@ -31,14 +31,33 @@ class ServiceRequestAdmin(ScopedAdmin):
     list_display = ("id", "item", "community", "status", "channel", "created_at", "resolution_due", "rating")
     list_filter = ("status", "channel", "category")
     list_select_related = ("item", "community")
-    fields = ("item", "community", "region", "status", "channel", "text", "resolution", "rating", "hotline_ticket")
+    fields = (
+        "item",
+        "community",
+        "region",
+        "status",
+        "channel",
+        "text",
+        "resolution",
+        "rating",
+        "hotline_ticket",
+    )
     readonly_fields = fields
 
 
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(ScopedAdmin):
     visible = _in_districts(CatalogueItem)
-    list_display = ("code", "name", "category", "deliverer", "response_hours", "resolution_days", "online", "active")
+    list_display = (
+        "code",
+        "name",
+        "category",
+        "deliverer",
+        "response_hours",
+        "resolution_days",
+        "online",
+        "active",
+    )
     list_filter = ("category", "deliverer")
     fields = list_display
     readonly_fields = fields

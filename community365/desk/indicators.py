@@ -37,7 +37,9 @@ def deadline_met(period: indicators.Period, ids: Sequence[int]) -> Mapping[int, 
         .annotate(n=Count("id"), met=Count("id", filter=Q(deadline_met=True)))
     )
     return {
-        r["community_id"]: indicators.Value(round(100 * r["met"] / r["n"], 1), numerator=r["met"], denominator=r["n"])
+        r["community_id"]: indicators.Value(
+            round(100 * r["met"] / r["n"], 1), numerator=r["met"], denominator=r["n"]
+        )
         for r in rows
     }
 
@@ -53,7 +55,10 @@ def deadline_met(period: indicators.Period, ids: Sequence[int]) -> Mapping[int, 
 )
 def satisfaction(period: indicators.Period, ids: Sequence[int]) -> Mapping[int, indicators.Value]:
     rows = (
-        _in(period, ids).filter(rating__isnull=False).values("community_id").annotate(avg=Avg("rating"), n=Count("id"))
+        _in(period, ids)
+        .filter(rating__isnull=False)
+        .values("community_id")
+        .annotate(avg=Avg("rating"), n=Count("id"))
     )
     return {r["community_id"]: indicators.Value(round(r["avg"], 2), denominator=r["n"]) for r in rows}
 
@@ -68,9 +73,13 @@ def satisfaction(period: indicators.Period, ids: Sequence[int]) -> Mapping[int, 
     indices=("people",),
 )
 def requests_per_1000(period: indicators.Period, ids: Sequence[int]) -> Mapping[int, indicators.Value]:
-    counts = dict(_in(period, ids).values("community_id").annotate(n=Count("id")).values_list("community_id", "n"))
+    counts = dict(
+        _in(period, ids).values("community_id").annotate(n=Count("id")).values_list("community_id", "n")
+    )
     population = dict(
-        Region.objects.filter(pk__in=list(counts), reported_population__gt=0).values_list("pk", "reported_population")
+        Region.objects.filter(pk__in=list(counts), reported_population__gt=0).values_list(
+            "pk", "reported_population"
+        )
     )
     return {
         cid: indicators.Value(round(n * 1000 / population[cid], 2), numerator=n, denominator=population[cid])

@@ -24,19 +24,27 @@ def _list(**params: Any) -> str:
 @todos.provider(order=15)
 def desk_todos(user: Any) -> Iterator[todos.Item]:
     if permissions.scope_paths(user, policies.RAISE.name):
-        yield todos.Action("desk.new", _("我要反映"), reverse("service_request_new"), _("楼道灯、下水道、开证明……社区按时办"))
+        yield todos.Action(
+            "desk.new", _("我要反映"), reverse("service_request_new"), _("楼道灯、下水道、开证明……社区按时办")
+        )
         mine = policies.requests_visible_to(user).filter(author_id=user.pk)
         to_rate = mine.filter(status=RequestStatus.CLOSED).count()
         if to_rate:
-            yield todos.Count("desk.to_rate", _("待您评价的诉求"), to_rate, _list(status=RequestStatus.CLOSED, mine=1))
+            yield todos.Count(
+                "desk.to_rate", _("待您评价的诉求"), to_rate, _list(status=RequestStatus.CLOSED, mine=1)
+            )
         waiting = mine.filter(status=RequestStatus.WAITING).count()
         if waiting:
-            yield todos.Count("desk.waiting", _("需要您补充的诉求"), waiting, _list(status=RequestStatus.WAITING, mine=1))
+            yield todos.Count(
+                "desk.waiting", _("需要您补充的诉求"), waiting, _list(status=RequestStatus.WAITING, mine=1)
+            )
     if permissions.scope_paths(user, policies.HANDLE.name) != [] or policies.liaison_departments(user):
         visible = policies.requests_visible_to(user)
         submitted = visible.filter(status=RequestStatus.SUBMITTED).count()
         if submitted:
-            yield todos.Count("desk.to_accept", _("待受理的诉求"), submitted, _list(status=RequestStatus.SUBMITTED))
+            yield todos.Count(
+                "desk.to_accept", _("待受理的诉求"), submitted, _list(status=RequestStatus.SUBMITTED)
+            )
         late = visible.filter(
             status__in=[RequestStatus.SUBMITTED, RequestStatus.ACCEPTED], resolution_due__lt=timezone.now()
         ).count()

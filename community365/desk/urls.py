@@ -41,7 +41,15 @@ urlpatterns = [
     path("open311/v2/", open311.root, name="open311_root"),
     path("open311/v2/discovery.<open311fmt:fmt>", open311.discovery, name="open311_discovery"),
     path("open311/v2/services.<open311fmt:fmt>", open311.service_list, name="open311_services"),
-    path("open311/v2/services/<open311code:code>.<open311fmt:fmt>", open311.service_definition, name="open311_service"),
+    path(
+        "open311/v2/services/<open311code:code>.<open311fmt:fmt>",
+        open311.service_definition,
+        name="open311_service",
+    ),
     path("open311/v2/requests.<open311fmt:fmt>", open311.requests_endpoint, name="open311_requests"),
-    path("open311/v2/requests/<int:request_id>.<open311fmt:fmt>", open311.request_detail, name="open311_request"),
+    path(
+        "open311/v2/requests/<int:request_id>.<open311fmt:fmt>",
+        open311.request_detail,
+        name="open311_request",
+    ),
 ]
