@@ -77,6 +77,11 @@ USER_TEXT: dict[str, list[str]] = {
     "talks.TalkTask": ["title"],
     "talks.TalkProgress": ["note"],
     "talks.TalkRating": ["comment"],
+    "desk.CatalogueItem": ["name", "description", "requirements"],
+    "desk.ServiceRequest": ["text", "resolution", "waiting_reason"],
+    "desk.CallBack": ["note"],
+    "desk.RequestEvent": ["note"],
+    "desk.HotlineImport": ["filename"],
 }
 NAME_FIELDS = {("people.User", "display_name"), ("people.Person", "name")}
 

@@ -242,6 +242,7 @@ class ServiceRequest(models.Model):
     deadline_met = models.BooleanField(null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(_("累计暂停（秒）"), default=0)
+    waiting_reason = models.CharField(_("等待居民什么"), max_length=1000, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     resolution = models.TextField(_("办理结果"), blank=True)
     rating = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
@@ -303,6 +304,9 @@ class RequestEvent(models.Model):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
     code = models.CharField(max_length=60)
     params = models.JSONField(default=dict, blank=True)
+    # What a person wrote into the event (a reason, what was done, a call-back's note), also in
+    # ``params``: kept apart so that it is known as people's words, not system text.
+    note = models.CharField(max_length=2000, blank=True)
     actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField()
 

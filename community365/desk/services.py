@@ -88,6 +88,7 @@ def _event(req: ServiceRequest, action: str, actor: Any, at: datetime.datetime, 
         request=req,
         code=phrases.EVENTS[action],
         params=params,
+        note=str(params.get("reason") or params.get("resolution") or params.get("note") or "")[:2000],
         actor=_user(actor),
         at=at,
     )
@@ -582,6 +583,7 @@ def request_pause(
     _lock(req, "pause")
     req.status = S.WAITING
     req.paused_at = now
+    req.waiting_reason = reason[:1000]
     req.save()
     _event(req, "pause", actor, now, reason=reason)
     recipient = req.author_id or (req.person.user_id if req.person_id else None)
