@@ -19,7 +19,7 @@ from .services import TRANSITIONS, can_reopen
 
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "open": tuple(OPEN_STATUSES),
-    "closed": tuple(DONE_STATUSES),
+    "done": tuple(DONE_STATUSES),
 }
 
 

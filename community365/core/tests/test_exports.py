@@ -78,6 +78,9 @@ def _team_records() -> str:
 
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
+    "community365.desk.figures.xlsx": Export(
+        "admin_district", lambda: "/services/figures.xlsx", (REGION_NAME,)
+    ),
     "community365.wishes.views._xlsx": Export(
         "worker_huachuan", lambda: "/wishes/all/?format=xlsx", (WISH_TITLE, PERSON_NAME)
     ),
@@ -104,6 +107,7 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
+    "services_figures_xlsx": "community365.desk.views.figures_xlsx",
 }
 
 
