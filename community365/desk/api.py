@@ -150,7 +150,9 @@ def desk_catalogue(request: HttpRequest, community: Annotated[str, Query(max_len
 
 
 class ListQuery(Schema):
-    status: str = Field("", max_length=20, description="open (not closed yet), done (closed, rated or merged), or one state")
+    status: str = Field(
+        "", max_length=20, description="open (not closed yet), done (closed, rated or merged), or one state"
+    )
     community: Id | None = None
     category: str = Field("", max_length=20)
     mine: bool = False

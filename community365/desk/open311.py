@@ -36,8 +36,8 @@ CHANGESET = "2026-11-30T00:00:00+08:00"
 MAX_RESULTS = 1000
 DEFAULT_SPAN = datetime.timedelta(days=90)
 
-PLAIN_STATUS = {s: ("open" if s in OPEN_STATUSES else "closed") for s in RequestStatus.values}
-EXTENDED_STATUS = {
+PLAIN_STATUS: dict[str, str] = {s: ("open" if s in OPEN_STATUSES else "closed") for s in RequestStatus.values}
+EXTENDED_STATUS: dict[str, str] = {
     RequestStatus.SUBMITTED: "open",
     RequestStatus.ACCEPTED: "in_progress",
     RequestStatus.WAITING: "investigating",

@@ -94,7 +94,7 @@ def get_visible_request(user: Any, request_id: Any) -> ServiceRequest:
 def is_requester(user: Any, req: ServiceRequest) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return req.author_id == user.pk or (req.person_id is not None and req.person.user_id == user.pk)
+    return req.author_id == user.pk or (req.person is not None and req.person.user_id == user.pk)
 
 
 def can_handle(user: Any, req: ServiceRequest) -> bool:

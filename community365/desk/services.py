@@ -186,13 +186,13 @@ def route_for(item: CatalogueItem, place: Region, community: Region, at: datetim
     """Place × category × time of day: a department, team or organisation item goes to it; a
     social workers' item goes, in desk hours, to the grid's social worker (else the community's),
     and out of hours to the duty worker of the community's rota."""
-    if item.deliverer == Deliverer.DEPARTMENT and item.department_id:
+    if item.deliverer == Deliverer.DEPARTMENT and item.department is not None:
         return Route(phrases.WHY_DEPARTMENT, department_id=item.department_id, label=item.department.name)
-    if item.deliverer == Deliverer.TEAM and item.team_id:
+    if item.deliverer == Deliverer.TEAM and item.team is not None:
         return Route(
             phrases.WHY_TEAM, team_id=item.team_id, assignee=community_worker(community), label=item.team.name
         )
-    if item.deliverer == Deliverer.ORGANISATION and item.organisation_id:
+    if item.deliverer == Deliverer.ORGANISATION and item.organisation is not None:
         return Route(
             phrases.WHY_ORGANISATION,
             organisation_id=item.organisation_id,
@@ -586,7 +586,7 @@ def request_pause(
     req.waiting_reason = reason[:1000]
     req.save()
     _event(req, "pause", actor, now, reason=reason)
-    recipient = req.author_id or (req.person.user_id if req.person_id else None)
+    recipient = req.author_id or (req.person.user_id if req.person is not None else None)
     if recipient:
         notify(
             recipient_id=recipient,
@@ -638,7 +638,7 @@ def request_close(
     req.deadline_met = now <= req.resolution_due
     req.save()
     _event(req, "close", actor, now, resolution=req.resolution)
-    recipient = req.author_id or (req.person.user_id if req.person_id else None)
+    recipient = req.author_id or (req.person.user_id if req.person is not None else None)
     if recipient:
         notify(recipient_id=recipient, code=phrases.CLOSED, params={"id": req.pk}, url=_url(req))
     audit_record(actor=actor, action="desk.request:close", target=req, role=role)

@@ -306,9 +306,11 @@ def request_act(request: HttpRequest, request_id: int) -> HttpResponse:
         if action == "accept":
             services.request_accept(actor=user, req=req)
         elif action == "transfer":
-            worker = User.objects.filter(pk=_int(post.get("worker"))).first() if post.get("worker") else None
+            worker = (
+                User.objects.filter(pk=_int(post.get("worker")) or 0).first() if post.get("worker") else None
+            )
             department = (
-                Department.objects.filter(pk=_int(post.get("department"))).first()
+                Department.objects.filter(pk=_int(post.get("department")) or 0).first()
                 if post.get("department")
                 else None
             )
@@ -316,11 +318,11 @@ def request_act(request: HttpRequest, request_id: int) -> HttpResponse:
                 actor=user, req=req, reason=post.get("reason", ""), worker=worker, department=department
             )
         elif action == "merge":
-            into = policies.get_visible_request(user, _int(post.get("into")))
+            into = policies.get_visible_request(user, _int(post.get("into")) or 0)
             services.request_merge(actor=user, req=req, into=into)
         elif action == "escalate":
             department = (
-                Department.objects.filter(pk=_int(post.get("department"))).first()
+                Department.objects.filter(pk=_int(post.get("department")) or 0).first()
                 if post.get("department")
                 else None
             )
@@ -381,7 +383,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise NotFound(_("请选择文件。"))
             batch = hotline_import(
-                actor=request.user, district=district, filename=upload.name, data=upload.read()
+                actor=request.user, district=district, filename=upload.name or "", data=upload.read()
             )
         except DomainError as exc:
             messages.error(request, exc.message)
