@@ -109,3 +109,17 @@ def events_of(req: ServiceRequest) -> list[dict[str, Any]]:
         }
         for e in req.events.select_related("actor").all()
     ]
+
+
+def department_open_requests(user: Any, limit: int = 50) -> tuple[list[ServiceRequest], int]:
+    """The open requests routed to the user's departments, for the departments' inbox (the talks'
+    task inbox shows them beside the tasks): the first ``limit`` by deadline, and how many."""
+    departments = policies.liaison_departments(user)
+    if not departments:
+        return [], 0
+    qs = (
+        ServiceRequest.objects.filter(department_id__in=departments, status__in=list(OPEN_STATUSES))
+        .select_related("item", "community", "region")
+        .order_by("resolution_due", "id")
+    )
+    return list(qs[:limit]), qs.count()

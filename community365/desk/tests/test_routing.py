@@ -96,3 +96,11 @@ def test_another_departments_liaison_sees_nothing(make_request, persona):
     others = RoleAssignment.objects.filter(role="department_liaison").exclude(department__code="housing")
     for grant in others:
         assert not policies.requests_visible_to(grant.user).filter(pk=req.pk).exists()
+
+
+def test_the_departments_inbox_lists_its_requests(make_request, client_for):
+    req = make_request("drain")
+    page = client_for("liaison_housing").get("/talks/tasks/").content.decode()
+    assert 'id="desk-requests"' in page and f"/services/requests/{req.pk}/" in page
+    listed = client_for("liaison_housing").get("/services/?department=1&status=open").content.decode()
+    assert f"/services/requests/{req.pk}/" in listed
