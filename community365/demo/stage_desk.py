@@ -154,6 +154,7 @@ def build(builder: Any) -> None:
     if not ServiceRequest.objects.filter(district=district, channel="assisted").exists():
         with transaction.atomic():
             build_year(builder, district, items)
+            build_hot_spot(builder, items)
             build_resident(builder, items)
     import_hotline_file(builder, district)
     services.sweep(actor=SYSTEM)
@@ -319,6 +320,30 @@ def build_year(builder: Any, district: Region, items: dict[str, CatalogueItem]) 
                 at=close_at + datetime.timedelta(days=1),
             )
     builder.report.add("service_request", total)
+
+
+def build_hot_spot(builder: Any, items: dict[str, CatalogueItem]) -> None:
+    """The same stairwell's lamp reported four times in two months: a hot spot for 划船's secretary."""
+    model = builder.places[MODEL]
+    stairwells = list(
+        Region.objects.filter(path__startswith=model.path, kind=RegionKind.STAIRWELL).order_by("path")[:3]
+    )
+    if not stairwells:
+        return
+    now = timezone.now()
+    for days in (5, 19, 33, 47):
+        at = _desk_moment(builder, (now - datetime.timedelta(days=days)).date())
+        req = services.request_assist(
+            actor=SYSTEM,
+            item=items["stairwell-light"],
+            place=stairwells[-1],
+            text=TEXTS["stairwell-light"],
+            at=at,
+        )
+        services.request_accept(actor=SYSTEM, req=req, at=at + datetime.timedelta(hours=1))
+        services.request_close(
+            actor=SYSTEM, req=req, resolution="更换了灯泡。", at=at + datetime.timedelta(hours=20)
+        )
 
 
 def build_resident(builder: Any, items: dict[str, CatalogueItem]) -> None:

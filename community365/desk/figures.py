@@ -78,15 +78,33 @@ def percentiles(qs: QuerySet[ServiceRequest], field: str) -> dict[str, float | N
     return out
 
 
-def hot_spots(qs: QuerySet[ServiceRequest], limit: int = 20) -> list[dict[str, Any]]:
-    """The same category recurring at the same place (stairwell, building or grid)."""
-    return list(
+def hot_spot_groups(qs: QuerySet[ServiceRequest]) -> QuerySet[Any]:
+    """The same category recurring at the same place (stairwell, building or grid): one row per
+    place and category with at least ``HOT_SPOT_MIN`` requests."""
+    return (
         qs.exclude(region_id=F("community_id"))
         .values("region_id", "region__name", "community__name", "category")
         .annotate(n=Count("id"))
         .filter(n__gte=HOT_SPOT_MIN)
-        .order_by("-n", "region_id")[:limit]
+        .order_by("-n", "region_id")
     )
+
+
+def hot_spots(qs: QuerySet[ServiceRequest]) -> list[dict[str, Any]]:
+    return list(hot_spot_groups(qs))
+
+
+def recent_period() -> charts.Period:
+    """The hot spots' window on the home page: this month and the two before."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    month = today.month - 2
+    year = today.year + (month - 1) // 12
+    start = datetime.date(year, (month - 1) % 12 + 1, 1)
+    return charts.period_from({"from": start.strftime("%Y-%m")})
 
 
 def page_context(request: HttpRequest, paths: list[str] | None) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community365.core import permissions, todos
+from community365.core.roles import Role
 
-from . import policies
+from . import figures, policies
 from .models import RequestStatus
 
 
@@ -50,3 +51,16 @@ def desk_todos(user: Any) -> Iterator[todos.Item]:
         ).count()
         if late:
             yield todos.Count("desk.overdue", _("逾期未办结的诉求"), late, _list(overdue=1))
+    # Hot spots are flagged to the community's secretary: the same category recurring at the same
+    # stairwell, building or grid in the last three months.
+    secretary_paths = [
+        g.path
+        for g in permissions.scope_grants(user, policies.FIGURES.name)
+        if g.role == Role.COMMUNITY_SECRETARY
+    ]
+    if secretary_paths:
+        period = figures.recent_period()
+        spots = figures.hot_spot_groups(figures.scoped(secretary_paths, period)).count()
+        if spots:
+            url = reverse("services_figures") + "?" + period.querystring() + "#hot-spots"
+            yield todos.Count("desk.hot_spots", _("反复出现的诉求热点"), spots, url)
