@@ -30,7 +30,7 @@ Id = Annotated[int, Field(ge=1, le=policies.MAX_ID)]
 RequestId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a request's id")]
 
 
-class ItemOut(Schema):
+class DeskItemOut(Schema):
     id: int
     code: str
     category: str
@@ -45,7 +45,7 @@ class ItemOut(Schema):
     community_addition: bool
 
 
-class EventOut(Schema):
+class DeskEventOut(Schema):
     code: str
     params: dict[str, Any] = Field(default_factory=dict)
     text: str
@@ -53,7 +53,7 @@ class EventOut(Schema):
     at: datetime.datetime
 
 
-class RequestOut(Schema):
+class DeskRequestOut(Schema):
     id: int = Field(..., description="also the Open311 service_request_id")
     status: str
     status_label: str
@@ -80,12 +80,12 @@ class RequestOut(Schema):
     actions: list[str] = Field(..., description="what this user may do with it now")
 
 
-class RequestDetailOut(RequestOut):
-    events: list[EventOut]
+class DeskRequestDetailOut(DeskRequestOut):
+    events: list[DeskEventOut]
 
 
-class RequestPage(Schema):
-    items: list[RequestOut]
+class DeskRequestPage(Schema):
+    items: list[DeskRequestOut]
     count: int
 
 
@@ -129,7 +129,7 @@ def _req(request: HttpRequest, request_id: int) -> ServiceRequest:
     return policies.get_visible_request(request.user, request_id)
 
 
-@router.get("/catalogue", response={200: list[ItemOut], **READ_ERRORS})
+@router.get("/catalogue", response={200: list[DeskItemOut], **READ_ERRORS})
 def desk_catalogue(request: HttpRequest, community: Annotated[str, Query(max_length=40)]) -> Any:
     """The catalogue of a community (by its region code): the district's items and its own."""
     place = Region.objects.filter(code=community, kind__in=["community", "cooperative"]).first()
@@ -149,7 +149,7 @@ def desk_catalogue(request: HttpRequest, community: Annotated[str, Query(max_len
     ]
 
 
-class ListQuery(Schema):
+class DeskListQuery(Schema):
     status: str = Field(
         "", max_length=20, description="open (not closed yet), done (closed, rated or merged), or one state"
     )
@@ -159,8 +159,8 @@ class ListQuery(Schema):
     overdue: bool = False
 
 
-@router.get("/requests", response={200: RequestPage, 422: ErrorOut})
-def desk_list_requests(request: HttpRequest, filters: Query[ListQuery], page: Query[PageParams]) -> Any:
+@router.get("/requests", response={200: DeskRequestPage, 422: ErrorOut})
+def desk_list_requests(request: HttpRequest, filters: Query[DeskListQuery], page: Query[PageParams]) -> Any:
     """Requests the user sees (their own as a resident; their places' as staff; their
     department's as a liaison), newest first, filtered and paged in the database."""
     qs = selectors.requests_for(request.user, selectors.RequestFilter(**filters.dict()))
@@ -169,7 +169,7 @@ def desk_list_requests(request: HttpRequest, filters: Query[ListQuery], page: Qu
     return {"items": [_out(request.user, r, now) for r in chunk], "count": count}
 
 
-class RequestIn(Schema):
+class DeskRequestIn(Schema):
     item_id: Id
     region_id: Id = Field(..., description="the place: the community, a grid, building or stairwell")
     text: str = Field(..., min_length=1, max_length=2000)
@@ -178,8 +178,8 @@ class RequestIn(Schema):
     person_id: Id | None = Field(None, description="social workers: the resident they take it in for")
 
 
-@router.post("/requests", response={201: RequestDetailOut, **ERRORS})
-def desk_create_request(request: HttpRequest, payload: RequestIn) -> Any:
+@router.post("/requests", response={201: DeskRequestDetailOut, **ERRORS})
+def desk_create_request(request: HttpRequest, payload: DeskRequestIn) -> Any:
     """A resident's request, or — when the user handles requests there — one taken in for a
     resident (recorded as assisted)."""
     item = CatalogueItem.objects.filter(pk=payload.item_id).first()
@@ -217,41 +217,41 @@ def desk_create_request(request: HttpRequest, payload: RequestIn) -> Any:
     return Status(201, _detail(request, req.pk))
 
 
-@router.get("/requests/{request_id}", response={200: RequestDetailOut, **READ_ERRORS})
+@router.get("/requests/{request_id}", response={200: DeskRequestDetailOut, **READ_ERRORS})
 def desk_get_request(request: HttpRequest, request_id: RequestId) -> Any:
     return _detail(request, request_id)
 
 
-class ReasonIn(Schema):
+class DeskReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
-class TransferIn(ReasonIn):
+class DeskTransferIn(DeskReasonIn):
     worker_id: Id | None = None
     department_id: Id | None = None
 
 
-class EscalateIn(ReasonIn):
+class DeskEscalateIn(DeskReasonIn):
     department_id: Id | None = Field(None, description="a department; without it, the subdistrict")
 
 
-class MergeIn(Schema):
+class DeskMergeIn(Schema):
     into_id: Id
 
 
-class CloseIn(Schema):
+class DeskCloseIn(Schema):
     resolution: str = Field(..., min_length=1, max_length=2000)
 
 
-class RateIn(Schema):
+class DeskRateIn(Schema):
     rating: int = Field(..., ge=1, le=5)
 
 
-class ReopenIn(ReasonIn):
+class DeskReopenIn(DeskReasonIn):
     rating: int | None = Field(None, ge=1, le=5)
 
 
-class CallBackIn(Schema):
+class DeskCallBackIn(Schema):
     reached: bool = True
     satisfied: bool | None = None
     note: str = Field("", max_length=300)
@@ -266,14 +266,14 @@ def _department(pk: int | None) -> Department | None:
     return found
 
 
-@router.post("/requests/{request_id}/accept", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/accept", response={200: DeskRequestDetailOut, **ERRORS})
 def desk_accept(request: HttpRequest, request_id: RequestId) -> Any:
     services.request_accept(actor=request.user, req=_req(request, request_id))
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/transfer", response={200: RequestDetailOut, **ERRORS})
-def desk_transfer(request: HttpRequest, request_id: RequestId, payload: TransferIn) -> Any:
+@router.post("/requests/{request_id}/transfer", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_transfer(request: HttpRequest, request_id: RequestId, payload: DeskTransferIn) -> Any:
     worker = User.objects.filter(pk=payload.worker_id).first() if payload.worker_id else None
     if payload.worker_id and worker is None:
         raise InvalidInput(_("没有这位社工。"), field="worker_id")
@@ -287,15 +287,15 @@ def desk_transfer(request: HttpRequest, request_id: RequestId, payload: Transfer
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/merge", response={200: RequestDetailOut, **ERRORS})
-def desk_merge(request: HttpRequest, request_id: RequestId, payload: MergeIn) -> Any:
+@router.post("/requests/{request_id}/merge", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_merge(request: HttpRequest, request_id: RequestId, payload: DeskMergeIn) -> Any:
     into = policies.get_visible_request(request.user, payload.into_id)
     services.request_merge(actor=request.user, req=_req(request, request_id), into=into)
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/escalate", response={200: RequestDetailOut, **ERRORS})
-def desk_escalate(request: HttpRequest, request_id: RequestId, payload: EscalateIn) -> Any:
+@router.post("/requests/{request_id}/escalate", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_escalate(request: HttpRequest, request_id: RequestId, payload: DeskEscalateIn) -> Any:
     services.request_escalate(
         actor=request.user,
         req=_req(request, request_id),
@@ -305,40 +305,40 @@ def desk_escalate(request: HttpRequest, request_id: RequestId, payload: Escalate
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/pause", response={200: RequestDetailOut, **ERRORS})
-def desk_pause(request: HttpRequest, request_id: RequestId, payload: ReasonIn) -> Any:
+@router.post("/requests/{request_id}/pause", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_pause(request: HttpRequest, request_id: RequestId, payload: DeskReasonIn) -> Any:
     services.request_pause(actor=request.user, req=_req(request, request_id), reason=payload.reason)
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/resume", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/resume", response={200: DeskRequestDetailOut, **ERRORS})
 def desk_resume(request: HttpRequest, request_id: RequestId) -> Any:
     services.request_resume(actor=request.user, req=_req(request, request_id))
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/close", response={200: RequestDetailOut, **ERRORS})
-def desk_close(request: HttpRequest, request_id: RequestId, payload: CloseIn) -> Any:
+@router.post("/requests/{request_id}/close", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_close(request: HttpRequest, request_id: RequestId, payload: DeskCloseIn) -> Any:
     services.request_close(actor=request.user, req=_req(request, request_id), resolution=payload.resolution)
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/rating", response={200: RequestDetailOut, **ERRORS})
-def desk_rate(request: HttpRequest, request_id: RequestId, payload: RateIn) -> Any:
+@router.post("/requests/{request_id}/rating", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_rate(request: HttpRequest, request_id: RequestId, payload: DeskRateIn) -> Any:
     services.request_rate(actor=request.user, req=_req(request, request_id), rating=payload.rating)
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/reopen", response={200: RequestDetailOut, **ERRORS})
-def desk_reopen(request: HttpRequest, request_id: RequestId, payload: ReopenIn) -> Any:
+@router.post("/requests/{request_id}/reopen", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_reopen(request: HttpRequest, request_id: RequestId, payload: DeskReopenIn) -> Any:
     services.request_reopen(
         actor=request.user, req=_req(request, request_id), reason=payload.reason, rating=payload.rating
     )
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/callbacks", response={201: RequestDetailOut, **ERRORS})
-def desk_callback(request: HttpRequest, request_id: RequestId, payload: CallBackIn) -> Any:
+@router.post("/requests/{request_id}/callbacks", response={201: DeskRequestDetailOut, **ERRORS})
+def desk_callback(request: HttpRequest, request_id: RequestId, payload: DeskCallBackIn) -> Any:
     services.callback_record(
         actor=request.user,
         req=_req(request, request_id),
