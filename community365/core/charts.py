@@ -193,6 +193,25 @@ def line_chart(
     }
 
 
+def radar_chart(
+    chart_id: str, *, title: Any, axes: Sequence[Any], lines: Sequence[dict[str, Any]], maximum: float = 100
+) -> dict[str, Any]:
+    """A radar (spider) chart: one axis per category (0 to ``maximum``), one polygon per series
+    (built with ``series``); used by benchmarking to set a community against the model."""
+    return {
+        "id": chart_id,
+        "dom_id": f"chart-{chart_id}",
+        "type": "radar",
+        "title": str(title),
+        "categories": [str(a) for a in axes],
+        "series": list(lines),
+        "average": None,
+        "averageLabel": "",
+        "percent": False,
+        "max": maximum,
+    }
+
+
 def month_axis(counts: Iterable[Mapping[str, Any]], period: Period, key: str = "month") -> list[str]:
     """Every month from the first to the last seen (or the period's bounds), gaps included, so a
     quiet month shows as zero rather than vanishing. Months arrive as dates or ``YYYY-MM`` text."""

@@ -37,6 +37,9 @@ SERVICES = "services"  # 六服务
 MECHANISMS = "mechanisms"  # 五机制
 DIMENSIONS = (LINKAGES, SERVICES, MECHANISMS)
 
+PEOPLE = "people"  # counts in 为民指数 (how residents fare)
+SERVICE = "service"  # counts in 服务指数 (how much service is given)
+
 HIGHER = "higher"  # higher is better
 LOWER = "lower"  # lower is better
 
@@ -91,6 +94,9 @@ class Indicator:
     compute: Compute
     records: str = ""  # url name of the records' list (filters: community, from, to)
     indices: frozenset[str] = field(default_factory=frozenset)  # "people" (为民), "service" (服务)
+    # The name of the records list's query parameter that selects one community (some lists
+    # call it ``region``); the period goes as ``from``/``to`` (YYYY-MM).
+    records_param: str = "community"
 
     def values(self, period: Period, community_ids: Iterable[int]) -> dict[int, Value]:
         ids = list(community_ids)
@@ -123,6 +129,7 @@ def provider(
     formula: Any = "",
     records: str = "",
     indices: Iterable[str] = (),
+    records_param: str = "community",
 ) -> Callable[[Compute], Compute]:
     def wrap(fn: Compute) -> Compute:
         register(
@@ -136,6 +143,7 @@ def provider(
                 compute=fn,
                 records=records,
                 indices=frozenset(indices),
+                records_param=records_param,
             )
         )
         return fn
@@ -149,3 +157,24 @@ def get(code: str) -> Indicator:
 
 def all_indicators() -> list[Indicator]:
     return sorted(REGISTRY.values(), key=lambda i: (DIMENSIONS.index(i.dimension), i.code))
+
+
+def populations(community_ids: Sequence[int]) -> dict[int, int]:
+    """The reported population (上报人口) of each community: one query; a community without a
+    figure (or with 0) is left out, so per-resident rates are "no value" there, not a division
+    by zero."""
+    from community365.regions.models import Region
+
+    rows = Region.objects.filter(pk__in=list(community_ids), reported_population__gt=0).values_list(
+        "pk", "reported_population"
+    )
+    return {pk: int(pop) for pk, pop in rows}
+
+
+def per_1000(counts: Mapping[int, Any], pops: Mapping[int, int]) -> dict[int, Value]:
+    """count ÷ population × 1000 for every community with a population (0 where no records)."""
+    out: dict[int, Value] = {}
+    for cid, pop in pops.items():
+        n = Decimal(str(counts.get(cid) or 0))
+        out[cid] = Value((n * 1000 / pop).quantize(Decimal("0.01")), numerator=n, denominator=pop)
+    return out

@@ -33,15 +33,28 @@ SCHEDULE: tuple[Job, ...] = (
         "wishes_sweep",
     ),
     Job(
+        "mechanisms_sweep",
+        "community365.mechanisms.tasks.sweep",
+        datetime.timedelta(hours=24),
+        "mechanisms_sweep",
+    ),
+    Job(
         "talks_sweep",
         "community365.core.tasks.talks_sweep",
         datetime.timedelta(hours=24),
         "talks_sweep",
     ),
     Job(
+<<<<<<< HEAD
         "desk_sweep",
         "community365.desk.tasks.sweep",
         datetime.timedelta(minutes=15),
         "desk_sweep",
+=======
+        "benchmarking_sweep",
+        "community365.benchmarking.tasks.recompute",
+        datetime.timedelta(hours=24),
+        "benchmarking_sweep",
+>>>>>>> main
     ),
 )

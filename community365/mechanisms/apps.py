@@ -6,3 +6,6 @@ class MechanismsConfig(AppConfig):
     name = "community365.mechanisms"
     label = "mechanisms"
     verbose_name = _("五机制")
+
+    def ready(self) -> None:
+        from . import phrases, policies  # noqa: F401

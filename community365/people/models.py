@@ -58,7 +58,7 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("角色")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "region"],
+                fields=["district", "user", "role", "region"],
                 condition=models.Q(revoked_at__isnull=True),
                 name="role_assignment_unique_active",
             )
@@ -147,7 +147,12 @@ class Person(models.Model):
                 name="person_unique_id",
             )
         ]
-        indexes = [models.Index(fields=["community", "name"])]
+        indexes = [
+            models.Index(fields=["community", "name"]),
+            # The resident search's order (people.selectors.person_search): a page is read from
+            # the index, not sorted after joining the places and households.
+            models.Index(fields=["community", "household", "id"], name="person_search_order"),
+        ]
 
     def __str__(self) -> str:
         return self.masked_name

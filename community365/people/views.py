@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community365.core import permissions
 from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, NotFound
+from community365.core.pagination import CappedPaginator
 from community365.regions.policies import get_visible_region
 
 from . import policies, selectors, services
@@ -43,7 +43,7 @@ def resident_search(request: HttpRequest) -> HttpResponse:
             region = get_visible_region(request.user, int(region_param))
         except (ValueError, NotFound):
             raise Http404 from None
-    paginator = Paginator(selectors.person_search(request.user, query, region), 25)
+    paginator = CappedPaginator(selectors.person_search(request.user, query, region), 25)
     page = paginator.get_page(request.GET.get("page"))
     rows = selectors.person_rows(request.user, list(page.object_list))
     template = (

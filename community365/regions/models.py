@@ -80,7 +80,9 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("户")
         verbose_name_plural = _("户")
-        constraints = [models.UniqueConstraint(fields=["region", "number"], name="household_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "region", "number"], name="household_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.number}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from community365.core import permissions
@@ -55,13 +55,54 @@ def counts_under(user: Any, nodes: list[Region]) -> dict[int, RegionCounts]:
         if prefix in by_prefix:
             result[by_prefix[prefix]].households = n
 
-    from community365.people.models import Person
-
-    persons = Person.objects.filter(permissions.path_q(count_paths), region__path__startswith=parent_prefix)
-    for prefix, n in _counts_by_prefix(persons, "region__path", length).items():
+    for prefix, n in _residents_by_prefix(count_paths, parent_prefix, depth, length).items():
         if prefix in by_prefix:
             result[by_prefix[prefix]].residents = n
     return result
+
+
+def _residents_by_prefix(
+    count_paths: list[str] | None, parent_prefix: str, depth: int, length: int
+) -> dict[str, int]:
+    """Residents per path prefix of ``length``. The person table is the largest of a district:
+    it is grouped by its own indexed ``community`` column (no join to the places for every
+    person), the communities' paths come from the small region table and the counts are rolled
+    up to the prefixes in Python. Exact whenever the counting scope is made of whole
+    communities (grants at a community or above) and the prefixes are not below a community;
+    otherwise (a grant on a grid, counts under a building) the grouped join over paths."""
+    from community365.people.models import Person
+
+    ancestors = [parent_prefix[:i] for i in range(Region.steplen, len(parent_prefix) + 1, Region.steplen)]
+    communities = list(
+        Region.objects.filter(
+            Q(path__startswith=parent_prefix) | Q(path__in=ancestors), kind__in=COMMUNITY_KINDS
+        ).values_list("id", "path", "depth")
+    )
+    below_a_community = any(d < depth for _id, _path, d in communities) or any(
+        p != path and p.startswith(path) for p in (count_paths or []) for _id, path, _d in communities
+    )
+    if below_a_community:
+        persons = Person.objects.filter(
+            permissions.path_q(count_paths), region__path__startswith=parent_prefix
+        )
+        return _counts_by_prefix(persons, "region__path", length)
+    path_of = {
+        pk: path
+        for pk, path, _d in communities
+        if path.startswith(parent_prefix)
+        and (count_paths is None or any(path.startswith(p) for p in count_paths))
+    }
+    totals: dict[str, int] = {}
+    rows = (
+        Person.objects.filter(community_id__in=list(path_of))
+        .order_by()
+        .values("community_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        prefix = path_of[row["community_id"]][:length]
+        totals[prefix] = totals.get(prefix, 0) + row["n"]
+    return totals
 
 
 def top_regions_of(user: Any) -> list[Region]:

@@ -54,6 +54,7 @@ class TalkTopicAdmin(ScopedAdmin):
 class TalkTaskAdmin(ScopedAdmin):
     visible = staticmethod(policies.tasks_visible_to)
     list_display = ("title", "topic", "department", "deadline", "status", "percent")
+    list_select_related = ("topic", "department")  # one query for the page, not one per row
     list_filter = ("status",)
     fields = ("title", "topic", "department", "deadline", "status", "percent", "weight", "updates")
     readonly_fields = fields

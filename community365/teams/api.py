@@ -210,11 +210,11 @@ class SignupOut(Schema):
     checked_out_at: datetime.datetime | None
 
 
-def _signup(s: Signup, viewer: Any) -> dict[str, Any]:
+def _signup(s: Signup, viewer: Any, *, need: bool | None = None) -> dict[str, Any]:
     return {
         "id": s.pk,
         "activity": s.activity_id,
-        "volunteer": presenters.label_for(viewer, s.volunteer, s.activity),
+        "volunteer": presenters.label_for(viewer, s.volunteer, s.activity, need=need),
         "status": s.status,
         "checked_in_at": s.checked_in_at,
         "checked_out_at": s.checked_out_at,
@@ -250,8 +250,9 @@ def list_signups(request: HttpRequest, activity_id: Id) -> Any:
         from community365.core.errors import NotAllowed
 
         raise NotAllowed("只有组织者可以查看报名名单。")
-    rows = activity.signups.select_related("volunteer", "activity").order_by("status", "queued_at", "id")
-    return [_signup(s, user) for s in rows]
+    # Whoever reads the sheet sees the names (checked above): one decision, not one per row.
+    rows = activity.signups.select_related("volunteer").order_by("status", "queued_at", "id")
+    return [_signup(s, user, need=True) for s in rows]
 
 
 class CodeIn(Schema):

@@ -82,7 +82,7 @@ class Shift(models.Model):
         verbose_name_plural = _("班次")
         constraints = [
             models.UniqueConstraint(
-                fields=["roster", "date", "slot", "worker"], name="shift_unique_worker_slot"
+                fields=["district", "roster", "date", "slot", "worker"], name="shift_unique_worker_slot"
             )
         ]
         indexes = [models.Index(fields=["roster", "date"]), models.Index(fields=["worker", "date"])]
@@ -240,7 +240,9 @@ class UnitReport(models.Model):
         verbose_name = _("单位报到")
         verbose_name_plural = _("单位报到")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "region"], name="unit_report_unique_place")
+            models.UniqueConstraint(
+                fields=["district", "organisation", "region"], name="unit_report_unique_place"
+            )
         ]
 
     def __str__(self) -> str:
@@ -280,7 +282,9 @@ class Team(models.Model):
     class Meta:
         verbose_name = _("队伍")
         verbose_name_plural = _("队伍")
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="team_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "region", "name"], name="team_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -309,7 +313,7 @@ class TeamMembership(models.Model):
         verbose_name_plural = _("队员")
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "user"],
+                fields=["district", "team", "user"],
                 condition=Q(left_at__isnull=True),
                 name="team_membership_unique_active",
             )
@@ -395,7 +399,9 @@ class Signup(models.Model):
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
         constraints = [
-            models.UniqueConstraint(fields=["activity", "volunteer"], name="signup_unique_volunteer")
+            models.UniqueConstraint(
+                fields=["district", "activity", "volunteer"], name="signup_unique_volunteer"
+            )
         ]
         indexes = [models.Index(fields=["activity", "status", "queued_at"])]
 
@@ -449,7 +455,9 @@ class ServiceRecord(models.Model):
         verbose_name = _("志愿服务记录")
         verbose_name_plural = _("志愿服务记录")
         constraints = [
-            models.UniqueConstraint(fields=["activity", "volunteer"], name="record_unique_volunteer"),
+            models.UniqueConstraint(
+                fields=["district", "activity", "volunteer"], name="record_unique_volunteer"
+            ),
             models.CheckConstraint(
                 condition=Q(hours__gt=Decimal("0")) & Q(hours__lte=Decimal("24")), name="record_hours_range"
             ),

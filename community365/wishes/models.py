@@ -232,7 +232,9 @@ class Claim(models.Model):
         ordering = ["-claimed_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["wish"], condition=models.Q(status="active"), name="claim_one_active_per_wish"
+                fields=["district", "wish"],
+                condition=models.Q(status="active"),
+                name="claim_one_active_per_wish",
             )
         ]
         indexes = [models.Index(fields=["claimant", "status"])]

@@ -119,7 +119,12 @@ SQLITE_OPTIONS = {
 CONN_MAX_AGE = int(env("CONN_MAX_AGE", "600"))
 
 
-def database_from_env(default_sqlite: Path, pool: bool = False) -> dict[str, Any]:
+def database_from_env(default_sqlite: Path, pool: bool | None = None) -> dict[str, Any]:
+    """The default database from DATABASE_URL (SQLite at ``default_sqlite`` without one). The
+    pool serves PostgreSQL only; ``pool=None`` follows DB_POOL, so every settings module (dev,
+    test, prod) can run with the pool."""
+    if pool is None:
+        pool = env_bool("DB_POOL")
     url = env("DATABASE_URL")
     persistent = {"CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
     if not url:
@@ -142,7 +147,7 @@ def database_from_env(default_sqlite: Path, pool: bool = False) -> dict[str, Any
     return config
 
 
-DATABASES = {"default": database_from_env(DEFAULT_SQLITE_PATH, pool=env_bool("DB_POOL"))}
+DATABASES = {"default": database_from_env(DEFAULT_SQLITE_PATH)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ------------------------------------------------------------------------
@@ -255,9 +260,24 @@ TALKS_STATUS_PERCENT = {"planned": 0, "started": 30, "advancing": 60, "done": 10
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-365-pass")
 ALLOW_DEMO_DATA = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
+
+def logging_config(level: str) -> dict[str, Any]:
+    """Everything at ``level`` and above to the console. Django's own loggers ("django", and so
+    "django.request" with its 404/405 warnings) are given the same level: Django's defaults set
+    them to INFO and they propagate to the console, so LOG_LEVEL=ERROR would otherwise still
+    print a warning for every 4xx answer."""
+    level = level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler", "level": level}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": {"level": level},
+            "django.request": {"level": level},
+            "django.server": {"level": level},
+        },
+    }
+
+
+LOGGING = logging_config(env("LOG_LEVEL", "WARNING"))

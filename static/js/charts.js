@@ -17,7 +17,42 @@
     return value === null || value === undefined ? "—" : value + "%";
   }
 
+  function radarOption(spec, narrow) {
+    return {
+      animation: false,
+      color: COLOURS,
+      textStyle: { fontSize: narrow ? 13 : 14 },
+      legend: { top: 0, type: "scroll" },
+      tooltip: { trigger: "item", renderMode: "richText" },
+      radar: {
+        center: ["50%", "56%"],
+        radius: narrow ? "58%" : "66%",
+        indicator: spec.categories.map(function (name) {
+          return { name: name, max: spec.max || 100 };
+        }),
+      },
+      series: [
+        {
+          type: "radar",
+          data: spec.series.map(function (s, index) {
+            return {
+              name: s.name,
+              value: s.data.map(function (v) { return v === null ? 0 : v; }),
+              url: s.urls[0] || null,
+              itemStyle: { color: COLOURS[index % COLOURS.length] },
+              lineStyle: { width: index === 0 ? 3 : 1.5, type: index === 2 ? "dashed" : "solid" },
+              areaStyle: index === 0 ? { opacity: 0.15 } : undefined,
+            };
+          }),
+        },
+      ],
+    };
+  }
+
   function option(spec, narrow) {
+    if (spec.type === "radar") {
+      return radarOption(spec, narrow);
+    }
     var horizontal = spec.type === "bar";
     var series = spec.series.map(function (s, index) {
       var item = {
@@ -94,6 +129,9 @@
     }
     var spec = JSON.parse(source.textContent);
     var narrow = el.clientWidth < 480;
+    if (spec.type === "radar") {
+      el.style.height = (narrow ? 320 : 380) + "px";
+    }
     if (spec.type === "bar") {
       // Room for every bar: 30 px per category and series, at least 180 px.
       var rows = spec.categories.length * Math.max(1, spec.series.length);

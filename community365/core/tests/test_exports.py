@@ -99,6 +99,15 @@ EXPORTS: dict[str, Export] = {
     "community365.teams.views.party.party_report_xlsx": Export(
         "secretary_huachuan", _party_report, (USER_NAME, PARTY_ORG)
     ),
+    "community365.benchmarking.views.league_xlsx": Export(
+        "admin_district", lambda: "/benchmarking/league.xlsx", (REGION_NAME,)
+    ),
+    "community365.mechanisms.views.figures_xlsx": Export(
+        "admin_district", lambda: "/mechanisms/projects/figures.xlsx?year=2016", (REGION_NAME,)
+    ),
+    "community365.mechanisms.views.funds_xlsx": Export(
+        "admin_district", lambda: "/mechanisms/funds.xlsx?year=2016", (REGION_NAME,)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -107,7 +116,13 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
+<<<<<<< HEAD
     "services_figures_xlsx": "community365.desk.views.figures_xlsx",
+=======
+    "bm_league_xlsx": "community365.benchmarking.views.league_xlsx",
+    "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
+    "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
+>>>>>>> main
 }
 
 

@@ -1,0 +1,240 @@
+"""Reads of 对标. Every page reads a fixed number of queries: the snapshot rows of one run
+(O(communities)), never the records behind them; the records are one link away."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from community365.core import indicators
+from community365.core.errors import InvalidInput, NotFound
+from community365.regions.models import Region
+
+from . import policies, scoring
+from .models import IndicatorResult, IndicatorTree, ScoreRun, ScoreSnapshot, TreeNode
+
+DIMENSIONS = ("linkages", "services", "mechanisms")
+
+
+def periods(district: Region) -> list[ScoreRun]:
+    return list(
+        ScoreRun.objects.filter(district=district, complete=True)
+        .order_by("-start", "kind")
+        .only("key", "kind", "start", "end", "finished_at", "tree_version")
+    )
+
+
+def default_key(district: Region) -> str | None:
+    """The newest complete year, else the newest complete period."""
+    runs = ScoreRun.objects.filter(district=district, complete=True)
+    run = runs.filter(kind="year").order_by("-start").first() or runs.order_by("-start", "-end").first()
+    return run.key if run else None
+
+
+def run_for(district: Region, key: str | None) -> ScoreRun:
+    if not key:
+        key = default_key(district)
+        if key is None:
+            raise NotFound(_("还没有计算过对标得分。"))
+    if scoring.parse_key(key) is None:
+        raise InvalidInput(_("期间应写成 2025、2025-Q1 或 2025-03。"), field="period")
+    run = ScoreRun.objects.filter(district=district, key=key, complete=True).select_related("tree").first()
+    if run is None:
+        raise NotFound(_("%(period)s 还没有对标得分。") % {"period": key})
+    return run
+
+
+def league(
+    user: Any, run: ScoreRun, *, subdistrict: int | None = None, order: str = "rank"
+) -> list[ScoreSnapshot]:
+    qs: QuerySet[ScoreSnapshot] = (
+        ScoreSnapshot.objects.filter(run=run)
+        .filter(community__in=policies.communities_visible_to(user))
+        .select_related("community", "subdistrict")
+    )
+    if subdistrict:
+        qs = qs.filter(subdistrict_id=subdistrict)
+    if order in DIMENSIONS:
+        return sorted(qs, key=lambda s: (-(getattr(s, order) or Decimal(-1)), s.rank, s.community_id))
+    return list(qs.order_by("rank", "community__path"))
+
+
+def subdistricts_of(district: Region) -> list[Region]:
+    return list(Region.objects.filter(district=district, kind="subdistrict").order_by("path"))
+
+
+@dataclass
+class Group:
+    region: Region
+    count: int = 0
+    total: Decimal | None = None
+    dims: dict[str, Decimal | None] = field(default_factory=dict)
+    people_index: Decimal | None = None
+    service_index: Decimal | None = None
+
+
+def _mean(values: Sequence[Decimal | None]) -> Decimal | None:
+    got = [v for v in values if v is not None]
+    return (sum(got, Decimal(0)) / len(got)).quantize(Decimal("0.01")) if got else None
+
+
+def by_subdistrict(run: ScoreRun, snapshots: Sequence[ScoreSnapshot]) -> list[Group]:
+    """Subdistricts side by side: the mean of their communities (from the rows already read)."""
+    groups: dict[int, list[ScoreSnapshot]] = {}
+    regions: dict[int, Region] = {}
+    for s in snapshots:
+        groups.setdefault(s.subdistrict_id, []).append(s)
+        regions[s.subdistrict_id] = s.subdistrict
+    out = []
+    for sid, rows in groups.items():
+        out.append(
+            Group(
+                region=regions[sid],
+                count=len(rows),
+                total=_mean([r.total for r in rows]),
+                dims={d: _mean([getattr(r, d) for r in rows]) for d in DIMENSIONS},
+                people_index=_mean([r.people_index for r in rows]),
+                service_index=_mean([r.service_index for r in rows]),
+            )
+        )
+    return sorted(out, key=lambda g: -(g.total or 0))
+
+
+def model_community(district: Region) -> Region | None:
+    return Region.objects.filter(district=district, kind="community", is_model=True).order_by("pk").first()
+
+
+@dataclass
+class Gap:
+    node: TreeNode
+    indicator: indicators.Indicator | None
+    value: Decimal | None
+    model_value: Decimal | None
+    points: Decimal | None
+    model_points: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    model_numerator: Decimal | None
+    model_denominator: Decimal | None
+    records_url: str
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.value is None or self.model_value is None:
+            return None
+        return (self.model_value - self.value).quantize(Decimal("0.01"))
+
+    @property
+    def points_gap(self) -> Decimal:
+        return (self.model_points or Decimal(0)) - (self.points or Decimal(0))
+
+    @property
+    def behind(self) -> bool:
+        return self.points_gap > 0
+
+
+def records_url(node: TreeNode, community_id: int, run: ScoreRun) -> str:
+    if node.provider_code not in indicators.REGISTRY:
+        return ""
+    ind = indicators.get(node.provider_code)
+    if not ind.records:
+        return ""
+    try:
+        base = reverse(ind.records)
+    except NoReverseMatch:
+        return ""
+    params = {
+        ind.records_param: community_id,
+        "from": run.start.strftime("%Y-%m"),
+        "to": run.end.strftime("%Y-%m"),
+    }
+    return f"{base}?{urlencode(params)}"
+
+
+def gaps(run: ScoreRun, community: Region, model: Region | None) -> list[Gap]:
+    """Every leaf indicator, the community's value beside the model's; the furthest behind
+    (in points) first."""
+    ids = [community.pk] + ([model.pk] if model and model.pk != community.pk else [])
+    rows = IndicatorResult.objects.filter(run=run, community_id__in=ids).select_related("node")
+    mine: dict[int, IndicatorResult] = {}
+    theirs: dict[int, IndicatorResult] = {}
+    nodes: dict[int, TreeNode] = {}
+    for r in rows:
+        nodes[r.node_id] = r.node
+        if r.community_id == community.pk:
+            mine[r.node_id] = r
+        if model and r.community_id == model.pk:
+            theirs[r.node_id] = r
+    out = []
+    for node_id, node in nodes.items():
+        m, t = mine.get(node_id), theirs.get(node_id)
+        out.append(
+            Gap(
+                node=node,
+                indicator=indicators.REGISTRY.get(node.provider_code),
+                value=m.value if m else None,
+                model_value=t.value if t else None,
+                points=m.points if m else None,
+                model_points=t.points if t else None,
+                numerator=m.numerator if m else None,
+                denominator=m.denominator if m else None,
+                model_numerator=t.numerator if t else None,
+                model_denominator=t.denominator if t else None,
+                records_url=records_url(node, community.pk, run),
+            )
+        )
+    return sorted(out, key=lambda g: (-g.points_gap, node.order if (node := g.node) else 0))
+
+
+def medians(run: ScoreRun) -> dict[str, Decimal | None]:
+    """The district median of each dimension and of the total in one run (one query)."""
+    rows = list(ScoreSnapshot.objects.filter(run=run).values("total", *DIMENSIONS))
+    out: dict[str, Decimal | None] = {}
+    for key in ("total", *DIMENSIONS):
+        vals = [r[key] for r in rows if r[key] is not None]
+        out[key] = Decimal(str(statistics.median(vals))).quantize(Decimal("0.01")) if vals else None
+    return out
+
+
+def snapshot_of(run: ScoreRun, community: Region) -> ScoreSnapshot | None:
+    return ScoreSnapshot.objects.filter(run=run, community=community).first()
+
+
+def trend(community: Region, kind: str, limit: int = 24) -> list[ScoreSnapshot]:
+    """The community's last ``limit`` periods of a kind, oldest first (one query)."""
+    rows = list(
+        ScoreSnapshot.objects.filter(community=community, run__kind=kind, run__complete=True)
+        .select_related("run")
+        .order_by("-run__start")[:limit]
+    )
+    return rows[::-1]
+
+
+def tree_of(district: Region, year: int) -> IndicatorTree | None:
+    return IndicatorTree.objects.filter(district=district, year=year).first()
+
+
+def tree_nodes(tree: IndicatorTree) -> list[TreeNode]:
+    """The tree's nodes depth first (a dimension, then its indicators, each with its
+    sub-indicators), in one query."""
+    nodes = list(tree.nodes.order_by("order", "id"))
+    children: dict[int | None, list[TreeNode]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    out: list[TreeNode] = []
+
+    def walk(parent: int | None) -> None:
+        for node in children.get(parent, []):
+            out.append(node)
+            walk(node.pk)
+
+    walk(None)
+    return out

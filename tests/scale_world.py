@@ -1,0 +1,110 @@
+"""Make a world bigger, cheaply and deterministically: ``multiply(factor)`` adds ``factor - 1``
+copies of every row of the history tables (households and residents, wishes and their claims
+and events, the talks' topics, signatures, tasks, progress and ratings, the linkages'
+activities, sign-ups, service records, corrections and certificates, notifications, the audit
+trail), so that every list, page, figure and export has ``factor`` times the rows to read.
+
+Copies are written by the database itself, one ``INSERT … SELECT`` per table and round (no
+services, no Python objects: this is load, not behaviour; 10× the demo's history takes about a
+second), and keep the original's place, people and dates. Round ``k`` gives a copy the id
+``id + k × span`` (``span``: the table's largest id before copying), and a foreign key to
+another copied table the same shift, so a copied claim belongs to the copied wish and a copied
+sign-up to the copied activity: unique constraints that include such a key hold. The few that
+do not are kept by ``ADJUST`` (a suffix on a number, no account, no ID hash).
+The originals are left as they are, so the demo's objects of ``tests/url_table.PARAMS`` still
+name the same rows.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection
+
+# Parents before children: a copy's foreign keys are remapped to copies made earlier in the
+# same round.
+TABLES = [
+    "regions.Household",
+    "people.Person",
+    "wishes.CharityMarket",
+    "wishes.Wish",
+    "wishes.Claim",
+    "wishes.WishEvent",
+    "talks.TalkTopic",
+    "talks.TalkSignature",
+    "talks.TalkEvent",
+    "talks.TalkTask",
+    "talks.TalkProgress",
+    "talks.TalkRating",
+    "teams.Activity",
+    "teams.Signup",
+    "teams.ServiceRecord",
+    "teams.CorrectionRequest",
+    "teams.Certificate",
+    "notifications.Notification",
+    "audit.AuditEvent",
+]
+
+# Tables the apps being built in parallel add (desk, cases, emergency, mechanisms,
+# benchmarking) are multiplied too once they list themselves here; until then they keep their
+# size, and the query-budget test still requests their pages at both sizes.
+
+
+# column → SQL expression of the copy ({k}: the round), where a plain copy would break a unique
+# constraint that holds no copied foreign key.
+ADJUST: dict[str, dict[str, str]] = {
+    "regions.Household": {"number": "SUBSTR(number, 1, 27) || '~{k}'"},  # unique (stairwell, number)
+    "people.Person": {"user_id": "NULL", "id_hash": "NULL"},  # one person per account, per ID number
+    "teams.Certificate": {"serial": "SUBSTR(serial, 1, 36) || '~{k}'"},  # unique serial
+}
+
+
+def multiply(factor: int, tables: list[str] | None = None) -> dict[str, int]:
+    """Bring every listed table to ``factor`` times its rows; returns {table: rows added}."""
+    tables = tables or TABLES
+    models = [apps.get_model(label) for label in tables]
+    spans, added = {}, {}
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(f"SELECT COALESCE(MAX({pk}), 0), COUNT(*) FROM {table}")  # noqa: S608
+            spans[model._meta.label], count = cursor.fetchone()
+            added[model._meta.label] = count * (factor - 1)
+        for k in range(1, factor):
+            for model in models:
+                _copy(cursor, model, k, spans)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    return added
+
+
+def _copy(cursor, model, k: int, spans: dict[str, int]) -> None:
+    label = model._meta.label
+    span = spans[label]
+    if not span:
+        return
+    quote = connection.ops.quote_name
+    adjust = ADJUST.get(label, {})
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        column = field.column
+        columns.append(quote(column))
+        if field.primary_key:
+            values.append(f"{quote(column)} + {k * span}")
+        elif column in adjust:
+            values.append(adjust[column].format(k=k))
+        elif (
+            field.is_relation
+            and field.related_model._meta.label in spans
+            and field.related_model is not model
+        ):
+            values.append(f"{quote(column)} + {k * spans[field.related_model._meta.label]}")
+        else:
+            values.append(quote(column))
+    table = quote(model._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names from the models
+        f"SELECT {', '.join(values)} FROM {table} WHERE {quote(model._meta.pk.column)} <= %s",
+        [span],
+    )

@@ -1,0 +1,185 @@
+"""Rows of issue 10's table: each read asks the database the same number of times however much
+history there is (counted queries, never wall time). Small worlds: the demo district plus a
+few extra rows written directly (load, not behaviour)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import scale_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client: Client, url: str) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries), response
+
+
+def _extra_rows(model, activity, volunteers, **values):
+    """One row of ``model`` (Signup or ServiceRecord) per volunteer for ``activity``."""
+    return model.objects.bulk_create(
+        model(
+            district_id=activity.district_id,
+            region_id=activity.region_id,
+            activity=activity,
+            volunteer=v,
+            **values,
+        )
+        for v in volunteers
+    )
+
+
+def _volunteers(activity, n):
+    from community365.people.models import User
+
+    taken = activity.signups.values("volunteer_id")
+    recorded = activity.records.values("volunteer_id")
+    return list(
+        User.objects.filter(username__startswith="member_")
+        .exclude(pk__in=taken)
+        .exclude(pk__in=recorded)
+        .order_by("pk")[:n]
+    )
+
+
+def test_team_records_export_asks_once_whatever_the_number_of_activities(demo_world, client_for):
+    """Service-records xlsx: the permission facts are computed once per request, not once per
+    distinct activity (was a query per activity: 91 → 832 queries as history grew)."""
+    from community365.teams.models import ServiceRecord, Team
+
+    team = (
+        Team.objects.filter(region__name="划船社区", activities__records__isnull=False)
+        .order_by("pk")
+        .distinct()
+        .first()
+    )
+    assert team is not None, "the demo world has a 划船社区 team with service records"
+    client = client_for("secretary_huachuan")
+    url = reverse("team_records_xlsx", args=[team.pk])
+    before = ServiceRecord.objects.filter(activity__team=team).values("activity").distinct().count()
+    small, _ = _queries(client, url)
+    scale_world.multiply(4, ["teams.Activity", "teams.ServiceRecord"])
+    after = ServiceRecord.objects.filter(activity__team=team).values("activity").distinct().count()
+    assert after == 4 * before
+    large, _ = _queries(client, url)
+    assert large == small
+
+
+def test_signup_sheet_api_reads_a_constant_number_of_queries(demo_world, client_for):
+    """The organiser's sign-up sheet: names are decided once for the sheet, not per row (was
+    3 queries per sign-up)."""
+    from community365.teams.models import Activity, Signup, SignupStatus
+
+    activity = Activity.objects.filter(region__name="划船社区").order_by("pk").first()
+    client = client_for("secretary_huachuan")
+    url = f"/api/v1/teams/activities/{activity.pk}/signups"
+    _extra_rows(
+        Signup, activity, _volunteers(activity, 2), status=SignupStatus.WAITLISTED, queued_at=timezone.now()
+    )
+    small, response = _queries(client, url)
+    n = len(response.json())
+    _extra_rows(
+        Signup, activity, _volunteers(activity, 10), status=SignupStatus.WAITLISTED, queued_at=timezone.now()
+    )
+    large, response = _queries(client, url)
+    assert len(response.json()) == n + 10
+    assert large == small
+    # and the names are still shown in full to the community's secretary
+    assert all("*" not in row["volunteer"] for row in response.json())
+
+
+def test_records_api_reads_a_constant_number_of_queries(demo_world, client_for):
+    """GET /api/v1/teams/records?activity=…: the masking decision per row costs no query."""
+    from community365.teams.models import Activity, HoursStatus, RecordSource, ServiceRecord
+
+    activity = Activity.objects.filter(region__name="划船社区").order_by("pk").first()
+    client = client_for("secretary_huachuan")
+    organiser = activity.organiser
+    values = {
+        "hours": Decimal("2.0"),
+        "status": HoursStatus.PENDING,
+        "entered_by": organiser,
+        "entered_at": activity.starts_at + datetime.timedelta(hours=3),
+        "source": RecordSource.ENTERED,
+    }
+    _extra_rows(ServiceRecord, activity, _volunteers(activity, 2), **values)
+    url = f"/api/v1/teams/records?mine=false&activity={activity.pk}&limit=100"
+    small, response = _queries(client, url)
+    n = response.json()["count"]
+    _extra_rows(ServiceRecord, activity, _volunteers(activity, 10), **values)
+    large, response = _queries(client, url)
+    assert response.json()["count"] == n + 10
+    assert large == small
+
+
+def test_resident_search_counts_up_to_a_cap_and_pages_by_an_index(demo_world, client_for):
+    """Resident list/search: the total is counted up to a cap (not an exact COUNT of every
+    resident of the district on each page), and a page is ordered by columns of the person row
+    (the index person_search_order), not by the joined places' paths and house numbers."""
+    from community365.core.pagination import DEFAULT_CAP
+    from community365.people.models import Person
+
+    client = client_for("admin_district")  # the whole district: more residents than the cap
+    url = reverse("resident_search")
+    small, response = _queries(client, url)
+    assert Person.objects.count() > DEFAULT_CAP
+    assert response.context["page"].paginator.count == DEFAULT_CAP + 1
+    assert response.context["page"].paginator.capped
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    page_sql = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "people_person"' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert page_sql, "the page's query"
+    for sql in page_sql:
+        order = sql.rsplit("ORDER BY", 1)[1]
+        assert "regions_" not in order, f"ordered by a joined table: {order}"
+    scale_world.multiply(3, ["regions.Household", "people.Person"])
+    large, response = _queries(client, url)
+    assert large == small
+    assert response.context["page"].paginator.count == DEFAULT_CAP + 1
+    # A narrower search is counted exactly.
+    secretary = client_for("secretary_huachuan")
+    _n, response = _queries(
+        secretary, url + "?q=" + Person.objects.filter(community__name="划船社区").first().name
+    )
+    assert not response.context["page"].paginator.capped
+
+
+def test_resident_counts_group_the_person_table_by_its_own_column(demo_world, persona):
+    """Home page (district admin) and region detail: the residents under each place are counted
+    by grouping persons on their indexed community column — no join from every person row to
+    the places — and the numbers stay exact."""
+    from community365.people.models import Person
+    from community365.regions import selectors
+    from community365.regions.models import Region
+
+    admin = persona("admin_district")
+    district = Region.objects.get(kind="district")
+    for nodes in ([district], selectors.children_of(admin, district)):
+        with CaptureQueriesContext(connection) as ctx:
+            counts = selectors.counts_under(admin, nodes)
+        for node in nodes:
+            assert (
+                counts[node.pk].residents == Person.objects.filter(region__path__startswith=node.path).count()
+            )
+        person_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"]]
+        assert person_sql and all('"regions_region"' not in sql for sql in person_sql), person_sql
+    # A worker of one community: only that community's residents.
+    worker = persona("worker_huachuan")
+    huachuan = Region.objects.get(name="划船社区")
+    mine = selectors.counts_under(worker, [huachuan])[huachuan.pk].residents
+    assert mine == Person.objects.filter(community=huachuan).count() > 0
