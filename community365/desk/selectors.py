@@ -35,7 +35,7 @@ class RequestFilter:
 
 def requests_for(user: Any, f: RequestFilter) -> QuerySet[ServiceRequest]:
     qs = policies.requests_visible_to(user).select_related(
-        "item", "community", "region", "assignee", "department", "team", "organisation"
+        "item", "community", "region", "assignee", "department", "team", "organisation", "person"
     )
     if f.status in STATUS_GROUPS:
         qs = qs.filter(status__in=STATUS_GROUPS[f.status])
