@@ -45,16 +45,15 @@ SCHEDULE: tuple[Job, ...] = (
         "talks_sweep",
     ),
     Job(
-<<<<<<< HEAD
         "desk_sweep",
         "community365.desk.tasks.sweep",
         datetime.timedelta(minutes=15),
         "desk_sweep",
-=======
+    ),
+    Job(
         "benchmarking_sweep",
         "community365.benchmarking.tasks.recompute",
         datetime.timedelta(hours=24),
         "benchmarking_sweep",
->>>>>>> main
     ),
 )

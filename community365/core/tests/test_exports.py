@@ -116,13 +116,10 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
-<<<<<<< HEAD
     "services_figures_xlsx": "community365.desk.views.figures_xlsx",
-=======
     "bm_league_xlsx": "community365.benchmarking.views.league_xlsx",
     "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
->>>>>>> main
 }
 
 
