@@ -43,6 +43,9 @@ TABLES = [
     "teams.Certificate",
     "notifications.Notification",
     "audit.AuditEvent",
+    "desk.ServiceRequest",
+    "desk.RequestEvent",
+    "desk.CallBack",
 ]
 
 # Tables the apps being built in parallel add (desk, cases, emergency, mechanisms,
@@ -56,6 +59,8 @@ ADJUST: dict[str, dict[str, str]] = {
     "regions.Household": {"number": "SUBSTR(number, 1, 27) || '~{k}'"},  # unique (stairwell, number)
     "people.Person": {"user_id": "NULL", "id_hash": "NULL"},  # one person per account, per ID number
     "teams.Certificate": {"serial": "SUBSTR(serial, 1, 36) || '~{k}'"},  # unique serial
+    # unique (district, hotline_ticket) where a ticket is set
+    "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
 }
 
 

@@ -45,6 +45,12 @@ SCHEDULE: tuple[Job, ...] = (
         "talks_sweep",
     ),
     Job(
+        "desk_sweep",
+        "community365.desk.tasks.sweep",
+        datetime.timedelta(minutes=15),
+        "desk_sweep",
+    ),
+    Job(
         "benchmarking_sweep",
         "community365.benchmarking.tasks.recompute",
         datetime.timedelta(hours=24),

@@ -86,6 +86,9 @@ def _emergency_report() -> str:
 
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
+    "community365.desk.figures.xlsx": Export(
+        "admin_district", lambda: "/services/figures.xlsx", (REGION_NAME,)
+    ),
     "community365.wishes.views._xlsx": Export(
         "worker_huachuan", lambda: "/wishes/all/?format=xlsx", (WISH_TITLE, PERSON_NAME)
     ),
@@ -127,6 +130,7 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
+    "services_figures_xlsx": "community365.desk.views.figures_xlsx",
     "bm_league_xlsx": "community365.benchmarking.views.league_xlsx",
     "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
