@@ -109,9 +109,7 @@ class MediationCase(models.Model):
             models.Index(fields=["status", "deadline"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["district", "number"], name="mediation_case_unique_number")
-        ]
-        constraints = [
+            models.UniqueConstraint(fields=["district", "number"], name="mediation_case_unique_number"),
             models.CheckConstraint(
                 condition=Q(status="registered") | Q(mediator__isnull=False),
                 name="mediation_accepted_has_mediator",
