@@ -91,7 +91,7 @@ TARGETS = [
         "talks-signatures",
         f"{T}/services/signatures.py",
         [f"{T}/tests/test_signatures.py", f"{T}/tests/test_db_guards.py"],
-        ["topic_sign", "_add_signatures", "topic_sign_on_paper", "_check_signable"],
+        ["topic_sign", "_add_signatures", "topic_sign_on_paper", "_check_signable", "signature_withdraw"],
     ),
     Target(
         "teams-rota",
