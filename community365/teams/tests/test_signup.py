@@ -186,3 +186,21 @@ def test_a_time_without_offset_is_read_in_the_districts_time_zone(api_for, red_t
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+
+
+def test_signing_up_again_from_the_waiting_list_is_refused_and_counts_nothing(
+    make_activity, red_team, persona
+):
+    """Mutation testing: the refusal of a second sign-up must tell a waiting volunteer that
+    they are waiting, and neither counter may move (even where the conditional UPDATE of a
+    cancelled sign-up is what refuses)."""
+    from community365.core.errors import Conflict
+
+    activity = make_activity(red_team, capacity=1)
+    services.signup_create(actor=persona("volunteer_001"), activity=activity)
+    waiting = persona("volunteer_002")
+    assert services.signup_create(actor=waiting, activity=activity).status == SignupStatus.WAITLISTED
+    with pytest.raises(Conflict, match="候补名单"):
+        services.signup_create(actor=waiting, activity=activity)
+    activity.refresh_from_db()
+    assert (activity.signed_up_count, activity.waitlist_count) == (1, 1)
