@@ -204,3 +204,26 @@ def test_signing_up_again_from_the_waiting_list_is_refused_and_counts_nothing(
         services.signup_create(actor=waiting, activity=activity)
     activity.refresh_from_db()
     assert (activity.signed_up_count, activity.waitlist_count) == (1, 1)
+
+
+@pytest.mark.parametrize("other_is", ["older", "newer"])
+def test_a_volunteer_cannot_sign_up_someone_else_whatever_their_ids(
+    make_activity, red_team, persona, other_is
+):
+    """Mutation testing: "only for yourself" compares the two accounts for equality — an
+    account made before or after the actor's is refused alike."""
+    from community365.core.errors import NotAllowed
+
+    activity = make_activity(red_team)
+    a, b = sorted([persona("volunteer_001"), persona("volunteer_002")], key=lambda u: u.pk)
+    actor, other = (b, a) if other_is == "older" else (a, b)
+    with pytest.raises(NotAllowed):
+        services.signup_create(actor=actor, activity=activity, volunteer=other)
+    assert not Signup.objects.filter(activity=activity).exists()
+
+
+def test_the_system_cannot_sign_itself_up(make_activity, red_team, system):
+    from community365.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.signup_create(actor=system, activity=make_activity(red_team))
