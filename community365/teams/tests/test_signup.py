@@ -227,3 +227,23 @@ def test_the_system_cannot_sign_itself_up(make_activity, red_team, system):
 
     with pytest.raises(InvalidInput):
         services.signup_create(actor=system, activity=make_activity(red_team))
+
+
+def test_the_organiser_signs_up_a_volunteer_and_a_volunteer_themselves_by_a_fresh_record(
+    make_activity, red_team, persona
+):
+    """Mutation testing: the organiser may sign someone else up; and "yourself" is the same
+    account, not the same Python object (ids are compared by value)."""
+    from community365.people.models import User
+
+    activity = make_activity(red_team)
+    organiser = activity.organiser
+    other = persona("volunteer_001")
+    assert other.pk != organiser.pk
+    assert (
+        services.signup_create(actor=organiser, activity=activity, volunteer=other).volunteer_id == other.pk
+    )
+    me = persona("volunteer_002")
+    fresh = User.objects.get(pk=me.pk)
+    assert me.pk > 256  # past CPython's small-int cache, so `is` would tell the two apart
+    assert services.signup_create(actor=me, activity=activity, volunteer=fresh).volunteer_id == me.pk
