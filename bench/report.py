@@ -22,7 +22,8 @@ def ms(value: float | None) -> str:
 
 
 def main() -> int:
-    runs = {size: load(size) for size in ("demo", "full")}
+    labels = sys.argv[1:3] or ["demo", "full"]  # the demo-size run, then the full-size run
+    runs = {label: load(label) for label in labels}
     present = {k: v for k, v in runs.items() if v}
     if not present:
         print("no results in var/bench/: run bench/server.py first")
@@ -30,7 +31,7 @@ def main() -> int:
     for size, run in present.items():
         c = run["counts"]
         print(
-            f"- **{size}**: {c['residents']:,} residents, {c['wishes']:,} wishes, {c['regions']:,} places; "
+            f"- **{size}** ({run.get('database', 'postgres')}): {c['residents']:,} residents, {c['wishes']:,} wishes, {c['regions']:,} places; "
             f"{run['workers']} gunicorn workers, wrk 2 threads × {run['connections']} connections, "
             f"{run['long']:.0f} s per ratio endpoint and {run['duration']:.0f} s per page after a warm-up; "
             f"load average at the start {run['load'][0]:.1f}"
@@ -86,7 +87,7 @@ def main() -> int:
             cells.append(f"{c['cpu_ms']:.1f} | {c['wall_ms']:.1f}" if c else "— | —")
         print(f"| {label} | " + " | ".join(cells) + " |")
     print()
-    demo, full = runs.get("demo"), runs.get("full")
+    demo, full = runs.get(labels[0]), runs.get(labels[1]) if len(labels) > 1 else None
     by_name = {s: {p["name"]: p for p in r["pages"]} for s, r in present.items()}
     names = list(dict.fromkeys(n for r in present.values() for n in (p["name"] for p in r["pages"])))
     head = "| page / endpoint | as | " + " | ".join(f"{s} p50 ms | {s} p99 ms" for s in present)
@@ -108,7 +109,7 @@ def main() -> int:
                 cells.append(f"{ms(p['p50_ms'])} | {ms(p['p99_ms'])}")
         row = f"| `{first['url']}` | {first['persona']} | " + " | ".join(cells)
         if demo and full:
-            d, f = by_name["demo"].get(name), by_name["full"].get(name)
+            d, f = by_name[labels[0]].get(name), by_name[labels[1]].get(name)
             if d and f and d.get("p99_ms") and f.get("p99_ms"):
                 ratio = f["p99_ms"] / d["p99_ms"]
                 row += f" | {ratio:.1f}{' ✗' if ratio > 2 else ''}"

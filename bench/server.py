@@ -409,7 +409,9 @@ def double_claims(ids: list[int]) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=["demo", "full"], default="demo")
-    parser.add_argument("--db", required=True, help="a PostgreSQL URL of this size's own database")
+    parser.add_argument(
+        "--db", required=True, help="the URL of this size's own database (PostgreSQL: the pool)"
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2))
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--warmup", type=float, default=2)
@@ -418,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claim-wishes", type=int, default=400)
     parser.add_argument("--claimants", type=int, default=40)
     parser.add_argument("--only", default="", help="a regular expression: measure only matching URL names")
+    parser.add_argument("--label", default="", help="name of the result file (default: the size)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make bench-deps` installs Debian's wrk")
@@ -497,8 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    (OUT / f"{args.size}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
-    print(f"written {OUT / (args.size + '.json')}")
+    label = args.label or args.size
+    result["database"] = args.db.split(":", 1)[0]
+    (OUT / f"{label}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    print(f"written {OUT / (label + '.json')}")
     return 0
 
 
