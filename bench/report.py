@@ -70,7 +70,7 @@ def main() -> int:
         print(
             f"\n{size}: flash claim {r['requests']:,} requests on {r['wishes']} wishes, {r['won']} won, "
             f"**{r['double_claims']} double claims**; non-2xx answers (the lost races, 409) {r['non_2xx']:,}. "
-            f"Audit row of a lost race, timed alone on PostgreSQL: p50 {run['audit_lost_race']['p50_ms']:.2f} ms, "
+            f"Audit row of a lost race, timed alone on the same database ({run.get('database', 'postgres')}): p50 {run['audit_lost_race']['p50_ms']:.2f} ms, "
             f"p99 {run['audit_lost_race']['p99_ms']:.2f} ms."
         )
     print()
@@ -80,7 +80,8 @@ def main() -> int:
         + " |"
     )
     print("|---|" + "---|---|" * len(present))
-    for label in next(iter(present.values())).get("in_process", {}):
+    in_process = dict.fromkeys(k for run in present.values() for k in run.get("in_process", {}))
+    for label in in_process:
         cells = []
         for run in present.values():
             c = run.get("in_process", {}).get(label)

@@ -79,10 +79,17 @@ class FullSize:
         missing = max(0, target - have)
         year = timezone.localdate().year
         added = 0
-        for unit in units:
+        assigned = 0
+        for i, unit in enumerate(units):
+            # each unit's share by its reported population; the last one takes what rounding left
+            want = (
+                missing - assigned
+                if i == len(units) - 1
+                else round(missing * weights[unit.pk] / total_weight)
+            )
+            assigned += want
             if Region.objects.filter(code=f"{unit.code}-F1").exists():
                 continue  # built by an earlier run
-            want = round(missing * weights[unit.pk] / total_weight)
             if want <= 0:
                 continue
             added += self.fill_community(unit, want, year)

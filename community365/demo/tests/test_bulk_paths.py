@@ -104,7 +104,9 @@ def test_bulk_households_are_validated_and_audited(region):
 def test_bulk_residents_match_the_service_and_refuse_as_a_whole(region):
     stair = _new_stairwell(region("划船社区"))
     (home,) = regions.households_create_bulk(actor=SYSTEM, entries=[(stair, "101")])
-    one = people.person_register(actor=SYSTEM, household=home, name="张三", birth_year=1950, phone="13800000000")
+    one = people.person_register(
+        actor=SYSTEM, household=home, name="张三", birth_year=1950, phone="13800000000"
+    )
     registered, verified = _audit("people.person:register"), _audit("people.person:verify")
     made = people.persons_register_bulk(
         actor=SYSTEM,
@@ -135,5 +137,7 @@ def test_bulk_residents_match_the_service_and_refuse_as_a_whole(region):
 def test_bulk_residents_need_the_right_to_manage_the_place(persona, region):
     home = Household.objects.filter(region__path__startswith=region("划船社区").path).first()
     with pytest.raises(NotAllowed):
-        people.persons_register_bulk(actor=persona("worker_huangli"), records=[{"household": home, "name": "孙八"}])
+        people.persons_register_bulk(
+            actor=persona("worker_huangli"), records=[{"household": home, "name": "孙八"}]
+        )
     assert not Person.objects.filter(name="孙八").exists()
