@@ -55,7 +55,7 @@ demo: setup ## build everything, create the SQLite demo database, load the demo 
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-demo-full: setup ## the full-size district (360,000 residents; ~20 min, ~1.5 GB; see docs/demo.md) in var/full.sqlite3, then serve it
+demo-full: setup ## the full-size district (360,000 residents; time and disk in docs/demo.md) in var/full.sqlite3, then serve it
 	DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/full.sqlite3) $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/full.sqlite3) $(PY) manage.py seed_demo --full
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
