@@ -108,7 +108,7 @@ class FullSize:
                 for g in range(1, grids + 1)
             ],
         )
-        building_entries = []
+        building_entries: list[tuple[Region, str, str, str]] = []
         for g, grid in enumerate(grid_rows, start=1):
             for b in range(1, BUILDINGS_PER_GRID + 1):
                 if len(building_entries) < buildings:
@@ -116,7 +116,7 @@ class FullSize:
                         (grid, RegionKind.BUILDING, f"{100 + g * 10 + b}幢", f"{grid.code}-B{b}")
                     )
         building_rows = regions.regions_create_bulk(actor=self.system, entries=building_entries)
-        stair_entries = []
+        stair_entries: list[tuple[Region, str, str, str]] = []
         for building in building_rows:
             for s in range(1, STAIRWELLS_PER_BUILDING + 1):
                 if len(stair_entries) < stairs:
