@@ -155,6 +155,9 @@ BEYOND_THE_SCHEMA = {
     "换回的班次须是对方在本社区的班次。": "other_shift names a shift of the taker",
     "值班表只能建在社区或合作社。": "community_id names a community or cooperative",
     "该志愿者没有报名成功这个活动。": "volunteer names a volunteer signed up for the activity",
+    "没有这位社工。": "worker_id names a social worker of the request's community",
+    "没有这项服务。": "item_id names a catalogue item offered where the request is made",
+    "只能为自己担任书记的单位申报书记项目。": "unit_id names a unit the caller is secretary of",
     # the record's state (the window for corrections, the percent so far, the shifts there are)
     "超过期限的更正须写明原因。": "a late correction needs a note",
     "进度将从 *": "a lower percent needs a reason",

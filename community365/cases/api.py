@@ -98,7 +98,7 @@ class MediationIn(Schema):
     parties: list[PartyIn] = Field(..., max_length=10)
 
 
-class AssignIn(Schema):
+class MediationAssignIn(Schema):
     mediator_id: int
     co_mediator_id: int | None = None
 
@@ -260,7 +260,7 @@ def _user(user_id: int | None) -> User | None:
 
 
 @router.post("/mediations/{case_id}/assign", response={200: MediationDetailOut, **ERRORS})
-def cases_assign_mediation(request: HttpRequest, case_id: Id, payload: AssignIn) -> Any:
+def cases_assign_mediation(request: HttpRequest, case_id: Id, payload: MediationAssignIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     mediator = _user(payload.mediator_id)
     assert mediator is not None
@@ -315,7 +315,7 @@ def cases_follow_up(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> A
     return _detail(request, case_id)
 
 
-@router.get("/mediation-figures", response=dict)
+@router.get("/mediation-figures", response={200: dict, 404: ErrorOut})
 def cases_mediation_figures(request: HttpRequest) -> Any:
     """Counts only (no names): the judicial offices' form for the caller's places."""
     if not policies.may_read_figures(request.user):
@@ -345,7 +345,7 @@ class BookIn(Schema):
     person_id: int | None = Field(None, description="a resident booked for by the desk")
 
 
-class BookingOut(Schema):
+class ClinicBookingOut(Schema):
     id: int
     session_id: int
     slot: int
@@ -373,7 +373,7 @@ def cases_clinic_sessions(request: HttpRequest) -> Any:
     return [_session_out(request.user, s) for s in sessions]
 
 
-@router.post("/clinic/sessions/{session_id}/bookings", response={201: BookingOut, **ERRORS})
+@router.post("/clinic/sessions/{session_id}/bookings", response={201: ClinicBookingOut, **ERRORS})
 def cases_clinic_book(request: HttpRequest, session_id: Id, payload: BookIn) -> Any:
     session = policies.get_visible_session(request.user, session_id)
     person = get_visible_person(request.user, payload.person_id) if payload.person_id else None

@@ -51,6 +51,12 @@ SCHEDULE: tuple[Job, ...] = (
         "desk_sweep",
     ),
     Job(
+        "cases_sweep",
+        "community365.cases.tasks.sweep",
+        datetime.timedelta(hours=1),
+        "cases_sweep",
+    ),
+    Job(
         "benchmarking_sweep",
         "community365.benchmarking.tasks.recompute",
         datetime.timedelta(hours=24),

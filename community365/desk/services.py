@@ -819,7 +819,8 @@ def sweep(*, actor: Any, now: datetime.datetime | None = None) -> dict[str, int]
             for rid in recipients - {None}:
                 notify(recipient_id=rid, code=code, params={"id": req.pk}, url=_url(req))
             counts[key] += 1
-    audit_record(actor=actor, action="desk.request:sweep", changes=counts, district_id=None)
+    if any(counts.values()):  # a sweep that changed nothing leaves no row (it runs every 15 min)
+        audit_record(actor=actor, action="desk.request:sweep", changes=counts, district_id=None)
     return counts
 
 
