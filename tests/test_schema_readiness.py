@@ -24,6 +24,7 @@ GLOBAL: dict[str, str] = {
     "people.User": "an account may hold roles in several districts: coordinator table",
     "people.ApiToken": "belongs to an account (people.User): coordinator table",
     "notifications.Notification": "an account's inbox (people.User), across its districts: coordinator table",
+    "desk.Open311Client": "an Open311 api_key is looked up before the district is known: coordinator table",
 }
 
 # Rule 1: district-owned tables without a district column today (→ add ``district``, filled

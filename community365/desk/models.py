@@ -117,12 +117,13 @@ class GridWorker(models.Model):
     """The social worker who answers for a grid during desk hours."""
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
-    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
     worker = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("社工"))
 
     class Meta:
         verbose_name = _("网格社工")
         verbose_name_plural = _("网格社工")
+        constraints = [models.UniqueConstraint(fields=["district", "region"], name="grid_worker_one_per_grid")]
 
     def __str__(self) -> str:
         return f"{self.region} · {self.worker}"
