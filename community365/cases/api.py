@@ -353,7 +353,7 @@ class ClinicBookingOut(Schema):
     status: str
 
 
-def _session_out(user: Any, session: Any) -> dict[str, Any]:
+def _session_out(session: Any, free: list[int]) -> dict[str, Any]:
     return {
         "id": session.pk,
         "community": session.region.name,
@@ -362,7 +362,7 @@ def _session_out(user: Any, session: Any) -> dict[str, Any]:
         "place": session.place,
         "lawyer": session.lawyer.display_name if session.lawyer else "",
         "status": session.status,
-        "free_slots": [s.index for s in selectors.slots(user, session) if s.booking is None],
+        "free_slots": free,
     }
 
 
@@ -370,7 +370,8 @@ def _session_out(user: Any, session: Any) -> dict[str, Any]:
 def cases_clinic_sessions(request: HttpRequest) -> Any:
     """Coming clinic sessions of the caller's district with their free slots."""
     sessions = list(selectors.upcoming_sessions(request.user, now=timezone.now())[:20])
-    return [_session_out(request.user, s) for s in sessions]
+    free = selectors.free_slots(sessions)
+    return [_session_out(s, free[s.pk]) for s in sessions]
 
 
 @router.post("/clinic/sessions/{session_id}/bookings", response={201: ClinicBookingOut, **ERRORS})

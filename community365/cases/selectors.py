@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from community365.audit.services import audit_record
+from community365.audit.services import audit_build, audit_record_many
 from community365.core import permissions
 from community365.core.masking import mask_id_last4
 
@@ -75,13 +75,18 @@ def read_parties(
                 on_record=party.person_id is not None,
             )
         )
-    for case in cases:
-        audit_record(
-            actor=user,
-            action="cases.mediation:read_parties",
-            target=case,
-            changes={"masked": not full[case.pk], "where": channel_note},
-        )
+    # One entry per case read, written in one INSERT (a page of cases costs one query, not 20).
+    audit_record_many(
+        [
+            audit_build(
+                actor=user,
+                action="cases.mediation:read_parties",
+                target=case,
+                changes={"masked": not full[case.pk], "where": channel_note},
+            )
+            for case in cases
+        ]
+    )
     return result
 
 
@@ -121,6 +126,17 @@ def slots(user: Any, session: ClinicSession) -> list[Slot]:
         )
         result.append(Slot(index=index, at=slot_time(session, index), booking=booking, mine=mine))
     return result
+
+
+def free_slots(sessions: list[ClinicSession]) -> dict[int, list[int]]:
+    """The free slot numbers of several sessions, from one query over their bookings."""
+    taken: dict[int, set[int]] = {s.pk: set() for s in sessions}
+    rows = ClinicBooking.objects.filter(
+        session_id__in=list(taken), status__in=["booked", "attended", "no_show"], walk_in=False
+    ).values_list("session_id", "slot")
+    for session_id, slot in rows:
+        taken[session_id].add(slot)
+    return {s.pk: [i for i in range(slot_count(s)) if i not in taken[s.pk]] for s in sessions}
 
 
 def my_bookings(user: Any) -> QuerySet[ClinicBooking]:
