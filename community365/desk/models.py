@@ -123,7 +123,9 @@ class GridWorker(models.Model):
     class Meta:
         verbose_name = _("网格社工")
         verbose_name_plural = _("网格社工")
-        constraints = [models.UniqueConstraint(fields=["district", "region"], name="grid_worker_one_per_grid")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "region"], name="grid_worker_one_per_grid")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} · {self.worker}"

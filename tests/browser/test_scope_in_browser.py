@@ -15,8 +15,12 @@ def test_huangli_worker_sees_huangli_but_not_huachuan(login_page, live_demo):
     page = login_page("worker_huangli")
 
     # then the home page names 黄鹂 among their places, in Chinese by default
-    assert "黄鹂社区" in page.inner_text("main")
-    assert "划船社区" not in page.inner_text("main")
+    # (划船社区 is named as the model to measure against, in the benchmarking to-do; it is not
+    # among the places, and no link leads to it)
+    places = page.locator("main section", has=page.get_by_role("heading", name="我的区域"))
+    assert "黄鹂社区" in places.inner_text()
+    assert "划船社区" not in places.inner_text()
+    assert page.locator(f"main a[href^='/regions/{huachuan.pk}/']").count() == 0
     assert page.locator("html").get_attribute("lang") == "zh-CN"
 
     # when they open their community, they see its grids and the residents they hold
