@@ -181,7 +181,9 @@ class ManualEntry(models.Model):
     class Meta:
         verbose_name = _("填报数据")
         verbose_name_plural = _("填报数据")
-        constraints = [models.UniqueConstraint(fields=["district", "node", "community"], name="bm_entry_one_per_node")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "node", "community"], name="bm_entry_one_per_node")
+        ]
 
     def __str__(self) -> str:
         return f"{self.node_id} · {self.community_id}: {self.value}"
@@ -233,7 +235,9 @@ class ScoreSnapshot(models.Model):
     class Meta:
         verbose_name = _("得分快照")
         verbose_name_plural = _("得分快照")
-        constraints = [models.UniqueConstraint(fields=["district", "run", "community"], name="bm_snapshot_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "run", "community"], name="bm_snapshot_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id} · {self.community_id}: {self.total}"

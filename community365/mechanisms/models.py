@@ -283,7 +283,9 @@ class ProjectReview(models.Model):
     class Meta:
         verbose_name = _("项目考评")
         verbose_name_plural = _("项目考评")
-        constraints = [models.UniqueConstraint(fields=["district", "project", "reviewer"], name="mech_review_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "project", "reviewer"], name="mech_review_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.total}"
@@ -404,7 +406,9 @@ class PetitionSignature(models.Model):
     class Meta:
         verbose_name = _("请愿联署")
         verbose_name_plural = _("请愿联署")
-        constraints = [models.UniqueConstraint(fields=["district", "extension", "user"], name="mech_petition_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "extension", "user"], name="mech_petition_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.extension_id} {self.user_id}"
@@ -513,7 +517,9 @@ class Room(models.Model):
         verbose_name = _("场地")
         verbose_name_plural = _("场地")
         ordering = ["centre_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["district", "centre", "name"], name="mech_room_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "centre", "name"], name="mech_room_unique_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.centre} {self.name}"
@@ -604,7 +610,9 @@ class LectureRegistration(models.Model):
     class Meta:
         verbose_name = _("听课报名")
         verbose_name_plural = _("听课报名")
-        constraints = [models.UniqueConstraint(fields=["district", "lecture", "user"], name="mech_registration_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "lecture", "user"], name="mech_registration_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.lecture_id} {self.user_id}"
@@ -816,7 +824,9 @@ class CoProject(models.Model):
         verbose_name = _("项目清单")
         verbose_name_plural = _("项目清单")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["district", "need"], name="mech_coproject_one_per_need")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "need"], name="mech_coproject_one_per_need")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -840,7 +850,9 @@ class CoBuildingAgreement(models.Model):
         verbose_name_plural = _("共建协议")
         ordering = ["-year", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "region", "partner", "year"], name="mech_agreement_once")
+            models.UniqueConstraint(
+                fields=["district", "region", "partner", "year"], name="mech_agreement_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -886,7 +898,9 @@ class PropertyManager(models.Model):
     class Meta:
         verbose_name = _("物业公司")
         verbose_name_plural = _("物业公司")
-        constraints = [models.UniqueConstraint(fields=["district", "region", "name"], name="mech_property_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "region", "name"], name="mech_property_once")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -922,7 +936,9 @@ class EstateFeeRate(models.Model):
         verbose_name_plural = _("物业费收缴率")
         ordering = ["estate", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "manager", "estate", "year"], name="mech_fee_rate_once"),
+            models.UniqueConstraint(
+                fields=["district", "manager", "estate", "year"], name="mech_fee_rate_once"
+            ),
             models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=100), name="mech_fee_rate_range"),
         ]
 

@@ -531,7 +531,9 @@ def project_score(
     review = ProjectReview.objects.create(
         project=project,
         district_id=project.district_id,
-        reviewer=reviewer, comment=_text(comment, "comment", max_length=300), **values
+        reviewer=reviewer,
+        comment=_text(comment, "comment", max_length=300),
+        **values,
     )
     _recompute_score(project)
     audit_record(actor=actor, action="mechanisms.project.score", target=project, role=role, changes=values)
@@ -1393,7 +1395,9 @@ def fee_rate_record(*, actor: Any, manager: Any, estate: str, year: int, rate: A
     clean = _text(estate, "estate", max_length=60, min_length=2)
     year = _year(year)
     old = (
-        EstateFeeRate.objects.filter(district_id=manager.district_id, manager=manager, estate=clean, year=year)
+        EstateFeeRate.objects.filter(
+            district_id=manager.district_id, manager=manager, estate=clean, year=year
+        )
         .values_list("rate", flat=True)
         .first()
     )
