@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test test-fast lint format bench messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate
+.PHONY: help setup demo demo-full serve test test-fast lint format bench bench-deps bench-python messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,12 @@ demo: setup ## build everything, create the SQLite demo database, load the demo 
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
+demo-full: setup ## the full-size district (360,000 residents; time and disk in docs/demo.md) in var/full.sqlite3, then serve it
+	DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/full.sqlite3) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/full.sqlite3) $(PY) manage.py seed_demo --full
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/full.sqlite3) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
 serve: setup ## serve the existing demo database
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -75,7 +81,24 @@ format: $(VENV)/.installed ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup ## benchmarks, printed as ratios against a baseline measured in the same run
+bench-deps: ## install Debian's wrk, the load generator of `make bench` (as root)
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)); \
+	  else echo "wrk missing: run 'sudo apt-get install wrk'"; fi; \
+	fi
+
+# PostgreSQL databases of their own, seeded once and kept (the full size takes long to build).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_SIZES ?= demo full
+bench: setup bench-deps ## wrk against gunicorn (prod settings, PostgreSQL + pool) at demo and full size; see docs/benchmarks.md
+	@for size in $(BENCH_SIZES); do \
+	  createdb -h 127.0.0.1 -U postgres c365_bench_$$size 2>/dev/null || true; \
+	  $(PY) bench/server.py --size $$size --db $(BENCH_PG)/c365_bench_$$size $(BENCH_ARGS) || exit 1; \
+	done
+	$(PY) bench/report.py
+
+bench-python: setup ## the older in-process benchmarks (hot reads; flash claim with a Python client)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/run.py
 
 screens: setup browser-deps ## screenshot each demo persona's home page on a phone into docs/screens/ (after `make demo`)

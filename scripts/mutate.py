@@ -39,6 +39,7 @@ COPY = [
     "community365",
     "config",
     "templates",
+    "tests",
     "locale",
     "static",
     "conftest.py",
@@ -91,7 +92,7 @@ TARGETS = [
         "talks-signatures",
         f"{T}/services/signatures.py",
         [f"{T}/tests/test_signatures.py", f"{T}/tests/test_db_guards.py"],
-        ["topic_sign", "_add_signatures", "topic_sign_on_paper", "_check_signable"],
+        ["topic_sign", "_add_signatures", "topic_sign_on_paper", "_check_signable", "signature_withdraw"],
     ),
     Target(
         "teams-rota",
@@ -223,6 +224,17 @@ def retry_survivors(session: Path) -> None:
         db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
 
 
+def baseline(target: Target, env: dict[str, str]) -> None:
+    """The target's tests must pass on the unmutated copy; otherwise every mutant would count
+    as killed (a copy missing a module once made every run error out at setup)."""
+    command = f"{PYTEST} {' '.join(target.tests)}"
+    if target.exclude:
+        command += f' -k "{target.exclude}"'
+    done = subprocess.run(command, shell=True, cwd=TREE, env=env, capture_output=True, text=True)  # noqa: S602
+    if done.returncode != 0:
+        sys.exit(f"{target.name}: the tests fail without any mutant, refusing to run:\n{done.stdout[-3000:]}")
+
+
 def run(target: Target, fresh: bool, retry: bool = False) -> None:
     session = session_of(target)
     if fresh and session.exists():
@@ -234,6 +246,7 @@ def run(target: Target, fresh: bool, retry: bool = False) -> None:
     env = dict(
         os.environ, C365_MUTATE_DB=str(WORK / "test.sqlite3"), DJANGO_SETTINGS_MODULE="config.settings.mutate"
     )
+    baseline(target, env)
     if not session.exists():
         subprocess.run([cr, "init", str(cfg), str(session)], cwd=TREE, env=env, check=True)
     keep_only(target, session)

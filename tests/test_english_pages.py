@@ -77,6 +77,11 @@ USER_TEXT: dict[str, list[str]] = {
     "talks.TalkTask": ["title"],
     "talks.TalkProgress": ["note"],
     "talks.TalkRating": ["comment"],
+    "desk.CatalogueItem": ["name", "description", "requirements"],
+    "desk.ServiceRequest": ["text", "resolution", "waiting_reason"],
+    "desk.CallBack": ["note"],
+    "desk.RequestEvent": ["note"],
+    "desk.HotlineImport": ["filename"],
     "mechanisms.SecretaryUnit": ["name"],
     "mechanisms.MenuItem": ["title", "aim"],
     "mechanisms.SecretaryProject": [

@@ -24,6 +24,7 @@ GLOBAL: dict[str, str] = {
     "people.User": "an account may hold roles in several districts: coordinator table",
     "people.ApiToken": "belongs to an account (people.User): coordinator table",
     "notifications.Notification": "an account's inbox (people.User), across its districts: coordinator table",
+    "desk.Open311Client": "an Open311 api_key is looked up before the district is known: coordinator table",
 }
 
 # Rule 1: district-owned tables without a district column today (→ add ``district``, filled
@@ -76,8 +77,27 @@ def _has_district(model: type[models.Model]) -> bool:
     return isinstance(field, models.ForeignKey) and field.related_model._meta.label == "regions.Region"
 
 
+def _colocated_one_to_one(model: type[models.Model], field: models.Field) -> bool:
+    """A one-to-one link between two district-owned tables that both carry district: the
+    deployment's migration makes the link a composite (district_id, x_id) reference (rule 3),
+    and its uniqueness (district_id, x_id) with it."""
+    target = getattr(field, "related_model", None)
+    return (
+        isinstance(field, models.OneToOneField)
+        and target is not None
+        and target._meta.label not in GLOBAL
+        and target._meta.label != "regions.Region"
+        and _has_district(model)
+        and _has_district(target)
+    )
+
+
 def _uniques(model: type[models.Model]) -> list[tuple[str, ...]]:
-    found = [(f.name,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    found = [
+        (f.name,)
+        for f in model._meta.concrete_fields
+        if f.unique and not f.primary_key and not _colocated_one_to_one(model, f)
+    ]
     found += [
         tuple(c.fields)
         for c in model._meta.constraints

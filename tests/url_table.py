@@ -143,8 +143,10 @@ TABLE: dict[str, dict[str, int]] = {
     "activity_detail": rule(200, _404=ELSEWHERE),
     "activity_sheet_xlsx": only([*STAFF_HERE, VOLUNTEER]),  # organisers and the community's staff
     "my_hours": everyone(200),
-    # the user's own service records only (404 with none: of the personas, the party member has some)
-    "records_xlsx": only([MEMBER]),
+    # the user's own service records only (404 with none: of the personas, the party member has
+    # some, the lawyer on 福明家园's clinic rota, whose sittings count as service hours, and
+    # emergency_demo, with hours from last September's typhoon)
+    "records_xlsx": only([MEMBER, LAWYER, EMERGENCY]),
     # a team's records: its leaders and the staff of its place (PARAMS: 划船社区's first team)
     "team_records_xlsx": only([*STAFF_HERE, VOLUNTEER]),
     "certificate_pdf": everyone(404),  # PARAMS: an id no certificate has

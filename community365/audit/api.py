@@ -9,6 +9,7 @@ from pydantic import Field
 
 from community365.core.api import PageParams, paginate
 
+from .models import AuditResult
 from .presenters import present
 from .selectors import audit_search
 
@@ -40,7 +41,7 @@ class AuditFilter(Schema):
     action: str = Field("", max_length=80)
     object_type: str = Field("", max_length=60)
     object_id: str = Field("", max_length=40)
-    result: str = Field("", max_length=10)
+    result: AuditResult | None = Field(None, description="ok, refused or failed")
     since: datetime.date | None = None
     until: datetime.date | None = None
 

@@ -47,12 +47,41 @@ def audit_record(
     district_id: int | None = None,
     object_repr: str | None = None,
 ) -> AuditEvent:
+    event = audit_build(
+        actor=actor,
+        action=action,
+        target=target,
+        role=role,
+        result=result,
+        message=message,
+        changes=changes,
+        district_id=district_id,
+        object_repr=object_repr,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_build(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    role: str = "",
+    result: str = AuditResult.OK,
+    message: str = "",
+    changes: dict[str, Any] | None = None,
+    district_id: int | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """The audit row ``audit_record`` writes, unsaved: bulk paths (the full-size demo) build
+    one per record exactly as the service would and insert them with ``audit_record_many``."""
     meta = current_request_meta()
     place_district, path = _place_of(target)
     if district_id is None and place_district is None:
         place_district = actor_district_id(actor)
     user = None if isinstance(actor, SystemActor) or actor is None or not actor.is_authenticated else actor
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_label=actor_label(actor)[:150],
         acting_role=role[:40],
@@ -71,6 +100,11 @@ def audit_record(
         message=message[:300],
         changes=_jsonable(changes or {}),
     )
+
+
+def audit_record_many(events: list[AuditEvent], *, batch_size: int = 2000) -> None:
+    """Insert audit rows built by ``audit_build`` (in the caller's transaction)."""
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 
 def _jsonable(value: Any) -> Any:

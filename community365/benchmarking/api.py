@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from community365.core.api import ErrorOut
@@ -23,6 +23,11 @@ from . import policies, selectors
 router = Router(tags=["benchmarking"])
 
 READ_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+# A period's key: a year, a quarter or a month (2025, 2025-Q1, 2025-03).
+PeriodKey = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", description="2025, 2025-Q1 or 2025-03"),
+]
 CommunityId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a community's id")]
 
 
@@ -110,7 +115,7 @@ def list_periods(request: HttpRequest) -> Any:
 
 
 @router.get("/league", response={200: LeagueOut, **READ_ERRORS})
-def league(request: HttpRequest, period: str | None = None, subdistrict: int | None = None) -> Any:
+def league(request: HttpRequest, period: PeriodKey = None, subdistrict: int | None = None) -> Any:
     """The communities the user sees, by rank in the district."""
     run = selectors.run_for(_district(request), period)
     if subdistrict is not None and not policies.valid_id(subdistrict):
@@ -138,7 +143,7 @@ def league(request: HttpRequest, period: str | None = None, subdistrict: int | N
 
 
 @router.get("/communities/{community_id}/gaps", response={200: GapsOut, **READ_ERRORS})
-def community_gaps(request: HttpRequest, community_id: CommunityId, period: str | None = None) -> Any:
+def community_gaps(request: HttpRequest, community_id: CommunityId, period: PeriodKey = None) -> Any:
     """Every indicator of the community beside the model's, the furthest behind first; ``records``
     opens the records behind the value."""
     district = _district(request)

@@ -55,6 +55,19 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id (1 … 2⁶³−1)")]
 
 
+# The period filters of the figures (``core.charts.period_from``), stated in the document so a
+# schema-valid filter is never refused: a year 2000–2100, a month YYYY-MM (or YYYY-M) in it.
+YEAR_PATTERN = r"^(20[0-9]{2}|2100)?$"
+MONTH_PATTERN = r"^((20[0-9]{2})-(0?[1-9]|1[0-2])|2100-(0?[1-9]|1[0-2]))?$"
+
+
+def words(at_least: int = 1) -> str:
+    """A pattern (JSON Schema's, so unanchored: "contains"): at least ``at_least`` characters
+    other than whitespace. The services strip or collapse whitespace before they count, so a
+    field of only spaces is empty to them; with this pattern the document says so."""
+    return r"\S" if at_least <= 1 else r"\S(\s*\S){" + str(at_least - 1) + "}"
+
+
 class ErrorItem(Schema):
     field: str | None = None
     message: str

@@ -45,6 +45,18 @@ SCHEDULE: tuple[Job, ...] = (
         "talks_sweep",
     ),
     Job(
+        "desk_sweep",
+        "community365.desk.tasks.sweep",
+        datetime.timedelta(minutes=15),
+        "desk_sweep",
+    ),
+    Job(
+        "cases_sweep",
+        "community365.cases.tasks.sweep",
+        datetime.timedelta(hours=1),
+        "cases_sweep",
+    ),
+    Job(
         "benchmarking_sweep",
         "community365.benchmarking.tasks.recompute",
         datetime.timedelta(hours=24),

@@ -66,11 +66,19 @@ class SeedReport:
 
 class DemoBuilder:
     def __init__(
-        self, *, scale: int = 1, seed: int = 365, full: bool = False, log: Callable[[str], None] | None = None
+        self,
+        *,
+        scale: int = 1,
+        seed: int = 365,
+        full: bool = False,
+        full_fraction: float = 1.0,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         self.scale = max(1, scale)
         # The full-size district (seed_demo --full): the article's figures; see demo/stages.py.
         self.full = full
+        # Scales the full-size counts down (for trying ``--full`` quickly); 1.0 is the article.
+        self.full_fraction = full_fraction
         self.rng = random.Random(seed)
         self.log = log or (lambda _msg: None)
         self.report = SeedReport()
@@ -121,15 +129,31 @@ class DemoBuilder:
             self.build_places()
             self.build_organisations()
             self.build_residents()
+            if self.full:
+                self.fullsize().residents()
             self.build_social_workers()
             self.build_personas()
             self.build_wishes()
             self.build_teams()
             self.build_resident_logins()
             self.build_talks()
+            if self.full:
+                full = self.fullsize()
+                full.party_and_teams()
+                full.rotas()
+                full.wishes()
+            # Every stage starts from the same random state, so that what one app's stage draws
+            # never shifts another app's demo records (the stages are built and tested apart).
+            state = self.rng.getstate()
             for stage in stages.discover():
+                self.rng.setstate(state)
                 stage(self)
         return self.report
+
+    def fullsize(self) -> Any:
+        from .fullsize import FullSize
+
+        return FullSize(self, self.full_fraction)
 
     def build_places(self) -> None:
         name, code = data.DISTRICT
@@ -308,5 +332,11 @@ class DemoBuilder:
         build_talk_history(self, self.district)
 
 
-def build_demo(*, scale: int = 1, full: bool = False, log: Callable[[str], None] | None = None) -> SeedReport:
-    return DemoBuilder(scale=scale, full=full, log=log).build()
+def build_demo(
+    *,
+    scale: int = 1,
+    full: bool = False,
+    full_fraction: float = 1.0,
+    log: Callable[[str], None] | None = None,
+) -> SeedReport:
+    return DemoBuilder(scale=scale, full=full, full_fraction=full_fraction, log=log).build()

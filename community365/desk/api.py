@@ -1,3 +1,349 @@
-from ninja import Router
+"""/api/v1/services/… — the service desk: catalogue, requests and their handling. Thin: parse,
+load through the policies (invisible ⇒ 404), call a service. A request's ``id`` here is its
+Open311 ``service_request_id``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema, Status
+from pydantic import Field
+
+from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.errors import InvalidInput, NotFound
+from community365.people.models import User
+from community365.people.policies import persons_visible_to
+from community365.regions.models import Department, Region
+
+from . import policies, selectors, services
+from .models import CatalogueItem, ServiceRequest
 
 router = Router(tags=["services"])
+
+ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+READ_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+Id = Annotated[int, Field(ge=1, le=policies.MAX_ID)]
+RequestId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a request's id")]
+
+
+class DeskItemOut(Schema):
+    id: int
+    code: str
+    category: str
+    category_label: str
+    name: str
+    description: str
+    requirements: str
+    deliverer: str
+    response_hours: int
+    resolution_days: int
+    online: bool
+    community_addition: bool
+
+
+class DeskEventOut(Schema):
+    code: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    text: str
+    actor: str
+    at: datetime.datetime
+
+
+class DeskRequestOut(Schema):
+    id: int = Field(..., description="also the Open311 service_request_id")
+    status: str
+    status_label: str
+    category: str
+    item: str
+    item_code: str
+    community: str
+    community_id: int
+    place: str
+    text: str
+    channel: str
+    holder: str
+    contact_phone: str = Field(..., description="masked unless the user handles or made the request")
+    created_at: datetime.datetime
+    response_due: datetime.datetime
+    resolution_due: datetime.datetime
+    responded_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    resolution: str
+    rating: int | None
+    reopen_count: int
+    overdue: bool
+    hotline_ticket: str | None
+    actions: list[str] = Field(..., description="what this user may do with it now")
+
+
+class DeskRequestDetailOut(DeskRequestOut):
+    events: list[DeskEventOut]
+
+
+class DeskRequestPage(Schema):
+    items: list[DeskRequestOut]
+    count: int
+
+
+def _out(user: Any, req: ServiceRequest, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "id": req.pk,
+        "status": req.status,
+        "status_label": req.get_status_display(),
+        "category": req.category,
+        "item": req.item.name,
+        "item_code": req.item.code,
+        "community": req.community.name,
+        "community_id": req.community_id,
+        "place": req.region.name,
+        "text": req.text,
+        "channel": req.channel,
+        "holder": selectors.holder_of(req),
+        "contact_phone": selectors.contact_of(user, req),
+        "created_at": req.created_at,
+        "response_due": req.response_due,
+        "resolution_due": req.resolution_due,
+        "responded_at": req.responded_at,
+        "closed_at": req.closed_at,
+        "resolution": req.resolution,
+        "rating": req.rating,
+        "reopen_count": req.reopen_count,
+        "overdue": selectors.overdue(req, now),
+        "hotline_ticket": req.hotline_ticket,
+        "actions": selectors.actions_for(user, req, now),
+    }
+
+
+def _detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    req = policies.get_visible_request(request.user, request_id)
+    out = _out(request.user, req, timezone.now())
+    out["events"] = selectors.events_of(req)
+    return out
+
+
+def _req(request: HttpRequest, request_id: int) -> ServiceRequest:
+    return policies.get_visible_request(request.user, request_id)
+
+
+@router.get("/catalogue", response={200: list[DeskItemOut], **READ_ERRORS})
+def desk_catalogue(request: HttpRequest, community: Annotated[str, Query(max_length=40)]) -> Any:
+    """The catalogue of a community (by its region code): the district's items and its own."""
+    place = Region.objects.filter(code=community, kind__in=["community", "cooperative"]).first()
+    if place is None:
+        raise NotFound(_("没有找到该社区。"))
+    return [
+        {
+            **{f: getattr(i, f) for f in ("id", "code", "category", "name", "description", "requirements")},
+            "category_label": i.get_category_display(),
+            "deliverer": i.deliverer,
+            "response_hours": i.response_hours,
+            "resolution_days": i.resolution_days,
+            "online": i.online,
+            "community_addition": i.region_id is not None,
+        }
+        for i in services.items_for(place).order_by("category", "id")
+    ]
+
+
+class DeskListQuery(Schema):
+    status: str = Field(
+        "", max_length=20, description="open (not closed yet), done (closed, rated or merged), or one state"
+    )
+    community: Id | None = None
+    category: str = Field("", max_length=20)
+    mine: bool = False
+    overdue: bool = False
+
+
+@router.get("/requests", response={200: DeskRequestPage, 422: ErrorOut})
+def desk_list_requests(request: HttpRequest, filters: Query[DeskListQuery], page: Query[PageParams]) -> Any:
+    """Requests the user sees (their own as a resident; their places' as staff; their
+    department's as a liaison), newest first, filtered and paged in the database."""
+    qs = selectors.requests_for(request.user, selectors.RequestFilter(**filters.dict()))
+    chunk, count = paginate(qs, page)
+    now = timezone.now()
+    return {"items": [_out(request.user, r, now) for r in chunk], "count": count}
+
+
+class DeskRequestIn(Schema):
+    item_id: Id
+    region_id: Id = Field(..., description="the place: the community, a grid, building or stairwell")
+    text: str = Field(..., min_length=1, max_length=2000)
+    contact_way: str = Field("phone", max_length=10)
+    contact_phone: str = Field("", max_length=20)
+    person_id: Id | None = Field(None, description="social workers: the resident they take it in for")
+
+
+@router.post("/requests", response={201: DeskRequestDetailOut, **ERRORS})
+def desk_create_request(request: HttpRequest, payload: DeskRequestIn) -> Any:
+    """A resident's request, or — when the user handles requests there — one taken in for a
+    resident (recorded as assisted)."""
+    item = CatalogueItem.objects.filter(pk=payload.item_id).first()
+    place = Region.objects.filter(pk=payload.region_id).first()
+    if item is None:
+        raise InvalidInput(_("没有这项服务。"), field="item_id")
+    if place is None:
+        raise InvalidInput(_("没有这个地点。"), field="region_id")
+    from community365.core import permissions
+
+    if permissions.has_perm_at(request.user, policies.HANDLE.name, place.path):
+        person = None
+        if payload.person_id:
+            person = persons_visible_to(request.user).filter(pk=payload.person_id).first()
+            if person is None:
+                raise InvalidInput(_("没有找到该居民。"), field="person_id")
+        req = services.request_assist(
+            actor=request.user,
+            item=item,
+            place=place,
+            text=payload.text,
+            person=person,
+            contact_way=payload.contact_way,
+            contact_phone=payload.contact_phone,
+        )
+    else:
+        req = services.request_raise(
+            actor=request.user,
+            item=item,
+            place=place,
+            text=payload.text,
+            contact_way=payload.contact_way,
+            contact_phone=payload.contact_phone,
+        )
+    return Status(201, _detail(request, req.pk))
+
+
+@router.get("/requests/{request_id}", response={200: DeskRequestDetailOut, **READ_ERRORS})
+def desk_get_request(request: HttpRequest, request_id: RequestId) -> Any:
+    return _detail(request, request_id)
+
+
+class DeskReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class DeskTransferIn(DeskReasonIn):
+    worker_id: Id | None = None
+    department_id: Id | None = None
+
+
+class DeskEscalateIn(DeskReasonIn):
+    department_id: Id | None = Field(None, description="a department; without it, the subdistrict")
+
+
+class DeskMergeIn(Schema):
+    into_id: Id
+
+
+class DeskCloseIn(Schema):
+    resolution: str = Field(..., min_length=1, max_length=2000)
+
+
+class DeskRateIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+
+
+class DeskReopenIn(DeskReasonIn):
+    rating: int | None = Field(None, ge=1, le=5)
+
+
+class DeskCallBackIn(Schema):
+    reached: bool = True
+    satisfied: bool | None = None
+    note: str = Field("", max_length=300)
+
+
+def _department(pk: int | None) -> Department | None:
+    if not pk:
+        return None
+    found = Department.objects.filter(pk=pk).first()
+    if found is None:
+        raise InvalidInput(_("没有这个部门。"), field="department_id")
+    return found
+
+
+@router.post("/requests/{request_id}/accept", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_accept(request: HttpRequest, request_id: RequestId) -> Any:
+    services.request_accept(actor=request.user, req=_req(request, request_id))
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/transfer", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_transfer(request: HttpRequest, request_id: RequestId, payload: DeskTransferIn) -> Any:
+    worker = User.objects.filter(pk=payload.worker_id).first() if payload.worker_id else None
+    if payload.worker_id and worker is None:
+        raise InvalidInput(_("没有这位社工。"), field="worker_id")
+    services.request_transfer(
+        actor=request.user,
+        req=_req(request, request_id),
+        reason=payload.reason,
+        worker=worker,
+        department=_department(payload.department_id),
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/merge", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_merge(request: HttpRequest, request_id: RequestId, payload: DeskMergeIn) -> Any:
+    into = policies.get_visible_request(request.user, payload.into_id)
+    services.request_merge(actor=request.user, req=_req(request, request_id), into=into)
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/escalate", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_escalate(request: HttpRequest, request_id: RequestId, payload: DeskEscalateIn) -> Any:
+    services.request_escalate(
+        actor=request.user,
+        req=_req(request, request_id),
+        reason=payload.reason,
+        department=_department(payload.department_id),
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/pause", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_pause(request: HttpRequest, request_id: RequestId, payload: DeskReasonIn) -> Any:
+    services.request_pause(actor=request.user, req=_req(request, request_id), reason=payload.reason)
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/resume", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_resume(request: HttpRequest, request_id: RequestId) -> Any:
+    services.request_resume(actor=request.user, req=_req(request, request_id))
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/close", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_close(request: HttpRequest, request_id: RequestId, payload: DeskCloseIn) -> Any:
+    services.request_close(actor=request.user, req=_req(request, request_id), resolution=payload.resolution)
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/rating", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_rate(request: HttpRequest, request_id: RequestId, payload: DeskRateIn) -> Any:
+    services.request_rate(actor=request.user, req=_req(request, request_id), rating=payload.rating)
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/reopen", response={200: DeskRequestDetailOut, **ERRORS})
+def desk_reopen(request: HttpRequest, request_id: RequestId, payload: DeskReopenIn) -> Any:
+    services.request_reopen(
+        actor=request.user, req=_req(request, request_id), reason=payload.reason, rating=payload.rating
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/callbacks", response={201: DeskRequestDetailOut, **ERRORS})
+def desk_callback(request: HttpRequest, request_id: RequestId, payload: DeskCallBackIn) -> Any:
+    services.callback_record(
+        actor=request.user,
+        req=_req(request, request_id),
+        reached=payload.reached,
+        satisfied=payload.satisfied,
+        note=payload.note,
+    )
+    return Status(201, _detail(request, request_id))

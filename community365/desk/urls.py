@@ -1,1 +1,55 @@
-urlpatterns: list = []
+from django.urls import path, register_converter
+
+from . import open311, views
+
+
+class FormatConverter:
+    """Open311's two formats, as the file-name suffix of every endpoint."""
+
+    regex = "json|xml"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class ServiceCodeConverter:
+    regex = "[-a-zA-Z0-9_]{1,40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "open311fmt")
+register_converter(ServiceCodeConverter, "open311code")
+
+urlpatterns = [
+    path("services/", views.desk_home, name="services_home"),
+    path("services/catalogue/", views.catalogue_index, name="services_catalogue_index"),
+    path("services/catalogue/<int:community_id>/", views.catalogue, name="services_catalogue"),
+    path("services/new/", views.request_new, name="service_request_new"),
+    path("services/requests/<int:request_id>/", views.request_detail, name="service_request"),
+    path("services/requests/<int:request_id>/act/", views.request_act, name="service_request_act"),
+    path("services/hotline/", views.hotline, name="services_hotline"),
+    path("services/figures/", views.figures, name="services_figures"),
+    path("services/figures.xlsx", views.figures_xlsx, name="services_figures_xlsx"),
+    path("open311/v2/", open311.root, name="open311_root"),
+    path("open311/v2/discovery.<open311fmt:fmt>", open311.discovery, name="open311_discovery"),
+    path("open311/v2/services.<open311fmt:fmt>", open311.service_list, name="open311_services"),
+    path(
+        "open311/v2/services/<open311code:code>.<open311fmt:fmt>",
+        open311.service_definition,
+        name="open311_service",
+    ),
+    path("open311/v2/requests.<open311fmt:fmt>", open311.requests_endpoint, name="open311_requests"),
+    path(
+        "open311/v2/requests/<int:request_id>.<open311fmt:fmt>",
+        open311.request_detail,
+        name="open311_request",
+    ),
+]

@@ -4,7 +4,7 @@ first secretaries' postings and ledger totals."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ class ProjectOut(Schema):
     subdistrict: str | None
 
 
-class TaskOut(Schema):
+class ProjectTaskOut(Schema):
     id: int
     title: str
     owner_name: str
@@ -54,7 +54,7 @@ class ProjectDetailOut(ProjectOut):
     measures: str
     budget_yuan: int
     partners: str
-    tasks: list[TaskOut]
+    tasks: list[ProjectTaskOut]
 
 
 class ProjectPage(Schema):
@@ -187,7 +187,7 @@ def mech_review_project(request: HttpRequest, project_id: Id, payload: ReviewIn)
     return _detail(request, project_id)
 
 
-class ProgressIn(Schema):
+class ProjectProgressIn(Schema):
     note: str
     percent: int
     task_id: Id | None = None
@@ -195,7 +195,7 @@ class ProgressIn(Schema):
 
 
 @router.post("/projects/{project_id}/progress", response={200: ProjectDetailOut, **ERRORS})
-def mech_progress(request: HttpRequest, project_id: Id, payload: ProgressIn) -> Any:
+def mech_progress(request: HttpRequest, project_id: Id, payload: ProjectProgressIn) -> Any:
     project = policies.get_visible_project(request.user, project_id)
     task = None
     if payload.task_id is not None:
@@ -359,7 +359,7 @@ class BookingIn(Schema):
     purpose: str
 
 
-class BookingOut(Schema):
+class RoomBookingOut(Schema):
     id: int
     room: str
     starts_at: datetime.datetime
@@ -368,7 +368,7 @@ class BookingOut(Schema):
     status: str
 
 
-@router.post("/rooms/{room_id}/bookings", response={201: BookingOut, **ERRORS})
+@router.post("/rooms/{room_id}/bookings", response={201: RoomBookingOut, **ERRORS})
 def mech_book_room(request: HttpRequest, room_id: Id, payload: BookingIn) -> Any:
     """201 with the booking; 409 ``slot_taken`` when it overlaps another booking."""
     from .models import Room
@@ -427,7 +427,7 @@ class FundRowOut(Schema):
 
 
 @router.get("/funds", response={200: list[FundRowOut], 404: ErrorOut})
-def mech_funds(request: HttpRequest, year: int | None = None) -> Any:
+def mech_funds(request: HttpRequest, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Any:
     """Allocated, spent and balance per community the user may read, for one year (this year
     unless ``?year=`` says otherwise)."""
     from django.utils import timezone

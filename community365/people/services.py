@@ -13,7 +13,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community365.audit.services import audit_record, service
+from community365.audit.services import audit_build, audit_record, audit_record_many, service
 from community365.core import permissions
 from community365.core.errors import Conflict, InvalidInput, NotAllowed
 from community365.core.roles import BACK_OFFICE_ROLES, ROLE_PLACE_KINDS, Role
@@ -241,6 +241,70 @@ def _community_of(region: Region) -> Region:
     return community
 
 
+def _person_build(
+    *,
+    actor: Any,
+    name: str,
+    community: Region | None,
+    household: Household | None,
+    gender: str,
+    birth_year: int | None,
+    phone: str,
+    id_number: str,
+    is_elderly: bool,
+    is_disabled: bool,
+    is_migrant_worker: bool,
+    in_difficulty: bool,
+    lives_alone: bool,
+    communities: dict[int, Region] | None = None,
+) -> tuple[Person, str]:
+    """Validate one resident record and build it (unsaved) with the role acted in: shared by
+    ``person_register`` and the bulk path ``persons_register_bulk``."""
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise InvalidInput(_("姓名须为 1–60 个字。"), field="name")
+    if household is None and community is None:
+        raise InvalidInput(_("须指定社区或户。"), field="community")
+    region = household.region if household is not None else community
+    assert region is not None
+    if communities is not None and region.pk in communities:
+        community = communities[region.pk]
+    else:
+        community = _community_of(region)
+        if communities is not None:
+            communities[region.pk] = community
+    if gender not in Gender.values:
+        raise InvalidInput(_("性别取值不正确。"), field="gender")
+    this_year = timezone.localdate().year
+    if birth_year is not None and not (this_year - 120 <= birth_year <= this_year):
+        raise InvalidInput(_("出生年份不合理。"), field="birth_year")
+    role = _require_global_or(actor, policies.MANAGE.name, region.path)
+    hashed, last4 = None, ""
+    if id_number:
+        number = identity.normalise_id_number(id_number)
+        hashed, last4 = identity.id_hash(number), number[-4:]
+        if Person.objects.filter(district_id=region.district_id, id_hash=hashed).exists():
+            raise Conflict(_("该身份证号码的居民已登记。"), field="id_number")
+    person = Person(
+        district_id=region.district_id,
+        region=region,
+        community=community,
+        household=household,
+        name=name,
+        gender=gender,
+        birth_year=birth_year,
+        phone=_clean_phone(phone),
+        id_hash=hashed,
+        id_last4=last4,
+        is_elderly=is_elderly,
+        is_disabled=is_disabled,
+        is_migrant_worker=is_migrant_worker,
+        in_difficulty=in_difficulty,
+        lives_alone=lives_alone,
+    )
+    return person, role
+
+
 @service("people.person:register")
 def person_register(
     *,
@@ -260,48 +324,88 @@ def person_register(
 ) -> Person:
     """Register a resident in a household (or directly in a community if the household is not
     yet known). A person already on record under the same ID number is refused, not doubled."""
-    name = (name or "").strip()
-    if not name or len(name) > 60:
-        raise InvalidInput(_("姓名须为 1–60 个字。"), field="name")
-    if household is None and community is None:
-        raise InvalidInput(_("须指定社区或户。"), field="community")
-    region = household.region if household is not None else community
-    assert region is not None
-    community = _community_of(region)
-    if gender not in Gender.values:
-        raise InvalidInput(_("性别取值不正确。"), field="gender")
-    this_year = timezone.localdate().year
-    if birth_year is not None and not (this_year - 120 <= birth_year <= this_year):
-        raise InvalidInput(_("出生年份不合理。"), field="birth_year")
-    role = _require_global_or(actor, policies.MANAGE.name, region.path)
-    hashed, last4 = None, ""
-    if id_number:
-        number = identity.normalise_id_number(id_number)
-        hashed, last4 = identity.id_hash(number), number[-4:]
-        if Person.objects.filter(district_id=region.district_id, id_hash=hashed).exists():
-            raise Conflict(_("该身份证号码的居民已登记。"), field="id_number")
+    person, role = _person_build(
+        actor=actor,
+        name=name,
+        community=community,
+        household=household,
+        gender=gender,
+        birth_year=birth_year,
+        phone=phone,
+        id_number=id_number,
+        is_elderly=is_elderly,
+        is_disabled=is_disabled,
+        is_migrant_worker=is_migrant_worker,
+        in_difficulty=in_difficulty,
+        lives_alone=lives_alone,
+    )
     try:
-        person = Person.objects.create(
-            district_id=region.district_id,
-            region=region,
-            community=community,
-            household=household,
-            name=name,
-            gender=gender,
-            birth_year=birth_year,
-            phone=_clean_phone(phone),
-            id_hash=hashed,
-            id_last4=last4,
-            is_elderly=is_elderly,
-            is_disabled=is_disabled,
-            is_migrant_worker=is_migrant_worker,
-            in_difficulty=in_difficulty,
-            lives_alone=lives_alone,
-        )
+        person.save(force_insert=True)
     except IntegrityError:
         raise Conflict(_("该身份证号码的居民已登记。"), field="id_number") from None
     audit_record(actor=actor, action="people.person:register", target=person, role=role)
     return person
+
+
+@service("people.person:register_bulk")
+def persons_register_bulk(
+    *, actor: Any, records: list[dict[str, Any]], verify: list[bool] | None = None, batch_size: int = 2000
+) -> list[Person]:
+    """The bulk path of ``person_register`` (and ``person_verify_residence``) for loading many
+    residents at once (the full-size demo, an import): every record goes through the same
+    validation and permission check, the rows are inserted in batches, and the same audit rows
+    are written, one per registration and one per verification. ``records`` hold
+    ``person_register``'s keyword arguments (without ``actor``). All or nothing: a refused
+    record refuses the whole call. ID numbers must also be unique within the call."""
+    communities: dict[int, Region] = {}
+    built: list[tuple[Person, str]] = []
+    seen: set[str] = set()
+    for record in records:
+        fields: dict[str, Any] = {
+            "community": None,
+            "household": None,
+            "gender": Gender.UNKNOWN,
+            "birth_year": None,
+            "phone": "",
+            "id_number": "",
+            "is_elderly": False,
+            "is_disabled": False,
+            "is_migrant_worker": False,
+            "in_difficulty": False,
+            "lives_alone": False,
+            **record,
+        }
+        person, role = _person_build(actor=actor, communities=communities, **fields)
+        if person.id_hash:
+            if person.id_hash in seen:
+                raise Conflict(_("该身份证号码的居民已登记。"), field="id_number")
+            seen.add(person.id_hash)
+        built.append((person, role))
+    verify = verify or [False] * len(built)
+    if len(verify) != len(built):
+        raise InvalidInput("verify must have one flag per record", field="verify")
+    at = timezone.now()
+    verifier = actor if isinstance(actor, User) else None
+    verify_roles: dict[str, str] = {}
+    for (person, _role), flag in zip(built, verify, strict=True):
+        if flag:
+            path = person.region.path
+            if path not in verify_roles:
+                verify_roles[path] = _require_global_or(actor, policies.VERIFY.name, path)
+            person.verified_at = at
+            person.verified_by = verifier
+    try:
+        Person.objects.bulk_create([p for p, _r in built], batch_size=batch_size)
+    except IntegrityError:
+        raise Conflict(_("该身份证号码的居民已登记。"), field="id_number") from None
+    events = [audit_build(actor=actor, action="people.person:register", target=p, role=r) for p, r in built]
+    events += [
+        audit_build(actor=actor, action="people.person:verify", target=p, role=verify_roles[p.region.path])
+        for (p, _r), flag in zip(built, verify, strict=True)
+        if flag
+    ]
+    audit_record_many(events, batch_size=batch_size)
+    return [p for p, _r in built]
 
 
 @service("people.person:verify")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.api import MONTH_PATTERN, YEAR_PATTERN, ErrorOut, PageParams, paginate, words
 from community365.core.errors import InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import persons_visible_to
 from community365.regions.models import Department
 
 from . import policies, selectors, services
-from .models import InviteeKind, TalkTask, TalkTopic, TopicStatus
+from .models import InviteeKind, TalkTask, TalkTopic, TaskStatus, TopicStatus
 
 router = Router(tags=["talks"])
 
@@ -33,10 +33,10 @@ TaskId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a task's id"
 
 
 class TopicIn(Schema):
-    title: str = Field(..., min_length=1, max_length=80)
-    description: str = Field(..., min_length=1, max_length=2000, description="the problem")
-    request: str = Field(..., min_length=1, max_length=1000, description="what the residents ask for")
-    invitee_kind: str = Field(InviteeKind.UNDECIDED, description="leader, department or undecided")
+    title: str = Field(..., max_length=80, pattern=words())
+    description: str = Field(..., max_length=2000, pattern=words(), description="the problem")
+    request: str = Field(..., max_length=1000, pattern=words(), description="what the residents ask for")
+    invitee_kind: InviteeKind = Field(InviteeKind.UNDECIDED, description="leader, department or undecided")
     invited_leader_id: Id | None = None
     invited_department_id: Id | None = None
 
@@ -235,7 +235,7 @@ def open_topic(request: HttpRequest, topic_id: TopicId) -> Any:
 
 
 class TextIn(Schema):
-    text: str = Field(..., min_length=1, max_length=1000)
+    text: str = Field(..., max_length=1000, pattern=words())
 
 
 @router.post("/topics/{topic_id}/addenda", response={201: TopicDetailOut, **ERRORS})
@@ -314,7 +314,7 @@ def accept_topic(request: HttpRequest, topic_id: TopicId) -> Any:
 
 
 class TalkReasonIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=1000)
+    reason: str = Field(..., max_length=1000, pattern=words())
 
 
 @router.post("/topics/{topic_id}/decline", response={200: TopicDetailOut, **ERRORS})
@@ -337,7 +337,7 @@ def merge_topic(request: HttpRequest, topic_id: TopicId, payload: MergeIn) -> An
 
 class ScheduleIn(Schema):
     talk_at: datetime.datetime
-    place: str = Field(..., min_length=1, max_length=120)
+    place: str = Field(..., max_length=120, pattern=words())
     leader_id: Id | None = None
     department_ids: list[Id] = Field(default_factory=list, max_length=30)
 
@@ -361,14 +361,14 @@ def schedule_topic(request: HttpRequest, topic_id: TopicId, payload: ScheduleIn)
 
 
 class CommitmentIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
+    title: str = Field(..., max_length=200, pattern=words())
     deadline: datetime.date
     lead_department_id: Id | None = None
     weight: int = Field(1, ge=1, le=10)
 
 
 class TalkIn(Schema):
-    minutes: str = Field(..., min_length=1, max_length=5000)
+    minutes: str = Field(..., max_length=5000, pattern=words())
     commitments: list[CommitmentIn] = Field(default_factory=list, max_length=30)
 
 
@@ -495,7 +495,7 @@ def assign_task(request: HttpRequest, task_id: TaskId, payload: AssignIn) -> Any
 
 
 class ProgressIn(Schema):
-    status: str = Field(..., description="planned, started, advancing or done")
+    status: TaskStatus = Field(..., description="planned, started, advancing or done")
     percent: int | None = Field(
         None,
         ge=0,
@@ -575,10 +575,16 @@ def _figure(row: selectors.FigureRow) -> dict[str, Any]:
 @router.get("/figures", response={200: TalkFiguresOut, 404: ErrorOut, 422: ErrorOut})
 def get_figures(
     request: HttpRequest,
-    by: str = "community",
-    month_from: str = Query("", alias="from", description="first month raised, YYYY-MM"),  # type: ignore[type-arg]
-    month_to: str = Query("", alias="to", description="last month raised, YYYY-MM"),  # type: ignore[type-arg]
-    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+    by: Literal["community", "subdistrict", "department", "leader"] = "community",
+    month_from: str = Query(
+        "", alias="from", pattern=MONTH_PATTERN, description="first month raised, YYYY-MM, 2000–2100"
+    ),  # type: ignore[type-arg]
+    month_to: str = Query(
+        "", alias="to", pattern=MONTH_PATTERN, description="last month raised, YYYY-MM, 2000–2100"
+    ),  # type: ignore[type-arg]
+    year: str = Query(
+        "", pattern=YEAR_PATTERN, description="a whole year, YYYY, 2000–2100 (instead of from/to)"
+    ),  # type: ignore[type-arg]
 ) -> Any:
     """Figures per community, subdistrict, department or leader; formulas in docs/talks.md. The
     same selector as the figures page; optionally over topics raised in a period. 404 for users

@@ -488,10 +488,16 @@ def task_inbox(request: HttpRequest) -> HttpResponse:
     groups = selectors.inbox(request.user, overdue_on=day if request.GET.get("overdue") == "1" else None)
     done_page = Paginator(groups["done"], 20).get_page(request.GET.get("page"))
     departments = Department.objects.filter(pk__in=policies.liaison_departments(request.user))
+    # One inbox per department: the service desk's requests routed to it are listed here too.
+    from community365.desk.selectors import department_open_requests
+
+    desk_requests, desk_count = department_open_requests(request.user)
     return render(
         request,
         "talks/inbox.html",
         {
+            "desk_requests": desk_requests,
+            "desk_count": desk_count,
             "to_claim": [selectors.task_row(t, day) for t in groups["to_claim"]],
             "carrying": [selectors.task_row(t, day) for t in groups["carrying"]],
             "done": [selectors.task_row(t, day) for t in done_page.object_list],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,13 +14,22 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import MAX_ID, ErrorOut, Id, PageParams, paginate
+from community365.core.api import (
+    MAX_ID,
+    MONTH_PATTERN,
+    YEAR_PATTERN,
+    ErrorOut,
+    Id,
+    PageParams,
+    paginate,
+    words,
+)
 from community365.core.context import signed_in_user
 from community365.core.errors import InvalidInput, NotAllowed, NotFound
 from community365.people.models import User
 
 from . import certificates, policies, presenters, selectors, services
-from .models import Activity, ServiceKind, Signup, Slot
+from .models import Activity, ServiceKind, ShiftKind, Signup, Slot
 
 router = Router(tags=["teams"])
 ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -88,7 +97,7 @@ def get_team(request: HttpRequest, team_id: Id) -> Any:
 
 class ActivityIn(Schema):
     team: Id = Field(..., ge=1)
-    title: str = Field(..., min_length=1, max_length=100)
+    title: str = Field(..., max_length=100, pattern=words())
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     capacity: int = Field(..., ge=1, le=1000)
@@ -364,7 +373,7 @@ def list_records(request: HttpRequest, filters: Query[RecordFilter], page: Query
 class RecordIn(Schema):
     activity: Id = Field(..., ge=1)
     volunteer: Id = Field(..., ge=1, description="user id of the volunteer")
-    hours: Decimal = Field(..., gt=0, le=24)
+    hours: float = Field(..., ge=0.1, le=24, description="hours, 0.1–24 (kept to one decimal)")
     note: str = Field("", max_length=200)
     verify: bool = False
 
@@ -401,8 +410,8 @@ def verify_record(request: HttpRequest, record_id: Id, payload: VerifyIn) -> Any
 
 
 class CorrectIn(Schema):
-    hours: Decimal = Field(..., gt=0, le=24)
-    note: str = Field(..., min_length=1, max_length=200)
+    hours: float = Field(..., ge=0.1, le=24, description="hours, 0.1–24 (kept to one decimal)")
+    note: str = Field(..., max_length=200, pattern=words())
 
 
 @router.post("/records/{record_id}/correct", response={200: RecordOut, **ERRORS})
@@ -416,7 +425,7 @@ def correct_record(request: HttpRequest, record_id: Id, payload: CorrectIn) -> A
 
 
 class CorrectionIn(Schema):
-    message: str = Field(..., min_length=1, max_length=300)
+    message: str = Field(..., max_length=300, pattern=words())
 
 
 class CorrectionOut(Schema):
@@ -573,10 +582,10 @@ def _rota_to_manage(user: Any, community_id: int) -> Any:
 
 class ShiftIn(Schema):
     date: datetime.date
-    slot: str = Field(..., max_length=12)
+    slot: Slot
     worker: Id = Field(..., ge=1)
-    kind: str = Field("desk", max_length=10)
-    custom_label: str = Field("", max_length=30)
+    kind: ShiftKind = ShiftKind.DESK
+    custom_label: str = Field("", max_length=30, description="required for the custom slot")
 
 
 @router.post("/rota/{community_id}/shifts", response={201: ShiftOut, **ERRORS})
@@ -610,8 +619,8 @@ def rota_remove_shift(request: HttpRequest, shift_id: Id) -> Any:
 
 class PatternItem(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday")
-    slot: str = Field(..., max_length=12)
-    kind: str = Field("desk", max_length=10)
+    slot: Literal["morning", "afternoon", "evening"]
+    kind: ShiftKind = ShiftKind.DESK
     worker: Id = Field(..., ge=1)
 
 
@@ -760,9 +769,18 @@ class TeamFiguresOut(Schema):
 def figures(
     request: HttpRequest,
     region: int = Query(..., ge=1, le=MAX_ID),  # type: ignore[type-arg]
-    month_from: str = Query("", alias="from", description="first month, YYYY-MM (activities' start)"),  # type: ignore[type-arg]
-    month_to: str = Query("", alias="to", description="last month, YYYY-MM"),  # type: ignore[type-arg]
-    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+    month_from: str = Query(
+        "",
+        alias="from",
+        pattern=MONTH_PATTERN,
+        description="first month, YYYY-MM, 2000–2100 (activities' start)",
+    ),  # type: ignore[type-arg]
+    month_to: str = Query(
+        "", alias="to", pattern=MONTH_PATTERN, description="last month, YYYY-MM, 2000–2100"
+    ),  # type: ignore[type-arg]
+    year: str = Query(
+        "", pattern=YEAR_PATTERN, description="a whole year, YYYY, 2000–2100 (instead of from/to)"
+    ),  # type: ignore[type-arg]
 ) -> Any:
     """Figures at a region and each child region, over the teams the user can see (the figures
     page's selector); activities, hours and residents served optionally in a period."""

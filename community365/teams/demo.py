@@ -109,10 +109,10 @@ class TeamsDemo:
         return kinds
 
     # --- 社工联勤 ----------------------------------------------------------------------------
-    def build_rotas(self) -> None:
+    def build_rotas(self, subdistrict: str = ROTA_SUBDISTRICT) -> None:
         from .selectors import community_workers
 
-        sub = self.b.places[ROTA_SUBDISTRICT]
+        sub = self.b.places[subdistrict]
         year_start = datetime.date(self.today.year, 1, 1)
         year_end = datetime.date(self.today.year, 12, 31)
         for community in Region.objects.filter(path__startswith=sub.path, kind="community").order_by("path"):

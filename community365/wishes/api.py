@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, Id, PageParams, paginate
+from community365.core.api import MONTH_PATTERN, YEAR_PATTERN, ErrorOut, Id, PageParams, paginate, words
 from community365.core.errors import Conflict, InvalidInput
 from community365.people.policies import get_visible_person
 
 from . import policies, selectors, services
 from .models import ServiceCategory, WishStatus
+from .services import NOTE_MAX, REASON_MAX, TITLE_MAX, TITLE_MIN, VALUE_MAX
 
 router = Router(tags=["wishes"])
 ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -100,31 +101,42 @@ class WishFilter(Schema):
     reached: str = Field("", max_length=12, description="published | claimed | fulfilled | confirmed")
 
 
+# The limits of ``services.clean_wish_text`` (whitespace is collapsed before counting).
+TITLE = Field(..., max_length=TITLE_MAX, pattern=words(TITLE_MIN), description="4–60 characters")
+VALUE = Field(0, ge=0, le=VALUE_MAX, description="estimated value in yuan, 0–5000")
+
+
 class WishIn(Schema):
     person_id: Id | None = Field(None, ge=1, description="the wisher; omit to write your own wish")
-    title: str = Field(..., max_length=200)
-    reason: str = Field("", max_length=1000)
-    value_yuan: int = Field(0, ge=0, le=1_000_000)
+    title: str = TITLE
+    reason: str = Field("", max_length=REASON_MAX)
+    value_yuan: int = VALUE
     category: ServiceCategory
     wanted_by: datetime.date | None = None
     submit: bool = True
 
 
 class WishTextIn(Schema):
-    title: str = Field(..., max_length=200)
-    reason: str = Field("", max_length=1000)
-    value_yuan: int = Field(0, ge=0, le=1_000_000)
+    title: str = TITLE
+    reason: str = Field("", max_length=REASON_MAX)
+    value_yuan: int = VALUE
     category: ServiceCategory
 
 
 class ProblemIn(Schema):
     note: str = Field(
-        "", max_length=300, description="what did not arrive or is wrong (to the social workers only)"
+        "", max_length=NOTE_MAX, description="what did not arrive or is wrong (to the social workers only)"
     )
 
 
 class WishReasonIn(Schema):
-    reason: str = Field("", max_length=1000)
+    reason: str = Field(..., max_length=REASON_MAX, pattern=words(2), description="2–300 characters")
+
+
+class WishApproveIn(Schema):
+    reason: str = Field(
+        "", max_length=REASON_MAX, pattern=r"^$|" + words(2), description="empty, or 2–300 characters"
+    )
 
 
 class WishPublishIn(Schema):
@@ -132,11 +144,11 @@ class WishPublishIn(Schema):
 
 
 class FulfilIn(Schema):
-    note: str = Field(..., max_length=1000)
+    note: str = Field(..., max_length=NOTE_MAX, pattern=words(2), description="2–300 characters")
 
 
 class ConfirmIn(Schema):
-    thanks: str = Field("", max_length=1000)
+    thanks: str = Field("", max_length=200)
     rating: int | None = Field(None, ge=1, le=5)
 
 
@@ -294,7 +306,7 @@ def submit(request: HttpRequest, wish_id: Id) -> Any:
 
 
 @router.post("/wishes/{wish_id}/approve", response={200: WishDetailOut, **ERRORS})
-def approve(request: HttpRequest, wish_id: Id, payload: WishReasonIn | None = None) -> Any:
+def approve(request: HttpRequest, wish_id: Id, payload: WishApproveIn | None = None) -> Any:
     return _act(request, wish_id, services.wish_approve, reason=payload.reason if payload else "")
 
 
@@ -333,9 +345,18 @@ class WishFigureOut(Schema):
 @router.get("/wishes-figures", response={200: list[WishFigureOut], 422: ErrorOut})
 def figures(
     request: HttpRequest,
-    month_from: str = Query("", alias="from", description="first month, YYYY-MM (by publication)"),  # type: ignore[type-arg]
-    month_to: str = Query("", alias="to", description="last month, YYYY-MM"),  # type: ignore[type-arg]
-    year: str = Query("", description="a whole year, YYYY (instead of from/to)"),  # type: ignore[type-arg]
+    month_from: str = Query(
+        "",
+        alias="from",
+        pattern=MONTH_PATTERN,
+        description="first month, YYYY-MM, 2000–2100 (by publication)",
+    ),  # type: ignore[type-arg]
+    month_to: str = Query(
+        "", alias="to", pattern=MONTH_PATTERN, description="last month, YYYY-MM, 2000–2100"
+    ),  # type: ignore[type-arg]
+    year: str = Query(
+        "", pattern=YEAR_PATTERN, description="a whole year, YYYY, 2000–2100 (instead of from/to)"
+    ),  # type: ignore[type-arg]
 ) -> Any:
     """Figures for each place the user oversees and each community under it (see docs/wishes.md),
     from the same selector as the figures page; optionally over wishes published in a period."""
@@ -358,7 +379,7 @@ def figures(
 
 class MarketIn(Schema):
     region_id: Id = Field(..., ge=1, description="the district or subdistrict holding it")
-    name: str = Field(..., max_length=200)
+    name: str = Field(..., max_length=100, pattern=words(2), description="2–100 characters")
     opens_at: datetime.datetime
 
 

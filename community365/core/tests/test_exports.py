@@ -76,8 +76,19 @@ def _team_records() -> str:
     return f"/teams/t/{record.activity.team_id}/records.xlsx"
 
 
+def _emergency_report() -> str:
+    from community365.emergency.models import EmergencyEvent
+
+    event = EmergencyEvent.objects.filter(status="closed").order_by("pk").first()
+    assert event is not None
+    return f"/cases/emergencies/{event.pk}/report.xlsx"
+
+
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
+    "community365.desk.figures.xlsx": Export(
+        "admin_district", lambda: "/services/figures.xlsx", (REGION_NAME,)
+    ),
     "community365.wishes.views._xlsx": Export(
         "worker_huachuan", lambda: "/wishes/all/?format=xlsx", (WISH_TITLE, PERSON_NAME)
     ),
@@ -105,6 +116,12 @@ EXPORTS: dict[str, Export] = {
     "community365.mechanisms.views.funds_xlsx": Export(
         "admin_district", lambda: "/mechanisms/funds.xlsx?year=2016", (REGION_NAME,)
     ),
+    "community365.cases.views.cases_figures_export": Export(
+        "justice_demo", lambda: "/cases/figures.xlsx", (REGION_NAME, USER_NAME)
+    ),
+    "community365.emergency.views.report_xlsx": Export(
+        "worker_huangli", _emergency_report, (REGION_NAME, USER_NAME)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -113,9 +130,12 @@ EXPORT_ROUTES = {
     "records_xlsx": "community365.teams.views.hours.records_xlsx",
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
+    "services_figures_xlsx": "community365.desk.views.figures_xlsx",
     "bm_league_xlsx": "community365.benchmarking.views.league_xlsx",
     "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
+    "cases_figures_export": "community365.cases.views.cases_figures_export",
+    "emergency_report_xlsx": "community365.emergency.views.report_xlsx",
 }
 
 

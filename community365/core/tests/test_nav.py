@@ -52,7 +52,15 @@ def test_every_nav_entry_opens(client_for, username):
         assert response.status_code == 200, f"{username}: {key} {url} → {response.status_code}"
 
 
-def test_empty_groups_are_hidden_and_a_new_group_entry_appears(client_for, persona):
+@pytest.fixture
+def without_mechanisms(monkeypatch):
+    """The registry without the entries of the mechanisms group (the mechanisms app shows some
+    to every resident), so a test can watch the group appear and disappear."""
+    kept = {k: e for k, e in nav.REGISTRY.items() if e.group != nav.MECHANISMS}
+    monkeypatch.setattr(nav, "REGISTRY", kept)
+
+
+def test_empty_groups_are_hidden_and_a_new_group_entry_appears(client_for, without_mechanisms):
     html = client_for("resident_huachuan").get("/").content.decode()
     assert "nav-group-mechanisms" not in html and "nav-group-benchmarking" not in html
     assert "nav-group-linkages" in html and "nav-group-me" in html
@@ -66,7 +74,7 @@ def test_empty_groups_are_hidden_and_a_new_group_entry_appears(client_for, perso
         nav.unregister("healthz")
 
 
-def test_entry_hidden_when_its_test_says_no(client_for):
+def test_entry_hidden_when_its_test_says_no(client_for, without_mechanisms):
     nav.register(nav.Entry("healthz", "hidden", group=nav.MECHANISMS, visible=lambda user: False))
     try:
         html = client_for("admin_district").get("/").content.decode()

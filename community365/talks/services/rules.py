@@ -34,15 +34,12 @@ def rules_for(district_id: int) -> TalkRules:
     return TalkRules.objects.filter(district_id=district_id).first() or TalkRules(district_id=district_id)
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """``days`` working days (Monday–Friday) after ``start``; public holidays are not known."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+def add_working_days(start: datetime.date, days: int, *, district_id: int | None = None) -> datetime.date:
+    """``days`` working days after ``start`` on the district's working calendar (public holidays
+    and worked weekends kept by the desk's ``HolidayCalendar``); without a district, Monday–Friday."""
+    from community365.desk.calendar import add_working_days as on_calendar
+
+    return on_calendar(start, days, district_id=district_id)
 
 
 @service("talks.rules:set")

@@ -91,7 +91,9 @@ def task_claim(
 
 def claim_due(task: TalkTask) -> datetime.date:
     rules = rules_for(task.district_id)
-    return add_working_days(timezone.localtime(task.created_at).date(), rules.claim_working_days)
+    return add_working_days(
+        timezone.localtime(task.created_at).date(), rules.claim_working_days, district_id=task.district_id
+    )
 
 
 @service("talks.task:assign")

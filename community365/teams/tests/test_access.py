@@ -216,7 +216,7 @@ def test_the_api_refuses_other_rota_edits_by_a_social_worker_at_the_edge(
         "fill": {
             "start": str(today),
             "end": str(today),
-            "pattern": [{"weekday": 0, "slot": "custom", "worker": 1}],
+            "pattern": [{"weekday": 0, "slot": "morning", "worker": 1}],
         },
         "copy-week": {"week": str(today), "until": str(today + datetime.timedelta(days=14))},
         "shifts": {"date": str(today), "slot": "custom", "worker": 1},

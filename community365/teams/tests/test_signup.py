@@ -186,3 +186,64 @@ def test_a_time_without_offset_is_read_in_the_districts_time_zone(api_for, red_t
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+
+
+def test_signing_up_again_from_the_waiting_list_is_refused_and_counts_nothing(
+    make_activity, red_team, persona
+):
+    """Mutation testing: the refusal of a second sign-up must tell a waiting volunteer that
+    they are waiting, and neither counter may move (even where the conditional UPDATE of a
+    cancelled sign-up is what refuses)."""
+    from community365.core.errors import Conflict
+
+    activity = make_activity(red_team, capacity=1)
+    services.signup_create(actor=persona("volunteer_001"), activity=activity)
+    waiting = persona("volunteer_002")
+    assert services.signup_create(actor=waiting, activity=activity).status == SignupStatus.WAITLISTED
+    with pytest.raises(Conflict, match="候补名单"):
+        services.signup_create(actor=waiting, activity=activity)
+    activity.refresh_from_db()
+    assert (activity.signed_up_count, activity.waitlist_count) == (1, 1)
+
+
+@pytest.mark.parametrize("other_is", ["older", "newer"])
+def test_a_volunteer_cannot_sign_up_someone_else_whatever_their_ids(
+    make_activity, red_team, persona, other_is
+):
+    """Mutation testing: "only for yourself" compares the two accounts for equality — an
+    account made before or after the actor's is refused alike."""
+    from community365.core.errors import NotAllowed
+
+    activity = make_activity(red_team)
+    a, b = sorted([persona("volunteer_001"), persona("volunteer_002")], key=lambda u: u.pk)
+    actor, other = (b, a) if other_is == "older" else (a, b)
+    with pytest.raises(NotAllowed):
+        services.signup_create(actor=actor, activity=activity, volunteer=other)
+    assert not Signup.objects.filter(activity=activity).exists()
+
+
+def test_the_system_cannot_sign_itself_up(make_activity, red_team, system):
+    from community365.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.signup_create(actor=system, activity=make_activity(red_team))
+
+
+def test_the_organiser_signs_up_a_volunteer_and_a_volunteer_themselves_by_a_fresh_record(
+    make_activity, red_team, persona
+):
+    """Mutation testing: the organiser may sign someone else up; and "yourself" is the same
+    account, not the same Python object (ids are compared by value)."""
+    from community365.people.models import User
+
+    activity = make_activity(red_team)
+    organiser = activity.organiser
+    other = persona("volunteer_001")
+    assert other.pk != organiser.pk
+    assert (
+        services.signup_create(actor=organiser, activity=activity, volunteer=other).volunteer_id == other.pk
+    )
+    me = persona("volunteer_002")
+    fresh = User.objects.get(pk=me.pk)
+    assert me.pk > 256  # past CPython's small-int cache, so `is` would tell the two apart
+    assert services.signup_create(actor=me, activity=activity, volunteer=fresh).volunteer_id == me.pk

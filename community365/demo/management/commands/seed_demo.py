@@ -17,15 +17,33 @@ class Command(BaseCommand):
             "--scale", type=int, default=1, help="multiply the households per stairwell (benchmarks)"
         )
 
-    def handle(self, *args: Any, scale: int = 1, **options: Any) -> None:
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="the full-size district at the article's figures (360,000 residents; see docs/demo.md)",
+        )
+        parser.add_argument(
+            "--full-fraction",
+            type=float,
+            default=1.0,
+            help="with --full: scale the full-size counts down (0 < f ≤ 1), to try the build quickly",
+        )
+
+    def handle(
+        self, *args: Any, scale: int = 1, full: bool = False, full_fraction: float = 1.0, **options: Any
+    ) -> None:
         if not getattr(settings, "ALLOW_DEMO_DATA", False):
             raise CommandError(
                 "seed_demo refuses to run here: demo data is not allowed under these settings."
             )
         if not 1 <= scale <= 200:
             raise CommandError("--scale must be between 1 and 200")
+        if not 0 < full_fraction <= 1:
+            raise CommandError("--full-fraction must be above 0 and at most 1")
         with request_meta(RequestMeta(channel="command")):
-            report = build_demo(scale=scale, log=lambda m: self.stdout.write(m))
+            report = build_demo(
+                scale=scale, full=full, full_fraction=full_fraction, log=lambda m: self.stdout.write(m)
+            )
         created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items())) or "nothing new"
         self.stdout.write(self.style.SUCCESS(f"Demo district ready ({created})."))
         self.stdout.write("")

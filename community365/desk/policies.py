@@ -1,0 +1,107 @@
+"""Who may see and do what at the service desk.
+
+- A resident sees the requests they made (or that were made for their person record).
+- Staff of a place see the requests of the communities under it; a social worker or secretary
+  handles them there; the subdistrict supervises (督办) and receives escalations.
+- A department liaison sees the requests routed to their department and acts on them.
+- The catalogue of a community is public.
+Not visible ⇒ 404; visible but not allowed ⇒ NotAllowed with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from community365.core import permissions
+from community365.core.errors import NotFound
+from community365.core.roles import STAFF_ROLES, Role
+
+from .models import ServiceRequest
+
+VIEW = permissions.register(
+    "desk.request:view", STAFF_ROLES | {Role.DISTRICT_LEADER}, "See the service requests of a place"
+)
+RAISE = permissions.register("desk.request:raise", {Role.RESIDENT}, "Make a service request")
+HANDLE = permissions.register(
+    "desk.request:handle",
+    {Role.SOCIAL_WORKER, Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF, Role.DISTRICT_ADMIN},
+    "Accept, transfer, merge, pause, close requests; take them in for residents; call back",
+)
+DEPARTMENT = permissions.register(
+    "desk.request:department", {Role.DEPARTMENT_LIAISON}, "Act on the requests routed to one's department"
+)
+SUPERVISE = permissions.register(
+    "desk.request:supervise",
+    {Role.SUBDISTRICT_STAFF, Role.DISTRICT_ADMIN},
+    "Supervise (督办) overdue requests",
+)
+CATALOGUE = permissions.register(
+    "desk.catalogue:manage",
+    {Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY},
+    "Keep the catalogue (the district's items; a community's additions)",
+)
+CALENDAR = permissions.register("desk.calendar:manage", {Role.DISTRICT_ADMIN}, "Keep the working calendar")
+HOTLINE = permissions.register(
+    "desk.hotline:import", {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF}, "Import 12345 hotline files"
+)
+OPEN311 = permissions.register("desk.open311:manage", {Role.DISTRICT_ADMIN}, "Issue Open311 client keys")
+FIGURES = permissions.register(
+    "desk.figures:view", STAFF_ROLES | {Role.DISTRICT_LEADER}, "See the desk's figures and export them"
+)
+
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def liaison_departments(user: Any) -> set[int]:
+    return {g.department_id for g in permissions.scope_grants(user, DEPARTMENT.name) if g.department_id}
+
+
+def requests_visible_to(user: Any) -> QuerySet[ServiceRequest]:
+    if permissions.is_global(user):
+        return ServiceRequest.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return ServiceRequest.objects.none()
+    paths = permissions.scope_paths(user, VIEW.name) or []
+    query = Q(author_id=user.pk) | Q(person__user_id=user.pk)
+    if paths:
+        query |= permissions.path_q(paths, "community__path")
+    departments = liaison_departments(user)
+    if departments:
+        query |= Q(department_id__in=departments)
+    return ServiceRequest.objects.filter(query)
+
+
+def get_visible_request(user: Any, request_id: Any) -> ServiceRequest:
+    if not valid_id(request_id):
+        raise NotFound(_("没有找到该诉求。"))
+    found = (
+        requests_visible_to(user)
+        .select_related("item", "region", "community", "assignee", "department", "team", "organisation")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("没有找到该诉求。"))
+    return found
+
+
+def is_requester(user: Any, req: ServiceRequest) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return req.author_id == user.pk or (req.person is not None and req.person.user_id == user.pk)
+
+
+def can_handle(user: Any, req: ServiceRequest) -> bool:
+    if permissions.has_perm_at(user, HANDLE.name, req.community.path):
+        return True
+    return req.department_id is not None and req.department_id in liaison_departments(user)
+
+
+def handling_communities(user: Any) -> list[str] | None:
+    return permissions.scope_paths(user, HANDLE.name)

@@ -1,0 +1,438 @@
+"""The desk's pages: the catalogue of a community (public), a resident's requests and the form to
+make one, the desk's list and a request's page with what the viewer may do, the hotline import
+and the figures. Thin: load through the policies (invisible ⇒ 404), call a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community365.core import permissions
+from community365.core.errors import DomainError, NotFound
+from community365.core.phrases import render as render_phrase
+from community365.people.models import User
+from community365.regions.models import COMMUNITY_KINDS, Department, Region, RegionKind, ServiceCentre
+from community365.wishes.models import ServiceCategory
+
+from . import figures as desk_figures
+from . import policies, selectors, services
+from .calendar import DESK_PERIODS
+from .hotline import hotline_import
+from .models import ContactWay, HotlineImport, RequestStatus, ServiceRequest
+
+PAGE_SIZE = 20
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if policies.valid_id(number) else None
+
+
+def _home_community(user: Any) -> Region | None:
+    """The community a user belongs to: a resident's, or the first community-level grant's."""
+    for grant in permissions.grants_of(user):
+        region = Region.objects.filter(pk=grant.region_id, kind__in=list(COMMUNITY_KINDS)).first()
+        if region is not None:
+            return region
+    return None
+
+
+def _handles_somewhere(user: Any) -> bool:
+    paths = policies.handling_communities(user)
+    return paths is None or bool(paths)
+
+
+# --- the catalogue (public) -----------------------------------------------------------------------
+
+
+@require_GET
+def catalogue_index(request: HttpRequest) -> HttpResponse:
+    communities = (
+        Region.objects.filter(kind__in=list(COMMUNITY_KINDS)).order_by("path").only("id", "name", "path")
+    )
+    return render(request, "desk/catalogue_index.html", {"communities": communities})
+
+
+@require_GET
+def catalogue(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = (
+        Region.objects.filter(pk=community_id, kind__in=list(COMMUNITY_KINDS)).first()
+        if policies.valid_id(community_id)
+        else None
+    )
+    if community is None:
+        raise Http404
+    items = list(
+        services.items_for(community)
+        .select_related("department", "team", "organisation")
+        .order_by("category", "id")
+    )
+    groups = []
+    for value, label in ServiceCategory.choices:
+        in_group = [i for i in items if i.category == value]
+        if in_group:
+            groups.append({"label": label, "items": in_group})
+    centres = ServiceCentre.objects.filter(region__path__startswith=community.path).order_by("id")
+    can_raise = permissions.has_perm_at(request.user, policies.RAISE.name, community.path) or (
+        request.user.is_authenticated
+        and permissions.has_perm_at(request.user, policies.HANDLE.name, community.path)
+    )
+    return render(
+        request,
+        "desk/catalogue.html",
+        {
+            "community": community,
+            "groups": groups,
+            "centres": centres,
+            "periods": DESK_PERIODS,
+            "can_raise": can_raise,
+        },
+    )
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def desk_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    staff = (
+        _handles_somewhere(user)
+        or bool(policies.liaison_departments(user))
+        or bool(
+            permissions.scope_paths(user, policies.VIEW.name) is None
+            or permissions.scope_paths(user, policies.VIEW.name)
+        )
+    )
+    f = selectors.RequestFilter(
+        status=(request.GET.get("status") or "")[:20],
+        community=_int(request.GET.get("community")),
+        category=(request.GET.get("category") or "")[:20],
+        mine=request.GET.get("mine") == "1" or not staff,
+        overdue=request.GET.get("overdue") == "1",
+        department=request.GET.get("department") == "1",
+    )
+    qs = selectors.requests_for(user, f)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {"req": r, "overdue": selectors.overdue(r, now), "holder": selectors.holder_of(r)}
+        for r in page.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    community = _home_community(user)
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "rows": rows,
+            "page": page,
+            "f": f,
+            "staff": staff,
+            "querystring": params.urlencode(),
+            "statuses": RequestStatus.choices,
+            "categories": ServiceCategory.choices,
+            "community": community,
+            "can_new": community is not None
+            and (
+                permissions.has_perm_at(user, policies.RAISE.name, community.path)
+                or permissions.has_perm_at(user, policies.HANDLE.name, community.path)
+            ),
+            "sees_hotline": permissions.scope_paths(user, policies.HOTLINE.name) != [],
+            "sees_figures": permissions.scope_paths(user, policies.FIGURES.name) != [],
+        },
+    )
+
+
+def _places(community: Region) -> list[tuple[int, str]]:
+    """The community and its grids, buildings and stairwells, each labelled with the names of
+    the places above it inside the community (one query)."""
+    rows = list(
+        Region.objects.filter(path__startswith=community.path)
+        .order_by("path")
+        .values_list("pk", "name", "path", "kind")[:800]
+    )
+    names: dict[str, str] = {}
+    out: list[tuple[int, str]] = []
+    for pk, name, path, kind in rows:
+        parent = names.get(path[: -Region.steplen], "") if path != community.path else ""
+        label = f"{parent} {name}".strip() if kind != RegionKind.GRID else name
+        names[path] = label if kind in (RegionKind.BUILDING, RegionKind.STAIRWELL) else ""
+        out.append((pk, label if path != community.path else name))
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    community = None
+    wanted = _int(request.GET.get("community") or request.POST.get("community"))
+    if wanted:
+        community = Region.objects.filter(pk=wanted, kind__in=list(COMMUNITY_KINDS)).first()
+    community = community or _home_community(user)
+    if community is None:
+        raise Http404
+    assisting = permissions.has_perm_at(user, policies.HANDLE.name, community.path)
+    if not assisting and not permissions.has_perm_at(user, policies.RAISE.name, community.path):
+        raise Http404
+    items = list(services.items_for(community).order_by("category", "id"))
+    if not assisting:
+        items = [i for i in items if i.online]
+    values: dict[str, Any] = {"contact_way": ContactWay.PHONE}
+    if request.method == "POST":
+        values = request.POST.dict()
+        item = next((i for i in items if i.pk == _int(request.POST.get("item"))), None)
+        place = Region.objects.filter(
+            pk=_int(request.POST.get("place")), path__startswith=community.path
+        ).first()
+        photos = request.FILES.getlist("photos")
+        try:
+            if item is None:
+                raise NotFound(_("请选择服务事项。"))
+            if place is None:
+                raise NotFound(_("请选择地点。"))
+            common = {
+                "actor": user,
+                "item": item,
+                "place": place,
+                "text": request.POST.get("text", ""),
+                "contact_way": request.POST.get("contact_way", ContactWay.PHONE),
+                "contact_phone": request.POST.get("contact_phone", ""),
+            }
+            if assisting:
+                req = services.request_assist(**common)
+            else:
+                req = services.request_raise(**common, photos=photos)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("诉求已提交，服务台会按时限答复。"))
+            return redirect("service_request", req.pk)
+    return render(
+        request,
+        "desk/form.html",
+        {
+            "community": community,
+            "items": items,
+            "places": _places(community),
+            "assisting": assisting,
+            "values": values,
+            "contact_ways": ContactWay.choices,
+        },
+    )
+
+
+def _get(request: HttpRequest, request_id: int) -> ServiceRequest:
+    try:
+        return policies.get_visible_request(request.user, request_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    req = _get(request, request_id)
+    now = timezone.now()
+    actions = selectors.actions_for(request.user, req, now)
+    context: dict[str, Any] = {
+        "req": req,
+        "events": selectors.events_of(req),
+        "photos": list(req.photos.all()),
+        "actions": actions,
+        "overdue": selectors.overdue(req, now),
+        "holder": selectors.holder_of(req),
+        "contact": selectors.contact_of(request.user, req),
+        "callbacks": list(req.callbacks.select_related("worker").order_by("at")),
+    }
+    if "transfer" in actions:
+        context["workers"] = list(
+            User.objects.filter(
+                role_assignments__role="social_worker",
+                role_assignments__region=req.community,
+                role_assignments__revoked_at__isnull=True,
+            )
+            .distinct()
+            .order_by("id")
+        )
+    if "transfer" in actions or "escalate" in actions:
+        context["departments"] = list(Department.objects.filter(district_id=req.district_id).order_by("id"))
+    if "merge" in actions:
+        context["duplicates"] = list(
+            ServiceRequest.objects.filter(
+                community_id=req.community_id, item_id=req.item_id, status__in=list(services.OPEN_STATUSES)
+            )
+            .exclude(pk=req.pk)
+            .order_by("-created_at")[:20]
+        )
+    return render(request, "desk/detail.html", context)
+
+
+@login_required
+@require_POST
+def request_act(request: HttpRequest, request_id: int) -> HttpResponse:
+    req = _get(request, request_id)
+    action = request.POST.get("action", "")
+    post = request.POST
+    user = request.user
+    done = {
+        "accept": _("已受理。"),
+        "transfer": _("已转交。"),
+        "merge": _("已合并。"),
+        "escalate": _("已上报。"),
+        "pause": _("已暂停计时，等待居民。"),
+        "resume": _("已继续办理。"),
+        "close": _("已办结，等待居民评价。"),
+        "rate": _("谢谢您的评价。"),
+        "reopen": _("已重新办理。"),
+        "callback": _("回访已记录。"),
+    }
+    try:
+        if action == "accept":
+            services.request_accept(actor=user, req=req)
+        elif action == "transfer":
+            worker = (
+                User.objects.filter(pk=_int(post.get("worker")) or 0).first() if post.get("worker") else None
+            )
+            department = (
+                Department.objects.filter(pk=_int(post.get("department")) or 0).first()
+                if post.get("department")
+                else None
+            )
+            services.request_transfer(
+                actor=user, req=req, reason=post.get("reason", ""), worker=worker, department=department
+            )
+        elif action == "merge":
+            into = policies.get_visible_request(user, _int(post.get("into")) or 0)
+            services.request_merge(actor=user, req=req, into=into)
+        elif action == "escalate":
+            department = (
+                Department.objects.filter(pk=_int(post.get("department")) or 0).first()
+                if post.get("department")
+                else None
+            )
+            services.request_escalate(
+                actor=user, req=req, reason=post.get("reason", ""), department=department
+            )
+        elif action == "pause":
+            services.request_pause(actor=user, req=req, reason=post.get("reason", ""))
+        elif action == "resume":
+            services.request_resume(actor=user, req=req)
+        elif action == "close":
+            services.request_close(actor=user, req=req, resolution=post.get("resolution", ""))
+        elif action == "rate":
+            services.request_rate(actor=user, req=req, rating=post.get("rating"))
+        elif action == "reopen":
+            services.request_reopen(
+                actor=user, req=req, reason=post.get("reason", ""), rating=post.get("rating") or None
+            )
+        elif action == "callback":
+            satisfied = {"1": True, "0": False}.get(post.get("satisfied", ""))
+            services.callback_record(
+                actor=user,
+                req=req,
+                reached=post.get("reached", "1") == "1",
+                satisfied=satisfied,
+                note=post.get("note", ""),
+            )
+        else:
+            raise NotFound(_("没有这个操作。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done[action])
+    return redirect("service_request", req.pk)
+
+
+# --- the hotline --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hotline(request: HttpRequest) -> HttpResponse:
+    grants = permissions.scope_grants(request.user, policies.HOTLINE.name)
+    if not grants and not permissions.is_global(request.user):
+        raise Http404
+    district_id = (
+        grants[0].district_id
+        if grants
+        else Region.objects.filter(kind=RegionKind.DISTRICT)
+        .order_by("id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    district = Region.objects.get(pk=district_id)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise NotFound(_("请选择文件。"))
+            batch = hotline_import(
+                actor=request.user, district=district, filename=upload.name or "", data=upload.read()
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("导入完成：新增 %(a)s，重复 %(d)s，拒收 %(r)s。")
+                % {"a": batch.added, "d": batch.duplicates, "r": batch.refused},
+            )
+            return redirect(f"{reverse('services_hotline')}?batch={batch.pk}")
+    batches = list(HotlineImport.objects.filter(district=district).order_by("-created_at", "-id")[:10])
+    chosen = None
+    batch_id = _int(request.GET.get("batch"))
+    if batch_id:
+        chosen = HotlineImport.objects.filter(district=district, pk=batch_id).first()
+    report = []
+    if chosen is not None:
+        words = {
+            "added": render_phrase("desk.result.added"),
+            "duplicate": render_phrase("desk.result.duplicate"),
+            "refused": render_phrase("desk.result.refused"),
+        }
+        report = [
+            {
+                **row,
+                "word": words.get(row["result"], row["result"]),
+                "text": render_phrase(row["code"], row.get("params")),
+            }
+            for row in chosen.report
+        ]
+    return render(request, "desk/hotline.html", {"batches": batches, "chosen": chosen, "report": report})
+
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    paths = permissions.scope_paths(request.user, policies.FIGURES.name)
+    if paths == []:
+        raise Http404
+    return render(request, "desk/figures.html", desk_figures.page_context(request, paths))
+
+
+@login_required
+@require_GET
+def figures_xlsx(request: HttpRequest) -> HttpResponse:
+    paths = permissions.scope_paths(request.user, policies.FIGURES.name)
+    if paths == []:
+        raise Http404
+    return desk_figures.xlsx(request, paths)

@@ -1,0 +1,114 @@
+"""URL × persona rows of the service desk (issue 11): pages under /services/, the JSON API under
+/api/v1/services/ and Open311 under /open311/v2/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.url_table import (
+    ADMIN,
+    API_POST_ONLY,
+    API_SIGNED_IN,
+    LEADER,
+    OTHER_WORKER,
+    PAGE_POST_ONLY,
+    RESIDENT,
+    SECRETARY,
+    SUBDISTRICT,
+    WORKER,
+    everyone,
+    only,
+    rule,
+)
+
+# Who sees a 划船 request: the staff above it, the district leader, the resident who made it.
+SEES_HUACHUAN = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, LEADER, RESIDENT]
+DESK_FIGURES = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, OTHER_WORKER, LEADER]
+
+ROWS: dict[str, dict[str, int]] = {
+    "services_home": everyone(200, anonymous=302),
+    "services_catalogue_index": everyone(200, anonymous=200),
+    "services_catalogue": everyone(200, anonymous=200),
+    "service_request_new": only([RESIDENT, SECRETARY, WORKER, OTHER_WORKER], anonymous=302),
+    "service_request": only(SEES_HUACHUAN, anonymous=302),
+    "service_request_act": PAGE_POST_ONLY,
+    "services_hotline": only([ADMIN, SUBDISTRICT], anonymous=302),
+    "services_figures": only(DESK_FIGURES, anonymous=302),
+    "services_figures_xlsx": only(DESK_FIGURES, anonymous=302),
+    "open311_root": everyone(200, anonymous=200),
+    "open311_discovery": everyone(200, anonymous=200),
+    "open311_services": everyone(200, anonymous=200),
+    "open311_service": everyone(200, anonymous=200),
+    "open311_requests": everyone(200, anonymous=200),
+    "open311_request": everyone(200, anonymous=200),
+    "api-1:desk_catalogue": rule(422, 401),  # ?community= is required
+    "api-1:desk_list_requests": API_SIGNED_IN,
+    "api-1:desk_create_request": API_SIGNED_IN,  # the same path answers GET with the list
+    "api-1:desk_get_request": only(SEES_HUACHUAN, anonymous=401),
+    **dict.fromkeys(
+        [
+            "api-1:desk_accept",
+            "api-1:desk_transfer",
+            "api-1:desk_merge",
+            "api-1:desk_escalate",
+            "api-1:desk_pause",
+            "api-1:desk_resume",
+            "api-1:desk_close",
+            "api-1:desk_rate",
+            "api-1:desk_reopen",
+            "api-1:desk_callback",
+        ],
+        API_POST_ONLY,
+    ),
+}
+
+
+def _huachuan_request() -> int:
+    from community365.desk.models import ServiceRequest
+
+    req = ServiceRequest.objects.filter(author__username=RESIDENT).order_by("pk").first()
+    assert req is not None, "the demo world has no request of resident_huachuan"
+    return req.pk
+
+
+def _service_code() -> str:
+    from community365.desk.models import CatalogueItem
+
+    return CatalogueItem.objects.filter(region__isnull=True).order_by("pk").values_list("code", flat=True)[0]
+
+
+PARAMS: dict[str, Any] = {
+    "desk_request_id": _huachuan_request,
+    "open311_fmt": lambda: "json",
+    "open311_code": _service_code,
+}
+PARAM_FOR: dict[tuple[str, str], str] = {
+    ("service_request", "request_id"): "desk_request_id",
+    ("service_request_act", "request_id"): "desk_request_id",
+    ("api-1:desk_get_request", "request_id"): "desk_request_id",
+    ("open311_request", "request_id"): "desk_request_id",
+    **{
+        (name, "fmt"): "open311_fmt"
+        for name in [
+            "open311_discovery",
+            "open311_services",
+            "open311_service",
+            "open311_requests",
+            "open311_request",
+        ]
+    },
+    ("open311_service", "code"): "open311_code",
+}
+for _name in [
+    "api-1:desk_accept",
+    "api-1:desk_transfer",
+    "api-1:desk_merge",
+    "api-1:desk_escalate",
+    "api-1:desk_pause",
+    "api-1:desk_resume",
+    "api-1:desk_close",
+    "api-1:desk_rate",
+    "api-1:desk_reopen",
+    "api-1:desk_callback",
+]:
+    PARAM_FOR[(_name, "request_id")] = "desk_request_id"
