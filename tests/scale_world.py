@@ -1,8 +1,9 @@
 """Make a world bigger, cheaply and deterministically: ``multiply(factor)`` adds ``factor - 1``
 copies of every row of the history tables (households and residents, wishes and their claims
 and events, the talks' topics, signatures, tasks, progress and ratings, the linkages'
-activities, sign-ups, service records, corrections and certificates, notifications, the audit
-trail), so that every list, page, figure and export has ``factor`` times the rows to read.
+activities, sign-ups, service records, corrections and certificates, the mechanisms' projects,
+postings, bookings, lectures, funds and co-building lists, the benchmarking score runs,
+notifications, the audit trail), so that every list, page, figure and export has ``factor`` times the rows to read.
 
 Copies are written by the database itself, one ``INSERT … SELECT`` per table and round (no
 services, no Python objects: this is load, not behaviour; 10× the demo's history takes about a
@@ -41,6 +42,39 @@ TABLES = [
     "teams.ServiceRecord",
     "teams.CorrectionRequest",
     "teams.Certificate",
+    # mechanisms: secretary projects and their tasks, progress, reviews and ratings; first
+    # secretaries' postings, extensions, petitions and ledgers; front-line postings; room
+    # bookings, lectures and their registrations, delegation visits; fund allocations and
+    # entries; co-building lists, agreements, property meetings and fee rates. Not copied:
+    # the year's menu and rubric, the units, rooms and property managers (configuration).
+    "mechanisms.SecretaryProject",
+    "mechanisms.ProjectTask",
+    "mechanisms.ProjectProgress",
+    "mechanisms.ProjectReview",
+    "mechanisms.ProjectRating",
+    "mechanisms.FirstSecretaryPosting",
+    "mechanisms.PostingExtension",
+    "mechanisms.PetitionSignature",
+    "mechanisms.FirstSecretaryResult",
+    "mechanisms.FrontlinePosting",
+    "mechanisms.RoomBooking",
+    "mechanisms.Lecture",
+    "mechanisms.LectureRegistration",
+    "mechanisms.DelegationVisit",
+    "mechanisms.FundAllocation",
+    "mechanisms.FundEntry",
+    "mechanisms.ResourceOffer",
+    "mechanisms.NeedItem",
+    "mechanisms.CoProject",
+    "mechanisms.CoBuildingAgreement",
+    "mechanisms.PropertyMeeting",
+    "mechanisms.EstateFeeRate",
+    # benchmarking: score runs (one per period) with their snapshots and results, and the
+    # change log of the trees. Not copied: the trees, their nodes and manual entries.
+    "benchmarking.ScoreRun",
+    "benchmarking.ScoreSnapshot",
+    "benchmarking.IndicatorResult",
+    "benchmarking.TreeChange",
     "notifications.Notification",
     "audit.AuditEvent",
     "desk.ServiceRequest",
@@ -71,11 +105,23 @@ ADJUST: dict[str, dict[str, str]] = {
     "regions.Household": {"number": "SUBSTR(number, 1, 27) || '~{k}'"},  # unique (stairwell, number)
     "people.Person": {"user_id": "NULL", "id_hash": "NULL"},  # one person per account, per ID number
     "teams.Certificate": {"serial": "SUBSTR(serial, 1, 36) || '~{k}'"},  # unique serial
+    # unique (district, unit, year, title): the unit is not copied
+    "mechanisms.SecretaryProject": {"title": "SUBSTR(title, 1, 76) || '~{k}'"},
+    # unique (district, region, partner, year)
+    "mechanisms.CoBuildingAgreement": {"partner": "SUBSTR(partner, 1, 116) || '~{k}'"},
+    # unique (district, manager, estate, year): the manager is not copied
+    "mechanisms.EstateFeeRate": {"estate": "SUBSTR(estate, 1, 56) || '~{k}'"},
+    # one complete run per (district, key): a copy is another period, which no URL names
+    "benchmarking.ScoreRun": {"key": "SUBSTR(\"key\", 1, 7) || '~{k}'"},
     # unique (district, hotline_ticket) where a ticket is set
     "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)
-    "emergency.HouseholdCheck": {"key": "SUBSTR(key, 1, 56) || '~{k}'"},  # unique (district, key)
+    "emergency.HouseholdCheck": {"key": "SUBSTR(\"key\", 1, 56) || '~{k}'"},  # unique (district, key)
 }
+
+# Tables whose reference to their own rows is shifted like a key to another copied table (a
+# copied reversal reverses the copied row: unique (district, reverses)).
+SHIFT_SELF = {"mechanisms.FundAllocation", "mechanisms.FundEntry"}
 
 
 def multiply(factor: int, tables: list[str] | None = None) -> dict[str, int]:
@@ -116,7 +162,7 @@ def _copy(cursor, model, k: int, spans: dict[str, int]) -> None:
         elif (
             field.is_relation
             and field.related_model._meta.label in spans
-            and field.related_model is not model
+            and (field.related_model is not model or label in SHIFT_SELF)
         ):
             values.append(f"{quote(column)} + {k * spans[field.related_model._meta.label]}")
         else:

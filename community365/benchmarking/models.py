@@ -106,7 +106,7 @@ class TreeNode(models.Model):
         verbose_name_plural = _("指标")
         ordering = ["level", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["tree", "code"], name="bm_node_unique_code"),
+            models.UniqueConstraint(fields=["district", "tree", "code"], name="bm_node_unique_code"),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=3), name="bm_node_level_1_3"),
         ]
 
@@ -181,7 +181,9 @@ class ManualEntry(models.Model):
     class Meta:
         verbose_name = _("填报数据")
         verbose_name_plural = _("填报数据")
-        constraints = [models.UniqueConstraint(fields=["node", "community"], name="bm_entry_one_per_node")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "node", "community"], name="bm_entry_one_per_node")
+        ]
 
     def __str__(self) -> str:
         return f"{self.node_id} · {self.community_id}: {self.value}"
@@ -233,7 +235,9 @@ class ScoreSnapshot(models.Model):
     class Meta:
         verbose_name = _("得分快照")
         verbose_name_plural = _("得分快照")
-        constraints = [models.UniqueConstraint(fields=["run", "community"], name="bm_snapshot_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "run", "community"], name="bm_snapshot_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id} · {self.community_id}: {self.total}"
@@ -245,6 +249,7 @@ class ScoreSnapshot(models.Model):
 
 class IndicatorResult(models.Model):
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="results")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     node = models.ForeignKey(TreeNode, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True)
@@ -253,7 +258,9 @@ class IndicatorResult(models.Model):
     points = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "community", "node"], name="bm_result_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "run", "community", "node"], name="bm_result_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id} · {self.community_id} · {self.node_id}: {self.value}"

@@ -474,6 +474,7 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
             results.append(
                 IndicatorResult(
                     run=run,
+                    district_id=run.district_id,
                     community_id=cid,
                     node=leaf,
                     value=_q(v.value) if v else None,

@@ -112,7 +112,7 @@ class FundAllocationAdmin(ScopedAdmin):
     visible = _funds_visible(FundAllocation)
     list_display = ["id", "region", "year", "source", "kind", "amount", "reverses"]
     list_filter = ["year", "source", "kind"]
-    list_select_related = ["region"]
+    list_select_related = ["region", "reverses"]
 
 
 @admin.register(FundEntry)
@@ -120,7 +120,7 @@ class FundEntryAdmin(ScopedAdmin):
     visible = _funds_visible(FundEntry)
     list_display = ["id", "region", "year", "category", "spent_on", "amount", "reverses"]
     list_filter = ["year", "category"]
-    list_select_related = ["region"]
+    list_select_related = ["region", "reverses"]
 
 
 @admin.register(ResourceOffer)

@@ -66,7 +66,9 @@ class SecretaryUnit(models.Model):
         verbose_name_plural = _("书记所在单位")
         constraints = [
             models.UniqueConstraint(
-                fields=["secretary", "name"], condition=Q(ended_at__isnull=True), name="mech_unit_once"
+                fields=["district", "secretary", "name"],
+                condition=Q(ended_at__isnull=True),
+                name="mech_unit_once",
             ),
             models.CheckConstraint(
                 condition=(
@@ -208,7 +210,9 @@ class SecretaryProject(models.Model):
         ordering = ["-year", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="mech_project_progress_max"),
-            models.UniqueConstraint(fields=["unit", "year", "title"], name="mech_project_unique_title"),
+            models.UniqueConstraint(
+                fields=["district", "unit", "year", "title"], name="mech_project_unique_title"
+            ),
         ]
         indexes = [models.Index(fields=["district", "year", "status"], name="mech_project_year")]
 
@@ -220,6 +224,7 @@ class ProjectTask(models.Model):
     """A milestone broken down into a task with an owner and a deadline."""
 
     project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="tasks")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("任务"), max_length=120)
     owner_name = models.CharField(_("责任人"), max_length=40)
     due = models.DateField(_("完成期限"))
@@ -244,6 +249,7 @@ class ProjectProgress(models.Model):
     """A progress report: what was done, the percentage reached, and its evidence."""
 
     project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="reports")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(ProjectTask, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -265,6 +271,7 @@ class ProjectReview(models.Model):
     """One reviewer's year-end scores on the rubric."""
 
     project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="reviews")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     goal = models.PositiveSmallIntegerField(_("目标达成"))
     benefit = models.PositiveSmallIntegerField(_("群众受益"))
@@ -276,7 +283,9 @@ class ProjectReview(models.Model):
     class Meta:
         verbose_name = _("项目考评")
         verbose_name_plural = _("项目考评")
-        constraints = [models.UniqueConstraint(fields=["project", "reviewer"], name="mech_review_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "project", "reviewer"], name="mech_review_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.total}"
@@ -290,6 +299,7 @@ class ProjectRating(models.Model):
     """A resident's rating (1–5) of a project that served them."""
 
     project = models.ForeignKey(SecretaryProject, on_delete=models.PROTECT, related_name="ratings")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     stars = models.PositiveSmallIntegerField(_("评分"))
     at = models.DateTimeField(default=timezone.now)
@@ -298,7 +308,7 @@ class ProjectRating(models.Model):
         verbose_name = _("居民评价")
         verbose_name_plural = _("居民评价")
         constraints = [
-            models.UniqueConstraint(fields=["project", "user"], name="mech_rating_once"),
+            models.UniqueConstraint(fields=["district", "project", "user"], name="mech_rating_once"),
             models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="mech_rating_range"),
         ]
 
@@ -368,6 +378,7 @@ class PostingExtension(models.Model):
     posting = models.ForeignKey(
         FirstSecretaryPosting, on_delete=models.PROTECT, related_name="extension_rows"
     )
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     old_end = models.DateField(_("原任期结束"))
     new_end = models.DateField(_("延至"))
     reason = models.CharField(_("延期理由"), max_length=300)
@@ -388,13 +399,16 @@ class PetitionSignature(models.Model):
     """A resident co-signs the petition of an extension (once)."""
 
     extension = models.ForeignKey(PostingExtension, on_delete=models.PROTECT, related_name="signatures")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("请愿联署")
         verbose_name_plural = _("请愿联署")
-        constraints = [models.UniqueConstraint(fields=["extension", "user"], name="mech_petition_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "extension", "user"], name="mech_petition_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.extension_id} {self.user_id}"
@@ -503,7 +517,9 @@ class Room(models.Model):
         verbose_name = _("场地")
         verbose_name_plural = _("场地")
         ordering = ["centre_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="mech_room_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "centre", "name"], name="mech_room_unique_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.centre} {self.name}"
@@ -586,6 +602,7 @@ class Lecture(models.Model):
 
 class LectureRegistration(models.Model):
     lecture = models.ForeignKey(Lecture, on_delete=models.PROTECT, related_name="registrations")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(default=timezone.now)
     attended_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
@@ -593,7 +610,9 @@ class LectureRegistration(models.Model):
     class Meta:
         verbose_name = _("听课报名")
         verbose_name_plural = _("听课报名")
-        constraints = [models.UniqueConstraint(fields=["lecture", "user"], name="mech_registration_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "lecture", "user"], name="mech_registration_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.lecture_id} {self.user_id}"
@@ -658,12 +677,13 @@ class FundAllocation(models.Model):
     kind = models.CharField(_("经费类别"), max_length=16, choices=FundKind.choices)
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    reverses = models.OneToOneField(
+    # Reversed once: unique with the district (see Meta), not a one-to-one column.
+    reverses = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="reversal",
+        related_name="reversals",
         verbose_name=_("冲正"),
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -677,7 +697,8 @@ class FundAllocation(models.Model):
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
                 name="mech_allocation_sign",
-            )
+            ),
+            models.UniqueConstraint(fields=["district", "reverses"], name="mech_allocation_reversed_once"),
         ]
         indexes = [models.Index(fields=["region", "year"], name="mech_allocation_year")]
 
@@ -697,12 +718,13 @@ class FundEntry(models.Model):
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     description = models.CharField(_("事由"), max_length=200)
     attachment = models.FileField(_("票据照片"), upload_to="mechanisms/funds/%Y/%m", blank=True)
-    reverses = models.OneToOneField(
+    # Reversed once: unique with the district (see Meta), not a one-to-one column.
+    reverses = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="reversal",
+        related_name="reversals",
         verbose_name=_("冲正"),
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -716,7 +738,8 @@ class FundEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
                 name="mech_entry_sign",
-            )
+            ),
+            models.UniqueConstraint(fields=["district", "reverses"], name="mech_entry_reversed_once"),
         ]
         indexes = [models.Index(fields=["region", "year"], name="mech_entry_year")]
 
@@ -791,7 +814,7 @@ class CoProject(models.Model):
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
-    need = models.OneToOneField(NeedItem, on_delete=models.PROTECT, related_name="project")
+    need = models.ForeignKey(NeedItem, on_delete=models.PROTECT, related_name="projects")  # one: see Meta
     offer = models.ForeignKey(ResourceOffer, on_delete=models.PROTECT, related_name="projects")
     title = models.CharField(_("项目"), max_length=100)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -801,6 +824,9 @@ class CoProject(models.Model):
         verbose_name = _("项目清单")
         verbose_name_plural = _("项目清单")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "need"], name="mech_coproject_one_per_need")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -824,7 +850,9 @@ class CoBuildingAgreement(models.Model):
         verbose_name_plural = _("共建协议")
         ordering = ["-year", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "partner", "year"], name="mech_agreement_once")
+            models.UniqueConstraint(
+                fields=["district", "region", "partner", "year"], name="mech_agreement_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -842,7 +870,7 @@ class CommunityCoBuilding(models.Model):
     """The community's co-building model, set by its subdistrict."""
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
     model = models.CharField(_("共建模式"), max_length=12, choices=CoBuildingModel.choices)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -852,6 +880,7 @@ class CommunityCoBuilding(models.Model):
     class Meta:
         verbose_name = _("社区共建模式")
         verbose_name_plural = _("社区共建模式")
+        constraints = [models.UniqueConstraint(fields=["district", "region"], name="mech_cobuilding_once")]
 
     def __str__(self) -> str:
         return str(self.model)
@@ -869,7 +898,9 @@ class PropertyManager(models.Model):
     class Meta:
         verbose_name = _("物业公司")
         verbose_name_plural = _("物业公司")
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="mech_property_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "region", "name"], name="mech_property_once")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -877,6 +908,7 @@ class PropertyManager(models.Model):
 
 class PropertyMeeting(models.Model):
     manager = models.ForeignKey(PropertyManager, on_delete=models.PROTECT, related_name="meetings")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("日期"))
     topic = models.CharField(_("议题"), max_length=200)
     outcome = models.CharField(_("结果"), max_length=300, blank=True)
@@ -894,6 +926,7 @@ class EstateFeeRate(models.Model):
     """The property fee collection rate of one estate in one year (%)."""
 
     manager = models.ForeignKey(PropertyManager, on_delete=models.PROTECT, related_name="rates")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     estate = models.CharField(_("小区"), max_length=60)
     year = models.PositiveSmallIntegerField(_("年度"))
     rate = models.DecimalField(_("物业费收缴率（%）"), max_digits=4, decimal_places=1)
@@ -903,7 +936,9 @@ class EstateFeeRate(models.Model):
         verbose_name_plural = _("物业费收缴率")
         ordering = ["estate", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["manager", "estate", "year"], name="mech_fee_rate_once"),
+            models.UniqueConstraint(
+                fields=["district", "manager", "estate", "year"], name="mech_fee_rate_once"
+            ),
             models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=100), name="mech_fee_rate_range"),
         ]
 

@@ -285,7 +285,8 @@ def project_apply(
         serves_residents=bool(serves_residents),
     )
     ProjectTask.objects.bulk_create(
-        ProjectTask(project=project, title=t, owner_name=o, due=d) for t, o, d in tasks
+        ProjectTask(project=project, district_id=project.district_id, title=t, owner_name=o, due=d)
+        for t, o, d in tasks
     )
     audit_record(actor=actor, action="mechanisms.project.apply", target=project, role=Role.UNIT_SECRETARY)
     return project
@@ -380,6 +381,7 @@ def task_add(
         raise InvalidInput(_("请填写完成期限。"), field="due")
     task = ProjectTask.objects.create(
         project=project,
+        district_id=project.district_id,
         title=_text(title, "title", max_length=120, min_length=2),
         owner_name=_text(owner_name, "owner_name", max_length=40, min_length=2),
         due=due,
@@ -427,6 +429,7 @@ def progress_report(
         evidence = clean_image(evidence, field="evidence")
     report = ProjectProgress(
         project=project,
+        district_id=project.district_id,
         task=task,
         by=actor if getattr(actor, "is_authenticated", False) and not permissions.is_global(actor) else None,
         note=_text(note, "note", max_length=500, min_length=2),
@@ -526,7 +529,11 @@ def project_score(
     if ProjectReview.objects.filter(project=project, reviewer=reviewer).exists():
         raise Conflict(_("您已为这个项目打过分。"), code="already_scored")
     review = ProjectReview.objects.create(
-        project=project, reviewer=reviewer, comment=_text(comment, "comment", max_length=300), **values
+        project=project,
+        district_id=project.district_id,
+        reviewer=reviewer,
+        comment=_text(comment, "comment", max_length=300),
+        **values,
     )
     _recompute_score(project)
     audit_record(actor=actor, action="mechanisms.project.score", target=project, role=role, changes=values)
@@ -551,7 +558,9 @@ def project_rate(*, actor: Any, project: SecretaryProject, stars: int) -> Projec
     stars = _int(stars, "stars", low=1, high=5)
     if ProjectRating.objects.filter(project=project, user=actor).exists():
         raise Conflict(_("您已经评价过这个项目。"), code="already_rated")
-    rating = ProjectRating.objects.create(project=project, user=actor, stars=stars)
+    rating = ProjectRating.objects.create(
+        project=project, district_id=project.district_id, user=actor, stars=stars
+    )
     if project.reviews.exists():
         _recompute_score(project)
     audit_record(actor=actor, action="mechanisms.project.rate", target=project, changes={"stars": stars})
@@ -639,6 +648,7 @@ def posting_extend(
         raise Conflict(_("这个派驻刚刚被修改过，请刷新后再试。"), code="changed")
     extension = PostingExtension.objects.create(
         posting=posting,
+        district_id=posting.district_id,
         old_end=old_end,
         new_end=new_end,
         reason=_text(reason, "reason", max_length=300, min_length=2),
@@ -665,7 +675,9 @@ def petition_sign(*, actor: Any, extension: PostingExtension) -> PetitionSignatu
     community = getattr(person, "community", None) if person is not None else None
     if community is None or community.pk != extension.posting.region_id:
         raise NotAllowed(_("只有派驻社区的居民可以联署。"))
-    signature, created = PetitionSignature.objects.get_or_create(extension=extension, user=actor)
+    signature, created = PetitionSignature.objects.get_or_create(
+        district_id=extension.district_id, extension=extension, user=actor
+    )
     if not created:
         raise Conflict(_("您已经联署过了。"), code="already_signed")
     audit_record(actor=actor, action="mechanisms.petition.sign", target=extension.posting)
@@ -936,7 +948,9 @@ def lecture_register(*, actor: Any, lecture: Any) -> Any:
         raise Conflict(_("名额已满。"), code="full")
     try:
         with transaction.atomic():
-            registration = LectureRegistration.objects.create(lecture=lecture, user=actor)
+            registration = LectureRegistration.objects.create(
+                district_id=lecture.district_id, lecture=lecture, user=actor
+            )
     except IntegrityError:
         raise Conflict(_("您已经报名了。"), code="already_registered") from None
     audit_record(actor=actor, action="mechanisms.lecture.register", target=lecture)
@@ -1311,9 +1325,9 @@ def cobuilding_model_set(*, actor: Any, region: Region, model: str) -> Any:
     if model not in CoBuildingModel.values:
         raise InvalidInput(_("请选择四种共建模式之一。"), field="model")
     row, _created = CommunityCoBuilding.objects.update_or_create(
+        district_id=region.district_id,
         region=region,
         defaults={
-            "district_id": region.district_id,
             "model": model,
             "set_by": _by(actor),
             "set_at": timezone.now(),
@@ -1352,6 +1366,7 @@ def property_meeting_log(
         raise InvalidInput(_("请填写已经开过的会议日期。"), field="held_on")
     meeting = PropertyMeeting.objects.create(
         manager=manager,
+        district_id=manager.district_id,
         held_on=held_on,
         topic=_text(topic, "topic", max_length=200, min_length=2),
         outcome=_text(outcome, "outcome", max_length=300),
@@ -1380,12 +1395,14 @@ def fee_rate_record(*, actor: Any, manager: Any, estate: str, year: int, rate: A
     clean = _text(estate, "estate", max_length=60, min_length=2)
     year = _year(year)
     old = (
-        EstateFeeRate.objects.filter(manager=manager, estate=clean, year=year)
+        EstateFeeRate.objects.filter(
+            district_id=manager.district_id, manager=manager, estate=clean, year=year
+        )
         .values_list("rate", flat=True)
         .first()
     )
     row, _created = EstateFeeRate.objects.update_or_create(
-        manager=manager, estate=clean, year=year, defaults={"rate": value}
+        district_id=manager.district_id, manager=manager, estate=clean, year=year, defaults={"rate": value}
     )
     audit_record(
         actor=actor,

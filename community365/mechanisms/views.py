@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -850,8 +850,12 @@ def fund_ledger(request: HttpRequest, region_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存。"))
         return redirect(reverse("mech_fund_ledger", args=[region.pk]) + f"?year={year}")
-    allocations = FundAllocation.objects.filter(region=region, year=year).select_related("reversal")
-    entries = FundEntry.objects.filter(region=region, year=year).select_related("reversal")
+    allocations = FundAllocation.objects.filter(region=region, year=year).annotate(
+        reversed=Exists(FundAllocation.objects.filter(reverses=OuterRef("pk")))
+    )
+    entries = FundEntry.objects.filter(region=region, year=year).annotate(
+        reversed=Exists(FundEntry.objects.filter(reverses=OuterRef("pk")))
+    )
     return render(
         request,
         "mechanisms/fund_ledger.html",
@@ -966,7 +970,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         {
             "need": need,
             "suggestions": list(services.suggestions(need)) if need.status == NeedItem.Status.OPEN else [],
-            "project": getattr(need, "project", None) if need.status != NeedItem.Status.OPEN else None,
+            "project": need.projects.first() if need.status != NeedItem.Status.OPEN else None,
             "may_agree": may_agree,
         },
     )

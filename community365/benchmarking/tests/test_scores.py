@@ -134,6 +134,9 @@ def test_compute_recompute_against_hand_checked_values():
         (c.pk, Decimal("25.00"), 2),
     ]
     assert IndicatorResult.objects.filter(run=run3).count() == 3 * 3
+    # every row of the run carries the run's district (shard-ready: docs/scaling.md)
+    assert IndicatorResult.objects.filter(run=run3, district=w.district).count() == 3 * 3
+    assert ScoreSnapshot.objects.filter(run=run3, district=w.district).count() == 3
 
 
 def test_a_failed_recompute_leaves_the_previous_snapshot(monkeypatch):

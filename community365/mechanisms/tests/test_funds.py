@@ -26,7 +26,7 @@ def test_allocate_spend_reverse_and_balance(persona, huangli):
     from community365.mechanisms import services
 
     before = services.fund_balance(huangli, YEAR)
-    services.fund_allocate(
+    allocation = services.fund_allocate(
         actor=persona("admin_district"),
         region=huangli,
         year=YEAR,
@@ -54,6 +54,10 @@ def test_allocate_spend_reverse_and_balance(persona, huangli):
         services.fund_reverse(actor=persona("worker_huangli"), row=entry, reason="再冲一次")
     with pytest.raises(InvalidTransition):
         services.fund_reverse(actor=persona("worker_huangli"), row=reversal, reason="冲正的冲正")
+    # a reversal carries the district of the row it reverses
+    undo = services.fund_reverse(actor=persona("admin_district"), row=allocation, reason="下拨有误")
+    assert reversal.district_id == entry.district_id == huangli.district_id
+    assert undo.district_id == allocation.district_id == huangli.district_id
 
 
 def test_spending_cannot_overdraw(persona, huangli):

@@ -193,6 +193,7 @@ def test_score_on_the_rubric_with_residents_ratings(apply, persona, district):
     services.project_score(actor=admin, project=project, goal=30, benefit=20, innovation=10, documentation=20)
     project.refresh_from_db()
     assert project.score == Decimal("80.0") and project.status == "evaluated"
+    assert project.reviews.get().district_id == project.district_id  # copied from the project
     with pytest.raises(Conflict):
         services.project_score(actor=admin, project=project, goal=1, benefit=1, innovation=1, documentation=1)
     # the rubric is fixed once scoring started
@@ -216,6 +217,7 @@ def test_residents_rate_only_projects_of_their_own_place(persona):
     project.refresh_from_db()
     # 80 × 0.8 + 5 × 20 × 0.2
     assert project.score == Decimal("84.0")
+    assert project.ratings.get().district_id == project.district_id  # copied from the project
     with pytest.raises(Conflict):
         services.project_rate(actor=persona("resident_huachuan"), project=project, stars=1)
 
