@@ -63,6 +63,28 @@ SCENARIOS: dict[str, Scenario] = {
             actor=p("worker_huachuan"), stairwell=stairwell_of(r("划船社区")), number="99-1-901"
         ),
     ),
+    # the bulk paths (the full-size demo, imports) write the single service's row per record
+    "regions.region:create_bulk": (
+        "admin_district",
+        "district_admin",
+        lambda p, r: regions.regions_create_bulk(
+            actor=p("admin_district"), entries=[(r("划船社区"), "grid", "第8网格", "T-G8")]
+        )[0],
+    ),
+    "regions.household:create_bulk": (
+        "worker_huachuan",
+        "social_worker",
+        lambda p, r: regions.households_create_bulk(
+            actor=p("worker_huachuan"), entries=[(stairwell_of(r("划船社区")), "99-1-902")]
+        )[0],
+    ),
+    "people.person:register_bulk": (
+        "worker_huachuan",
+        "social_worker",
+        lambda p, r: people.persons_register_bulk(
+            actor=p("worker_huachuan"), records=[{"community": r("划船社区"), "name": "李批量"}]
+        )[0],
+    ),
     "regions.department:create": (
         "admin_district",
         "district_admin",
@@ -177,6 +199,9 @@ SCENARIOS: dict[str, Scenario] = {
 EVENT_ACTION = {
     "admin:save": "regions.region:admin_change",  # the change of the object saved
     "people.account:open": "people.role:grant",  # an account, then its role
+    "regions.region:create_bulk": "regions.region:create",
+    "regions.household:create_bulk": "regions.household:create",
+    "people.person:register_bulk": "people.person:register",
 }
 
 
