@@ -977,6 +977,14 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
 
 
 @login_required
+def _community_chosen(user: Any, permission: str, post: Any) -> Region:
+    """The community picked in the form, among those where the user holds ``permission``."""
+    place = selectors.community_choices(user, permission).filter(pk=_pk(post.get("region"))).first()
+    if place is None:
+        raise InvalidInput(_("请选择社区。"), field="region")
+    return place
+
+
 @require_POST
 def cobuilding_action(request: HttpRequest, action: str) -> HttpResponse:
     from community365.regions.models import Department, Organisation
@@ -990,13 +998,7 @@ def cobuilding_action(request: HttpRequest, action: str) -> HttpResponse:
     target = reverse("mech_cobuilding")
     try:
         if action == "need":
-            place = (
-                selectors.community_choices(user, policies.COMMUNITY_LISTS.name)
-                .filter(pk=_pk(post.get("region")))
-                .first()
-            )
-            if place is None:
-                raise InvalidInput(_("请选择社区。"), field="region")
+            place = _community_chosen(user, policies.COMMUNITY_LISTS.name, post)
             services.need_add(
                 actor=user,
                 region=place,
@@ -1027,22 +1029,10 @@ def cobuilding_action(request: HttpRequest, action: str) -> HttpResponse:
             target = reverse("mech_need", args=[need.pk])
             services.coproject_agree(actor=user, need=need, offer=offer)
         elif action == "model":
-            place = (
-                selectors.community_choices(user, policies.SET_MODEL.name)
-                .filter(pk=_pk(post.get("region")))
-                .first()
-            )
-            if place is None:
-                raise InvalidInput(_("请选择社区。"), field="region")
+            place = _community_chosen(user, policies.SET_MODEL.name, post)
             services.cobuilding_model_set(actor=user, region=place, model=post.get("model", ""))
         elif action == "agreement":
-            place = (
-                selectors.community_choices(user, policies.COMMUNITY_LISTS.name)
-                .filter(pk=_pk(post.get("region")))
-                .first()
-            )
-            if place is None:
-                raise InvalidInput(_("请选择社区。"), field="region")
+            place = _community_chosen(user, policies.COMMUNITY_LISTS.name, post)
             services.agreement_sign(
                 actor=user,
                 region=place,
