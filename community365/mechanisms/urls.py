@@ -11,6 +11,9 @@ urlpatterns = [
     path("mechanisms/projects/figures.xlsx", views.figures_xlsx, name="mech_figures_xlsx"),
     path("mechanisms/projects/<int:project_id>/", views.project_detail, name="mech_project"),
     path(
+        "mechanisms/projects/reports/<int:report_id>/photo", views.progress_photo, name="mech_progress_photo"
+    ),
+    path(
         "mechanisms/projects/<int:project_id>/<str:action>", views.project_action, name="mech_project_action"
     ),
     path("mechanisms/first-secretaries/", views.postings, name="mech_postings"),

@@ -877,6 +877,24 @@ def fund_ledger(request: HttpRequest, region_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def progress_photo(request: HttpRequest, report_id: int) -> HttpResponseBase:
+    """The photo of a progress report, to whoever may open its project (else 404)."""
+    from django.http import FileResponse
+
+    from .models import ProjectProgress
+
+    report = ProjectProgress.objects.filter(pk=report_id).only("id", "project_id", "evidence").first()
+    if report is None or not report.evidence:
+        raise Http404
+    try:
+        policies.get_visible_project(request.user, report.project_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return FileResponse(report.evidence.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_GET
 def fund_attachment(request: HttpRequest, entry_id: int) -> HttpResponseBase:
     from django.http import FileResponse
 
@@ -976,7 +994,6 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     )
 
 
-@login_required
 def _community_chosen(user: Any, permission: str, post: Any) -> Region:
     """The community picked in the form, among those where the user holds ``permission``."""
     place = selectors.community_choices(user, permission).filter(pk=_pk(post.get("region"))).first()
@@ -985,6 +1002,7 @@ def _community_chosen(user: Any, permission: str, post: Any) -> Region:
     return place
 
 
+@login_required
 @require_POST
 def cobuilding_action(request: HttpRequest, action: str) -> HttpResponse:
     from community365.regions.models import Department, Organisation

@@ -49,6 +49,7 @@ ROWS: dict[str, dict[str, int]] = {
     "mech_funds_xlsx": only(FUNDS),
     "mech_fund_ledger": only(FUNDS_HERE),
     "mech_fund_attachment": everyone(404),  # the demo's entries carry no photo
+    "mech_progress_photo": everyone(404),  # the demo's progress reports carry no photo
     "mech_cobuilding": everyone(200),
     "mech_need": everyone(200),
     "mech_property": everyone(200),
@@ -77,4 +78,5 @@ PARAMS: dict[str, Any] = {
     "need_id": _first("mechanisms.NeedItem", region__name="划船社区"),
     "room_id": _first("mechanisms.Room", centre__name="和丰创意广场党群服务中心"),
     "entry_id": _first("mechanisms.FundEntry", region__name="划船社区"),
+    "report_id": _first("mechanisms.ProjectProgress", project__region__name="划船社区"),
 }

@@ -286,3 +286,44 @@ def test_indicator_on_schedule_is_grouped(region):
         indicators.Period(datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)), [huachuan.pk]
     )
     assert values[huachuan.pk].denominator == 2
+
+
+def test_a_progress_photo_opens_from_the_project_page_and_nowhere_else(apply, client_for, tmp_path, settings):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from community365.mechanisms import services
+    from community365.mechanisms.models import ProjectProgress
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), "red").save(buffer, "JPEG")
+    project = apply(approve=True)
+    services.progress_report(
+        actor=project.secretary,
+        project=project,
+        note="驿站挂牌",
+        percent=30,
+        evidence=SimpleUploadedFile("a.jpg", buffer.getvalue(), content_type="image/jpeg"),
+    )
+    services.progress_report(actor=project.secretary, project=project, note="没有照片", percent=35)
+    with_photo, without = ProjectProgress.objects.filter(project=project).order_by("id")
+    url = f"/mechanisms/projects/reports/{with_photo.pk}/photo"
+
+    page = client_for("resident_huachuan").get(f"/mechanisms/projects/{project.pk}/").content.decode()
+    assert url in page
+    answer = client_for("resident_huachuan").get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/jpeg"
+    # a report without a photo, an unknown report, and an anonymous visitor get nothing
+    assert (
+        client_for("resident_huachuan").get(f"/mechanisms/projects/reports/{without.pk}/photo").status_code
+        == 404
+    )
+    assert (
+        client_for("resident_huachuan").get("/mechanisms/projects/reports/999999999/photo").status_code == 404
+    )
+    from django.test import Client
+
+    assert Client().get(url).status_code == 302
