@@ -25,7 +25,7 @@ from community365.core import charts, exports, permissions
 from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import get_visible_person
-from community365.regions.models import Region, RegionKind
+from community365.regions.models import Department, Region, RegionKind
 
 from . import pdf, policies, selectors, services
 from .models import (
@@ -226,6 +226,7 @@ def mediation_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "actions": actions,
             "mediators": _mediators_for(case) if "assign" in actions else [],
             "referrals": ReferralTo.choices,
+            "departments": _departments_of(case.district_id) if "not_reached" in actions else [],
             "overdue": case.status == CaseStatus.ACCEPTED
             and case.deadline
             and case.deadline < timezone.localdate(),
@@ -294,7 +295,11 @@ def mediation_action(request: HttpRequest, case_id: int, action: str) -> HttpRes
             messages.success(request, _("已达成协议：请打印协议书，双方签字后上传扫描件。"))
         elif action == "not_reached":
             services.mediation_not_reached(
-                actor=user, case=case, referral_to=post.get("referral_to", ""), note=post.get("note", "")
+                actor=user,
+                case=case,
+                referral_to=post.get("referral_to", ""),
+                note=post.get("note", ""),
+                department_id=_id(post.get("department")),
             )
             messages.success(request, _("已登记调解不成并转介，案件已结案。"))
         elif action == "scan":
@@ -507,6 +512,7 @@ def clinic_session(request: HttpRequest, session_id: int) -> HttpResponse:
             "bookable": session.status == SessionStatus.PLANNED and session.ends_at > timezone.now(),
             "categories": ConsultationCategory.choices,
             "referrals": ConsultationReferral.choices,
+            "departments": _departments_of(session.district_id),
             "kinds": DisputeKind.choices,
             "closable": session.status == SessionStatus.PLANNED and session.ends_at <= timezone.now(),
         },
@@ -565,6 +571,7 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
                 advice=post.get("advice", ""),
                 referral=post.get("referral", ""),
                 referral_note=post.get("referral_note", ""),
+                department_id=_id(post.get("department")),
                 dispute_kind=post.get("dispute_kind", DisputeKind.OTHER),
                 respondent=post.get("respondent", ""),
             )
@@ -677,3 +684,25 @@ def clinic_manage(request: HttpRequest, clinic_id: int) -> HttpResponse:
         "cases/clinic_manage.html",
         {"clinic": clinic, "months": [(m, rota.get(m)) for m in months], "lawyers": lawyers},
     )
+
+
+def _departments_of(district_id: int) -> list[Department]:
+    """The district's departments, for the "referred to which department" choice."""
+    return list(Department.objects.filter(district_id=district_id).order_by("name"))
+
+
+@login_required
+@require_POST
+def referral_handle(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The department's liaison marks a referral from the clinic or a mediation handled (from
+    the departments' inbox)."""
+    try:
+        referral = policies.get_referral_for(request.user, referral_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.referral_handle(actor=request.user, referral=referral)
+        messages.success(request, _("已标记为已处理。"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("talk_task_inbox")
