@@ -299,6 +299,8 @@ class ClinicSession(models.Model):
     )
     moved_at = models.DateTimeField(_("改期时间"), null=True, blank=True)
     move_reason = models.CharField(_("改期原因"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
     reminded_at = models.DateTimeField(_("提醒发送时间"), null=True, blank=True)
     hours_activity = models.ForeignKey(
         "teams.Activity",

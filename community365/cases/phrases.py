@@ -23,3 +23,6 @@ CLINIC_REFERRED = register(
 DEPARTMENT_REFERRED = register(
     "cases.referral.department", _("有一件事项转到%(department)s，请在部门收件箱处理")
 )
+CLINIC_SESSION_CANCELLED = register(
+    "cases.clinic.cancelled", _("您预约的 %(when)s 法律工作室坐诊已取消：%(reason)s")
+)

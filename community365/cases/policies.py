@@ -69,6 +69,12 @@ CLINIC_DESK = permissions.register(
     {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
     "Run a community's legal clinic: sessions, rota, bookings for residents, walk-ins",
 )
+# Cancelling a whole session: the community's secretary or the district's justice officer.
+CLINIC_CANCEL = permissions.register(
+    "cases.clinic:cancel_session",
+    {Role.COMMUNITY_SECRETARY, Role.JUSTICE_OFFICER},
+    "Cancel a whole legal clinic session (those booked are told)",
+)
 LAWYER_VIEW = permissions.register(
     "cases.clinic:consult",
     {Role.LAWYER},
@@ -300,6 +306,20 @@ def require_desk(user: Any, session: Any) -> str:
     return permissions.require_at(
         user, CLINIC_DESK.name, session.region.path, _("只有本社区的社工或书记可以安排法律工作室。")
     )
+
+
+def require_session_canceller(user: Any, session: Any) -> str:
+    return permissions.require_at(
+        user, CLINIC_CANCEL.name, session.region.path, _("只有本社区的书记或区司法局可以取消整场坐诊。")
+    )
+
+
+def may_cancel_session(user: Any, session: Any) -> bool:
+    try:
+        require_session_canceller(user, session)
+    except NotAllowed:
+        return False
+    return True
 
 
 def require_lawyer(user: Any, session: ClinicSession) -> None:

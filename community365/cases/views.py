@@ -508,6 +508,8 @@ def clinic_session(request: HttpRequest, session_id: int) -> HttpResponse:
             "consults": consults,
             "is_lawyer": policies.is_session_lawyer(user, session),
             "desk": policies.may_run_desk(user, session),
+            "may_cancel": session.status == SessionStatus.PLANNED
+            and policies.may_cancel_session(user, session),
             "has_person": getattr(user, "person", None) is not None,
             "bookable": session.status == SessionStatus.PLANNED and session.ends_at > timezone.now(),
             "categories": ConsultationCategory.choices,
@@ -581,6 +583,9 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
                     request,
                     _("已转人民调解，案件 %(n)s 等待社区分派。") % {"n": consultation.mediation_case.number},
                 )
+        elif action == "cancel_session":
+            services.clinic_cancel_session(actor=user, session=session, reason=post.get("reason", ""))
+            messages.success(request, _("这场坐诊已取消，已通知所有预约的居民。"))
         elif action == "move":
             moved = parse_datetime(post.get("starts_at", ""))
             if moved is None:
