@@ -291,6 +291,9 @@ def test_the_justice_officer_may_cancel_a_session(clinic_session, persona, clien
         "取消整场坐诊"
         not in client_for("resident_huachuan").get(f"/cases/clinic/sessions/{session.pk}/").content.decode()
     )
-    assert page.post(f"/cases/clinic/sessions/{session.pk}/cancel_session", {"reason": "台风停诊"}).status_code == 302
+    assert (
+        page.post(f"/cases/clinic/sessions/{session.pk}/cancel_session", {"reason": "台风停诊"}).status_code
+        == 302
+    )
     session.refresh_from_db()
     assert session.status == SessionStatus.CANCELLED
