@@ -5,6 +5,7 @@ the desk's rota) and the figures with their xlsx."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +26,7 @@ from community365.core import charts, exports, permissions
 from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import get_visible_person
+from community365.people.selectors import person_rows, person_search
 from community365.regions.models import Department, Region, RegionKind
 
 from . import pdf, policies, selectors, services
@@ -123,7 +125,7 @@ def _parties_from(request: HttpRequest) -> list[services.PartyIn]:
     parties = []
     for i, side in enumerate((PartySide.APPLICANT, PartySide.RESPONDENT, PartySide.RESPONDENT)):
         name = request.POST.get(f"name_{i}", "").strip()
-        person_id = _int(request.POST.get(f"person_{i}"))
+        person_id = _int(request.POST.get(f"pick_person_{i}") or request.POST.get(f"person_{i}"))
         if not name and not person_id:
             continue
         person = get_visible_person(request.user, person_id) if person_id else None
@@ -177,7 +179,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
             "sources": [c for c in CaseSource.choices if c[0] != CaseSource.CLINIC],
             "error": error,
             "form": request.POST if request.method == "POST" else {},
-            "party_rows": [(0, _("申请人")), (1, _("被申请人")), (2, _("被申请人（如有第二位）"))],
+            "party_rows": [("0", _("申请人")), ("1", _("被申请人")), ("2", _("被申请人（如有第二位）"))],
         },
     )
 
@@ -541,7 +543,8 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
 
     try:
         if action == "book":
-            person = get_visible_person(user, _id(post.get("person"))) if post.get("person") else None
+            chosen = post.get("pick_person") or post.get("person")
+            person = get_visible_person(user, _id(chosen)) if chosen else None
             services.clinic_book(
                 actor=user,
                 session=session,
@@ -554,7 +557,8 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
             services.clinic_cancel_booking(actor=user, booking=booking())
             messages.success(request, _("预约已取消。"))
         elif action == "walk_in":
-            person = get_visible_person(user, _id(post.get("person"))) if post.get("person") else None
+            chosen = post.get("pick_person") or post.get("person")
+            person = get_visible_person(user, _id(chosen)) if chosen else None
             services.clinic_walk_in(
                 actor=user,
                 session=session,
@@ -711,3 +715,23 @@ def referral_handle(request: HttpRequest, referral_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("talk_task_inbox")
+
+
+_PICK_FIELD = re.compile(r"^person(_[0-9])?$")
+
+
+@login_required
+@require_GET
+def resident_pick(request: HttpRequest) -> HttpResponse:
+    """The mediation and clinic forms' search of residents by name (people's resident search:
+    only residents the user may see, masked as their role needs), answered as a short list of
+    choices for the form's ``pick_<field>``."""
+    field = request.GET.get("field", "")
+    if not _PICK_FIELD.match(field):
+        raise Http404
+    query = request.GET.get(f"q_{field}", "").strip()[:40]
+    rows = []
+    if query:
+        found = list(person_search(request.user, query)[:10])
+        rows = person_rows(request.user, found)
+    return render(request, "cases/_person_pick_rows.html", {"rows": rows, "field": field, "query": query})

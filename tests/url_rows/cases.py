@@ -45,6 +45,7 @@ ROWS: dict[str, dict[str, int]] = {
     "clinic_session": everyone(200),  # the district's clinics are open to book
     "clinic_action": PAGE_POST_ONLY,
     "cases_referral_handle": PAGE_POST_ONLY,
+    "cases_resident_pick": everyone(404),  # without ?field= there is nothing to answer
     "api-1:cases_list_mediations": API_SIGNED_IN,
     "api-1:cases_register_mediation": API_SIGNED_IN,  # same path as the list
     "api-1:cases_get_mediation": rule(404, 401, _200=READERS),
