@@ -118,6 +118,7 @@ class AgreeIn(Schema):
 class NotReachedIn(Schema):
     referral_to: str
     note: str = Field("", max_length=300)
+    department: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class ExtendIn(Schema):
@@ -303,7 +304,11 @@ def cases_agree_mediation(request: HttpRequest, case_id: Id, payload: AgreeIn) -
 def cases_not_reached(request: HttpRequest, case_id: Id, payload: NotReachedIn) -> Any:
     case = policies.get_visible_mediation(request.user, case_id)
     services.mediation_not_reached(
-        actor=request.user, case=case, referral_to=payload.referral_to, note=payload.note
+        actor=request.user,
+        case=case,
+        referral_to=payload.referral_to,
+        note=payload.note,
+        department_id=payload.department,
     )
     return _detail(request, case_id)
 

@@ -299,6 +299,8 @@ class ClinicSession(models.Model):
     )
     moved_at = models.DateTimeField(_("改期时间"), null=True, blank=True)
     move_reason = models.CharField(_("改期原因"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
     reminded_at = models.DateTimeField(_("提醒发送时间"), null=True, blank=True)
     hours_activity = models.ForeignKey(
         "teams.Activity",
@@ -439,3 +441,54 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking.session} · {self.get_category_display()}"
+
+
+class DepartmentReferral(models.Model):
+    """A task in the departments' one inbox (beside the talks' tasks): a consultation referred to
+    a department or to legal aid (区司法局), or a mediation not reached and referred there. The
+    department's liaison sees it and marks it handled. It carries no party's details: the
+    department learns who from the community."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    department = models.ForeignKey(
+        "regions.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("职能部门")
+    )
+    consultation = models.OneToOneField(
+        Consultation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("咨询记录"),
+    )
+    mediation_case = models.OneToOneField(
+        MediationCase,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("调解案件"),
+    )
+    note = models.CharField(_("转介说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("转来时间"), default=timezone.now)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("处理人")
+    )
+
+    class Meta:
+        verbose_name = _("转职能部门事项")
+        verbose_name_plural = _("转职能部门事项")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["department", "handled_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consultation__isnull=True, mediation_case__isnull=False)
+                | Q(consultation__isnull=False, mediation_case__isnull=True),
+                name="cases_referral_one_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.region}"

@@ -20,3 +20,9 @@ CLINIC_BOOKED = register("cases.clinic.booked", _("已为您预约法律工作�
 CLINIC_REFERRED = register(
     "cases.clinic.referred", _("法律工作室的一次咨询已转为调解案件 %(number)s，待分派")
 )
+DEPARTMENT_REFERRED = register(
+    "cases.referral.department", _("有一件事项转到%(department)s，请在部门收件箱处理")
+)
+CLINIC_SESSION_CANCELLED = register(
+    "cases.clinic.cancelled", _("您预约的 %(when)s 法律工作室坐诊已取消：%(reason)s")
+)

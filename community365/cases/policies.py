@@ -21,6 +21,7 @@ from .models import (
     ClinicBooking,
     ClinicSession,
     Consultation,
+    DepartmentReferral,
     LegalClinic,
     MediationCase,
     Outcome,
@@ -67,6 +68,12 @@ CLINIC_DESK = permissions.register(
     "cases.clinic:desk",
     {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
     "Run a community's legal clinic: sessions, rota, bookings for residents, walk-ins",
+)
+# Cancelling a whole session: the community's secretary or the district's justice officer.
+CLINIC_CANCEL = permissions.register(
+    "cases.clinic:cancel_session",
+    {Role.COMMUNITY_SECRETARY, Role.JUSTICE_OFFICER},
+    "Cancel a whole legal clinic session (those booked are told)",
 )
 LAWYER_VIEW = permissions.register(
     "cases.clinic:consult",
@@ -301,6 +308,48 @@ def require_desk(user: Any, session: Any) -> str:
     )
 
 
+def require_session_canceller(user: Any, session: Any) -> str:
+    return permissions.require_at(
+        user, CLINIC_CANCEL.name, session.region.path, _("只有本社区的书记或区司法局可以取消整场坐诊。")
+    )
+
+
+def may_cancel_session(user: Any, session: Any) -> bool:
+    try:
+        require_session_canceller(user, session)
+    except NotAllowed:
+        return False
+    return True
+
+
 def require_lawyer(user: Any, session: ClinicSession) -> None:
     if not (is_session_lawyer(user, session) or permissions.is_global(user)):
         raise NotAllowed(_("只有本次坐诊的律师可以填写咨询记录。"))
+
+
+# --- referrals to a department (the departments' inbox) -----------------------------------------
+
+
+def referrals_visible_to(user: Any) -> QuerySet[DepartmentReferral]:
+    """The referrals the user may see and handle: their departments' (liaisons), all for global
+    actors, none for anyone else."""
+    from community365.talks.policies import liaison_departments
+
+    if permissions.is_global(user):
+        return DepartmentReferral.objects.all()
+    departments = liaison_departments(user)
+    if not departments:
+        return DepartmentReferral.objects.none()
+    return DepartmentReferral.objects.filter(department_id__in=departments)
+
+
+def get_referral_for(user: Any, referral_id: int) -> DepartmentReferral:
+    found = referrals_visible_to(user).filter(pk=referral_id).first()
+    if found is None:
+        raise NotFound(_("没有找到这件转介。"))
+    return found
+
+
+def require_referral_handler(user: Any, referral: DepartmentReferral) -> None:
+    if not referrals_visible_to(user).filter(pk=referral.pk).exists():
+        raise NotAllowed(_("只有对应职能部门的联络员可以处理这件转介。"))

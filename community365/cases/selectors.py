@@ -21,6 +21,7 @@ from .models import (
     ClinicBooking,
     ClinicSession,
     Consultation,
+    DepartmentReferral,
     MediationCase,
     MediationParty,
     Outcome,
@@ -284,3 +285,16 @@ def clinic_figures(
 
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def department_open_referrals(user: Any, limit: int = 50) -> tuple[list[DepartmentReferral], int]:
+    """The open referrals to the user's departments, for the departments' one inbox (the talks'
+    task inbox lists them beside the tasks and the desk's requests): the first ``limit``, oldest
+    first, and how many."""
+    qs = (
+        policies.referrals_visible_to(user)
+        .filter(handled_at__isnull=True)
+        .select_related("department", "region")
+        .order_by("created_at", "id")
+    )
+    return list(qs[:limit]), qs.count()

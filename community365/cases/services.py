@@ -24,7 +24,7 @@ from community365.core.phrases import date_param
 from community365.notifications.services import notify
 from community365.people.identity import id_hash, normalise_id_number
 from community365.people.models import Person, RoleAssignment, User
-from community365.regions.models import Region, RegionKind
+from community365.regions.models import Department, Region, RegionKind
 
 from . import phrases, policies
 from .models import (
@@ -37,6 +37,7 @@ from .models import (
     Consultation,
     ConsultationCategory,
     ConsultationReferral,
+    DepartmentReferral,
     DisputeKind,
     LegalClinic,
     MediationAgreement,
@@ -384,6 +385,7 @@ def mediation_not_reached(
     case: MediationCase,
     referral_to: str,
     note: str = "",
+    department_id: int | None = None,
     now: datetime.datetime | None = None,
 ) -> MediationCase:
     """No agreement: the parties are referred (court, police, a department, legal aid) and the
@@ -391,6 +393,9 @@ def mediation_not_reached(
     policies.require_mediator(actor, case)
     if referral_to not in ReferralTo.values:
         raise InvalidInput(_("请选择转往何处。"), field="referral_to")
+    department = None
+    if referral_to in (ReferralTo.DEPARTMENT, ReferralTo.LEGAL_AID):
+        department = _referral_department(case.district_id, referral_to, department_id)
     moment = _now(now)
     if not MediationCase.objects.filter(pk=case.pk, status=CaseStatus.ACCEPTED).update(
         status=CaseStatus.CLOSED,
@@ -402,6 +407,15 @@ def mediation_not_reached(
     ):
         raise InvalidTransition(_("只有调解中的案件可以登记调解不成。"))
     case.refresh_from_db()
+    if department is not None:
+        _create_referral(
+            department=department,
+            region_id=case.region_id,
+            district_id=case.district_id,
+            note=case.referral_note,
+            moment=moment,
+            case=case,
+        )
     audit_record(
         actor=actor, action="cases.mediation:not_reached", target=case, changes={"referral_to": referral_to}
     )
@@ -676,8 +690,76 @@ def clinic_move_session(
     return session
 
 
+def _lock_session_status(session: ClinicSession) -> str:
+    """The session's status read under a row lock, so a booking and a cancellation of the same
+    session are serialised: a booking made first is cancelled with the session, one made after
+    finds it cancelled."""
+    status = (
+        ClinicSession.objects.select_for_update()
+        .filter(pk=session.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    session.status = status or session.status
+    return session.status
+
+
+@service("cases.clinic:cancel_session")
+def clinic_cancel_session(
+    *,
+    actor: Any,
+    session: ClinicSession,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> ClinicSession:
+    """Cancel a whole planned session (the secretary or the justice officer), with a reason; every
+    live booking is cancelled and everyone booked is told. The conditional UPDATE takes the
+    session's row lock first, so a booking racing it is either cancelled with it or refused."""
+    role = policies.require_session_canceller(actor, session)
+    text = _text(reason, "reason", 200, min_length=2)
+    moment = _now(now)
+    if not ClinicSession.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
+        status=SessionStatus.CANCELLED, cancelled_at=moment, cancel_reason=text, reminded_at=None
+    ):
+        raise InvalidTransition(_("只有待坐诊的场次可以取消。"))
+    session.refresh_from_db()
+    booked = list(
+        session.bookings.filter(status=BookingStatus.BOOKED).select_related("person").order_by("slot", "id")
+    )
+    ClinicBooking.objects.filter(pk__in=[b.pk for b in booked]).update(status=BookingStatus.CANCELLED)
+    audit_record(
+        actor=actor,
+        action="cases.clinic:cancel_session",
+        target=session,
+        role=role,
+        changes={"reason": text, "bookings": len(booked)},
+    )
+    messages = []
+    for booking in booked:
+        recipient = (
+            booking.person.user_id if booking.person and booking.person.user_id else booking.booked_by_id
+        )
+        if recipient is not None:
+            messages.append((recipient, _when(session, booking.slot)))
+
+    def _tell() -> None:
+        for recipient_id, when in messages:
+            notify(
+                recipient_id=recipient_id,
+                code=phrases.CLINIC_SESSION_CANCELLED,
+                params={"when": when, "reason": text},
+                url="/cases/clinic/mine/",
+            )
+
+    transaction.on_commit(_tell)
+    return session
+
+
 def _check_bookable(session: ClinicSession, slot: int, now: datetime.datetime) -> None:
-    if session.status != SessionStatus.PLANNED:
+    status = _lock_session_status(session)
+    if status == SessionStatus.CANCELLED:
+        raise InvalidTransition(_("这场坐诊已经取消，不再接受预约。"))
+    if status != SessionStatus.PLANNED:
         raise InvalidTransition(_("这场坐诊不接受预约。"))
     if session.ends_at <= now:
         raise InvalidTransition(_("这场坐诊已经结束。"))
@@ -750,7 +832,7 @@ def clinic_walk_in(
     """Someone came without booking: added at the desk (takes no slot, attended at once)."""
     if not (policies.may_run_desk(actor, session) or policies.is_session_lawyer(actor, session)):
         raise NotAllowed(_("只有本社区的社工、书记或坐诊律师可以登记现场咨询。"))
-    if session.status == SessionStatus.CANCELLED:
+    if _lock_session_status(session) == SessionStatus.CANCELLED:
         raise InvalidTransition(_("这场坐诊已经取消。"))
     booking = ClinicBooking.objects.create(
         session=session,
@@ -816,6 +898,7 @@ def clinic_record_consultation(
     advice: str,
     referral: str = "",
     referral_note: str = "",
+    department_id: int | None = None,
     dispute_kind: str = DisputeKind.OTHER,
     respondent: str = "",
     now: datetime.datetime | None = None,
@@ -830,6 +913,9 @@ def clinic_record_consultation(
         raise InvalidInput(_("请选择转介去向。"), field="referral")
     if booking.status == BookingStatus.CANCELLED:
         raise InvalidTransition(_("这个预约已经取消。"))
+    department = None
+    if referral in (ConsultationReferral.DEPARTMENT, ConsultationReferral.LEGAL_AID):
+        department = _referral_department(booking.district_id, referral, department_id)
     moment = _now(now)
     case = None
     if referral == ConsultationReferral.MEDIATION:
@@ -850,6 +936,15 @@ def clinic_record_consultation(
             )
     except IntegrityError:
         raise Conflict(_("这次咨询已有记录。")) from None
+    if department is not None:
+        _create_referral(
+            department=department,
+            region_id=booking.region_id,
+            district_id=booking.district_id,
+            note=consultation.referral_note,
+            moment=moment,
+            consultation=consultation,
+        )
     ClinicBooking.objects.filter(pk=booking.pk).update(status=BookingStatus.ATTENDED)
     audit_record(
         actor=actor,
@@ -1007,3 +1102,80 @@ def clinic_send_reminders(*, actor: Any, now: datetime.datetime | None = None) -
                 url=f"/cases/clinic/sessions/{session.pk}/",
             )
     return told
+
+
+# === referrals to a department (the departments' one inbox) =====================================
+
+JUSTICE_DEPARTMENT_CODE = "justice"  # 区司法局: where legal aid is applied for
+
+
+def _referral_department(district_id: int, kind: str, department_id: int | None) -> Department:
+    """The department a referral goes to: legal aid is 区司法局's; a department referral names one
+    of the district's departments."""
+    if kind == "legal_aid":
+        found = Department.objects.filter(district_id=district_id, code=JUSTICE_DEPARTMENT_CODE).first()
+        if found is None:
+            raise InvalidInput(_("本区还没有登记区司法局，无法转法律援助。"), field="referral")
+        return found
+    found = (
+        Department.objects.filter(district_id=district_id, pk=department_id).first()
+        if department_id
+        else None
+    )
+    if found is None:
+        raise InvalidInput(_("请选择转往哪个职能部门。"), field="department")
+    return found
+
+
+def _department_liaisons(department: Department) -> list[int]:
+    return list(
+        RoleAssignment.objects.filter(
+            department=department, role="department_liaison", revoked_at__isnull=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _create_referral(
+    *,
+    department: Department,
+    region_id: int,
+    district_id: int,
+    note: str,
+    moment: datetime.datetime,
+    consultation: Consultation | None = None,
+    case: MediationCase | None = None,
+) -> DepartmentReferral:
+    referral = DepartmentReferral.objects.create(
+        district_id=district_id,
+        region_id=region_id,
+        department=department,
+        consultation=consultation,
+        mediation_case=case,
+        note=note,
+        created_at=moment,
+    )
+    recipients = _department_liaisons(department)
+    params = {"department": department.name, "source": "clinic" if consultation else "mediation"}
+
+    def _tell() -> None:
+        for user_id in recipients:
+            notify(recipient_id=user_id, code=phrases.DEPARTMENT_REFERRED, params=params, url="/talks/tasks/")
+
+    transaction.on_commit(_tell)
+    return referral
+
+
+@service("cases.referral:handle")
+def referral_handle(
+    *, actor: Any, referral: DepartmentReferral, now: datetime.datetime | None = None
+) -> DepartmentReferral:
+    """The department's liaison marks a referral handled (once; a second mark is refused)."""
+    policies.require_referral_handler(actor, referral)
+    moment = _now(now)
+    if not DepartmentReferral.objects.filter(pk=referral.pk, handled_at__isnull=True).update(
+        handled_at=moment, handled_by=_acting_user(actor, None) if isinstance(actor, User) else None
+    ):
+        raise InvalidTransition(_("这件转介已经处理过了。"))
+    referral.refresh_from_db()
+    audit_record(actor=actor, action="cases.referral:handle", target=referral)
+    return referral

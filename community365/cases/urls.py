@@ -26,4 +26,6 @@ urlpatterns = [
     path("cases/clinic/<int:clinic_id>/manage/", views.clinic_manage, name="clinic_manage"),
     path("cases/clinic/sessions/<int:session_id>/", views.clinic_session, name="clinic_session"),
     path("cases/clinic/sessions/<int:session_id>/<str:action>", views.clinic_action, name="clinic_action"),
+    path("cases/referrals/<int:referral_id>/handle", views.referral_handle, name="cases_referral_handle"),
+    path("cases/residents/pick", views.resident_pick, name="cases_resident_pick"),
 ]

@@ -5,6 +5,7 @@ the desk's rota) and the figures with their xlsx."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,8 @@ from community365.core import charts, exports, permissions
 from community365.core.errors import DomainError, InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import get_visible_person
-from community365.regions.models import Region, RegionKind
+from community365.people.selectors import person_rows, person_search
+from community365.regions.models import Department, Region, RegionKind
 
 from . import pdf, policies, selectors, services
 from .models import (
@@ -123,7 +125,7 @@ def _parties_from(request: HttpRequest) -> list[services.PartyIn]:
     parties = []
     for i, side in enumerate((PartySide.APPLICANT, PartySide.RESPONDENT, PartySide.RESPONDENT)):
         name = request.POST.get(f"name_{i}", "").strip()
-        person_id = _int(request.POST.get(f"person_{i}"))
+        person_id = _int(request.POST.get(f"pick_person_{i}") or request.POST.get(f"person_{i}"))
         if not name and not person_id:
             continue
         person = get_visible_person(request.user, person_id) if person_id else None
@@ -177,7 +179,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
             "sources": [c for c in CaseSource.choices if c[0] != CaseSource.CLINIC],
             "error": error,
             "form": request.POST if request.method == "POST" else {},
-            "party_rows": [(0, _("申请人")), (1, _("被申请人")), (2, _("被申请人（如有第二位）"))],
+            "party_rows": [("0", _("申请人")), ("1", _("被申请人")), ("2", _("被申请人（如有第二位）"))],
         },
     )
 
@@ -226,6 +228,7 @@ def mediation_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "actions": actions,
             "mediators": _mediators_for(case) if "assign" in actions else [],
             "referrals": ReferralTo.choices,
+            "departments": _departments_of(case.district_id) if "not_reached" in actions else [],
             "overdue": case.status == CaseStatus.ACCEPTED
             and case.deadline
             and case.deadline < timezone.localdate(),
@@ -294,7 +297,11 @@ def mediation_action(request: HttpRequest, case_id: int, action: str) -> HttpRes
             messages.success(request, _("已达成协议：请打印协议书，双方签字后上传扫描件。"))
         elif action == "not_reached":
             services.mediation_not_reached(
-                actor=user, case=case, referral_to=post.get("referral_to", ""), note=post.get("note", "")
+                actor=user,
+                case=case,
+                referral_to=post.get("referral_to", ""),
+                note=post.get("note", ""),
+                department_id=_id(post.get("department")),
             )
             messages.success(request, _("已登记调解不成并转介，案件已结案。"))
         elif action == "scan":
@@ -503,10 +510,13 @@ def clinic_session(request: HttpRequest, session_id: int) -> HttpResponse:
             "consults": consults,
             "is_lawyer": policies.is_session_lawyer(user, session),
             "desk": policies.may_run_desk(user, session),
+            "may_cancel": session.status == SessionStatus.PLANNED
+            and policies.may_cancel_session(user, session),
             "has_person": getattr(user, "person", None) is not None,
             "bookable": session.status == SessionStatus.PLANNED and session.ends_at > timezone.now(),
             "categories": ConsultationCategory.choices,
             "referrals": ConsultationReferral.choices,
+            "departments": _departments_of(session.district_id),
             "kinds": DisputeKind.choices,
             "closable": session.status == SessionStatus.PLANNED and session.ends_at <= timezone.now(),
         },
@@ -533,7 +543,8 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
 
     try:
         if action == "book":
-            person = get_visible_person(user, _id(post.get("person"))) if post.get("person") else None
+            chosen = post.get("pick_person") or post.get("person")
+            person = get_visible_person(user, _id(chosen)) if chosen else None
             services.clinic_book(
                 actor=user,
                 session=session,
@@ -546,7 +557,8 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
             services.clinic_cancel_booking(actor=user, booking=booking())
             messages.success(request, _("预约已取消。"))
         elif action == "walk_in":
-            person = get_visible_person(user, _id(post.get("person"))) if post.get("person") else None
+            chosen = post.get("pick_person") or post.get("person")
+            person = get_visible_person(user, _id(chosen)) if chosen else None
             services.clinic_walk_in(
                 actor=user,
                 session=session,
@@ -565,6 +577,7 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
                 advice=post.get("advice", ""),
                 referral=post.get("referral", ""),
                 referral_note=post.get("referral_note", ""),
+                department_id=_id(post.get("department")),
                 dispute_kind=post.get("dispute_kind", DisputeKind.OTHER),
                 respondent=post.get("respondent", ""),
             )
@@ -574,6 +587,9 @@ def clinic_action(request: HttpRequest, session_id: int, action: str) -> HttpRes
                     request,
                     _("已转人民调解，案件 %(n)s 等待社区分派。") % {"n": consultation.mediation_case.number},
                 )
+        elif action == "cancel_session":
+            services.clinic_cancel_session(actor=user, session=session, reason=post.get("reason", ""))
+            messages.success(request, _("这场坐诊已取消，已通知所有预约的居民。"))
         elif action == "move":
             moved = parse_datetime(post.get("starts_at", ""))
             if moved is None:
@@ -677,3 +693,45 @@ def clinic_manage(request: HttpRequest, clinic_id: int) -> HttpResponse:
         "cases/clinic_manage.html",
         {"clinic": clinic, "months": [(m, rota.get(m)) for m in months], "lawyers": lawyers},
     )
+
+
+def _departments_of(district_id: int) -> list[Department]:
+    """The district's departments, for the "referred to which department" choice."""
+    return list(Department.objects.filter(district_id=district_id).order_by("name"))
+
+
+@login_required
+@require_POST
+def referral_handle(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The department's liaison marks a referral from the clinic or a mediation handled (from
+    the departments' inbox)."""
+    try:
+        referral = policies.get_referral_for(request.user, referral_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.referral_handle(actor=request.user, referral=referral)
+        messages.success(request, _("已标记为已处理。"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("talk_task_inbox")
+
+
+_PICK_FIELD = re.compile(r"^person(_[0-9])?$")
+
+
+@login_required
+@require_GET
+def resident_pick(request: HttpRequest) -> HttpResponse:
+    """The mediation and clinic forms' search of residents by name (people's resident search:
+    only residents the user may see, masked as their role needs), answered as a short list of
+    choices for the form's ``pick_<field>``."""
+    field = request.GET.get("field", "")
+    if not _PICK_FIELD.match(field):
+        raise Http404
+    query = request.GET.get(f"q_{field}", "").strip()[:40]
+    rows = []
+    if query:
+        found = list(person_search(request.user, query)[:10])
+        rows = person_rows(request.user, found)
+    return render(request, "cases/_person_pick_rows.html", {"rows": rows, "field": field, "query": query})

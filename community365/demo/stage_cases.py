@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from community365.core.roles import Role
 from community365.people.models import Person, User
-from community365.regions.models import Region, RegionKind
+from community365.regions.models import Department, Region, RegionKind
 
 if TYPE_CHECKING:
     from community365.demo.generator import DemoBuilder
@@ -73,6 +73,12 @@ class CasesDemo:
         self.rng = builder.rng
         assert builder.district is not None
         self.district: Region = builder.district
+        # where the demo's mediations "referred to a department" go: 区住建局 (liaison_housing)
+        self.housing_id = (
+            Department.objects.filter(district=builder.district, code="housing")
+            .values_list("pk", flat=True)
+            .first()
+        )
         self.tz = timezone.get_current_timezone()
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -242,6 +248,7 @@ class CasesDemo:
                     actor=mediator,
                     case=case,
                     referral_to=self.rng.choice(ReferralTo.values),
+                    department_id=self.housing_id,
                     note="双方分歧较大，告知诉讼途径。",
                     now=decided,
                 )

@@ -492,12 +492,18 @@ def task_inbox(request: HttpRequest) -> HttpResponse:
     from community365.desk.selectors import department_open_requests
 
     desk_requests, desk_count = department_open_requests(request.user)
+    # … and the cases' referrals (a consultation or a mediation referred to the department).
+    from community365.cases.selectors import department_open_referrals
+
+    case_referrals, case_referral_count = department_open_referrals(request.user)
     return render(
         request,
         "talks/inbox.html",
         {
             "desk_requests": desk_requests,
             "desk_count": desk_count,
+            "case_referrals": case_referrals,
+            "case_referral_count": case_referral_count,
             "to_claim": [selectors.task_row(t, day) for t in groups["to_claim"]],
             "carrying": [selectors.task_row(t, day) for t in groups["carrying"]],
             "done": [selectors.task_row(t, day) for t in done_page.object_list],

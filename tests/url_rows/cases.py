@@ -44,6 +44,8 @@ ROWS: dict[str, dict[str, int]] = {
     "clinic_manage": everyone(404),  # 福明家园社区's desk: no persona works there
     "clinic_session": everyone(200),  # the district's clinics are open to book
     "clinic_action": PAGE_POST_ONLY,
+    "cases_referral_handle": PAGE_POST_ONLY,
+    "cases_resident_pick": everyone(404),  # without ?field= there is nothing to answer
     "api-1:cases_list_mediations": API_SIGNED_IN,
     "api-1:cases_register_mediation": API_SIGNED_IN,  # same path as the list
     "api-1:cases_get_mediation": rule(404, 401, _200=READERS),
@@ -69,4 +71,5 @@ PARAMS: dict[str, Any] = {
     "case_id": _first("cases.MediationCase", mediator__username="mediator_demo", outcome="agreed"),
     "clinic_id": _first("cases.LegalClinic", region__name="福明家园社区"),
     "session_id": _first("cases.ClinicSession", region__name="福明家园社区", status="held"),
+    "referral_id": _first("cases.DepartmentReferral", department__code="housing"),
 }

@@ -235,3 +235,65 @@ def test_demo_clinic_has_a_year_of_sessions(region, persona):
     assert all(timezone.localtime(s.starts_at).day == 8 for s in sessions)
     assert sessions.filter(status=SessionStatus.PLANNED, lawyer=persona("lawyer_demo")).exists()
     assert ServiceRecord.objects.filter(volunteer=persona("lawyer_demo"), status="verified").exists()
+
+
+def test_cancel_a_whole_session_tells_everyone_booked_and_takes_no_bookings(
+    clinic_session, persona, client_for, make_user, region, django_capture_on_commit_callbacks
+):
+    from community365.audit.models import AuditEvent
+
+    secretary = make_user("secretary_fuming_cancel", "community_secretary", region("福明家园社区"))
+    desk_worker = make_user("sw_fuming_cancel", "social_worker", region("福明家园社区"))
+    session = clinic_session()
+    booking = services.clinic_book(actor=persona("resident_huachuan"), session=session, slot=0)
+    # refused: the desk's social worker, the lawyer, a resident, another community's secretary
+    for other in (
+        desk_worker,
+        persona("lawyer_demo"),
+        persona("resident_huachuan"),
+        persona("secretary_huachuan"),
+    ):
+        with pytest.raises(NotAllowed):
+            services.clinic_cancel_session(actor=other, session=session, reason="律师出差")
+    with pytest.raises(InvalidInput):
+        services.clinic_cancel_session(actor=secretary, session=session, reason="")
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PLANNED
+    assert AuditEvent.objects.filter(action="cases.clinic:cancel_session", result="refused").count() == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        services.clinic_cancel_session(actor=secretary, session=session, reason="律师临时出差")
+    session.refresh_from_db()
+    booking.refresh_from_db()
+    assert (session.status, session.cancel_reason, booking.status) == (
+        "cancelled",
+        "律师临时出差",
+        "cancelled",
+    )
+    told = Notification.objects.filter(recipient=persona("resident_huachuan"), kind="cases.clinic.cancelled")
+    assert told.count() == 1
+    # a cancelled session takes no bookings, no walk-ins, and cannot be cancelled again
+    with pytest.raises(InvalidTransition, match="已经取消"):
+        services.clinic_book(actor=persona("resident_001"), session=session, slot=1)
+    with pytest.raises(InvalidTransition):
+        services.clinic_walk_in(actor=secretary, session=session, name="王阿姨")
+    with pytest.raises(InvalidTransition):
+        services.clinic_cancel_session(actor=secretary, session=session, reason="再取消")
+    answer = client_for("resident_001").post(f"/cases/clinic/sessions/{session.pk}/book", {"slot": "1"})
+    assert answer.status_code in (302, 422)
+    assert not session.bookings.filter(status="booked").exists()
+
+
+def test_the_justice_officer_may_cancel_a_session(clinic_session, persona, client_for):
+    session = clinic_session()
+    page = client_for("justice_demo")
+    assert "取消整场坐诊" in page.get(f"/cases/clinic/sessions/{session.pk}/").content.decode()
+    assert (
+        "取消整场坐诊"
+        not in client_for("resident_huachuan").get(f"/cases/clinic/sessions/{session.pk}/").content.decode()
+    )
+    assert (
+        page.post(f"/cases/clinic/sessions/{session.pk}/cancel_session", {"reason": "台风停诊"}).status_code
+        == 302
+    )
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED

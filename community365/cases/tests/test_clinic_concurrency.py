@@ -112,3 +112,52 @@ def test_same_slot_many_phones_one_booking():
         t.join(timeout=60)
     assert Counter(results) == Counter({"booked": 1, "slot_taken": len(users) - 1}), results
     assert ClinicBooking.objects.filter(session=session, slot=0).count() == 1
+
+
+def test_cancelling_a_session_while_residents_book_leaves_no_live_booking():
+    """Residents book while the secretary cancels the session, each on their own connection: a
+    booking either came first (and is cancelled with the session) or is refused; none survives."""
+    from community365.cases import services
+    from community365.cases.models import ClinicBooking, ClinicSession
+    from community365.core.errors import InvalidTransition
+    from community365.people import services as people
+    from community365.people.models import User
+
+    users, session = _world(3)
+    secretary = people.user_create(
+        actor=SYSTEM, username=f"sec_{session.region_id}", password=None, district=session.district
+    )
+    people.role_grant(actor=SYSTEM, user=secretary, role=Role.COMMUNITY_SECRETARY, region=session.region)
+    secretary = User.objects.get(pk=secretary.pk)
+    barrier = threading.Barrier(len(users) + 1)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def run(index):
+        try:
+            mine = ClinicSession.objects.select_related("clinic", "region").get(pk=session.pk)
+            barrier.wait(timeout=30)
+            if index is None:
+                services.clinic_cancel_session(actor=secretary, session=mine, reason="律师临时出差")
+                result = "cancelled"
+            else:
+                services.clinic_book(actor=users[index], session=mine, slot=index)
+                result = "booked"
+        except InvalidTransition:
+            result = "refused"
+        except Exception as exc:  # any other error fails the test with its text
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in [None, *range(len(users))]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert "cancelled" in results and not [r for r in results if r.startswith("error")], results
+    assert ClinicSession.objects.get(pk=session.pk).status == "cancelled"
+    assert not ClinicBooking.objects.filter(session=session, status="booked").exists()
+    assert ClinicBooking.objects.filter(session=session).count() == results.count("booked")
