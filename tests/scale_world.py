@@ -78,6 +78,7 @@ TABLES = [
     "notifications.Notification",
     "audit.AuditEvent",
     "desk.ServiceRequest",
+    "desk.LightingLog",
     "desk.RequestEvent",
     "desk.CallBack",
     "cases.MediationCase",

@@ -132,6 +132,8 @@ BEYOND_THE_SCHEMA = {
     "公益集市由区或街道举办。": "region_id names a district or subdistrict",
     "请选择本区另一个点题。": "into_id names another topic of the district",
     "没有这个部门。": "department_id names a department",
+    "没有这个地点。": "place / stairwell_id names an existing place",
+    "亮灯档案只能建在楼道。": "stairwell_id names a stairwell",
     "须指派给本区职能部门。": "department_id names a department of the district",
     "到场部门须为本区职能部门。": "department_ids name departments of the district",
     "牵头部门须为本区职能部门。": "lead_department_id names a department of the district",

@@ -24,6 +24,11 @@ from community365.desk.models import (
     Deliverer,
     HolidayCalendar,
     HotlineImport,
+    LampType,
+    LightingFile,
+    LightingLog,
+    LightingLogKind,
+    Maintainer,
     ServiceRequest,
 )
 from community365.people.models import Person, User
@@ -157,6 +162,7 @@ def build(builder: Any) -> None:
             build_hot_spot(builder, items)
             build_resident(builder, items)
     import_hotline_file(builder, district)
+    build_lighting(builder, district, items)
     services.sweep(actor=SYSTEM)
     builder.log(f"service desk: {ServiceRequest.objects.filter(district=district).count()} requests")
     builder.log(f"Open311 demo client key (python manage.py open311_key demo): {key}")
@@ -403,3 +409,69 @@ def import_hotline_file(builder: Any, district: Region) -> None:
     )
     hotline_import(actor=SYSTEM, district=district, filename="12345-demo.csv", data=text.encode("utf-8"))
     builder.report.add("hotline_import")
+
+
+LIGHTING_SUBDISTRICT = "明楼街道"
+
+
+def build_lighting(builder: Any, district: Region, items: dict[str, CatalogueItem]) -> None:
+    """明楼街道's stairwells filed (亮灯档案: lamps, type, sensor, who maintains them), as in the
+    article; last winter a sixth of them went dark and were repaired through the desk, and a few
+    are dark now. Skipped once the winter's repairs are on file."""
+    sub = Region.objects.filter(district=district, name=LIGHTING_SUBDISTRICT).first()
+    if sub is None or "stairwell-light" not in items:
+        return
+    if LightingLog.objects.filter(
+        district=district, kind=LightingLogKind.REPAIR, file__community__path__startswith=sub.path
+    ).exists():
+        return
+    rng = builder.rng
+    stairwells = list(
+        Region.objects.filter(
+            district=district, kind=RegionKind.STAIRWELL, path__startswith=sub.path
+        ).order_by("path")
+    )
+    now = timezone.now()
+    winter = datetime.date(now.year - 1 if now.month < 12 else now.year, 12, 1)
+    if winter > now.date():
+        winter = winter.replace(year=winter.year - 1)
+    filed_at = timezone.make_aware(
+        datetime.datetime.combine(winter - datetime.timedelta(days=60), datetime.time(9))
+    )
+    with transaction.atomic():
+        for stair in stairwells:
+            if LightingFile.objects.filter(district=district, stairwell=stair).exists():
+                continue
+            services.lighting_file_save(
+                actor=SYSTEM,
+                stairwell=stair,
+                lamps=rng.choice([4, 6, 6, 8, 12]),
+                lamp_type=rng.choice([LampType.LED, LampType.LED, LampType.FLUORESCENT]),
+                sensor=rng.random() < 0.8,
+                maintainer=rng.choice([Maintainer.PROPERTY, Maintainer.PROPERTY, Maintainer.COMMUNITY]),
+                at=filed_at,
+            )
+        item = items["stairwell-light"]
+        for stair in stairwells[::6]:
+            reported = _desk_moment(builder, winter + datetime.timedelta(days=rng.randrange(0, 80)))
+            if reported >= now:
+                continue
+            req = services.request_assist(
+                actor=SYSTEM, item=item, place=stair, text="冬天楼道灯全灭了，老人上下楼不安全。", at=reported
+            )
+            accepted = reported + datetime.timedelta(hours=2)
+            repaired = reported + datetime.timedelta(days=rng.randrange(1, 6))
+            if accepted < now:
+                services.request_accept(actor=SYSTEM, req=req, at=accepted)
+                if repaired < now:
+                    services.request_close(
+                        actor=SYSTEM, req=req, resolution="物业更换了感应灯，已恢复亮灯。", at=repaired
+                    )
+        # A few dark now: reported in the last weeks, not yet repaired.
+        for stair in stairwells[3::9][:3]:
+            reported = _desk_moment(builder, (now - datetime.timedelta(days=rng.randrange(3, 30))).date())
+            if reported < now:
+                services.request_assist(
+                    actor=SYSTEM, item=item, place=stair, text="楼道灯不亮好几天了。", at=reported
+                )
+    builder.report.add("lighting_file", len(stairwells))

@@ -13,7 +13,15 @@ from community365.core import permissions
 from community365.core.admin import ScopedAdmin
 
 from . import policies
-from .models import CallBack, CatalogueItem, HolidayCalendar, HotlineImport, Open311Client, ServiceRequest
+from .models import (
+    CallBack,
+    CatalogueItem,
+    HolidayCalendar,
+    HotlineImport,
+    LightingFile,
+    Open311Client,
+    ServiceRequest,
+)
 
 
 def _in_districts(model: Any) -> Any:
@@ -93,4 +101,14 @@ class CallBackAdmin(ScopedAdmin):
     visible = _in_districts(CallBack)
     list_display = ("request", "worker", "reached", "satisfied", "at")
     fields = list_display
+    readonly_fields = fields
+
+
+@admin.register(LightingFile)
+class LightingFileAdmin(ScopedAdmin):
+    visible = staticmethod(policies.lighting_files_visible_to)
+    list_display = ("stairwell", "community", "state", "state_since", "open_faults", "lamps", "maintainer")
+    list_filter = ("state", "maintainer", "lamp_type")
+    list_select_related = ("stairwell", "community")
+    fields = ("stairwell", "community", "lamps", "lamp_type", "sensor", "maintainer", "state", "state_since")
     readonly_fields = fields

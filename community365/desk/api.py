@@ -347,3 +347,173 @@ def desk_callback(request: HttpRequest, request_id: RequestId, payload: DeskCall
         note=payload.note,
     )
     return Status(201, _detail(request, request_id))
+
+
+# --- stairwell lighting files (亮灯档案) -------------------------------------------------------
+
+
+class LightingFileOut(Schema):
+    id: int
+    stairwell: str
+    stairwell_id: int
+    community: str
+    community_id: int
+    lamps: int
+    lamp_type: str
+    sensor: bool
+    maintainer: str
+    state: str
+    state_label: str
+    state_since: datetime.datetime
+    age_days: int = Field(..., description="days in the present state")
+    open_faults: int
+
+
+class LightingLogOut(Schema):
+    kind: str
+    kind_label: str
+    state: str
+    request_id: int | None
+    note: str
+    at: datetime.datetime
+
+
+class LightingFileDetailOut(LightingFileOut):
+    log: list[LightingLogOut]
+
+
+class LightingPage(Schema):
+    items: list[LightingFileOut]
+    count: int
+
+
+class LightingCommunityOut(Schema):
+    community_id: int
+    community: str
+    unlit: int
+    oldest_since: datetime.datetime
+
+
+class LightingQuery(Schema):
+    place: Id | None = Field(None, description="a subdistrict or community: only the files under it")
+    state: str = Field(
+        "", pattern="^(|lit|faulty|dark|unlit)$", description="unlit: faulty or dark, oldest first"
+    )
+
+
+class LightingFileIn(Schema):
+    stairwell_id: Id
+    lamps: int = Field(..., ge=0, le=99)
+    lamp_type: str = Field(..., pattern="^(led|fluorescent|incandescent)$")
+    sensor: bool
+    maintainer: str = Field(..., pattern="^(property|community|department)$")
+
+
+class LightingCheckIn(Schema):
+    state: str = Field(..., pattern="^(lit|faulty|dark)$")
+    note: str = Field("", max_length=300)
+
+
+def _lighting_out(file: Any, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "id": file.pk,
+        "stairwell": file.stairwell.name,
+        "stairwell_id": file.stairwell_id,
+        "community": file.community.name,
+        "community_id": file.community_id,
+        "lamps": file.lamps,
+        "lamp_type": file.lamp_type,
+        "sensor": file.sensor,
+        "maintainer": file.maintainer,
+        "state": file.state,
+        "state_label": file.get_state_display(),
+        "state_since": file.state_since,
+        "age_days": selectors.age_days(file, now),
+        "open_faults": file.open_faults,
+    }
+
+
+def _lighting_detail(user: Any, file_id: int) -> dict[str, Any]:
+    file = policies.get_visible_lighting_file(user, file_id)
+    out = _lighting_out(file, timezone.now())
+    out["log"] = [
+        {
+            "kind": row.kind,
+            "kind_label": row.get_kind_display(),
+            "state": row.state,
+            "request_id": row.request_id,
+            "note": row.note,
+            "at": row.at,
+        }
+        for row in selectors.lighting_log(file)
+    ]
+    return out
+
+
+def _place(user: Any, place_id: int | None) -> Region | None:
+    if place_id is None:
+        return None
+    place = Region.objects.filter(pk=place_id).first()
+    if place is None:
+        raise InvalidInput(_("没有这个地点。"), field="place")
+    return place
+
+
+@router.get("/lighting", response={200: LightingPage, 422: ErrorOut})
+def desk_lighting_files(request: HttpRequest, filters: Query[LightingQuery], page: Query[PageParams]) -> Any:
+    """The stairwell lighting files the user sees; ``state=unlit`` is the list of dark stairwells,
+    the longest dark first."""
+    qs = selectors.lighting_files_for(
+        request.user, place=_place(request.user, filters.place), state=filters.state
+    )
+    chunk, count = paginate(qs, page)
+    now = timezone.now()
+    return {"items": [_lighting_out(f, now) for f in chunk], "count": count}
+
+
+@router.get("/lighting/by-community", response={200: list[LightingCommunityOut], 422: ErrorOut})
+def desk_lighting_by_community(request: HttpRequest, filters: Query[LightingQuery]) -> Any:
+    """Faulty or dark stairwells per community, with the oldest: one grouped query."""
+    rows = selectors.lighting_dark_by_community(request.user, place=_place(request.user, filters.place))
+    return [
+        {
+            "community_id": r["community_id"],
+            "community": r["community__name"],
+            "unlit": r["n"],
+            "oldest_since": r["oldest"],
+        }
+        for r in rows
+    ]
+
+
+@router.post("/lighting", response={200: LightingFileDetailOut, **ERRORS})
+def desk_lighting_save(request: HttpRequest, payload: LightingFileIn) -> Any:
+    """File (or correct) a stairwell's lamps."""
+    stairwell = Region.objects.filter(pk=payload.stairwell_id).first()
+    if stairwell is None:
+        raise InvalidInput(_("没有这个地点。"), field="stairwell_id")
+    file = services.lighting_file_save(
+        actor=request.user,
+        stairwell=stairwell,
+        lamps=payload.lamps,
+        lamp_type=payload.lamp_type,
+        sensor=payload.sensor,
+        maintainer=payload.maintainer,
+    )
+    return _lighting_detail(request.user, file.pk)
+
+
+LightingId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a lighting file's id")]
+
+
+@router.get("/lighting/{file_id}", response={200: LightingFileDetailOut, **READ_ERRORS})
+def desk_lighting_file(request: HttpRequest, file_id: LightingId) -> Any:
+    return _lighting_detail(request.user, file_id)
+
+
+@router.post("/lighting/{file_id}/checks", response={200: LightingFileDetailOut, **ERRORS})
+def desk_lighting_check(request: HttpRequest, file_id: LightingId, payload: LightingCheckIn) -> Any:
+    """A check (巡查): what state the lamps were found in."""
+    file = policies.get_visible_lighting_file(request.user, file_id)
+    services.lighting_check(actor=request.user, file=file, state=payload.state, note=payload.note)
+    return _lighting_detail(request.user, file_id)

@@ -377,3 +377,90 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- stairwell lighting files (亮灯档案) -------------------------------------------------------
+
+LIGHTING_ITEM_CODE = "stairwell-light"  # the catalogue item 楼道亮灯: its requests feed the files
+
+
+class LampType(models.TextChoices):
+    LED = "led", _("LED灯")
+    FLUORESCENT = "fluorescent", _("节能灯")
+    INCANDESCENT = "incandescent", _("白炽灯")
+
+
+class Maintainer(models.TextChoices):
+    PROPERTY = "property", _("物业公司")
+    COMMUNITY = "community", _("社区")
+    DEPARTMENT = "department", _("职能部门")
+
+
+class LightState(models.TextChoices):
+    LIT = "lit", _("正常亮灯")
+    FAULTY = "faulty", _("部分故障")
+    DARK = "dark", _("不亮")
+
+
+class LightingFile(models.Model):
+    """亮灯档案: one per stairwell — its lamps, who maintains them and their state since when.
+    ``open_faults`` counts the lighting requests of the stairwell not yet closed."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    stairwell = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("楼道"))
+    community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    lamps = models.PositiveSmallIntegerField(_("灯数"), default=1)
+    lamp_type = models.CharField(_("灯型"), max_length=14, choices=LampType.choices, default=LampType.LED)
+    sensor = models.BooleanField(_("声控/感应"), default=True)
+    maintainer = models.CharField(
+        _("维护方"), max_length=12, choices=Maintainer.choices, default=Maintainer.PROPERTY
+    )
+    state = models.CharField(_("状态"), max_length=8, choices=LightState.choices, default=LightState.LIT)
+    state_since = models.DateTimeField(_("状态起始"))
+    open_faults = models.PositiveSmallIntegerField(_("未修故障"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("亮灯档案")
+        verbose_name_plural = _("亮灯档案")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "stairwell"], name="desk_lighting_one_per_stairwell")
+        ]
+        indexes = [
+            # the list of dark stairwells of a place, oldest first
+            models.Index(fields=["district", "state", "state_since"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stairwell} · {self.get_state_display()}"
+
+
+class LightingLogKind(models.TextChoices):
+    FAULT = "fault", _("报修")
+    REPAIR = "repair", _("修复")
+    CHECK = "check", _("巡查")
+
+
+class LightingLog(models.Model):
+    """The fault and repair log of a stairwell: fed by the lighting requests (a request opens a
+    fault, closing it records the repair) and by the staff's own checks."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey(LightingFile, on_delete=models.CASCADE, related_name="log")
+    kind = models.CharField(_("类型"), max_length=8, choices=LightingLogKind.choices)
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("之后状态"), max_length=8, choices=LightState.choices)
+    note = models.CharField(_("记录"), max_length=300, blank=True)
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("亮灯记录")
+        verbose_name_plural = _("亮灯记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["file", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -25,5 +25,8 @@ nav.register(
     ),
     nav.Entry("services_catalogue_index", _("服务目录"), group=nav.SERVICES, order=6),
     nav.Entry("services_hotline", _("12345热线导入"), group=nav.SERVICES, order=7, visible=_hotline),
+    nav.Entry(
+        "services_lighting", _("楼道亮灯档案"), group=nav.SERVICES, order=8, visible=policies.can_see_lighting
+    ),
     nav.Entry("services_figures", _("六服务统计"), group=nav.SERVICES, order=8, visible=_figures),
 )

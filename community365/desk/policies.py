@@ -18,7 +18,7 @@ from community365.core import permissions
 from community365.core.errors import NotFound
 from community365.core.roles import STAFF_ROLES, Role
 
-from .models import ServiceRequest
+from .models import LightingFile, ServiceRequest
 
 VIEW = permissions.register(
     "desk.request:view", STAFF_ROLES | {Role.DISTRICT_LEADER}, "See the service requests of a place"
@@ -105,3 +105,37 @@ def can_handle(user: Any, req: ServiceRequest) -> bool:
 
 def handling_communities(user: Any) -> list[str] | None:
     return permissions.scope_paths(user, HANDLE.name)
+
+
+# --- stairwell lighting files ------------------------------------------------------------------
+# Seen by whoever sees the requests of the place (VIEW); kept by whoever handles them (HANDLE).
+
+
+def lighting_files_visible_to(user: Any) -> QuerySet[LightingFile]:
+    if permissions.is_global(user):
+        return LightingFile.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return LightingFile.objects.none()
+    paths = permissions.scope_paths(user, VIEW.name) or []
+    if not paths:
+        return LightingFile.objects.none()
+    return LightingFile.objects.filter(permissions.path_q(paths, "community__path"))
+
+
+def can_see_lighting(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_paths(user, VIEW.name))
+
+
+def get_visible_lighting_file(user: Any, file_id: Any) -> LightingFile:
+    if not valid_id(file_id):
+        raise NotFound(_("没有找到该亮灯档案。"))
+    found = (
+        lighting_files_visible_to(user).select_related("stairwell", "community").filter(pk=file_id).first()
+    )
+    if found is None:
+        raise NotFound(_("没有找到该亮灯档案。"))
+    return found
+
+
+def can_keep_lighting(user: Any, file: LightingFile) -> bool:
+    return permissions.has_perm_at(user, HANDLE.name, file.stairwell.path)

@@ -7,14 +7,22 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from community365.core.masking import mask_name, mask_phone
 from community365.core.phrases import render
 
 from . import policies
-from .models import DONE_STATUSES, OPEN_STATUSES, RequestStatus, ServiceRequest
+from .models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    LightingFile,
+    LightingLog,
+    LightState,
+    RequestStatus,
+    ServiceRequest,
+)
 from .services import TRANSITIONS, can_reopen
 
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -123,3 +131,51 @@ def department_open_requests(user: Any, limit: int = 50) -> tuple[list[ServiceRe
         .order_by("resolution_due", "id")
     )
     return list(qs[:limit]), qs.count()
+
+
+# --- stairwell lighting files ------------------------------------------------------------------
+
+
+def lighting_files_for(user: Any, *, place: Any = None, state: str = "") -> QuerySet[LightingFile]:
+    """The files the user sees, under ``place`` (a subdistrict or community) when given; with
+    ``state`` ``dark`` or ``faulty`` (or ``unlit`` for both), the oldest first — the list of dark
+    stairwells with their age."""
+    qs = policies.lighting_files_visible_to(user).select_related("stairwell", "community")
+    if place is not None:
+        qs = qs.filter(Q(community__path__startswith=place.path))
+    if state == "unlit":
+        return qs.exclude(state=LightState.LIT).order_by("state_since", "id")
+    if state in LightState.values:
+        return qs.filter(state=state).order_by("state_since", "id")
+    return qs.order_by("community__path", "stairwell__path")
+
+
+def lighting_counts(user: Any, *, place: Any = None) -> dict[str, int]:
+    """How many stairwells are lit, faulty, dark: one grouped query."""
+    qs = policies.lighting_files_visible_to(user)
+    if place is not None:
+        qs = qs.filter(community__path__startswith=place.path)
+    counts = dict.fromkeys(LightState.values, 0)
+    for row in qs.values("state").annotate(n=Count("id")).order_by():
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def lighting_dark_by_community(user: Any, *, place: Any = None) -> list[dict[str, Any]]:
+    """Dark (or faulty) stairwells per community with the oldest date: one grouped query."""
+    qs = policies.lighting_files_visible_to(user).exclude(state=LightState.LIT)
+    if place is not None:
+        qs = qs.filter(community__path__startswith=place.path)
+    return list(
+        qs.values("community_id", "community__name")
+        .annotate(n=Count("id"), oldest=Min("state_since"))
+        .order_by("-n", "community__name")[:200]
+    )
+
+
+def age_days(file: LightingFile, now: datetime.datetime | None = None) -> int:
+    return max(((now or timezone.now()) - file.state_since).days, 0)
+
+
+def lighting_log(file: LightingFile, limit: int = 50) -> list[LightingLog]:
+    return list(file.log.select_related("actor", "request")[:limit])

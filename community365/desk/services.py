@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from community365.regions.models import COMMUNITY_KINDS, Department, Region, Reg
 from . import phrases, policies
 from .calendar import add_working_hours, in_desk_hours, working_days_deadline
 from .models import (
+    LIGHTING_ITEM_CODE,
     OPEN_STATUSES,
     CallBack,
     CatalogueItem,
@@ -44,6 +45,12 @@ from .models import (
     Deliverer,
     GridWorker,
     HolidayCalendar,
+    LampType,
+    LightingFile,
+    LightingLog,
+    LightingLogKind,
+    LightState,
+    Maintainer,
     Open311Client,
     RequestEvent,
     RequestPhoto,
@@ -318,6 +325,7 @@ def _create(
     _event(req, "create", actor, at)
     _apply_route(req, route_for(item, place, community, at), actor, at)
     req.save()
+    _lighting_fault(req, actor, at)
     return req
 
 
@@ -541,6 +549,7 @@ def request_merge(*, actor: Any, req: ServiceRequest, into: ServiceRequest) -> S
     req.save()
     _event(req, "merge", actor, now, other=into.pk)
     _event(into, "merged_in", actor, now, other=req.pk)
+    _lighting_merged(req)
     audit_record(actor=actor, action="desk.request:merge", target=req, role=role, changes={"into": into.pk})
     return req
 
@@ -638,6 +647,7 @@ def request_close(
     req.deadline_met = now <= req.resolution_due
     req.save()
     _event(req, "close", actor, now, resolution=req.resolution)
+    _lighting_repair(req, actor, now, note=req.resolution)
     recipient = req.author_id or (req.person.user_id if req.person is not None else None)
     if recipient:
         notify(recipient_id=recipient, code=phrases.CLOSED, params={"id": req.pk}, url=_url(req))
@@ -718,6 +728,7 @@ def request_reopen(
     req.overdue_at = req.supervised_at = req.reminded_at = None
     req.save()
     _event(req, "reopen", actor, now, reason=reason)
+    _lighting_fault(req, actor, now)
     if req.assignee_id:
         notify(
             recipient_id=req.assignee_id,
@@ -984,3 +995,166 @@ def open311_client_for(key: str) -> Open311Client | None:
 
 
 SYSTEM_HOTLINE = SystemActor("hotline")
+
+
+# --- stairwell lighting files (亮灯档案) -------------------------------------------------------
+
+
+def _is_lighting(req: ServiceRequest) -> bool:
+    return req.item.code == LIGHTING_ITEM_CODE and req.region.kind == RegionKind.STAIRWELL
+
+
+def _lighting_file_locked(stairwell: Region, at: datetime.datetime) -> LightingFile:
+    """The stairwell's file under a row lock, opened (lit, one lamp) when it has none yet."""
+    community = community_of(stairwell)
+    try:
+        with transaction.atomic():
+            LightingFile.objects.get_or_create(
+                district_id=community.district_id,
+                stairwell=stairwell,
+                defaults={"community": community, "state_since": at},
+            )
+    except IntegrityError:  # opened at the same moment by another request: use that one
+        pass
+    return LightingFile.objects.select_for_update().get(
+        district_id=community.district_id, stairwell=stairwell
+    )
+
+
+def _lighting_fault(req: ServiceRequest, actor: Any, at: datetime.datetime) -> None:
+    """A lighting request at a stairwell opens a fault: the stairwell is dark from now (unless it
+    already was: then it stays dark since then)."""
+    if not _is_lighting(req):
+        return
+    file = _lighting_file_locked(req.region, at)
+    file.open_faults += 1
+    if file.state != LightState.DARK:
+        file.state = LightState.DARK
+        file.state_since = at
+    file.save(update_fields=["open_faults", "state", "state_since", "updated_at"])
+    LightingLog.objects.create(
+        district_id=file.district_id,
+        file=file,
+        kind=LightingLogKind.FAULT,
+        request=req,
+        state=file.state,
+        note=req.text[:300],
+        actor=_user(actor),
+        at=at,
+    )
+
+
+def _lighting_repair(req: ServiceRequest, actor: Any, at: datetime.datetime, *, note: str) -> None:
+    """Closing a lighting request records the repair; the stairwell is lit again when no other
+    fault of it is still open."""
+    if not _is_lighting(req):
+        return
+    file = _lighting_file_locked(req.region, at)
+    file.open_faults = max(file.open_faults - 1, 0)
+    if file.open_faults == 0 and file.state != LightState.LIT:
+        file.state = LightState.LIT
+        file.state_since = at
+    file.save(update_fields=["open_faults", "state", "state_since", "updated_at"])
+    LightingLog.objects.create(
+        district_id=file.district_id,
+        file=file,
+        kind=LightingLogKind.REPAIR,
+        request=req,
+        state=file.state,
+        note=note[:300],
+        actor=_user(actor),
+        at=at,
+    )
+
+
+def _lighting_merged(req: ServiceRequest) -> None:
+    """A duplicate merged away: its fault is carried by the request it joined."""
+    if not _is_lighting(req):
+        return
+    LightingFile.objects.filter(district_id=req.district_id, stairwell=req.region, open_faults__gt=0).update(
+        open_faults=F("open_faults") - 1
+    )
+
+
+def _require_lighting_keeper(actor: Any, stairwell: Region) -> str:
+    if is_system(actor) or permissions.is_global(actor):
+        return "system"
+    grant = permissions.grant_for(actor, policies.HANDLE.name, stairwell.path)
+    if grant is None:
+        raise NotAllowed(_("只有本社区的社工、书记或街道可以维护亮灯档案。"))
+    return grant.role
+
+
+@service("desk.lighting:save")
+def lighting_file_save(
+    *,
+    actor: Any,
+    stairwell: Region,
+    lamps: int,
+    lamp_type: str,
+    sensor: bool,
+    maintainer: str,
+    at: datetime.datetime | None = None,
+) -> LightingFile:
+    """File (or correct) a stairwell's lamps: how many, which type, sensor, who maintains them."""
+    now = _now(actor, at)
+    if stairwell.kind != RegionKind.STAIRWELL:
+        raise InvalidInput(_("亮灯档案只能建在楼道。"), field="stairwell")
+    role = _require_lighting_keeper(actor, stairwell)
+    if not isinstance(lamps, int) or isinstance(lamps, bool) or not 0 <= lamps <= 99:
+        raise InvalidInput(_("灯数应在 0–99 之间。"), field="lamps")
+    if lamp_type not in LampType.values:
+        raise InvalidInput(_("请选择灯型。"), field="lamp_type")
+    if maintainer not in Maintainer.values:
+        raise InvalidInput(_("请选择维护方。"), field="maintainer")
+    file = _lighting_file_locked(stairwell, now)
+    before = {
+        "lamps": file.lamps,
+        "lamp_type": file.lamp_type,
+        "sensor": file.sensor,
+        "maintainer": file.maintainer,
+    }
+    file.lamps, file.lamp_type, file.sensor, file.maintainer = lamps, lamp_type, bool(sensor), maintainer
+    file.save(update_fields=["lamps", "lamp_type", "sensor", "maintainer", "updated_at"])
+    after = {
+        "lamps": file.lamps,
+        "lamp_type": file.lamp_type,
+        "sensor": file.sensor,
+        "maintainer": file.maintainer,
+    }
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    audit_record(actor=actor, action="desk.lighting:save", target=file, role=role, changes=changes)
+    return file
+
+
+@service("desk.lighting:check")
+def lighting_check(
+    *, actor: Any, file: LightingFile, state: str, note: str = "", at: datetime.datetime | None = None
+) -> LightingFile:
+    """A staff check (巡查) records what is seen. A stairwell with lighting requests still open
+    cannot be declared lit: close the requests, which records the repair."""
+    now = _now(actor, at)
+    role = _require_lighting_keeper(actor, file.stairwell)
+    if state not in LightState.values:
+        raise InvalidInput(_("请选择亮灯状态。"), field="state")
+    note = (note or "").strip()[:300]
+    file = LightingFile.objects.select_for_update().get(pk=file.pk)
+    if state == LightState.LIT and file.open_faults:
+        raise InvalidTransition(
+            _("该楼道还有 %(n)s 条亮灯诉求未办结，请先办结诉求。") % {"n": file.open_faults}
+        )
+    if state != file.state:
+        file.state = state
+        file.state_since = now
+        file.save(update_fields=["state", "state_since", "updated_at"])
+    LightingLog.objects.create(
+        district_id=file.district_id,
+        file=file,
+        kind=LightingLogKind.CHECK,
+        state=file.state,
+        note=note,
+        actor=_user(actor),
+        at=now,
+    )
+    audit_record(actor=actor, action="desk.lighting:check", target=file, role=role, changes={"state": state})
+    return file

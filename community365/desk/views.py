@@ -436,3 +436,96 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
     if paths == []:
         raise Http404
     return desk_figures.xlsx(request, paths)
+
+
+# --- stairwell lighting files (亮灯档案) -------------------------------------------------------
+
+LIGHTING_STATES = ("unlit", "dark", "faulty", "lit", "all")
+
+
+@login_required
+@require_GET
+def lighting(request: HttpRequest) -> HttpResponse:
+    """The lighting files of the user's places: counts, the unlit stairwells per community, and
+    the list — the longest dark first by default."""
+    if not policies.can_see_lighting(request.user):
+        raise Http404
+    state = request.GET.get("state", "unlit")
+    if state not in LIGHTING_STATES:
+        state = "unlit"
+    place = None
+    place_id = _int(request.GET.get("place"))
+    if place_id:
+        place = Region.objects.filter(pk=place_id).first()
+    qs = selectors.lighting_files_for(request.user, place=place, state="" if state == "all" else state)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(f, selectors.age_days(f, now)) for f in page.object_list]
+    return render(
+        request,
+        "desk/lighting.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "place": place,
+            "counts": selectors.lighting_counts(request.user, place=place),
+            "by_community": selectors.lighting_dark_by_community(request.user, place=place)[:20],
+            "states": [
+                ("unlit", _("未亮灯")),
+                ("dark", _("不亮")),
+                ("faulty", _("部分故障")),
+                ("lit", _("正常亮灯")),
+                ("all", _("全部")),
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lighting_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    try:
+        file = policies.get_visible_lighting_file(request.user, file_id)
+    except NotFound:
+        raise Http404 from None
+    can_keep = policies.can_keep_lighting(request.user, file)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "check":
+                services.lighting_check(
+                    actor=request.user,
+                    file=file,
+                    state=request.POST.get("state", ""),
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                lamps = request.POST.get("lamps", "")
+                services.lighting_file_save(
+                    actor=request.user,
+                    stairwell=file.stairwell,
+                    lamps=int(lamps) if lamps.strip().isdigit() else -1,
+                    lamp_type=request.POST.get("lamp_type", ""),
+                    sensor=request.POST.get("sensor") == "on",
+                    maintainer=request.POST.get("maintainer", ""),
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("services_lighting_file", file_id=file.pk)
+    from .models import LampType, LightState, Maintainer
+
+    return render(
+        request,
+        "desk/lighting_file.html",
+        {
+            "file": file,
+            "age": selectors.age_days(file),
+            "log": selectors.lighting_log(file),
+            "can_keep": can_keep,
+            "lamp_types": LampType.choices,
+            "maintainers": Maintainer.choices,
+            "light_states": LightState.choices,
+        },
+    )

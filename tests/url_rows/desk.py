@@ -23,6 +23,9 @@ from tests.url_table import (
 
 # Who sees a 划船 request: the staff above it, the district leader, the resident who made it.
 SEES_HUACHUAN = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, LEADER, RESIDENT]
+# The lighting files: whoever sees a place's requests as staff, and the district leader.
+LIGHTING = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, OTHER_WORKER, LEADER]
+SEES_HUACHUAN_FILE = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, LEADER]
 DESK_FIGURES = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, OTHER_WORKER, LEADER]
 
 ROWS: dict[str, dict[str, int]] = {
@@ -45,6 +48,13 @@ ROWS: dict[str, dict[str, int]] = {
     "api-1:desk_list_requests": API_SIGNED_IN,
     "api-1:desk_create_request": API_SIGNED_IN,  # the same path answers GET with the list
     "api-1:desk_get_request": only(SEES_HUACHUAN, anonymous=401),
+    "services_lighting": only(LIGHTING, anonymous=302),
+    "services_lighting_file": only(SEES_HUACHUAN_FILE, anonymous=302),
+    "api-1:desk_lighting_files": API_SIGNED_IN,
+    "api-1:desk_lighting_by_community": API_SIGNED_IN,
+    "api-1:desk_lighting_save": API_SIGNED_IN,  # the same path answers GET with the list
+    "api-1:desk_lighting_file": only(SEES_HUACHUAN_FILE, anonymous=401),
+    "api-1:desk_lighting_check": API_POST_ONLY,
     **dict.fromkeys(
         [
             "api-1:desk_accept",
@@ -77,7 +87,21 @@ def _service_code() -> str:
     return CatalogueItem.objects.filter(region__isnull=True).order_by("pk").values_list("code", flat=True)[0]
 
 
+def _huachuan_lighting_file() -> int:
+    from community365.desk.models import LightingFile
+
+    found = (
+        LightingFile.objects.filter(community__name="划船社区")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    assert found is not None, "the demo world has no lighting file in 划船社区"
+    return found
+
+
 PARAMS: dict[str, Any] = {
+    "desk_lighting_file_id": _huachuan_lighting_file,
     "desk_request_id": _huachuan_request,
     "open311_fmt": lambda: "json",
     "open311_code": _service_code,
@@ -98,6 +122,9 @@ PARAM_FOR: dict[tuple[str, str], str] = {
         ]
     },
     ("open311_service", "code"): "open311_code",
+    ("services_lighting_file", "file_id"): "desk_lighting_file_id",
+    ("api-1:desk_lighting_file", "file_id"): "desk_lighting_file_id",
+    ("api-1:desk_lighting_check", "file_id"): "desk_lighting_file_id",
 }
 for _name in [
     "api-1:desk_accept",

@@ -125,3 +125,41 @@ def test_the_same_hotline_file_imported_twice_at_once_adds_each_ticket_once():
     assert ServiceRequest.objects.filter(hotline_ticket__startswith=f"C-{community.pk}-").count() == 10
     added = sorted(int(r.split("+")[0]) for r in results)
     assert added == [0, 10], results
+
+
+def test_six_lighting_requests_at_a_new_stairwell_at_once_open_one_file_with_six_faults():
+    from community365.desk import services
+    from community365.desk.models import CatalogueItem, LightingFile, LightingLog
+    from community365.regions import services as regions
+    from community365.regions.models import RegionKind
+
+    district, community, _users, _item = _small_district(1)
+    item = CatalogueItem.objects.filter(district=district, code="stairwell-light").first() or (
+        services.catalogue_item_save(
+            actor=SYSTEM,
+            district=district,
+            code="stairwell-light",
+            category="convenience",
+            name="楼道亮灯",
+            deliverer="social_worker",
+        )
+    )
+    grid = regions.region_create(
+        actor=SYSTEM, parent=community, kind=RegionKind.GRID, name="第1网格", code=f"{community.code}-G1"
+    )
+    building = regions.region_create(
+        actor=SYSTEM, parent=grid, kind=RegionKind.BUILDING, name="1幢", code=f"{grid.code}-B1"
+    )
+    stair = regions.region_create(
+        actor=SYSTEM, parent=building, kind=RegionKind.STAIRWELL, name="1幢1单元", code=f"{building.code}-S1"
+    )
+
+    def report():
+        services.request_assist(actor=SYSTEM, item=item, place=stair, text="楼道灯不亮")
+        return "ok"
+
+    results = _all_at_once([report] * 6)
+    assert results == ["ok"] * 6, results
+    file = LightingFile.objects.get(stairwell=stair)
+    assert (file.open_faults, file.state) == (6, "dark")
+    assert LightingLog.objects.filter(file=file, kind="fault").count() == 6
