@@ -142,12 +142,7 @@ class DemoBuilder:
                 full.party_and_teams()
                 full.rotas()
                 full.wishes()
-            # Every stage starts from the same random state, so that what one app's stage draws
-            # never shifts another app's demo records (the stages are built and tested apart).
-            state = self.rng.getstate()
-            for stage in stages.discover():
-                self.rng.setstate(state)
-                stage(self)
+            stages.run(self)
         return self.report
 
     def fullsize(self) -> Any:

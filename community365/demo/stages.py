@@ -33,3 +33,12 @@ def discover() -> list[Stage]:
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         found.append((getattr(module, "ORDER", 100), info.name, module.build))
     return [build for _order, _name, build in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def run(builder: Any) -> None:
+    """Run every stage. Each starts from the same random state, so that what one app's stage
+    draws never shifts another app's demo records (the stages are built and tested apart)."""
+    state = builder.rng.getstate()
+    for stage in discover():
+        builder.rng.setstate(state)
+        stage(builder)
