@@ -8,12 +8,15 @@ from community365.core.api import API_AUTH, DocumentedAPI, install_error_handler
 from community365.desk.api import router as desk_router
 from community365.emergency.api import router as emergency_router
 from community365.mechanisms.api import router as mechanisms_router
+from community365.pairing.api import router as pairing_router
 from community365.people.api import auth_router
 from community365.people.api import router as people_router
 from community365.regions.api import router as regions_router
+from community365.supervision.api import router as supervision_router
 from community365.talks.api import router as talks_router
 from community365.teams.api import router as teams_router
 from community365.wishes.api import router as wishes_router
+from community365.zones.api import router as zones_router
 
 api = DocumentedAPI(
     title="Community 365 API",
@@ -36,3 +39,6 @@ api.add_router("/cases/emergencies", emergency_router)
 api.add_router("/cases", cases_router)
 api.add_router("/mechanisms", mechanisms_router)
 api.add_router("/benchmarking", benchmarking_router)
+api.add_router("/pairing", pairing_router)
+api.add_router("/zones", zones_router)
+api.add_router("/supervision", supervision_router)

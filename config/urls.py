@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("community365.cases.urls")),
     path("", include("community365.mechanisms.urls")),
     path("", include("community365.benchmarking.urls")),
+    path("", include("community365.pairing.urls")),
+    path("", include("community365.zones.urls")),
+    path("", include("community365.supervision.urls")),
 ]
 
 handler404 = "community365.core.views.not_found"

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "community365.emergency",
     "community365.mechanisms",
     "community365.benchmarking",
+    "community365.pairing",
+    "community365.zones",
+    "community365.supervision",
     "community365.demo",
 ]
 
