@@ -393,3 +393,67 @@ def cases_clinic_book(request: HttpRequest, session_id: Id, payload: BookIn) -> 
         "at": services.slot_time(session, booking.slot),
         "status": booking.status,
     }
+
+
+class ClinicCancelIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=200)
+
+
+@router.post("/clinic/sessions/{session_id}/cancel", response={200: ClinicSessionOut, **ERRORS})
+def cases_clinic_cancel_session(request: HttpRequest, session_id: Id, payload: ClinicCancelIn) -> Any:
+    """Cancel a whole planned session with a reason (the community's secretary or the district's
+    justice officer); everyone booked is told. A session already held or cancelled: 422 invalid_transition."""
+    session = policies.get_visible_session(request.user, session_id)
+    session = services.clinic_cancel_session(actor=request.user, session=session, reason=payload.reason)
+    return _session_out(session, [])
+
+
+# --- the departments' referrals -----------------------------------------------------------------
+
+
+class CasesReferralOut(Schema):
+    id: int
+    department: str
+    community: str
+    kind: str = Field(..., description="consultation | mediation")
+    note: str
+    created_at: datetime.datetime
+    handled_at: datetime.datetime | None
+
+
+class CasesReferralPage(Schema):
+    items: list[CasesReferralOut]
+    count: int
+
+
+def _referral_out(referral: Any) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "department": referral.department.name,
+        "community": referral.region.name,
+        "kind": "mediation" if referral.mediation_case_id else "consultation",
+        "note": referral.note,
+        "created_at": referral.created_at,
+        "handled_at": referral.handled_at,
+    }
+
+
+@router.get("/referrals", response=CasesReferralPage)
+def cases_list_referrals(request: HttpRequest, page: Query[PageParams]) -> Any:
+    """The open referrals to the caller's departments (their liaisons'; empty for anyone else),
+    oldest first. They carry no party's details: the department learns who from the community."""
+    qs = (
+        policies.referrals_visible_to(request.user)
+        .filter(handled_at__isnull=True)
+        .select_related("department", "region")
+        .order_by("created_at", "id")
+    )
+    rows, count = paginate(qs, page)
+    return {"items": [_referral_out(r) for r in rows], "count": count}
+
+
+@router.post("/referrals/{referral_id}/handled", response={200: CasesReferralOut, **ERRORS})
+def cases_handle_referral(request: HttpRequest, referral_id: Id) -> Any:
+    """The department's liaison marks a referral handled (once; a second mark is 422 invalid_transition)."""
+    referral = policies.get_referral_for(request.user, referral_id)
+    return _referral_out(services.referral_handle(actor=request.user, referral=referral))

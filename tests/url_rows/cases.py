@@ -52,6 +52,7 @@ ROWS: dict[str, dict[str, int]] = {
     "api-1:cases_mediation_queue": API_SIGNED_IN,
     "api-1:cases_mediation_figures": rule(404, 401, _200=FIGURES),
     "api-1:cases_clinic_sessions": API_SIGNED_IN,
+    "api-1:cases_list_referrals": API_SIGNED_IN,
     **dict.fromkeys(
         [
             "api-1:cases_take_mediation",
@@ -62,6 +63,8 @@ ROWS: dict[str, dict[str, int]] = {
             "api-1:cases_not_reached",
             "api-1:cases_follow_up",
             "api-1:cases_clinic_book",
+            "api-1:cases_clinic_cancel_session",
+            "api-1:cases_handle_referral",
         ],
         API_POST_ONLY,
     ),
