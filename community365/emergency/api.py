@@ -122,3 +122,21 @@ def post_checks(request: HttpRequest, event_id: Id, payload: list[CheckIn]) -> A
     items = services.clean_items(raw)
     new = services.checks_record(actor=request.user, event=event, items=items)
     return {"sent": len(items), "new": new}
+
+
+class EmergencyUpdateIn(Schema):
+    title: str = Field(..., min_length=1, max_length=100)
+    level: Literal["blue", "yellow", "orange", "red"]
+    ends_at: datetime.datetime = Field(..., description="after the start, at most 14 days from it")
+
+
+@router.post("/{event_id}/update", response={200: EventOut, **ERRORS})
+def update_emergency(request: HttpRequest, event_id: Id, payload: EmergencyUpdateIn) -> Any:
+    """Correct an open event: name, level (raised or lowered; everyone alerted hears the new
+    level) and expected end. The declaring district's or subdistrict's staff only; a closed event
+    is refused (422 invalid_transition)."""
+    event = policies.get_visible_event(request.user, event_id)
+    event = services.event_update(
+        actor=request.user, event=event, title=payload.title, level=payload.level, ends_at=payload.ends_at
+    )
+    return _event_out(event)

@@ -13,6 +13,8 @@ ALERT_WORKER = register("emergency.alert_worker", _("应急响应：%(title)s（
 register("emergency.alert_worker.body", _("%(community)s有 %(count)s 户重点关注户待排查，请组织入户。"))
 NEED = register("emergency.need", _("%(household)s需要帮助：%(need)s"))
 register("emergency.need.body", _("应急事件“%(title)s”中排查发现，请尽快处理。"))
+LEVEL_CHANGED = register("emergency.level_changed", _("应急响应“%(title)s”调整为%(level)s"))
+register("emergency.level_changed.body", _("响应级别由%(old)s调整为%(level)s，请按新的级别执行。"))
 CLOSED = register("emergency.closed", _("应急事件“%(title)s”已结束"))
 register("emergency.closed.body", _("感谢参与！服务时长 %(hours)s 小时已记入志愿联盟。"))
 

@@ -305,6 +305,73 @@ def _alert(
             )
 
 
+@service("emergency.event:update")
+def event_update(
+    *,
+    actor: Any,
+    event: EmergencyEvent,
+    title: str,
+    level: str,
+    ends_at: datetime.datetime,
+) -> EmergencyEvent:
+    """Correct an open event as the warning changes: its name, its level (raised or lowered) and
+    its expected end (extended or shortened, still after the start and within 14 days). Only the
+    declaring district's or subdistrict's staff; a closed event is history and is refused. When
+    the level changes, everyone alerted hears the new level (on commit)."""
+    role = permissions.require_at(
+        actor, policies.DECLARE.name, event.region.path, _("只有发布事件的区、街道工作人员可以修改应急事件。")
+    )
+    if level not in EventLevel.values:
+        raise InvalidInput(_("请选择响应级别。"), field="level")
+    clean_title = _text(title, "title", 100)
+    ends_at = _aware(ends_at)
+    if ends_at <= event.starts_at:
+        raise InvalidInput(_("结束时间须晚于开始时间。"), field="ends_at")
+    if ends_at - event.starts_at > MAX_WINDOW:
+        raise InvalidInput(_("一次应急响应最长 14 天，需要时再发布一次。"), field="ends_at")
+    before = EmergencyEvent.objects.select_for_update().filter(pk=event.pk).first()
+    if before is None or before.status != EventStatus.OPEN:
+        raise InvalidTransition(_("这个应急事件已经结束，不能再修改。"))
+    changes = {
+        name: [str(getattr(before, name)), str(value)]
+        for name, value in (("title", clean_title), ("level", level), ("ends_at", ends_at))
+        if getattr(before, name) != value
+    }
+    if not changes:
+        return before
+    EmergencyEvent.objects.filter(pk=event.pk).update(title=clean_title, level=level, ends_at=ends_at)
+    event.refresh_from_db()
+    audit_record(actor=actor, action="emergency.event:update", target=event, role=role, changes=changes)
+    if "level" in changes:
+        _tell_level(event, before.level)
+    return event
+
+
+def _tell_level(event: EmergencyEvent, old: str) -> None:
+    """Everyone with households to check in the event, and the covered communities' social
+    workers, hear that the level changed (one notification each)."""
+    communities = list(EventCommunity.objects.filter(event=event).values_list("region_id", flat=True))
+    recipients = set(
+        CheckAssignment.objects.filter(event=event).values_list("assignee_id", flat=True).distinct()
+    ) | set(
+        RoleAssignment.objects.filter(
+            region_id__in=communities, role=Role.SOCIAL_WORKER, revoked_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    params = {
+        "title": event.title,
+        "old": phrase_param(phrases.LEVELS[old]),
+        "level": phrase_param(phrases.LEVELS[event.level]),
+    }
+    for user_id in sorted(recipients):
+        notify(
+            recipient_id=user_id,
+            code=phrases.LEVEL_CHANGED,
+            params=params,
+            url=f"/cases/emergencies/{event.pk}/",
+        )
+
+
 @service("emergency.assignment:reassign")
 def building_reassign(*, actor: Any, event: EmergencyEvent, building: Region, assignee: Any) -> int:
     """Give a building's households in the event to another helper of its community (someone

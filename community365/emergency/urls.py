@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/emergencies/<int:event_id>/", views.event_detail, name="emergency_detail"),
     path("cases/emergencies/<int:event_id>/checklist/", views.checklist, name="emergency_checklist"),
     path("cases/emergencies/<int:event_id>/close", views.event_close, name="emergency_close"),
+    path("cases/emergencies/<int:event_id>/update", views.event_update, name="emergency_update"),
     path("cases/emergencies/<int:event_id>/reassign", views.reassign, name="emergency_reassign"),
     path(
         "cases/emergencies/<int:event_id>/tasks/<int:task_id>/done",

@@ -151,6 +151,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "manages": manages,
         "mine": mine,
         "may_close": policies.may_close(request.user, event),
+        "levels": EventLevel.choices,
         "may_report": policies.may_read_reports(request.user, event),
     }
     if manages:
@@ -271,6 +272,29 @@ def event_close(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         services.event_close(actor=request.user, event=event, summary=request.POST.get("summary", ""))
         messages.success(request, _("应急事件已结束，复盘报告已生成，队员的服务时长已记入志愿联盟。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("emergency_detail", event.pk)
+
+
+@login_required
+@require_POST
+def event_update(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The declarers correct an open event's name, level and expected end (the form on the
+    event's page)."""
+    event = _event(request, event_id)
+    ends_at = _moment(request.POST.get("ends_at"))
+    try:
+        if ends_at is None:
+            raise InvalidInput(_("请填写预计结束时间。"), field="ends_at")
+        services.event_update(
+            actor=request.user,
+            event=event,
+            title=request.POST.get("title", ""),
+            level=request.POST.get("level", ""),
+            ends_at=ends_at,
+        )
+        messages.success(request, _("应急事件已更新。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("emergency_detail", event.pk)

@@ -33,6 +33,7 @@ ROWS = {
     "emergency_detail": only(SEES_DRILL),
     "emergency_checklist": only(SEES_DRILL),
     "emergency_close": PAGE_POST_ONLY,
+    "emergency_update": PAGE_POST_ONLY,
     "emergency_reassign": PAGE_POST_ONLY,
     "emergency_task_done": PAGE_POST_ONLY,
     "emergency_report_pdf": only(REPORTS),
@@ -40,6 +41,7 @@ ROWS = {
     "api-1:list_emergencies": API_SIGNED_IN,
     "api-1:get_emergency": rule(404, 401, _200=SEES_DRILL),
     "api-1:post_checks": API_POST_ONLY,
+    "api-1:update_emergency": API_POST_ONLY,
 }
 
 PARAMS = {
@@ -54,12 +56,14 @@ PARAM_FOR = {
             "emergency_detail",
             "emergency_checklist",
             "emergency_close",
+            "emergency_update",
             "emergency_reassign",
             "emergency_task_done",
             "emergency_report_pdf",
             "emergency_report_xlsx",
             "api-1:get_emergency",
             "api-1:post_checks",
+            "api-1:update_emergency",
         )
     },
     ("emergency_task_done", "task_id"): "emergency_task_id",
