@@ -160,12 +160,12 @@ def test_resident_search_counts_up_to_a_cap_and_pages_by_an_index(demo_world, cl
 
 
 def test_resident_counts_group_the_person_table_by_its_own_column(demo_world, persona):
-    """Home page (district admin) and region detail: the residents under each place are counted
-    by grouping persons on their indexed community column — no join from every person row to
-    the places — and the numbers stay exact."""
+    """Home page (district admin) and region detail: the residents and the households under each
+    place are counted by grouping persons and households on their indexed community column — no
+    join from every row to the places — and the numbers stay exact."""
     from community365.people.models import Person
     from community365.regions import selectors
-    from community365.regions.models import Region
+    from community365.regions.models import Household, Region
 
     admin = persona("admin_district")
     district = Region.objects.get(kind="district")
@@ -176,8 +176,13 @@ def test_resident_counts_group_the_person_table_by_its_own_column(demo_world, pe
             assert (
                 counts[node.pk].residents == Person.objects.filter(region__path__startswith=node.path).count()
             )
-        person_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"]]
-        assert person_sql and all('"regions_region"' not in sql for sql in person_sql), person_sql
+            assert (
+                counts[node.pk].households
+                == Household.objects.filter(region__path__startswith=node.path).count()
+            )
+        for table in ("people_person", "regions_household"):
+            sql = [q["sql"] for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"]]
+            assert sql and all('"regions_region"' not in one for one in sql), sql
     # A worker of one community: only that community's residents.
     worker = persona("worker_huachuan")
     huachuan = Region.objects.get(name="划船社区")

@@ -47,31 +47,28 @@ def counts_under(user: Any, nodes: list[Region]) -> dict[int, RegionCounts]:
         if prefix in by_prefix:
             result[by_prefix[prefix]].communities = n
 
+    from community365.people.models import Person
+
     count_paths = permissions.scope_paths(user, people_policies.COUNT.name)
-    households = Household.objects.filter(
-        permissions.path_q(count_paths), region__path__startswith=parent_prefix
-    )
-    for prefix, n in _counts_by_prefix(households, "region__path", length).items():
+    for prefix, n in _by_prefix(Household, count_paths, parent_prefix, depth, length).items():
         if prefix in by_prefix:
             result[by_prefix[prefix]].households = n
 
-    for prefix, n in _residents_by_prefix(count_paths, parent_prefix, depth, length).items():
+    for prefix, n in _by_prefix(Person, count_paths, parent_prefix, depth, length).items():
         if prefix in by_prefix:
             result[by_prefix[prefix]].residents = n
     return result
 
 
-def _residents_by_prefix(
-    count_paths: list[str] | None, parent_prefix: str, depth: int, length: int
+def _by_prefix(
+    model: Any, count_paths: list[str] | None, parent_prefix: str, depth: int, length: int
 ) -> dict[str, int]:
-    """Residents per path prefix of ``length``. The person table is the largest of a district:
-    it is grouped by its own indexed ``community`` column (no join to the places for every
-    person), the communities' paths come from the small region table and the counts are rolled
-    up to the prefixes in Python. Exact whenever the counting scope is made of whole
+    """Households or residents per path prefix of ``length``. These are the largest tables of a
+    district: they are grouped by their own indexed ``community`` column (no join to the places
+    for every row), the communities' paths come from the small region table and the counts are
+    rolled up to the prefixes in Python. Exact whenever the counting scope is made of whole
     communities (grants at a community or above) and the prefixes are not below a community;
     otherwise (a grant on a grid, counts under a building) the grouped join over paths."""
-    from community365.people.models import Person
-
     ancestors = [parent_prefix[:i] for i in range(Region.steplen, len(parent_prefix) + 1, Region.steplen)]
     communities = list(
         Region.objects.filter(
@@ -82,10 +79,10 @@ def _residents_by_prefix(
         p != path and p.startswith(path) for p in (count_paths or []) for _id, path, _d in communities
     )
     if below_a_community:
-        persons = Person.objects.filter(
+        rows_below = model.objects.filter(
             permissions.path_q(count_paths), region__path__startswith=parent_prefix
         )
-        return _counts_by_prefix(persons, "region__path", length)
+        return _counts_by_prefix(rows_below, "region__path", length)
     path_of = {
         pk: path
         for pk, path, _d in communities
@@ -94,7 +91,7 @@ def _residents_by_prefix(
     }
     totals: dict[str, int] = {}
     rows = (
-        Person.objects.filter(community_id__in=list(path_of))
+        model.objects.filter(community_id__in=list(path_of))
         .order_by()
         .values("community_id")
         .annotate(n=Count("pk"))
@@ -103,6 +100,24 @@ def _residents_by_prefix(
         prefix = path_of[row["community_id"]][:length]
         totals[prefix] = totals.get(prefix, 0) + row["n"]
     return totals
+
+
+def community_of(region: Region, known: dict[str, Region] | None = None) -> Region | None:
+    """The community (or village) a place lies in — itself when it is one — or None above the
+    communities. ``known`` (path → community, e.g. ``communities_by_path(district)``) answers
+    without a query, for bulk paths."""
+    if region.kind in COMMUNITY_KINDS:
+        return region
+    prefixes = [region.path[: i * Region.steplen] for i in range(1, region.depth)]
+    if known is not None:
+        return next((known[p] for p in prefixes if p in known), None)
+    return Region.objects.filter(kind__in=COMMUNITY_KINDS, path__in=prefixes).first()
+
+
+def communities_by_path(district: Region) -> dict[str, Region]:
+    return {
+        r.path: r for r in Region.objects.filter(kind__in=COMMUNITY_KINDS, path__startswith=district.path)
+    }
 
 
 def top_regions_of(user: Any) -> list[Region]:

@@ -11,7 +11,7 @@ from community365.audit.services import audit_build, audit_record, audit_record_
 from community365.core import permissions
 from community365.core.errors import Conflict, InvalidInput
 
-from . import policies
+from . import policies, selectors
 from .models import (
     CHILD_KINDS,
     Department,
@@ -151,12 +151,20 @@ def regions_create_bulk(*, actor: Any, entries: list[tuple[Region, str, str, str
     return [r for r, _r, _f in built]
 
 
-def _household_build(*, actor: Any, stairwell: Region, number: str) -> tuple[Household, str]:
+def _household_build(
+    *, actor: Any, stairwell: Region, number: str, communities: dict[str, Region] | None = None
+) -> tuple[Household, str]:
     number = _clean_name(number, field="number", max_length=30)
     if stairwell.kind != RegionKind.STAIRWELL:
         raise InvalidInput(_("户必须登记在楼道下。"), field="stairwell")
     role = permissions.require_at(actor, policies.MANAGE_HOUSEHOLDS.name, stairwell.path)
-    return Household(district_id=stairwell.district_id, region=stairwell, number=number), role
+    community = selectors.community_of(stairwell, communities)
+    if community is None:
+        raise InvalidInput(_("该楼道不在任何社区之下。"), field="stairwell")
+    household = Household(
+        district_id=stairwell.district_id, region=stairwell, community=community, number=number
+    )
+    return household, role
 
 
 @service("regions.household:create")
@@ -178,8 +186,15 @@ def households_create_bulk(
     (stairwell, number) goes through the same validation and permission check, the rows are
     inserted in batches and one audit row is written per household, as the service writes.
     All or nothing: a refused entry or a doubled number refuses the whole call."""
+    known: dict[str, Region] = {}
+    loaded: set[int] = set()
+    for stairwell, _number in entries:
+        if stairwell.district_id is not None and stairwell.district_id not in loaded:
+            loaded.add(stairwell.district_id)
+            known.update(selectors.communities_by_path(Region.objects.get(pk=stairwell.district_id)))
     built = [
-        _household_build(actor=actor, stairwell=stairwell, number=number) for stairwell, number in entries
+        _household_build(actor=actor, stairwell=stairwell, number=number, communities=known)
+        for stairwell, number in entries
     ]
     keys = {(h.region_id, h.number) for h, _r in built}
     if len(keys) != len(built):

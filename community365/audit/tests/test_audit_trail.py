@@ -351,7 +351,9 @@ def test_refused_call_rolls_back_work_done_before_the_refusal(region):
 
     @service("test:write_then_refuse")
     def write_then_refuse(*, actor: Any, stairwell: Region) -> None:
-        Household.objects.create(district_id=stairwell.district_id, region=stairwell, number="半途-1")
+        Household.objects.create(
+            district_id=stairwell.district_id, region=stairwell, community=region("划船社区"), number="半途-1"
+        )
         raise InvalidInput("refused after writing")
 
     with pytest.raises(InvalidInput):
