@@ -194,3 +194,15 @@ def test_open_needs_are_on_the_social_workers_home(client_for, drill, persona):
     page = client_for("worker_huangli").get(counts["emergency.tasks"].url.split("#")[0])
     assert page.content.decode().count('class="em-task" data-row') == 2
     assert "emergency.tasks" not in {c.key for c in todos.todos_for(persona("worker_huachuan")).counts}
+
+
+def test_the_boards_figures_refresh_themselves_while_the_event_is_open(client_for, drill, persona):
+    """The three figures of the live board are fetched again every 30 s (htmx, the same page,
+    only that block swapped), and announced politely to screen readers; a closed event's do not."""
+    page = client_for("admin_district").get(f"/cases/emergencies/{drill.pk}/").content.decode()
+    block = re.search(r'<div class="em-figures" id="em-figures"[^>]*>', page).group(0)
+    assert 'hx-trigger="every 30s"' in block and 'hx-select="#em-figures"' in block
+    services.event_close(actor=persona("admin_district"), event=drill, summary="演练结束")
+    page = client_for("admin_district").get(f"/cases/emergencies/{drill.pk}/").content.decode()
+    block = re.search(r'<div class="em-figures" id="em-figures"[^>]*>', page).group(0)
+    assert "hx-trigger" not in block
