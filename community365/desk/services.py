@@ -894,7 +894,14 @@ def catalogue_item_save(
     from community365.wishes.models import ServiceCategory
 
     place = community or district
-    role = permissions.require_at(actor, policies.CATALOGUE.name, place.path)
+    role = permissions.require_at(
+        actor,
+        policies.CATALOGUE.name,
+        place.path,
+        _("全区事项由区里维护；社区只能增补本社区的服务事项。")
+        if community is None
+        else _("只能维护本社区的服务事项。"),
+    )
     if community is None and role == Role.COMMUNITY_SECRETARY:
         raise NotAllowed(_("社区只能增补本社区的服务事项。"))
     _check_catalogue_edit(

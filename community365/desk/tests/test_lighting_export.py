@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from community365.desk.models import LightingFile
 from community365.regions.models import Region, RegionKind
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +24,21 @@ def _rows(response) -> list[list]:
     return rows
 
 
-def test_the_dark_list_oldest_first_with_days_and_scope(client_for, make_request, stairwell, huachuan):
-    now = timezone.now()
-    other = (
+def _quiet(huachuan, n: int) -> list[Region]:
+    """Stairwells of 划船 without a lighting file yet."""
+    filed = LightingFile.objects.values("stairwell_id")
+    return list(
         Region.objects.filter(path__startswith=huachuan.path, kind=RegionKind.STAIRWELL)
-        .exclude(pk=stairwell.pk)
-        .order_by("path")
-        .last()
+        .exclude(pk__in=filed)
+        .order_by("path")[:n]
     )
+
+
+def test_the_dark_list_oldest_first_with_days_and_scope(client_for, make_request, huachuan):
+    now = timezone.now()
+    other, stairwell = _quiet(huachuan, 2)
     make_request(place=other, at=now - datetime.timedelta(days=2))
-    make_request(at=now - datetime.timedelta(days=30))
+    make_request(place=stairwell, at=now - datetime.timedelta(days=30))
     rows = _rows(client_for("worker_huachuan").get("/services/lighting.xlsx"))
     header = rows[0]
     assert header[:7] == ["街道", "社区", "楼道", "地址编码", "状态", "状态起始", "天数"]
