@@ -20,10 +20,20 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community365.core.errors import InvalidInput
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+# The edit page's words for them (the specification's names stay in the option values).
+DATATYPE_LABELS = {
+    "string": gettext_lazy("一行文字"),
+    "number": gettext_lazy("数字"),
+    "datetime": gettext_lazy("日期时间"),
+    "text": gettext_lazy("多行文字"),
+    "singlevaluelist": gettext_lazy("单选"),
+    "multivaluelist": gettext_lazy("多选"),
+}
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
 MAX_ATTRIBUTES = 20
 MAX_VALUES = 30
@@ -211,7 +221,7 @@ def shown(definitions: list[dict[str, Any]], values: Mapping[str, Any]) -> list[
         definition = by_code.get(code)
         names = {v["key"]: v["name"] for v in (definition or {}).get("values", [])}
         if isinstance(value, list):
-            answer = "、".join(names.get(v, v) for v in value)
+            answer = "、".join(str(names.get(v, v)) for v in value)
         elif definition and definition["datatype"] == "datetime":
             parsed = parse_datetime(str(value))
             answer = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else str(value)

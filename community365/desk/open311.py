@@ -9,7 +9,11 @@ in ``.xml`` (the format the specification requires) and ``.json``.
   data (no name, phone or e-mail).
 - The desk has more states than open/closed: with ``extended_statuses=1`` a request's status is
   one of the values FixMyStreet's Open311 extension uses (``in_progress``, ``investigating``,
-  ``internal_referral``, ``fixed``, ``duplicate``, …); without it, plain ``open``/``closed``."""
+  ``internal_referral``, ``fixed``, ``duplicate``, …); without it, plain ``open``/``closed``.
+- Location: ``lat``+``long`` (together, in range; stored and returned), ``address_id`` or
+  ``address_string``; a point alone cannot be placed in a community and is refused with a 400
+  that says so. Service attributes (``desk/attributes.py``): listed in the definition, sent as
+  ``attribute[code]``, every problem returned at once in the error list."""
 
 from __future__ import annotations
 

@@ -637,7 +637,7 @@ def _item_form_context(user: Any, district: Region, item: Any, values: dict[str,
     from community365.regions.models import Organisation
     from community365.teams.models import Team
 
-    from .attributes import DATATYPES, choices_text
+    from .attributes import DATATYPE_LABELS, choices_text
     from .models import Deliverer
 
     attributes = values.get("attributes")
@@ -668,7 +668,7 @@ def _item_form_context(user: Any, district: Region, item: Any, values: dict[str,
         "communities": _keeper_communities(user, district) if item is None else [],
         "keeps_district": keeps_district,
         "attribute_rows": rows,
-        "datatypes": DATATYPES,
+        "datatypes": list(DATATYPE_LABELS.items()),
     }
 
 
