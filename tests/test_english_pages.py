@@ -82,6 +82,7 @@ USER_TEXT: dict[str, list[str]] = {
     "desk.CallBack": ["note"],
     "desk.RequestEvent": ["note"],
     "desk.HotlineImport": ["filename"],
+    "desk.HolidayCalendar": ["name"],
     "mechanisms.SecretaryUnit": ["name"],
     "mechanisms.MenuItem": ["title", "aim"],
     "mechanisms.SecretaryProject": [

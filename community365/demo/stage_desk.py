@@ -75,6 +75,31 @@ CATALOGUE: list[tuple[str, str, str, str, str, int, int, bool, str]] = [
     ),
     ("library", "shared_culture", "图书借阅", Deliverer.SOCIAL_WORKER, "", 8, 3, True, ""),
 ]
+# Open311 attributes of the demo's items (optional ones: clients that send none still post).
+ATTRIBUTES: dict[str, list[dict[str, Any]]] = {
+    "stairwell-light": [
+        {
+            "code": "floor",
+            "datatype": "number",
+            "required": False,
+            "order": 1,
+            "description": "哪一层的灯不亮",
+            "datatype_description": "楼层数字，例如 3",
+        },
+        {
+            "code": "fault",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "order": 2,
+            "description": "是什么情况",
+            "values": [
+                {"key": "dark", "name": "完全不亮"},
+                {"key": "flicker", "name": "闪烁"},
+                {"key": "sensor", "name": "声控不灵"},
+            ],
+        },
+    ],
+}
 # The mix of a year's requests (weights by item code).
 MIX = {
     "stairwell-light": 14,
@@ -218,6 +243,7 @@ def build_catalogue(builder: Any, district: Region) -> dict[str, CatalogueItem]:
             response_hours=response,
             resolution_days=resolution,
             online=online,
+            attributes=ATTRIBUTES.get(code),
         )
         builder.report.add("catalogue_item")
     if not CatalogueItem.objects.filter(district=district, code="huachuan-aunties").exists():

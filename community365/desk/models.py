@@ -101,6 +101,9 @@ class CatalogueItem(models.Model):
     resolution_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), default=3)
     online = models.BooleanField(_("可在线申请"), default=True)
     active = models.BooleanField(_("启用"), default=True)
+    # Open311 service attributes (what a client must or may send with a request of this item):
+    # a list of definitions, validated on save by ``attributes.clean_definitions``.
+    attributes = models.JSONField(_("附加信息项"), default=list, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -191,6 +194,11 @@ class ServiceRequest(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     contact_email = models.CharField(_("电子邮箱"), max_length=120, blank=True)
     hotline_ticket = models.CharField(_("热线工单号"), max_length=40, null=True, blank=True)
+    # Open311: the point a client system gave (WGS84), and the values of the item's attributes
+    # ({code: value, or a list of keys for a multivaluelist}).
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    attribute_values = models.JSONField(_("附加信息"), default=dict, blank=True)
     open311_client = models.ForeignKey(
         "desk.Open311Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

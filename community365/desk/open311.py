@@ -9,11 +9,16 @@ in ``.xml`` (the format the specification requires) and ``.json``.
   data (no name, phone or e-mail).
 - The desk has more states than open/closed: with ``extended_statuses=1`` a request's status is
   one of the values FixMyStreet's Open311 extension uses (``in_progress``, ``investigating``,
-  ``internal_referral``, ``fixed``, ``duplicate``, …); without it, plain ``open``/``closed``."""
+  ``internal_referral``, ``fixed``, ``duplicate``, …); without it, plain ``open``/``closed``.
+- Location: ``lat``+``long`` (together, in range; stored and returned), ``address_id`` or
+  ``address_string``; a point alone cannot be placed in a community and is refused with a 400
+  that says so. Service attributes (``desk/attributes.py``): listed in the definition, sent as
+  ``attribute[code]``, every problem returned at once in the error list."""
 
 from __future__ import annotations
 
 import datetime
+import decimal
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -29,6 +34,7 @@ from community365.core.errors import DomainError
 from community365.regions.models import COMMUNITY_KINDS, Region, RegionKind
 
 from . import selectors, services
+from .attributes import clean_values, sent_attributes, spec_attribute
 from .models import OPEN_STATUSES, CatalogueItem, RequestStatus, ServiceRequest
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -57,10 +63,13 @@ EXTENDED_FILTER: dict[str, list[str]] = {
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    """A refusal in the specification's format: one or more descriptions under one code."""
+
+    def __init__(self, status: int, description: str, *more: str) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.descriptions = [description, *more]
 
 
 # --- rendering ------------------------------------------------------------------------------------
@@ -116,8 +125,9 @@ def _respond(fmt: str, root_tag: str, item_tag: str | None, data: Any, status: i
     return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
-def _error(fmt: str, status: int, description: str) -> HttpResponse:
-    return _respond(fmt, "errors", "error", [{"code": status, "description": description}], status)
+def _error(fmt: str, status: int, description: str, *more: str) -> HttpResponse:
+    errors = [{"code": status, "description": d} for d in (description, *more)]
+    return _respond(fmt, "errors", "error", errors, status)
 
 
 def _handled(fn: Any) -> Any:
@@ -127,7 +137,7 @@ def _handled(fn: Any) -> Any:
         try:
             return fn(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
-            return _error(fmt, exc.status, exc.description)
+            return _error(fmt, exc.status, *exc.descriptions)
         except DomainError as exc:
             status = 404 if exc.status == 404 else (409 if exc.status == 409 else 400)
             field = f"{exc.field}: " if exc.field else ""
@@ -155,7 +165,7 @@ def _service_out(item: CatalogueItem) -> dict[str, Any]:
         "service_code": item.code,
         "service_name": item.name,
         "description": item.description or item.name,
-        "metadata": False,
+        "metadata": bool(item.attributes),
         "type": "realtime",
         "keywords": item.get_deliverer_display(),
         "group": item.get_category_display(),
@@ -181,8 +191,8 @@ def _request_out(req: ServiceRequest, extended: bool) -> dict[str, Any]:
         else req.community.name,
         "address_id": req.region.code,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": float(req.lat) if req.lat is not None else None,
+        "long": float(req.long) if req.long is not None else None,
         "media_url": None,
     }
 
@@ -228,7 +238,11 @@ def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResp
     item = CatalogueItem.objects.filter(district=district, code=code, active=True).first()
     if item is None:
         raise Open311Error(404, f"service_code {code} not found")
-    return _respond(fmt, "service_definition", None, {"service_code": item.code, "attributes": []})
+    definition = {
+        "service_code": item.code,
+        "attributes": [spec_attribute(a) for a in item.attributes or []],
+    }
+    return _respond(fmt, "service_definition", None, definition)
 
 
 def _place(client_district: Region, address_id: str, address_string: str) -> Region:
@@ -273,10 +287,19 @@ def create_request(request: HttpRequest, *, fmt: str) -> HttpResponse:
         raise Open311Error(400, "description is required")
     address_id = (data.get("address_id") or "").strip()
     address_string = (data.get("address_string") or "").strip()
+    point = _point(data)
     if not address_id and not address_string:
+        if point is None:
+            raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
         raise Open311Error(
-            400, "a location is required: address_string or address_id (lat/long are not supported)"
+            400,
+            "lat/long received, but this jurisdiction routes requests by community: "
+            "also give address_id (a community, grid, building or stairwell code) or an address_string "
+            "naming the community",
         )
+    values, problems = clean_values(item.attributes or [], sent_attributes(data))
+    if problems:
+        raise Open311Error(400, *problems)
     place = _place(client.district, address_id, address_string)
     req = services.request_from_open311(
         actor=SystemActor(f"open311:{client.name}"),
@@ -286,9 +309,33 @@ def create_request(request: HttpRequest, *, fmt: str) -> HttpResponse:
         text=description,
         contact_phone=(data.get("phone") or "")[:20],
         contact_email=(data.get("email") or "")[:120],
+        lat=point[0] if point else None,
+        long=point[1] if point else None,
+        attribute_values=sent_attributes(data) if values else None,
     )
     out = [{"service_request_id": req.pk, "service_notice": None, "account_id": None}]
     return _respond(fmt, "service_requests", "request", out, 201)
+
+
+def _coordinate(text: str, name: str, limit: int) -> decimal.Decimal:
+    try:
+        value = decimal.Decimal(text) if len(text) <= 30 else decimal.Decimal("nan")
+    except decimal.InvalidOperation:
+        value = decimal.Decimal("nan")
+    if not value.is_finite() or not -limit <= value <= limit:
+        raise Open311Error(400, f"{name} must be a number from -{limit} to {limit} (WGS84 decimal degrees)")
+    return value
+
+
+def _point(data: Any) -> tuple[decimal.Decimal, decimal.Decimal] | None:
+    """``lat`` and ``long`` together (the specification sends both or neither), in range."""
+    lat = (data.get("lat") or "").strip()
+    long = (data.get("long") or "").strip()
+    if not lat and not long:
+        return None
+    if not lat or not long:
+        raise Open311Error(400, "lat and long must be given together")
+    return _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
 
 
 def _parse_time(value: str, name: str) -> datetime.datetime | None:

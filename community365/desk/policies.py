@@ -18,7 +18,7 @@ from community365.core import permissions
 from community365.core.errors import NotFound
 from community365.core.roles import STAFF_ROLES, Role
 
-from .models import LightingFile, ServiceRequest
+from .models import CatalogueItem, LightingFile, ServiceRequest
 
 VIEW = permissions.register(
     "desk.request:view", STAFF_ROLES | {Role.DISTRICT_LEADER}, "See the service requests of a place"
@@ -139,3 +139,51 @@ def get_visible_lighting_file(user: Any, file_id: Any) -> LightingFile:
 
 def can_keep_lighting(user: Any, file: LightingFile) -> bool:
     return permissions.has_perm_at(user, HANDLE.name, file.stairwell.path)
+
+
+# --- keeping the catalogue, the calendar and the grids (the edit pages) -----------------------
+# The district admin keeps the district's items and every community's additions; a community
+# secretary only the additions of their own community. An item the user may not edit is not
+# there for them (404), even when the public catalogue shows it.
+
+
+def catalogue_editable_by(user: Any) -> QuerySet[CatalogueItem]:
+    if permissions.is_global(user):
+        return CatalogueItem.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return CatalogueItem.objects.none()
+    query = Q(pk__in=[])
+    for grant in permissions.scope_grants(user, CATALOGUE.name):
+        query |= Q(district_id=grant.district_id, region__path__startswith=grant.path)
+        if grant.role == Role.DISTRICT_ADMIN:
+            query |= Q(district_id=grant.district_id, region__isnull=True)
+    return CatalogueItem.objects.filter(query)
+
+
+def get_editable_item(user: Any, item_id: Any) -> CatalogueItem:
+    if not valid_id(item_id):
+        raise NotFound(_("没有找到该服务事项。"))
+    found = (
+        catalogue_editable_by(user)
+        .select_related("region", "department", "team", "organisation")
+        .filter(pk=item_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("没有找到该服务事项。"))
+    return found
+
+
+def keeps_district_catalogue(user: Any) -> list[int]:
+    """The districts whose own items the user keeps (the district admin's)."""
+    return [
+        g.district_id for g in permissions.scope_grants(user, CATALOGUE.name) if g.role == Role.DISTRICT_ADMIN
+    ]
+
+
+def can_keep_catalogue(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_paths(user, CATALOGUE.name))
+
+
+def can_keep_calendar(user: Any) -> bool:
+    return permissions.is_global(user) or bool(permissions.scope_paths(user, CALENDAR.name))

@@ -8,8 +8,10 @@ so two workers acting at once cannot both accept, close or merge the same reques
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +34,7 @@ from community365.notifications.services import notify
 from community365.people.models import Person, RoleAssignment, User
 from community365.regions.models import COMMUNITY_KINDS, Department, Region, RegionKind
 
+from . import attributes as desk_attributes
 from . import phrases, policies
 from .calendar import add_working_hours, in_desk_hours, working_days_deadline
 from .models import (
@@ -445,10 +448,17 @@ def request_from_open311(
     text: str,
     contact_phone: str = "",
     contact_email: str = "",
+    lat: decimal.Decimal | None = None,
+    long: decimal.Decimal | None = None,
+    attribute_values: dict[str, list[str]] | None = None,
 ) -> ServiceRequest:
     now = timezone.now()
     if place.district_id != client.district_id and place.pk != client.district_id:
         raise InvalidInput(_("地点不在该客户端所属的区。"), field="address_id")
+    point = _clean_point(lat, long)
+    values, problems = desk_attributes.clean_values(item.attributes or [], attribute_values or {})
+    if problems:
+        raise InvalidInput(problems[0], field="attribute")
     req = _create(
         actor=actor,
         item=item,
@@ -460,9 +470,27 @@ def request_from_open311(
         contact_email=contact_email,
         open311_client=client,
     )
+    if point is not None or values:
+        req.lat, req.long = point or (None, None)
+        req.attribute_values = values
+        req.save(update_fields=["lat", "long", "attribute_values"])
     _event(req, "open311", actor, now, client=client.name)
     audit_record(actor=actor, action="desk.request:open311", target=req, role="system")
     return req
+
+
+def _clean_point(
+    lat: decimal.Decimal | None, long: decimal.Decimal | None
+) -> tuple[decimal.Decimal, decimal.Decimal] | None:
+    """A WGS84 point, both coordinates or neither, in range, kept to 6 decimals (about 0.1 m)."""
+    if lat is None and long is None:
+        return None
+    if lat is None or long is None:
+        raise InvalidInput(_("经纬度须同时提供。"), field="lat")
+    if not (lat.is_finite() and long.is_finite() and -90 <= lat <= 90 and -180 <= long <= 180):
+        raise InvalidInput(_("经纬度超出范围。"), field="lat")
+    step = decimal.Decimal("0.000001")
+    return lat.quantize(step), long.quantize(step)
 
 
 # --- handling ----------------------------------------------------------------------------------
@@ -857,14 +885,35 @@ def catalogue_item_save(
     resolution_days: int = 3,
     online: bool = True,
     active: bool = True,
+    attributes: list[dict[str, Any]] | None = None,
+    new: bool = False,
 ) -> CatalogueItem:
-    """Add or change an item: the district's (no ``community``) or a community's addition."""
+    """Add or change an item: the district's (no ``community``) or a community's addition.
+    ``new``: refuse when the code is taken (the edit pages add with it; the demo re-saves).
+    ``attributes``: the Open311 attribute definitions (None keeps the item's own)."""
     from community365.wishes.models import ServiceCategory
 
     place = community or district
-    role = permissions.require_at(actor, policies.CATALOGUE.name, place.path)
+    role = permissions.require_at(
+        actor,
+        policies.CATALOGUE.name,
+        place.path,
+        _("全区事项由区里维护；社区只能增补本社区的服务事项。")
+        if community is None
+        else _("只能维护本社区的服务事项。"),
+    )
     if community is None and role == Role.COMMUNITY_SECRETARY:
         raise NotAllowed(_("社区只能增补本社区的服务事项。"))
+    _check_catalogue_edit(
+        district=district,
+        community=community,
+        code=code,
+        new=new,
+        department=department,
+        team=team,
+        organisation=organisation,
+    )
+    cleaned_attributes = None if attributes is None else desk_attributes.clean_definitions(attributes)
     if category not in ServiceCategory.values:
         raise InvalidInput(_("请选择六服务中的一类。"), field="category")
     if deliverer not in Deliverer.values:
@@ -900,18 +949,75 @@ def catalogue_item_save(
             "resolution_days": int(resolution_days),
             "online": online,
             "active": active,
+            **({} if cleaned_attributes is None else {"attributes": cleaned_attributes}),
         },
     )
     audit_record(actor=actor, action="desk.catalogue:save", target=item, role=role)
     return item
 
 
+CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def _check_catalogue_edit(
+    *,
+    district: Region,
+    community: Region | None,
+    code: str,
+    new: bool,
+    department: Department | None,
+    team: Any,
+    organisation: Any,
+) -> None:
+    """The rules of the edit pages: a code people can type in a URL (it is the Open311
+    service_code, so it never changes), unique when adding, and a deliverer of this district
+    (a team of the community itself, for a community's addition)."""
+    if not CODE_RE.fullmatch(code or ""):
+        raise InvalidInput(_("编码只能用小写字母、数字和 -，以字母或数字开头，至多 40 个。"), field="code")
+    if new and CatalogueItem.objects.filter(district=district, code=code).exists():
+        raise Conflict(_("编码 %(c)s 已被使用，请换一个。") % {"c": code}, field="code")
+    if department is not None and department.district_id != district.pk:
+        raise InvalidInput(_("请选择本区的部门。"), field="department")
+    if organisation is not None and organisation.district_id != district.pk:
+        raise InvalidInput(_("请选择本区的组织。"), field="organisation")
+    if team is not None:
+        scope = community or district
+        if not team.region.path.startswith(scope.path):
+            raise InvalidInput(_("请选择本社区（本区）的团队。"), field="team")
+
+
+@service("desk.catalogue:delete")
+def catalogue_item_delete(*, actor: Any, item: CatalogueItem) -> None:
+    """Delete an item that was never asked for; one with requests is retired (停用) instead, so
+    that its requests keep their item."""
+    place = item.region or Region.objects.get(pk=item.district_id)
+    role = permissions.require_at(actor, policies.CATALOGUE.name, place.path)
+    if item.region_id is None and role == Role.COMMUNITY_SECRETARY:
+        raise NotAllowed(_("社区只能删除本社区增补的服务事项。"))
+    if ServiceRequest.objects.filter(item=item).exists():
+        raise InvalidTransition(_("该事项已有诉求，不能删除；请改为停用。"))
+    audit_record(
+        actor=actor,
+        action="desk.catalogue:delete",
+        target=place,
+        role=role,
+        changes={"code": item.code, "name": item.name},
+    )
+    item.delete()
+
+
 @service("desk.calendar:set")
 def calendar_day_set(
     *, actor: Any, district: Region, date: datetime.date, kind: str | None, name: str = ""
 ) -> HolidayCalendar | None:
-    """Mark a day as a public holiday or a worked weekend day; ``kind`` None puts it back."""
+    """Mark a day as a public holiday or a worked weekend day; ``kind`` None puts it back.
+
+    Rules (docs/services.md): people change only days after today — a deadline already given was
+    counted across the days up to now, and the past stays as it was counted (the system may
+    backfill, as the demo does); a day already marked the same way is refused as a duplicate.
+    Requests already running keep the deadlines they were given."""
     role = permissions.require_at(actor, policies.CALENDAR.name, district.path)
+    _check_calendar_day(actor=actor, district=district, date=date, kind=kind, name=name)
     if kind is None:
         HolidayCalendar.objects.filter(district=district, date=date).delete()
         audit_record(
@@ -937,6 +1043,61 @@ def calendar_day_set(
         changes={"date": date, "kind": kind},
     )
     return day
+
+
+def _check_calendar_day(
+    *, actor: Any, district: Region, date: datetime.date, kind: str | None, name: str
+) -> None:
+    if not is_system(actor) and date <= timezone.localdate():
+        raise InvalidInput(_("只能修改明天及以后的日子：今天和过去的日子已用于计算诉求时限。"), field="date")
+    current = HolidayCalendar.objects.filter(district=district, date=date).first()
+    if kind is None and current is None and not is_system(actor):
+        raise InvalidInput(_("%(d)s 本来就是普通日子。") % {"d": date.isoformat()}, field="date")
+    if current is not None and current.kind == kind and current.name == (name or "")[:40]:
+        raise Conflict(
+            _("%(d)s 已经是“%(k)s”，无需重复添加。")
+            % {"d": date.isoformat(), "k": current.get_kind_display()},
+            field="date",
+        )
+
+
+MAX_CALENDAR_SPAN = 31
+
+
+@service("desk.calendar:range")
+def calendar_range_set(
+    *, actor: Any, district: Region, start: datetime.date, end: datetime.date, kind: str, name: str = ""
+) -> list[HolidayCalendar]:
+    """Mark every day from ``start`` to ``end`` (a holiday week, at most 31 days) the same way, all
+    or none: a refused day refuses the whole span."""
+    role = permissions.require_at(actor, policies.CALENDAR.name, district.path)
+    if end < start:
+        raise InvalidInput(_("结束日期不能早于开始日期。"), field="end")
+    if (end - start).days >= MAX_CALENDAR_SPAN:
+        raise InvalidInput(_("一次最多设置 %(n)s 天。") % {"n": MAX_CALENDAR_SPAN}, field="end")
+    if kind not in DayKind.values:
+        raise InvalidInput(_("请选择节假日或调休上班。"), field="kind")
+    days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+    for day in days:
+        _check_calendar_day(actor=actor, district=district, date=day, kind=kind, name=name)
+        if kind == DayKind.WORKDAY and day.weekday() < 5:
+            raise InvalidInput(
+                _("调休上班只能设在周末（%(d)s 是工作日）。") % {"d": day.isoformat()}, field="start"
+            )
+    rows = []
+    for day in days:
+        row, _created = HolidayCalendar.objects.update_or_create(
+            district=district, date=day, defaults={"kind": kind, "name": (name or "")[:40]}
+        )
+        rows.append(row)
+    audit_record(
+        actor=actor,
+        action="desk.calendar:range",
+        target=district,
+        role=role,
+        changes={"start": start, "end": end, "kind": kind},
+    )
+    return rows
 
 
 @service("desk.grid:assign")

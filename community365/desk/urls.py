@@ -55,3 +55,17 @@ urlpatterns = [
         name="open311_request",
     ),
 ]
+
+# Keeping the catalogue, the calendar and the grids; the dark stairwells as a workbook.
+urlpatterns += [
+    path("services/catalogue/manage/", views.catalogue_manage, name="services_catalogue_manage"),
+    path("services/catalogue/manage/new/", views.catalogue_item_new, name="services_catalogue_item_new"),
+    path(
+        "services/catalogue/manage/<int:item_id>/",
+        views.catalogue_item_edit,
+        name="services_catalogue_item_edit",
+    ),
+    path("services/calendar/", views.calendar_page, name="services_calendar"),
+    path("services/grids/", views.grid_workers, name="services_grid_workers"),
+    path("services/lighting.xlsx", views.lighting_xlsx, name="services_lighting_xlsx"),
+]

@@ -154,6 +154,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
             ),
             "sees_hotline": permissions.scope_paths(user, policies.HOTLINE.name) != [],
             "sees_figures": permissions.scope_paths(user, policies.FIGURES.name) != [],
+            **keeper_links(user),
         },
     )
 
@@ -259,6 +260,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "holder": selectors.holder_of(req),
         "contact": selectors.contact_of(request.user, req),
         "callbacks": list(req.callbacks.select_related("worker").order_by("at")),
+        **open311_details(request.user, req),
     }
     if "transfer" in actions:
         context["workers"] = list(
@@ -528,4 +530,468 @@ def lighting_file(request: HttpRequest, file_id: int) -> HttpResponse:
             "maintainers": Maintainer.choices,
             "light_states": LightState.choices,
         },
+    )
+
+
+# --- keeping the catalogue, the calendar and the grids (edit pages) ---------------------------
+
+
+def keeper_links(user: Any) -> dict[str, bool]:
+    """Which of the keepers' pages the desk's home links to."""
+    return {
+        "keeps_catalogue": policies.can_keep_catalogue(user),
+        "keeps_calendar": policies.can_keep_calendar(user),
+    }
+
+
+def _keeper_district(user: Any, perm: str) -> Region | None:
+    grants = permissions.scope_grants(user, perm)
+    if grants:
+        return Region.objects.filter(pk=grants[0].district_id).first()
+    if permissions.is_global(user):
+        return Region.objects.filter(kind=RegionKind.DISTRICT).order_by("id").first()
+    return None
+
+
+def _keeper_communities(user: Any, district: Region) -> Any:
+    """The communities whose additions and grids the user keeps (CATALOGUE scope)."""
+    qs = Region.objects.filter(kind__in=list(COMMUNITY_KINDS), district=district)
+    paths = permissions.scope_paths(user, policies.CATALOGUE.name)
+    if paths is not None:
+        qs = qs.filter(permissions.path_q(paths, "path"))
+    return qs.order_by("path").only("id", "name", "path")
+
+
+def _number(value: Any) -> int:
+    """A count typed in a form; anything else becomes -1 for the service to refuse in words."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 6 else -1
+
+
+def _date(value: Any, field: str) -> Any:
+    import datetime
+
+    from community365.core.errors import InvalidInput
+
+    try:
+        return datetime.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise InvalidInput(_("请按“年-月-日”填写日期，例如 2027-10-01。"), field=field) from None
+
+
+@login_required
+@require_GET
+def catalogue_manage(request: HttpRequest) -> HttpResponse:
+    """The items the user keeps: the district admin the district's items and the communities'
+    additions; a community secretary the additions of their community."""
+    from django.db.models import Exists, F, OuterRef
+
+    user = request.user
+    if not policies.can_keep_catalogue(user):
+        raise Http404
+    qs = (
+        policies.catalogue_editable_by(user)
+        .select_related("region", "department", "team", "organisation")
+        .annotate(asked=Exists(ServiceRequest.objects.filter(item=OuterRef("pk"))))
+        .order_by(F("region__path").asc(nulls_first=True), "category", "id")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "desk/catalogue_manage.html",
+        {
+            "page": page,
+            "keeps_district": bool(policies.keeps_district_catalogue(user)) or permissions.is_global(user),
+        },
+    )
+
+
+ATTRIBUTE_ROWS_BLANK = 2
+
+
+def _attribute_rows(post: Any) -> list[dict[str, Any]]:
+    from .attributes import MAX_ATTRIBUTES, parse_choices
+
+    rows = []
+    for i in range(MAX_ATTRIBUTES + ATTRIBUTE_ROWS_BLANK):
+        prefix = f"attr-{i}-"
+        code = (post.get(prefix + "code") or "").strip()
+        description = (post.get(prefix + "description") or "").strip()
+        if post.get(prefix + "delete") == "on" or (not code and not description):
+            continue
+        rows.append(
+            {
+                "code": code,
+                "description": description,
+                "datatype": post.get(prefix + "datatype", ""),
+                "required": post.get(prefix + "required") == "on",
+                "order": _number(post.get(prefix + "order")) if post.get(prefix + "order") else i + 1,
+                "datatype_description": post.get(prefix + "datatype_description", ""),
+                "values": parse_choices(post.get(prefix + "values", "")),
+            }
+        )
+    return rows
+
+
+def _item_form_context(user: Any, district: Region, item: Any, values: dict[str, Any]) -> dict[str, Any]:
+    from community365.regions.models import Organisation
+    from community365.teams.models import Team
+
+    from .attributes import DATATYPE_LABELS, choices_text
+    from .models import Deliverer
+
+    attributes = values.get("attributes")
+    if attributes is None:
+        attributes = list(item.attributes) if item is not None else []
+    rows = [{**a, "values_text": choices_text(a.get("values") or [])} for a in attributes]
+    rows += [
+        {
+            "code": "",
+            "description": "",
+            "datatype": "string",
+            "required": False,
+            "order": "",
+            "values_text": "",
+        }
+    ] * ATTRIBUTE_ROWS_BLANK
+    keeps_district = bool(policies.keeps_district_catalogue(user)) or permissions.is_global(user)
+    return {
+        "item": item,
+        "values": values,
+        "categories": ServiceCategory.choices,
+        "deliverers": Deliverer.choices,
+        "departments": Department.objects.filter(district=district).order_by("id"),
+        "teams": Team.objects.filter(district=district)
+        .select_related("region")
+        .order_by("region__path", "id")[:300],
+        "organisations": Organisation.objects.filter(district=district).order_by("id"),
+        "communities": _keeper_communities(user, district) if item is None else [],
+        "keeps_district": keeps_district,
+        "attribute_rows": rows,
+        "datatypes": list(DATATYPE_LABELS.items()),
+    }
+
+
+def _save_item(request: HttpRequest, district: Region, item: Any) -> Any:
+    """Calls the service with what the form sent; returns the item, or None after a message."""
+    from community365.regions.models import Organisation
+    from community365.teams.models import Team
+
+    from .models import Deliverer
+
+    post = request.POST
+    deliverer = post.get("deliverer", "")
+    if item is None:
+        community_id = _int(post.get("community"))
+        community = (
+            _keeper_communities(request.user, district).filter(pk=community_id).first()
+            if community_id
+            else None
+        )
+        if community_id and community is None:
+            raise NotFound(_("请选择您负责的社区。"))
+    else:
+        community = item.region
+    department = team = organisation = None
+    if deliverer == Deliverer.DEPARTMENT:
+        department = Department.objects.filter(pk=_int(post.get("department")) or 0).first()
+    elif deliverer == Deliverer.TEAM:
+        team = Team.objects.filter(pk=_int(post.get("team")) or 0).select_related("region").first()
+    elif deliverer == Deliverer.ORGANISATION:
+        organisation = Organisation.objects.filter(pk=_int(post.get("organisation")) or 0).first()
+    return services.catalogue_item_save(
+        actor=request.user,
+        district=district,
+        community=community,
+        code=item.code if item is not None else (post.get("code") or "").strip(),
+        category=post.get("category", ""),
+        name=post.get("name", ""),
+        deliverer=deliverer,
+        description=(post.get("description") or "").strip()[:2000],
+        requirements=(post.get("requirements") or "").strip(),
+        department=department,
+        team=team,
+        organisation=organisation,
+        response_hours=_number(post.get("response_hours")),
+        resolution_days=_number(post.get("resolution_days")),
+        online=post.get("online") == "on",
+        active=post.get("active") == "on",
+        attributes=_attribute_rows(post),
+        new=item is None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_item_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_keep_catalogue(request.user):
+        raise Http404
+    district = _keeper_district(request.user, policies.CATALOGUE.name)
+    if district is None:
+        raise Http404
+    values: dict[str, Any] = {"online": True, "active": True, "response_hours": 4, "resolution_days": 3}
+    if request.GET.get("community"):
+        values["community"] = _int(request.GET.get("community"))
+    if request.method == "POST":
+        values = {**request.POST.dict(), "online": request.POST.get("online") == "on", "active": True}
+        values["attributes"] = _attribute_rows(request.POST)
+        values["community"] = _int(request.POST.get("community"))
+        try:
+            item = _save_item(request, district, None)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已添加“%(n)s”。") % {"n": item.name})
+            return redirect("services_catalogue_item_edit", item_id=item.pk)
+    return render(
+        request, "desk/catalogue_item.html", _item_form_context(request.user, district, None, values)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    try:
+        item = policies.get_editable_item(request.user, item_id)
+    except NotFound:
+        raise Http404 from None
+    district = Region.objects.get(pk=item.district_id)
+    values: dict[str, Any] = {
+        "category": item.category,
+        "name": item.name,
+        "description": item.description,
+        "requirements": item.requirements,
+        "deliverer": item.deliverer,
+        "department": item.department_id,
+        "team": item.team_id,
+        "organisation": item.organisation_id,
+        "response_hours": item.response_hours,
+        "resolution_days": item.resolution_days,
+        "online": item.online,
+        "active": item.active,
+    }
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                services.catalogue_item_delete(actor=request.user, item=item)
+                messages.success(request, _("已删除“%(n)s”。") % {"n": item.name})
+                return redirect("services_catalogue_manage")
+            item = _save_item(request, district, item)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            values = {
+                **request.POST.dict(),
+                "online": request.POST.get("online") == "on",
+                "active": request.POST.get("active") == "on",
+                "attributes": _attribute_rows(request.POST),
+            }
+            for key in ("department", "team", "organisation"):
+                values[key] = _int(values.get(key))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("services_catalogue_item_edit", item_id=item.pk)
+    context = _item_form_context(request.user, district, item, values)
+    context["asked"] = ServiceRequest.objects.filter(item=item).exists()
+    return render(request, "desk/catalogue_item.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The district's public holidays and worked weekend days of a year (the district admin's)."""
+    import datetime
+
+    from .models import DayKind, HolidayCalendar
+
+    if not policies.can_keep_calendar(request.user):
+        raise Http404
+    district = _keeper_district(request.user, policies.CALENDAR.name)
+    if district is None:
+        raise Http404
+    today = timezone.localdate()
+    year = _int(request.GET.get("year") or request.POST.get("year")) or today.year
+    if not today.year - 5 <= year <= today.year + 5:
+        year = today.year
+    values: dict[str, Any] = {"kind": DayKind.HOLIDAY}
+    if request.method == "POST":
+        values = request.POST.dict()
+        try:
+            if request.POST.get("action") == "remove":
+                day = _date(request.POST.get("date"), "date")
+                services.calendar_day_set(actor=request.user, district=district, date=day, kind=None)
+                messages.success(request, _("%(d)s 已恢复为普通日子。") % {"d": day.isoformat()})
+            else:
+                start = _date(request.POST.get("start"), "start")
+                end = (
+                    _date(request.POST.get("end"), "end")
+                    if (request.POST.get("end") or "").strip()
+                    else start
+                )
+                services.calendar_range_set(
+                    actor=request.user,
+                    district=district,
+                    start=start,
+                    end=end,
+                    kind=request.POST.get("kind", ""),
+                    name=(request.POST.get("name") or "").strip(),
+                )
+                messages.success(request, _("已保存 %(n)s 天。") % {"n": (end - start).days + 1})
+                year = start.year
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect(f"{reverse('services_calendar')}?year={year}")
+    days = list(HolidayCalendar.objects.filter(district=district, date__year=year).order_by("date"))
+    return render(
+        request,
+        "desk/calendar.html",
+        {
+            "district": district,
+            "year": year,
+            "years": [today.year - 1, today.year, today.year + 1, today.year + 2],
+            "days": days,
+            "today": today,
+            "tomorrow": today + datetime.timedelta(days=1),
+            "kinds": DayKind.choices,
+            "values": values,
+            "holidays": sum(1 for d in days if d.kind == DayKind.HOLIDAY),
+            "workdays": sum(1 for d in days if d.kind == DayKind.WORKDAY),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_workers(request: HttpRequest) -> HttpResponse:
+    """Each grid of a community and the social worker who answers for it in desk hours; the
+    community's secretary (or the district admin) assigns them."""
+    from .models import GridWorker
+
+    if not policies.can_keep_catalogue(request.user):
+        raise Http404
+    district = _keeper_district(request.user, policies.CATALOGUE.name)
+    if district is None:
+        raise Http404
+    communities = list(_keeper_communities(request.user, district))
+    if not communities:
+        raise Http404
+    wanted = _int(request.GET.get("community") or request.POST.get("community"))
+    community = next((c for c in communities if c.pk == wanted), communities[0])
+    grids = list(
+        Region.objects.filter(path__startswith=community.path, kind=RegionKind.GRID).order_by("path")
+    )
+    if request.method == "POST":
+        grid = next((g for g in grids if g.pk == _int(request.POST.get("grid"))), None)
+        worker = User.objects.filter(pk=_int(request.POST.get("worker")) or 0).first()
+        try:
+            if grid is None:
+                raise NotFound(_("请选择本社区的网格。"))
+            if worker is None:
+                raise NotFound(_("请选择社工。"))
+            services.grid_worker_set(actor=request.user, grid=grid, worker=worker)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(g)s 由 %(w)s 负责。") % {"g": grid.name, "w": worker.display_name or worker.username},
+            )
+            return redirect(f"{reverse('services_grid_workers')}?community={community.pk}")
+    current = {
+        row.region_id: row.worker
+        for row in GridWorker.objects.filter(region__in=grids).select_related("worker")
+    }
+    workers = list(
+        User.objects.filter(
+            role_assignments__role="social_worker",
+            role_assignments__region=community,
+            role_assignments__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("id")
+    )
+    return render(
+        request,
+        "desk/grid_workers.html",
+        {
+            "communities": communities,
+            "community": community,
+            "rows": [{"grid": g, "worker": current.get(g.pk)} for g in grids],
+            "workers": workers,
+        },
+    )
+
+
+def open311_details(user: Any, req: ServiceRequest) -> dict[str, Any]:
+    """What an Open311 client sent beyond the text (the point, the item's attributes), for the
+    request's handlers only."""
+    from .attributes import shown
+
+    if not (req.attribute_values or req.lat is not None) or not policies.can_handle(user, req):
+        return {}
+    return {
+        "attribute_rows": shown(req.item.attributes or [], req.attribute_values or {}),
+        "point": req.lat is not None,
+    }
+
+
+# --- the dark stairwells as a workbook ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def lighting_xlsx(request: HttpRequest) -> HttpResponse:
+    """The list of unlit stairwells of the user's places (``?place=`` a subdistrict or a
+    community), the longest dark first, with the days dark: the same rows as the page."""
+    from community365.core.exports import xlsx_response
+
+    if not policies.can_see_lighting(request.user):
+        raise Http404
+    place = None
+    place_id = _int(request.GET.get("place"))
+    if place_id:
+        place = Region.objects.filter(pk=place_id).first()
+    state = request.GET.get("state", "unlit")
+    if state not in LIGHTING_STATES:
+        state = "unlit"
+    qs = selectors.lighting_files_for(request.user, place=place, state="" if state == "all" else state)
+    subdistricts = dict(Region.objects.filter(kind=RegionKind.SUBDISTRICT).values_list("path", "name")[:2000])
+    now = timezone.now()
+    steplen = Region.steplen
+
+    def rows() -> Any:
+        for f in qs.iterator(chunk_size=500):
+            yield [
+                subdistricts.get(f.community.path[: steplen * 2], ""),
+                f.community.name,
+                f.stairwell.name,
+                f.stairwell.code,
+                f.get_state_display(),
+                f.state_since,
+                selectors.age_days(f, now),
+                f.open_faults,
+                f.lamps,
+                f.get_lamp_type_display(),
+                f.get_maintainer_display(),
+            ]
+
+    header = [
+        _("街道"),
+        _("社区"),
+        _("楼道"),
+        _("地址编码"),
+        _("状态"),
+        _("状态起始"),
+        _("天数"),
+        _("未办结诉求"),
+        _("灯数"),
+        _("灯型"),
+        _("维护方"),
+    ]
+    notes = [
+        _("导出时间：%(t)s") % {"t": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")},
+        _("天数：自状态起始至导出时的整天数。"),
+    ]
+    return xlsx_response(
+        f"lighting-{timezone.localdate():%Y%m%d}.xlsx", _("未亮灯楼道"), header, rows(), notes
     )

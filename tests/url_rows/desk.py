@@ -55,6 +55,13 @@ ROWS: dict[str, dict[str, int]] = {
     "api-1:desk_lighting_save": API_SIGNED_IN,  # the same path answers GET with the list
     "api-1:desk_lighting_file": only(SEES_HUACHUAN_FILE, anonymous=401),
     "api-1:desk_lighting_check": API_POST_ONLY,
+    # the keepers' pages: the district admin; a community secretary for their own community
+    "services_catalogue_manage": only([ADMIN, SECRETARY], anonymous=302),
+    "services_catalogue_item_new": only([ADMIN, SECRETARY], anonymous=302),
+    "services_catalogue_item_edit": only([ADMIN, SECRETARY], anonymous=302),  # 划船's own addition
+    "services_calendar": only([ADMIN], anonymous=302),
+    "services_grid_workers": only([ADMIN, SECRETARY], anonymous=302),
+    "services_lighting_xlsx": only(LIGHTING, anonymous=302),
     **dict.fromkeys(
         [
             "api-1:desk_accept",
@@ -100,7 +107,21 @@ def _huachuan_lighting_file() -> int:
     return found
 
 
+def _huachuan_addition() -> int:
+    from community365.desk.models import CatalogueItem
+
+    found = (
+        CatalogueItem.objects.filter(region__name="划船社区")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    assert found is not None, "the demo world has no catalogue addition of 划船社区"
+    return found
+
+
 PARAMS: dict[str, Any] = {
+    "desk_addition_id": _huachuan_addition,
     "desk_lighting_file_id": _huachuan_lighting_file,
     "desk_request_id": _huachuan_request,
     "open311_fmt": lambda: "json",
@@ -125,6 +146,7 @@ PARAM_FOR: dict[tuple[str, str], str] = {
     ("services_lighting_file", "file_id"): "desk_lighting_file_id",
     ("api-1:desk_lighting_file", "file_id"): "desk_lighting_file_id",
     ("api-1:desk_lighting_check", "file_id"): "desk_lighting_file_id",
+    ("services_catalogue_item_edit", "item_id"): "desk_addition_id",
 }
 for _name in [
     "api-1:desk_accept",

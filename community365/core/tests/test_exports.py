@@ -89,6 +89,9 @@ EXPORTS: dict[str, Export] = {
     "community365.desk.figures.xlsx": Export(
         "admin_district", lambda: "/services/figures.xlsx", (REGION_NAME,)
     ),
+    "community365.desk.views.lighting_xlsx": Export(
+        "admin_district", lambda: "/services/lighting.xlsx", (REGION_NAME,)
+    ),
     "community365.wishes.views._xlsx": Export(
         "worker_huachuan", lambda: "/wishes/all/?format=xlsx", (WISH_TITLE, PERSON_NAME)
     ),
@@ -131,6 +134,7 @@ EXPORT_ROUTES = {
     "team_records_xlsx": "community365.teams.views.hours.team_records_xlsx",
     "party_report_xlsx": "community365.teams.views.party.party_report_xlsx",
     "services_figures_xlsx": "community365.desk.views.figures_xlsx",
+    "services_lighting_xlsx": "community365.desk.views.lighting_xlsx",
     "bm_league_xlsx": "community365.benchmarking.views.league_xlsx",
     "mech_figures_xlsx": "community365.mechanisms.views.figures_xlsx",
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from community365.core.actors import SystemActor
 from community365.desk import services
-from community365.desk.models import CatalogueItem, DayKind, ServiceRequest
+from community365.desk.models import CatalogueItem, DayKind, HolidayCalendar, ServiceRequest
 from community365.regions.models import Region, RegionKind
 
 SYSTEM = SystemActor("test")
@@ -71,9 +72,16 @@ def holiday(huachuan, persona):
 
     def mark(*days: datetime.date) -> None:
         district = Region.objects.get(pk=huachuan.district_id)
+        # People change only days after today: mark them as the admin would, a week ahead.
+        ahead = datetime.datetime.combine(
+            min(days) - datetime.timedelta(days=7), datetime.time(9), datetime.UTC
+        )
         for day in days:
-            services.calendar_day_set(
-                actor=persona("admin_district"), district=district, date=day, kind=DayKind.HOLIDAY
-            )
+            if HolidayCalendar.objects.filter(district=district, date=day, kind=DayKind.HOLIDAY).exists():
+                continue  # already a holiday in the demo's calendar (a duplicate is refused)
+            with time_machine.travel(ahead, tick=False):
+                services.calendar_day_set(
+                    actor=persona("admin_district"), district=district, date=day, kind=DayKind.HOLIDAY
+                )
 
     return mark

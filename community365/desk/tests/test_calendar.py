@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from community365.core.errors import InvalidInput, NotAllowed
 from community365.desk import services
 from community365.desk.calendar import add_working_days, add_working_hours, in_desk_hours
-from community365.desk.models import DayKind
+from community365.desk.models import DayKind, HolidayCalendar
 from community365.talks.services import add_working_days as talks_add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -21,19 +22,25 @@ THU = datetime.date(2026, 10, 1)
 
 @pytest.fixture
 def national_day(persona):
+    """The week as the district admin keeps it, a month ahead (people change only days after
+    today); the demo's own 2026 rows are cleared first so that nothing is a duplicate."""
     admin = persona("admin_district")
     district = admin_district(persona)
-    for offset in range(7):
+    HolidayCalendar.objects.filter(
+        district=district, date__gte=THU, date__lte=datetime.date(2026, 10, 10)
+    ).delete()
+    with time_machine.travel(datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
+        for offset in range(7):
+            services.calendar_day_set(
+                actor=admin,
+                district=district,
+                date=THU + datetime.timedelta(days=offset),
+                kind=DayKind.HOLIDAY,
+                name="国庆",
+            )
         services.calendar_day_set(
-            actor=admin,
-            district=district,
-            date=THU + datetime.timedelta(days=offset),
-            kind=DayKind.HOLIDAY,
-            name="国庆",
+            actor=admin, district=district, date=datetime.date(2026, 10, 10), kind=DayKind.WORKDAY
         )
-    services.calendar_day_set(
-        actor=admin, district=district, date=datetime.date(2026, 10, 10), kind=DayKind.WORKDAY
-    )
     return district
 
 
