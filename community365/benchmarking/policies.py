@@ -78,3 +78,53 @@ def may_define(user: Any, district: Region) -> bool:
     if isinstance(user, SystemActor) or permissions.is_global(user):
         return True
     return permissions.has_perm_at(user, DEFINE.name, district.path)
+
+
+# --- manual indicators: a community enters, its subdistrict confirms ------------------------------
+
+ENTER = permissions.register(
+    "benchmarking.entry:enter",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "Enter a manual indicator's value with evidence for one's community",
+)
+CONFIRM = permissions.register(
+    "benchmarking.entry:confirm",
+    {Role.SUBDISTRICT_STAFF},
+    "Confirm or return a community's manual indicator value in one's subdistrict",
+)
+
+
+def may_enter(user: Any, community: Region) -> bool:
+    """Only the community's own secretary and social workers (not a global actor acting for
+    them: a value is the community's word, with its evidence)."""
+    if isinstance(user, SystemActor):
+        return True
+    return permissions.grant_for(user, ENTER.name, community.path) is not None
+
+
+def may_confirm(user: Any, community: Region) -> bool:
+    """The subdistrict's staff confirm — never someone who could enter the value themselves
+    (a person holding a role in the community does not confirm its own figures)."""
+    if isinstance(user, SystemActor):
+        return True
+    if permissions.grant_for(user, CONFIRM.name, community.path) is None:
+        return False
+    return not may_enter(user, community)
+
+
+def entry_communities(user: Any) -> QuerySet[Region]:
+    """The communities whose manual entries the user works on (enters for, or confirms)."""
+    paths = permissions._minimal(
+        g.path for g in permissions.grants_of(user) if g.role in ENTER.roles | CONFIRM.roles
+    )
+    if permissions.is_global(user):
+        return Region.objects.filter(kind=RegionKind.COMMUNITY)
+    return Region.objects.filter(kind=RegionKind.COMMUNITY).filter(permissions.path_q(paths, "path"))
+
+
+def confirm_paths(user: Any) -> list[str] | None:
+    return permissions.scope_paths(user, CONFIRM.name)
+
+
+def enter_paths(user: Any) -> list[str] | None:
+    return permissions.scope_paths(user, ENTER.name)
