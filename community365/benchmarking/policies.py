@@ -128,3 +128,13 @@ def confirm_paths(user: Any) -> list[str] | None:
 
 def enter_paths(user: Any) -> list[str] | None:
     return permissions.scope_paths(user, ENTER.name)
+
+
+def may_read_district_report(user: Any, district: Region) -> bool:
+    """The district's yearly report: its admin and its leaders (and global actors)."""
+    if permissions.is_global(user):
+        return True
+    return any(
+        g.role in (Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER) and district.path.startswith(g.path)
+        for g in permissions.scope_grants(user, VIEW.name)
+    )

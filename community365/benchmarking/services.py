@@ -411,7 +411,11 @@ def node_move(*, actor: Any, node: TreeNode, parent: TreeNode, reason: str = "")
     shift = parent.level + 1 - node.level
     if max(n.level for n in subtree) + shift > 3:
         raise InvalidInput(_("移动后会超过三级，指标最多三级。"), field="parent")
-    before = {"parent": node.parent.code if node.parent_id else "", "level": node.level, "dimension": node.dimension}
+    before = {
+        "parent": node.parent.code if node.parent_id else "",
+        "level": node.level,
+        "dimension": node.dimension,
+    }
     for n in subtree:
         n.level += shift
         n.dimension = parent.dimension
@@ -422,7 +426,9 @@ def node_move(*, actor: Any, node: TreeNode, parent: TreeNode, reason: str = "")
     after = {"parent": parent.code, "level": node.level, "dimension": node.dimension}
     if tree.status == TreeStatus.PUBLISHED:
         _version(actor, tree, node.code, before, after, reason)
-    audit_record(actor=actor, action="benchmarking.node.move", target=node, changes={"before": before, "after": after})
+    audit_record(
+        actor=actor, action="benchmarking.node.move", target=node, changes={"before": before, "after": after}
+    )
     return node
 
 
@@ -440,7 +446,10 @@ def node_retire(*, actor: Any, node: TreeNode, reason: str = "") -> TreeNode:
     updated = TreeNode.objects.filter(pk__in=ids, retired_at__isnull=True).update(retired_at=now)
     if not updated or node.retired_at is not None:
         raise NotAllowed(_("这项指标已经停用。"))
-    if tree.status == TreeStatus.PUBLISHED and not tree.nodes.filter(retired_at__isnull=True).exclude(source="").exists():
+    if (
+        tree.status == TreeStatus.PUBLISHED
+        and not tree.nodes.filter(retired_at__isnull=True).exclude(source="").exists()
+    ):
         raise NotAllowed(_("停用后体系里就没有计分指标了。"))
     if tree.status == TreeStatus.PUBLISHED:
         _version(actor, tree, node.code, {"retired": False}, {"retired": True, "nodes": len(ids)}, reason)
@@ -484,7 +493,10 @@ def weights_set(
     if tree.status == TreeStatus.PUBLISHED:
         _version(actor, tree, parent.code if parent else "dimensions", before, after, reason)
     audit_record(
-        actor=actor, action="benchmarking.weights.set", target=tree, changes={"before": before, "after": after}
+        actor=actor,
+        action="benchmarking.weights.set",
+        target=tree,
+        changes={"before": before, "after": after},
     )
     return tree
 
@@ -1014,7 +1026,10 @@ def entry_return(
     entry = _decidable(actor, entry, today)
     by = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
     updated = ManualEntry.objects.filter(pk=entry.pk, status=ManualEntry.Status.SUBMITTED).update(
-        status=ManualEntry.Status.RETURNED, decided_at=timezone.now(), decided_by=by, return_reason=reason[:300]
+        status=ManualEntry.Status.RETURNED,
+        decided_at=timezone.now(),
+        decided_by=by,
+        return_reason=reason[:300],
     )
     if not updated:
         raise InvalidTransition(_("这条填报刚刚已被处理。"))
