@@ -120,6 +120,9 @@ class TreeNode(models.Model):
     # manual leaves: the range a community's value must lie in (either end may be open)
     min_value = models.DecimalField(_("最小值"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("最大值"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # The fewest records (the value's denominator: ratings, cases, requests …) a community's value
+    # must rest on to be scored; below it the value is shown but scores nothing (as no value).
+    min_base = models.PositiveIntegerField(_("最少样本数"), null=True, blank=True)
     # A retired node (and its subtree) is no longer scored; it stays for the runs that used it.
     retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
 

@@ -52,6 +52,7 @@ NODE_FIELDS = (
     "description",
     "min_value",
     "max_value",
+    "min_base",
 )
 # What a dimension (level 1) or a group (a node scored from its children) may change.
 PARENT_FIELDS = ("label", "weight", "description")
@@ -483,7 +484,7 @@ def weights_set(
             raise InvalidInput(
                 _("“%(label)s”的权重应大于 0。") % {"label": by_id[pk].display_label}, field="weight"
             )
-        by_id[pk].weight = w
+        by_id[pk].weight = w.quantize(Decimal("0.01"))
     after = {n.code: str(n.weight) for n in siblings}
     if after == before:
         return tree
@@ -654,7 +655,11 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
 
     points: dict[int, dict[int, Decimal]] = {}
     for leaf in leaves:
-        raw = {cid: Decimal(str(v.value)) for cid, v in values[leaf.pk].items() if v.value is not None}
+        raw = {
+            cid: Decimal(str(v.value))
+            for cid, v in values[leaf.pk].items()
+            if v.value is not None and _enough(v, leaf.min_base)
+        }
         if leaf.rule == "rank":
             points[leaf.pk] = scoring.by_rank(raw, leaf.direction)
         elif leaf.rule == "thresholds":
@@ -756,6 +761,14 @@ def scores_compute(*, actor: Any, district: Region, key: str) -> ScoreRun:
         object_repr=key,
     )
     return run
+
+
+def _enough(value: indicators.Value, min_base: int | None) -> bool:
+    """A value resting on fewer records than the leaf's minimum base is not scored (a mean of
+    one or two ratings says little); a value without a stated base is scored."""
+    if not min_base or value.denominator is None:
+        return True
+    return Decimal(str(value.denominator)) >= min_base
 
 
 def _q(value: Any) -> Decimal | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from community365.benchmarking import services
-from community365.benchmarking.models import IndicatorResult, ManualEntry, TreeNode
+from community365.benchmarking.models import IndicatorResult, ManualEntry
 from community365.core.actors import SystemActor
 from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
 

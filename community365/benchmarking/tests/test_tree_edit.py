@@ -46,7 +46,7 @@ def tree_with_group(publish: bool = True):
 
 
 def test_dimension_weights_must_add_up_to_100():
-    w, tree, group, leaf = tree_with_group(publish=False)
+    _w, tree, group, _leaf = tree_with_group(publish=False)
     dims = {n.dimension: n for n in tree.nodes.filter(level=1)}
     # a draft may pass through other sums, but publishing checks
     services.node_update(actor=SYSTEM, node=dims["linkages"], changes={"weight": "20"})
@@ -81,7 +81,7 @@ def test_dimension_weights_must_add_up_to_100():
 
 
 def test_add_within_three_levels_and_not_under_a_leaf():
-    w, tree, group, leaf = tree_with_group()
+    _w, tree, group, leaf = tree_with_group()
     with pytest.raises(InvalidInput, match="须写明理由"):
         services.node_add(
             actor=SYSTEM,
@@ -105,7 +105,7 @@ def test_add_within_three_levels_and_not_under_a_leaf():
 
 
 def test_move_keeps_three_levels_and_takes_the_dimension():
-    w, tree, group, leaf = tree_with_group()
+    _w, tree, group, leaf = tree_with_group()
     mechanisms = tree.nodes.get(level=1, dimension="mechanisms")
     linkages = tree.nodes.get(level=1, dimension="linkages")
     with pytest.raises(InvalidInput, match="须写明理由"):
@@ -154,7 +154,7 @@ def test_retired_nodes_are_no_longer_scored_and_not_copied():
 
 
 def test_rule_source_and_range_edits():
-    w, tree, group, leaf = tree_with_group()
+    _w, tree, group, leaf = tree_with_group()
     # thresholds with their parameters
     services.node_update(
         actor=SYSTEM,
@@ -201,7 +201,7 @@ def test_rule_source_and_range_edits():
 
 
 def test_grade_bands_with_stars():
-    w, tree, group, leaf = tree_with_group()
+    _w, tree, _group, _leaf = tree_with_group()
     bands = [
         {"min": 80, "label": "五星", "stars": 5},
         {"min": 60, "label": "三星", "stars": 3},
@@ -226,7 +226,7 @@ def test_grade_bands_with_stars():
 def test_only_the_district_admin_edits(client):
     from community365.people.models import RoleAssignment
 
-    w, tree, group, leaf = tree_with_group()
+    w, tree, _group, leaf = tree_with_group()
     worker = w.user()
     RoleAssignment.objects.create(
         user=worker, role="social_worker", region=w.communities[0], district=w.district
