@@ -31,7 +31,6 @@ def test_huachuan_leads_the_district_and_most_dimensions_but_not_all(demo_world)
     }
     assert rows["划船社区"].rank == 1
     led = leaders(key)
-    print(led)
     alone = [d for d in DIMS if led[d] == {"划船社区"}]
     others = [d for d in DIMS if "划船社区" not in led[d]]
     assert len(alone) >= 2, led
