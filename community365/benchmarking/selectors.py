@@ -338,15 +338,17 @@ def entries_visible(user: Any) -> QuerySet[Any]:
     )
 
 
-def entry_history(node: TreeNode, community: Region) -> list[Any]:
-    """Every entry of a value, newest first, with its files (two queries)."""
+def entry_history(node: TreeNode, community: Region, limit: int = 30) -> list[Any]:
+    """The entries of a value, newest first (the latest ``limit``: a value corrected more often
+    than that keeps its older entries in the audit trail and the API), with their files (two
+    queries)."""
     from .models import ManualEntry
 
     return list(
         ManualEntry.objects.filter(district_id=node.district_id, node=node, community=community)
         .select_related("entered_by", "decided_by")
         .prefetch_related("files")
-        .order_by("-entered_at", "-id")
+        .order_by("-entered_at", "-id")[:limit]
     )
 
 
