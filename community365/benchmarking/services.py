@@ -326,8 +326,8 @@ def node_update(*, actor: Any, node: TreeNode, changes: dict[str, Any], reason: 
     if node.weight is None or node.weight <= 0:
         raise InvalidInput(_("权重应大于 0。"), field="weight")
     if node.source:
-        if node.source == Source.MANUAL:
-            node.provider_code = ""
+        # A manual leaf keeping a provider's code (or name) would ask for what the platform
+        # records: refused by _check_leaf (double entry); the code is dropped once it passes.
         _check_leaf(
             rule=node.rule,
             source=node.source,
@@ -340,6 +340,8 @@ def node_update(*, actor: Any, node: TreeNode, changes: dict[str, Any], reason: 
             min_value=node.min_value,
             max_value=node.max_value,
         )
+        if node.source == Source.MANUAL:
+            node.provider_code = ""
     after = _node_state(node)
     if after == before:
         return node

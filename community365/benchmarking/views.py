@@ -483,7 +483,7 @@ def node_edit(request: HttpRequest, node_id: int) -> HttpResponse:
             if changes.get(key) == "":
                 changes.pop(key)
         if changes.get("source") == "manual":
-            changes.pop("provider_code", None)
+            changes["provider_code"] = ""
         services.node_update(
             actor=user, node=node, changes=changes, reason=request.POST.get("reason", "")[:300]
         )

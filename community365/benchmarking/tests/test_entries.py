@@ -180,7 +180,7 @@ def test_refusals_of_entering():
             links=LINK,
             today=IN_YEAR,
         )
-    assert not ManualEntry.objects.exists()
+    assert not ManualEntry.objects.filter(node=s.node).exists()
     # with a photo, accepted; the stored file is the re-encoded picture
     entry = s.submit("5", links=[], files=[png()])
     assert entry.files.count() == 1 and entry.files.get().content_type == "image/jpeg"

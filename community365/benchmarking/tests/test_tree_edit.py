@@ -81,7 +81,7 @@ def test_dimension_weights_must_add_up_to_100():
 
 
 def test_add_within_three_levels_and_not_under_a_leaf():
-    _w, tree, group, leaf = tree_with_group()
+    _w, tree, group, _leaf = tree_with_group()
     with pytest.raises(InvalidInput, match="须写明理由"):
         services.node_add(
             actor=SYSTEM,
@@ -94,7 +94,14 @@ def test_add_within_three_levels_and_not_under_a_leaf():
             provider_code="wishes.satisfaction",
         )
     with pytest.raises(InvalidInput, match="不能再往下分"):
-        services.node_add(actor=SYSTEM, tree=tree, parent=leaf, code="x2", label="子项", reason="r")
+        services.node_add(
+            actor=SYSTEM,
+            tree=tree,
+            parent=tree.nodes.get(provider_code="talks.tasks_on_time"),  # a leaf at level 2
+            code="x2",
+            label="子项",
+            reason="r",
+        )
     with pytest.raises(InvalidInput, match="编码"):
         services.node_add(actor=SYSTEM, tree=tree, parent=group, code="Bad Code", label="x", reason="r")
     sub = services.node_add(actor=SYSTEM, tree=tree, parent=group, code="sub-group", label="分组", reason="r")
@@ -182,6 +189,7 @@ def test_rule_source_and_range_edits():
         node=leaf,
         changes={
             "source": "manual",
+            "provider_code": "",
             "label": "书记培训学时",
             "unit": "学时",
             "min_value": "0",
