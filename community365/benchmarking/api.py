@@ -212,7 +212,9 @@ class BmEntriesOut(Schema):
 class BmEntryIn(Schema):
     indicator_id: int = Field(..., ge=1, le=policies.MAX_ID)
     community_id: int = Field(..., ge=1, le=policies.MAX_ID)
-    value: Decimal = Field(..., ge=-999_999_999, le=999_999_999, max_digits=12, decimal_places=2)
+    value: str = Field(
+        ..., pattern=r"^-?[0-9]{1,9}(\.[0-9]{1,2})?$", description="the value, e.g. 12 or 87.5"
+    )
     evidence: str = Field(..., min_length=2, max_length=500, description="how the value was arrived at")
     links: list[Annotated[str, Field(pattern=r"^https?://\S+$", max_length=300)]] = Field(
         ..., min_length=1, max_length=5, description="evidence links (files are uploaded on the page)"
