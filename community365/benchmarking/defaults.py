@@ -90,11 +90,11 @@ DIMENSION_LABELS = {
     indicators.MECHANISMS: "五机制",
 }
 GRADE_BANDS = [
-    {"min": 85, "label": "五星"},
-    {"min": 75, "label": "四星"},
-    {"min": 65, "label": "三星"},
-    {"min": 50, "label": "二星"},
-    {"min": 0, "label": "一星"},
+    {"min": 85, "label": "五星", "stars": 5},
+    {"min": 75, "label": "四星", "stars": 4},
+    {"min": 65, "label": "三星", "stars": 3},
+    {"min": 50, "label": "二星", "stars": 2},
+    {"min": 0, "label": "一星", "stars": 1},
 ]
 
 
