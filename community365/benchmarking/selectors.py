@@ -363,8 +363,8 @@ def stars(run: ScoreRun | None, rows: Sequence[ScoreSnapshot | None]) -> None:
         if row is None:
             continue
         n = tree.stars_of(row.grade)
-        row.stars = ("★" * n + "☆" * (top - n)) if top else ""
-        row.star_count = n
+        row.stars = ("★" * n + "☆" * (top - n)) if top else ""  # type: ignore[attr-defined]
+        row.star_count = n  # type: ignore[attr-defined]
 
 
 def retired_nodes(tree: IndicatorTree) -> list[TreeNode]:
@@ -402,7 +402,7 @@ def district_report_data(
         else {}
     )
     nodes = {n.pk: n for n in TreeNode.objects.filter(pk__in=list(mean_points))}
-    gap_rows = []
+    gap_rows: list[dict[str, Any]] = []
     for node_id, avg in mean_points.items():
         mp = model_points.get(node_id)
         if mp is None:

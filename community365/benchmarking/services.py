@@ -298,6 +298,7 @@ def models_F(name: str):
 
 
 DECIMAL_FIELDS = ("weight", "floor", "target", "min_value", "max_value")
+TEXT_LIMITS = {"label": 100, "unit": 30, "description": 300, "provider_code": 60}
 
 
 @service("benchmarking.node.update")
@@ -319,7 +320,7 @@ def node_update(*, actor: Any, node: TreeNode, changes: dict[str, Any], reason: 
         if key in DECIMAL_FIELDS:
             value = _dec(value, key)
         elif key in ("label", "unit", "description", "provider_code"):
-            value = str(value or "").strip()[: TreeNode._meta.get_field(key).max_length]
+            value = str(value or "").strip()[: TEXT_LIMITS[key]]
         setattr(node, key, value)
     if not node.label:
         raise InvalidInput(_("请填写指标名称。"), field="label")
@@ -415,7 +416,7 @@ def node_move(*, actor: Any, node: TreeNode, parent: TreeNode, reason: str = "")
     if max(n.level for n in subtree) + shift > 3:
         raise InvalidInput(_("移动后会超过三级，指标最多三级。"), field="parent")
     before = {
-        "parent": node.parent.code if node.parent_id else "",
+        "parent": node.parent.code if node.parent is not None else "",
         "level": node.level,
         "dimension": node.dimension,
     }
@@ -510,7 +511,7 @@ def clean_bands(bands: Any) -> list[dict[str, Any]]:
     grade; stars 0–5 (0: no stars shown)."""
     if not isinstance(bands, list) or not bands:
         raise InvalidInput(_("请至少设一档等级。"), field="grade_bands")
-    out = []
+    out: list[dict[str, Any]] = []
     for band in bands:
         if not isinstance(band, dict):
             raise InvalidInput(_("等级格式不对。"), field="grade_bands")
@@ -874,7 +875,7 @@ def clean_evidence_file(upload: Any) -> tuple[Any, str]:
         raise InvalidInput(
             _("佐证文件须为照片（JPG、PNG、WebP）或 PDF：%(why)s") % {"why": exc.message}, field="files"
         ) from None
-    return image, "image/png" if image.name.endswith(".png") else "image/jpeg"
+    return image, "image/png" if (image.name or "").endswith(".png") else "image/jpeg"
 
 
 def _open_for_entries(node: TreeNode, today: datetime.date | None = None) -> None:

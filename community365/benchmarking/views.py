@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -266,7 +267,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         for n in siblings:
             n.share = (n.weight * 100 / total).quantize(Decimal("0.1")) if total else None
     for n in nodes:
-        n.thresholds_text = thresholds_text(n.thresholds)
+        n.thresholds_text = thresholds_text(n.thresholds)  # type: ignore[attr-defined]
     by_id = {n.pk: n for n in nodes}
     parents = [n for n in nodes if not n.source and n.level < 3]
     return render(
@@ -282,7 +283,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "dims": DIM_LABELS,
             "may_define": may_define,
             "parents": parents,
-            "sibling_groups": [(by_id.get(pid), kids) for pid, kids in groups.items()],
+            "sibling_groups": [(by_id.get(pid) if pid else None, kids) for pid, kids in groups.items()],
             "providers": sorted(registry.values(), key=lambda i: (i.dimension, i.code)) if may_define else [],
             "bands_text": "\n".join(
                 f"{b['min']:g} {b['label']} {b.get('stars', 0)}"
@@ -581,10 +582,11 @@ def weights(request: HttpRequest, tree_id: int) -> HttpResponse:
     try:
         if parent_id and parent is None:
             raise InvalidInput(_("请选择上级指标。"), field="parent")
-        given = {}
-        for key, value in request.POST.items():
-            if key.startswith("w_") and _int(key[2:]):
-                given[_int(key[2:])] = value.strip()[:20]
+        given: dict[int, str] = {}
+        for key in request.POST:
+            pk = _int(key[2:]) if key.startswith("w_") else None
+            if pk:
+                given[pk] = request.POST.get(key, "").strip()[:20]
         services.weights_set(
             actor=user, tree=tree, parent=parent, weights=given, reason=request.POST.get("reason", "")[:300]
         )
@@ -763,7 +765,7 @@ def entry_return(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def entry_file(request: HttpRequest, file_id: int) -> HttpResponse:
+def entry_file(request: HttpRequest, file_id: int) -> HttpResponseBase:
     from django.http import FileResponse
 
     from .models import ManualEntryFile
