@@ -112,16 +112,6 @@ def may_confirm(user: Any, community: Region) -> bool:
     return not may_enter(user, community)
 
 
-def entry_communities(user: Any) -> QuerySet[Region]:
-    """The communities whose manual entries the user works on (enters for, or confirms)."""
-    paths = permissions._minimal(
-        g.path for g in permissions.grants_of(user) if g.role in ENTER.roles | CONFIRM.roles
-    )
-    if permissions.is_global(user):
-        return Region.objects.filter(kind=RegionKind.COMMUNITY)
-    return Region.objects.filter(kind=RegionKind.COMMUNITY).filter(permissions.path_q(paths, "path"))
-
-
 def confirm_paths(user: Any) -> list[str] | None:
     return permissions.scope_paths(user, CONFIRM.name)
 
