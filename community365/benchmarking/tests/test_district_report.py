@@ -67,7 +67,9 @@ def test_district_report_embeds_fonts_and_equals_the_snapshots(client):
                     fonts.append(any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")))
     assert fonts and all(fonts)
     text = re.sub(r"\s+", "", _text(r.content))
-    for s in ScoreSnapshot.objects.filter(run__district=w.district, run__key="2025", run__complete=True).select_related("community"):
+    for s in ScoreSnapshot.objects.filter(
+        run__district=w.district, run__key="2025", run__complete=True
+    ).select_related("community"):
         assert f"{s.rank}.{s.community.name}" in text
         assert f"总分{s.total:.2f}" in text
     data = selectors.district_report_data(selectors.run_for(w.district, "2025"), w.communities[0])
