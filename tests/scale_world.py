@@ -70,11 +70,14 @@ TABLES = [
     "mechanisms.PropertyMeeting",
     "mechanisms.EstateFeeRate",
     # benchmarking: score runs (one per period) with their snapshots and results, and the
-    # change log of the trees. Not copied: the trees, their nodes and manual entries.
+    # change log of the trees, the manual entries (copies are superseded entries: the history
+    # of corrections) with their files. Not copied: the trees and their nodes.
     "benchmarking.ScoreRun",
     "benchmarking.ScoreSnapshot",
     "benchmarking.IndicatorResult",
     "benchmarking.TreeChange",
+    "benchmarking.ManualEntry",
+    "benchmarking.ManualEntryFile",
     "notifications.Notification",
     "audit.AuditEvent",
     "desk.ServiceRequest",
@@ -114,6 +117,8 @@ ADJUST: dict[str, dict[str, str]] = {
     "mechanisms.EstateFeeRate": {"estate": "SUBSTR(estate, 1, 56) || '~{k}'"},
     # one complete run per (district, key): a copy is another period, which no URL names
     "benchmarking.ScoreRun": {"key": "SUBSTR(\"key\", 1, 7) || '~{k}'"},
+    # one pending and one confirmed value per (district, node, community): copies are superseded
+    "benchmarking.ManualEntry": {"status": "'superseded'"},
     # unique (district, hotline_ticket) where a ticket is set
     "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)

@@ -115,6 +115,13 @@ def _run(operation: Any, mode: Any, headers: dict[str, str], examples: int, foun
 # another record, or to the text's content. Any other schema-valid request refused as invalid
 # input fails the run: its rule belongs in the document (a length, range, enum, pattern).
 BEYOND_THE_SCHEMA = {
+    # benchmarking: a manual indicator's own range, set by the district per indicator; URL and
+    # whitespace rules the pattern cannot state in full
+    "数值不能小于 *。": "the indicator's range (its min_value), set per indicator",
+    "数值不能大于 *。": "the indicator's range (its max_value), set per indicator",
+    "“*”不是有效的网址*": "a URL the validator refuses (host, port) though it matches the pattern",
+    "请写明佐证*": "evidence that is only blanks",
+    "请写明退回理由*": "a reason that is only blanks",
     # content of public text (normalised NFKC, Chinese numerals …: people.identity)
     "公开内容里不能写手机号码，认领人会通过平台联系。": "a phone number, however disguised",
     "公开内容里不能写身份证号码。": "an ID-card number, however disguised",

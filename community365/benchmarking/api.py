@@ -18,7 +18,7 @@ from pydantic import Field
 from community365.core.api import ErrorOut
 from community365.core.errors import NotFound
 
-from . import policies, selectors
+from . import policies, selectors, services
 
 router = Router(tags=["benchmarking"])
 
@@ -178,3 +178,139 @@ def community_gaps(request: HttpRequest, community_id: CommunityId, period: Peri
         "items": items,
         "count": len(items),
     }
+
+
+# --- manual indicators ---------------------------------------------------------------------------
+
+WRITE_ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+EntryId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="an entry's id")]
+
+
+class BmEntryOut(Schema):
+    id: int
+    indicator_id: int
+    indicator: str
+    year: int
+    community_id: int
+    community: str
+    value: Decimal
+    status: str = Field(..., description="submitted (待街道确认), confirmed, returned or superseded")
+    evidence: str
+    links: list[str]
+    files: int = Field(..., description="how many evidence files (the files are on the entry's page)")
+    supersedes_id: int | None = Field(None, description="the entry this one corrects")
+    entered_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    return_reason: str
+
+
+class BmEntriesOut(Schema):
+    items: list[BmEntryOut]
+    count: int
+
+
+class BmEntryIn(Schema):
+    indicator_id: int = Field(..., ge=1, le=policies.MAX_ID)
+    community_id: int = Field(..., ge=1, le=policies.MAX_ID)
+    value: str = Field(
+        ..., pattern=r"^-?[0-9]{1,9}(\.[0-9]{1,2})?$", description="the value, e.g. 12 or 87.5"
+    )
+    evidence: str = Field(..., min_length=2, max_length=500, description="how the value was arrived at")
+    links: list[Annotated[str, Field(pattern=r"^https?://\S+$", max_length=300)]] = Field(
+        ..., min_length=1, max_length=5, description="evidence links (files are uploaded on the page)"
+    )
+
+
+class BmReturnIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=300)
+
+
+def _entry_out(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "indicator_id": e.node_id,
+        "indicator": e.node.label,
+        "year": e.node.tree.year,
+        "community_id": e.community_id,
+        "community": e.community.name,
+        "value": e.value,
+        "status": e.status,
+        "evidence": e.evidence,
+        "links": e.links or [],
+        "files": getattr(e, "n_files", None) if getattr(e, "n_files", None) is not None else e.files.count(),
+        "supersedes_id": e.supersedes_id,
+        "entered_at": e.entered_at,
+        "decided_at": e.decided_at,
+        "return_reason": e.return_reason,
+    }
+
+
+@router.get("/entries", response={200: BmEntriesOut, **READ_ERRORS})
+def list_entries(
+    request: HttpRequest,
+    status: Annotated[
+        str | None, Query(pattern=r"^(submitted|confirmed|returned|superseded)$", description="filter")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Any:
+    """Manual indicator values of the communities the user sees, newest first."""
+    from django.db.models import Count
+
+    _district(request)
+    qs = selectors.entries_visible(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    count = qs.count()
+    rows = list(qs.annotate(n_files=Count("files")).order_by("-entered_at", "-id")[offset : offset + limit])
+    return {"items": [_entry_out(e) for e in rows], "count": count}
+
+
+@router.post("/entries", response={201: BmEntryOut, **WRITE_ERRORS})
+def submit_entry(request: HttpRequest, payload: BmEntryIn) -> Any:
+    """A community's value of a manual indicator with evidence links; it supersedes the
+    community's pending or returned value, and its confirmed one once confirmed."""
+    from .models import Source, TreeNode
+
+    _district(request)
+    community = policies.get_visible_community(request.user, payload.community_id)
+    node = (
+        TreeNode.objects.select_related("tree")
+        .filter(pk=payload.indicator_id, district_id=community.district_id, source=Source.MANUAL)
+        .first()
+    )
+    if node is None:
+        raise NotFound(_("没有这项社区填报指标。"))
+    entry = services.entry_submit(
+        actor=request.user,
+        node=node,
+        community=community,
+        value=payload.value,
+        evidence=payload.evidence,
+        links=payload.links,
+    )
+    return 201, _entry_out(entry)
+
+
+def _visible_entry(request: HttpRequest, entry_id: int) -> Any:
+    _district(request)
+    entry = selectors.entries_visible(request.user).filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("没有这条填报，或您无权查看。"))
+    return entry
+
+
+@router.post("/entries/{entry_id}/confirm", response={200: BmEntryOut, **WRITE_ERRORS})
+def confirm_entry(request: HttpRequest, entry_id: EntryId) -> Any:
+    """The subdistrict confirms a pending value: it enters the scores from the next computation."""
+    entry = services.entry_confirm(actor=request.user, entry=_visible_entry(request, entry_id))
+    return _entry_out(entry)
+
+
+@router.post("/entries/{entry_id}/return", response={200: BmEntryOut, **WRITE_ERRORS})
+def return_entry(request: HttpRequest, entry_id: EntryId, payload: BmReturnIn) -> Any:
+    """The subdistrict returns a pending value with a reason; the community enters it again."""
+    entry = services.entry_return(
+        actor=request.user, entry=_visible_entry(request, entry_id), reason=payload.reason
+    )
+    return _entry_out(entry)

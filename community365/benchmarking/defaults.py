@@ -13,6 +13,13 @@ from django.utils.translation import gettext as _
 
 from community365.core import indicators
 
+# A mean rating of 4 of 5 (满意, "satisfied") is the standard and earns full points: a target of
+# 5 would ask every resident to give full marks, so it rewarded the few communities with one or
+# two ratings of 5 over those with many ratings (the model's 4.0 over seven wishes).
+SATISFIED = 4
+
+# Rates against a standard (a percentage, a mean rating) are scored linearly from a floor to the
+# standard; volumes without a natural standard (per 1,000 residents, counts) by rank.
 # (level-2 code, label) → [(provider code, weight, rule, floor, target)]
 GROUPS: dict[str, list[tuple[str, str, list[tuple[str, int, str, float | None, float | None]]]]] = {
     indicators.LINKAGES: [
@@ -34,9 +41,28 @@ GROUPS: dict[str, list[tuple[str, str, list[tuple[str, int, str, float | None, f
             [
                 ("wishes.fulfilled_per_1000", 3, "rank", None, None),
                 ("wishes.median_days_to_claim", 2, "linear", 14, 2),
-                ("wishes.satisfaction", 3, "linear", 3, 5),
+                ("wishes.satisfaction", 3, "linear", 3, SATISFIED),
             ],
         ),
+        (
+            "desk",
+            "便民诉求",
+            [
+                ("desk.deadline_met", 2, "linear", 60, 95),
+                ("desk.requests_per_1000", 1, "rank", None, None),
+                ("desk.satisfaction", 2, "linear", 3, SATISFIED),
+            ],
+        ),
+        (
+            "mediation",
+            "人民调解与法律服务",
+            [
+                ("cases.agreements_reached_pct", 2, "linear", 50, 90),
+                ("cases.agreements_kept_pct", 2, "linear", 60, 100),
+                ("cases.consultations_per_1000", 1, "rank", None, None),
+            ],
+        ),
+        ("emergency", "应急排查", [("emergency.checked_share", 2, "linear", 50, 100)]),
     ],
     indicators.MECHANISMS: [
         (
@@ -44,7 +70,15 @@ GROUPS: dict[str, list[tuple[str, str, list[tuple[str, int, str, float | None, f
             "双向约谈",
             [
                 ("talks.tasks_on_time", 3, "linear", 50, 100),
-                ("talks.satisfaction", 2, "linear", 3, 5),
+                ("talks.satisfaction", 2, "linear", 3, SATISFIED),
+            ],
+        ),
+        (
+            "secretaries",
+            "书记项目与第一书记",
+            [
+                ("mechanisms.projects_on_schedule", 2, "linear", 50, 100),
+                ("mechanisms.first_secretary_results", 1, "rank", None, None),
             ],
         ),
     ],
@@ -56,11 +90,11 @@ DIMENSION_LABELS = {
     indicators.MECHANISMS: "五机制",
 }
 GRADE_BANDS = [
-    {"min": 85, "label": "五星"},
-    {"min": 75, "label": "四星"},
-    {"min": 65, "label": "三星"},
-    {"min": 50, "label": "二星"},
-    {"min": 0, "label": "一星"},
+    {"min": 85, "label": "五星", "stars": 5},
+    {"min": 75, "label": "四星", "stars": 4},
+    {"min": 65, "label": "三星", "stars": 3},
+    {"min": 50, "label": "二星", "stars": 2},
+    {"min": 0, "label": "一星", "stars": 1},
 ]
 
 
@@ -86,12 +120,13 @@ def build_default_tree(*, actor: Any, district: Any, year: int) -> Any:
         if extra:
             groups.append(("other-" + dimension, "其他", [(i.code, 1, "rank", None, None) for i in extra]))
         for code, label, leaves in groups:
+            leaves = [leaf for leaf in leaves if leaf[0] in indicators.REGISTRY]
+            if not leaves:
+                continue
             group = services.node_add(
                 actor=actor, tree=tree, parent=root, code=code, label=label, weight=len(leaves)
             )
             for provider_code, weight, rule, floor, target in leaves:
-                if provider_code not in indicators.REGISTRY:
-                    continue
                 ind = indicators.get(provider_code)
                 services.node_add(
                     actor=actor,

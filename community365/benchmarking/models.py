@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +64,9 @@ class IndicatorTree(models.Model):
     # [{"min": 90, "label": "五星"}, …] from the highest band down; a total at or above ``min``.
     grade_bands = models.JSONField(_("等级划分"), default=list, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # The last day a community may enter (and a subdistrict confirm) a manual indicator's value
+    # for this year; empty: 31 January of the next year.
+    entries_close_on = models.DateField(_("填报截止日"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
@@ -70,6 +76,17 @@ class IndicatorTree(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
+
+    @property
+    def closes_on(self) -> datetime.date:
+        return self.entries_close_on or datetime.date(self.year + 1, 1, 31)
+
+    def stars_of(self, grade: str) -> int:
+        """The star level of a grade label (a band's ``stars``), 0 when the band has none."""
+        for band in self.grade_bands or []:
+            if band.get("label") == grade:
+                return int(band.get("stars") or 0)
+        return 0
 
 
 class TreeNode(models.Model):
@@ -100,6 +117,14 @@ class TreeNode(models.Model):
     source = models.CharField(_("数据来源"), max_length=10, choices=Source.choices, blank=True)
     provider_code = models.CharField(_("计算方法"), max_length=60, blank=True)
     description = models.CharField(_("说明"), max_length=300, blank=True)
+    # manual leaves: the range a community's value must lie in (either end may be open)
+    min_value = models.DecimalField(_("最小值"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("最大值"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # The fewest records (the value's denominator: ratings, cases, requests …) a community's value
+    # must rest on to be scored; below it the value is shown but scores nothing (as no value).
+    min_base = models.PositiveIntegerField(_("最少样本数"), null=True, blank=True)
+    # A retired node (and its subtree) is no longer scored; it stays for the runs that used it.
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("指标")
@@ -161,32 +186,81 @@ class TreeChange(models.Model):
 
 
 class ManualEntry(models.Model):
-    """A value of a manual indicator entered by a community with its evidence, confirmed by the
-    subdistrict; only confirmed entries are scored."""
+    """A value of a manual indicator for the tree's year, entered by a community with its
+    evidence (files, links), confirmed or returned by the subdistrict; only confirmed entries are
+    scored. A value is corrected only by a new entry that supersedes the old one (``supersedes``):
+    a pending or returned entry is superseded at once, a confirmed one when its correction is
+    confirmed — so the history of a value is the chain of its entries, never an overwrite."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待街道确认")
         CONFIRMED = "confirmed", _("已确认")
         RETURNED = "returned", _("退回")
+        SUPERSEDED = "superseded", _("已被更正")
 
     node = models.ForeignKey(TreeNode, on_delete=models.CASCADE, related_name="entries")
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
     value = models.DecimalField(_("数值"), max_digits=12, decimal_places=2)
-    evidence = models.CharField(_("佐证"), max_length=500)
+    evidence = models.CharField(_("佐证说明"), max_length=500)
+    links = models.JSONField(_("佐证链接"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("更正的填报"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     entered_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("填报数据")
         verbose_name_plural = _("填报数据")
+        ordering = ["-entered_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "node", "community"], name="bm_entry_one_per_node")
+            models.UniqueConstraint(
+                fields=["district", "node", "community"],
+                condition=models.Q(status="submitted"),
+                name="bm_entry_one_pending",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "node", "community"],
+                condition=models.Q(status="confirmed"),
+                name="bm_entry_one_confirmed",
+            ),
         ]
+        indexes = [models.Index(fields=["district", "status", "community"], name="bm_entry_status")]
 
     def __str__(self) -> str:
         return f"{self.node_id} · {self.community_id}: {self.value}"
+
+
+class ManualEntryFile(models.Model):
+    """A file of evidence (a photo or scan, or a PDF), checked by its content on upload."""
+
+    entry = models.ForeignKey(ManualEntry, on_delete=models.CASCADE, related_name="files")
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("文件"), upload_to="benchmarking/%Y/%m")
+    name = models.CharField(_("文件名"), max_length=100)
+    content_type = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("佐证文件")
+        verbose_name_plural = _("佐证文件")
+        indexes = [models.Index(fields=["district", "entry"], name="bm_entry_file")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ScoreRun(models.Model):

@@ -11,4 +11,5 @@ nav.register(
         "bm_league", _("对标排名"), group=nav.BENCHMARKING, order=1, visible=policies.may_view, pinned=False
     ),
     nav.Entry("bm_tree", _("对标指标"), group=nav.BENCHMARKING, order=5, visible=policies.may_view),
+    nav.Entry("bm_entries", _("社区填报指标"), group=nav.BENCHMARKING, order=6, visible=policies.may_view),
 )

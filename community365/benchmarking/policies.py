@@ -78,3 +78,53 @@ def may_define(user: Any, district: Region) -> bool:
     if isinstance(user, SystemActor) or permissions.is_global(user):
         return True
     return permissions.has_perm_at(user, DEFINE.name, district.path)
+
+
+# --- manual indicators: a community enters, its subdistrict confirms ------------------------------
+
+ENTER = permissions.register(
+    "benchmarking.entry:enter",
+    {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER},
+    "Enter a manual indicator's value with evidence for one's community",
+)
+CONFIRM = permissions.register(
+    "benchmarking.entry:confirm",
+    {Role.SUBDISTRICT_STAFF},
+    "Confirm or return a community's manual indicator value in one's subdistrict",
+)
+
+
+def may_enter(user: Any, community: Region) -> bool:
+    """Only the community's own secretary and social workers (not a global actor acting for
+    them: a value is the community's word, with its evidence)."""
+    if isinstance(user, SystemActor):
+        return True
+    return permissions.grant_for(user, ENTER.name, community.path) is not None
+
+
+def may_confirm(user: Any, community: Region) -> bool:
+    """The subdistrict's staff confirm — never someone who could enter the value themselves
+    (a person holding a role in the community does not confirm its own figures)."""
+    if isinstance(user, SystemActor):
+        return True
+    if permissions.grant_for(user, CONFIRM.name, community.path) is None:
+        return False
+    return not may_enter(user, community)
+
+
+def confirm_paths(user: Any) -> list[str] | None:
+    return permissions.scope_paths(user, CONFIRM.name)
+
+
+def enter_paths(user: Any) -> list[str] | None:
+    return permissions.scope_paths(user, ENTER.name)
+
+
+def may_read_district_report(user: Any, district: Region) -> bool:
+    """The district's yearly report: its admin and its leaders (and global actors)."""
+    if permissions.is_global(user):
+        return True
+    return any(
+        g.role in (Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER) and district.path.startswith(g.path)
+        for g in permissions.scope_grants(user, VIEW.name)
+    )

@@ -225,7 +225,7 @@ def tree_of(district: Region, year: int) -> IndicatorTree | None:
 def tree_nodes(tree: IndicatorTree) -> list[TreeNode]:
     """The tree's nodes depth first (a dimension, then its indicators, each with its
     sub-indicators), in one query."""
-    nodes = list(tree.nodes.order_by("order", "id"))
+    nodes = list(tree.nodes.filter(retired_at__isnull=True).order_by("order", "id"))
     children: dict[int | None, list[TreeNode]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
@@ -238,3 +238,225 @@ def tree_nodes(tree: IndicatorTree) -> list[TreeNode]:
 
     walk(None)
     return out
+
+
+# --- manual indicators ---------------------------------------------------------------------------
+
+
+def open_manual_leaves(district_id: int | None = None, today: Any = None) -> list[TreeNode]:
+    """The manual indicators of the published trees still open for entries (a few: one query)."""
+    from django.utils import timezone
+
+    from .models import Source, TreeStatus
+
+    today = today or timezone.localdate()
+    qs = TreeNode.objects.filter(
+        source=Source.MANUAL, retired_at__isnull=True, tree__status=TreeStatus.PUBLISHED
+    ).select_related("tree")
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    return [n for n in qs.order_by("-tree__year", "order", "id") if today <= n.tree.closes_on]
+
+
+@dataclass
+class Due:
+    node: TreeNode
+    community: Region
+    returned: Any = None  # the latest entry when it was returned (its reason is shown)
+
+
+def entries_due(user: Any, today: Any = None) -> list[Due]:
+    """What the user's communities still have to enter: each open manual indicator × community
+    the user enters for, without a pending or confirmed value (a returned one is due again).
+    Three queries whatever the history."""
+    from .models import ManualEntry
+
+    communities = list(
+        Region.objects.filter(kind="community")
+        .filter(permissions_path_q(policies.enter_paths(user)))
+        .order_by("path")
+    )
+    if not communities:
+        return []
+    leaves = [
+        n for n in open_manual_leaves(today=today) if any(c.district_id == n.district_id for c in communities)
+    ]
+    if not leaves:
+        return []
+    ids = [c.pk for c in communities]
+    held: set[tuple[int, int]] = set()
+    returned: dict[tuple[int, int], Any] = {}
+    for entry in ManualEntry.objects.filter(node__in=leaves, community_id__in=ids).exclude(
+        status=ManualEntry.Status.SUPERSEDED
+    ):
+        key = (entry.node_id, entry.community_id)
+        if entry.status == ManualEntry.Status.RETURNED:
+            returned[key] = entry
+        else:
+            held.add(key)
+    return [
+        Due(node=node, community=c, returned=returned.get((node.pk, c.pk)))
+        for node in leaves
+        for c in communities
+        if c.district_id == node.district_id and (node.pk, c.pk) not in held
+    ]
+
+
+def permissions_path_q(paths: list[str] | None) -> Any:
+    from community365.core import permissions
+
+    return permissions.path_q(paths, "path")
+
+
+def entries_to_confirm(user: Any) -> QuerySet[Any]:
+    """Pending values in the subdistricts the user confirms for (counted in SQL)."""
+    from .models import ManualEntry
+
+    paths = policies.confirm_paths(user)
+    if paths is None:
+        paths = []  # a global actor does not confirm for a subdistrict
+    return (
+        ManualEntry.objects.filter(status=ManualEntry.Status.SUBMITTED)
+        .filter(permissions_path_q_field(paths, "community__path"))
+        .select_related("node__tree", "community")
+        .order_by("entered_at", "id")
+    )
+
+
+def permissions_path_q_field(paths: list[str] | None, field: str) -> Any:
+    from community365.core import permissions
+
+    return permissions.path_q(paths, field)
+
+
+def entries_visible(user: Any) -> QuerySet[Any]:
+    """Every entry of the communities the user sees in benchmarking."""
+    from .models import ManualEntry
+
+    return ManualEntry.objects.filter(community__in=policies.communities_visible_to(user)).select_related(
+        "node__tree", "community"
+    )
+
+
+def entry_history(node: TreeNode, community: Region, limit: int = 30) -> list[Any]:
+    """The entries of a value, newest first (the latest ``limit``: a value corrected more often
+    than that keeps its older entries in the audit trail and the API), with their files (two
+    queries)."""
+    from .models import ManualEntry
+
+    return list(
+        ManualEntry.objects.filter(district_id=node.district_id, node=node, community=community)
+        .select_related("entered_by", "decided_by")
+        .prefetch_related("files")
+        .order_by("-entered_at", "-id")[:limit]
+    )
+
+
+def stars(run: ScoreRun | None, rows: Sequence[ScoreSnapshot | None]) -> None:
+    """Set ``stars`` (★★★☆☆) on each snapshot from its run's grade bands (no query: the run's
+    tree is read with the run)."""
+    if run is None:
+        return
+    tree = run.tree
+    top = max((int(b.get("stars") or 0) for b in tree.grade_bands or []), default=0)
+    for row in rows:
+        if row is None:
+            continue
+        n = tree.stars_of(row.grade)
+        row.stars = ("★" * n + "☆" * (top - n)) if top else ""  # type: ignore[attr-defined]
+        row.star_count = n  # type: ignore[attr-defined]
+
+
+def retired_nodes(tree: IndicatorTree) -> list[TreeNode]:
+    return list(tree.nodes.filter(retired_at__isnull=False).order_by("-retired_at", "id"))
+
+
+def district_report_data(
+    run: ScoreRun, model: Region | None, *, top: int = 3, gaps: int = 10
+) -> dict[str, Any]:
+    """The figures of the district's report, all from the run's rows: the league, each
+    dimension's leaders, the subdistricts, the indicators where the district is furthest behind
+    the model (model's points − the district's mean points), and the months of the year."""
+    from django.db.models import Avg
+
+    rows = list(
+        ScoreSnapshot.objects.filter(run=run)
+        .select_related("community", "subdistrict")
+        .order_by("rank", "community__path")
+    )
+    leaders = {
+        d: sorted((s for s in rows if getattr(s, d) is not None), key=lambda s: (-getattr(s, d), s.rank))[
+            :top
+        ]
+        for d in DIMENSIONS
+    }
+    mean_points = dict(
+        IndicatorResult.objects.filter(run=run, points__isnull=False)
+        .values("node_id")
+        .annotate(avg=Avg("points"))
+        .values_list("node_id", "avg")
+    )
+    model_points = (
+        dict(IndicatorResult.objects.filter(run=run, community=model).values_list("node_id", "points"))
+        if model
+        else {}
+    )
+    nodes = {n.pk: n for n in TreeNode.objects.filter(pk__in=list(mean_points))}
+    gap_rows: list[dict[str, Any]] = []
+    for node_id, avg in mean_points.items():
+        mp = model_points.get(node_id)
+        if mp is None:
+            continue
+        avg = Decimal(str(avg)).quantize(Decimal("0.01"))
+        gap_rows.append(
+            {
+                "node": nodes[node_id],
+                "label": nodes[node_id].display_label,
+                "model_points": mp,
+                "mean_points": avg,
+                "gap": (mp - avg).quantize(Decimal("0.01")),
+            }
+        )
+    gap_rows.sort(key=lambda g: (-g["gap"], g["node"].order))
+    trend_rows = (
+        ScoreSnapshot.objects.filter(
+            run__district_id=run.district_id,
+            run__kind="month",
+            run__complete=True,
+            run__start__gte=run.start,
+            run__end__lte=run.end,
+        )
+        .values("run__key")
+        .annotate(mean=Avg("total"))
+        .order_by("run__key")
+    )
+    model_trend = (
+        dict(
+            ScoreSnapshot.objects.filter(
+                community=model,
+                run__kind="month",
+                run__complete=True,
+                run__start__gte=run.start,
+                run__end__lte=run.end,
+            ).values_list("run__key", "total")
+        )
+        if model
+        else {}
+    )
+    totals = [s.total for s in rows]
+    return {
+        "rows": rows,
+        "groups": by_subdistrict(run, rows),
+        "leaders": leaders,
+        "gaps": gap_rows[:gaps],
+        "trend": [
+            {
+                "key": t["run__key"],
+                "mean": Decimal(str(t["mean"])).quantize(Decimal("0.01")),
+                "model": model_trend.get(t["run__key"]),
+            }
+            for t in trend_rows
+        ],
+        "mean": _mean(totals),
+        "median": Decimal(str(statistics.median(totals))).quantize(Decimal("0.01")) if totals else None,
+    }

@@ -39,3 +39,31 @@ def benchmarking_todos(user: Any) -> Iterator[todos.Item]:
                 reverse("bm_community", args=[region_id]),
                 _("差距在哪里，哪些记录拖了后腿"),
             )
+
+
+@todos.provider(order=1)
+def benchmarking_entry_todos(user: Any) -> Iterator[todos.Item]:
+    """Manual indicators: what the community still has to enter; what the subdistrict has to
+    confirm (both lists on the entries page, rows marked ``data-row``)."""
+    from . import selectors
+
+    if permissions.scope_grants(user, policies.ENTER.name):
+        due = selectors.entries_due(user)
+        if due:
+            yield todos.Count(
+                "benchmarking.entries.due",
+                _("待填报的对标指标"),
+                len(due),
+                reverse("bm_entries") + "#due",
+                _("附上佐证，提交街道确认"),
+            )
+    if permissions.scope_grants(user, policies.CONFIRM.name):
+        pending = selectors.entries_to_confirm(user).count()
+        if pending:
+            yield todos.Count(
+                "benchmarking.entries.confirm",
+                _("待确认的社区填报"),
+                pending,
+                reverse("bm_entries") + "#to-confirm",
+                _("看佐证，确认或退回"),
+            )

@@ -127,7 +127,7 @@ def test_the_admin_changes_a_published_target_with_a_reason(client_for, demo_wor
     r = admin.post(f"/benchmarking/indicators/nodes/{node.pk}/edit", {"target": "4.6"}, follow=True)
     assert "须写明理由" in r.content.decode()
     node.refresh_from_db()
-    assert str(node.target) == "5.00"
+    assert str(node.target) == "4.00"
     admin.post(f"/benchmarking/indicators/nodes/{node.pk}/edit", {"target": "4.6", "reason": "提高要求"})
     node.refresh_from_db()
     tree.refresh_from_db()

@@ -29,9 +29,9 @@ def small_tree(w: World, year: int = 2025):
         grade_bands=[{"min": 80, "label": "优秀"}, {"min": 0, "label": "一般"}],
     )
     leaves = {
-        "linkages": ("teams.volunteer_hours_per_1000", 0, 10, 1),
-        "services": ("wishes.satisfaction", 3, 5, 1),
-        "mechanisms": ("talks.tasks_on_time", 50, 100, 2),
+        "linkages": ("teams.volunteer_hours_per_1000", 0, 10, 25),
+        "services": ("wishes.satisfaction", 3, 5, 25),
+        "mechanisms": ("talks.tasks_on_time", 50, 100, 50),
     }
     for dim, (code, floor, target, weight) in leaves.items():
         root = services.node_add(
