@@ -45,7 +45,7 @@ def build(builder: Any) -> None:
     )
     if not league:
         return
-    baizhang = huachuan.get_parent()
+    baizhang = Region.objects.get(path=huachuan.path[: 2 * Region.steplen])
     lagging = [s for s in reversed(league) if not s.community.is_model][:2]
     taken = {s.community_id for s in lagging}
     lagging.append(
