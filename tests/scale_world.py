@@ -131,7 +131,7 @@ ADJUST: dict[str, dict[str, str]] = {
     "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)
     "emergency.HouseholdCheck": {"key": "SUBSTR(\"key\", 1, 56) || '~{k}'"},  # unique (district, key)
-    "supervision.Assessment": {"year": "\"year\" + {k}000"},  # unique (district, year)
+    "supervision.Assessment": {"year": '"year" + {k}000'},  # unique (district, year)
 }
 
 # Tables whose reference to their own rows is shifted like a key to another copied table (a

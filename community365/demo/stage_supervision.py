@@ -33,7 +33,7 @@ def build(builder: Any) -> None:
         return
     today = timezone.localdate()
     rng = builder.rng
-    users = {u.username: u for u in User.objects.filter(username__in=_REVIEWERS + ["staff_baizhang"])}
+    users = {u.username: u for u in User.objects.filter(username__in=[*_REVIEWERS, "staff_baizhang"])}
     admin = users["admin_district"]
     secretary = users["secretary_huachuan"]
     staff = users["staff_baizhang"]
@@ -86,7 +86,9 @@ def build(builder: Any) -> None:
     first = talks[0].commitments.order_by("id").first()
     if first is not None:
         services.commitment_done(
-            actor=SYSTEM, commitment=first, evidence="已建立志愿服务月度台账，首月组织活动 4 次，参与 56 人次。"
+            actor=SYSTEM,
+            commitment=first,
+            evidence="已建立志愿服务月度台账，首月组织活动 4 次，参与 56 人次。",
         )
 
     # --- supervision notices ---------------------------------------------------------------------
@@ -104,11 +106,16 @@ def build(builder: Any) -> None:
     )
     item1, item2 = list(ledger.items.order_by("number"))
     r1 = services.reply_submit(
-        actor=secretary, item=item1, community=huachuan, text="已补齐 1–10 月支部委员会、党员大会和党课记录，共 32 份。",
+        actor=secretary,
+        item=item1,
+        community=huachuan,
+        text="已补齐 1–10 月支部委员会、党员大会和党课记录，共 32 份。",
         link="https://example.org/huachuan/sanhui",
     )
     services.reply_decide(actor=admin, reply=r1, accept=True)
-    r2 = services.reply_submit(actor=secretary, item=item2, community=huachuan, text="已在公告栏公示党员积分。")
+    r2 = services.reply_submit(
+        actor=secretary, item=item2, community=huachuan, text="已在公告栏公示党员积分。"
+    )
     services.reply_decide(actor=admin, reply=r2, accept=False, reason="请补充公示照片和线上公示链接")
     services.reply_submit(
         actor=secretary,
@@ -150,7 +157,9 @@ def build(builder: Any) -> None:
 
     # --- an analysis -----------------------------------------------------------------------------
     run_tree = league[0].run.tree
-    leaves = list(run_tree.nodes.filter(children__isnull=True).exclude(provider_code="").order_by("order", "id")[:4])
+    leaves = list(
+        run_tree.nodes.filter(children__isnull=True).exclude(provider_code="").order_by("order", "id")[:4]
+    )
     services.analysis_write(
         actor=admin,
         district=district,
@@ -190,13 +199,22 @@ def build(builder: Any) -> None:
     for snap in league[:3]:
         if snap.community_id != huachuan.pk:
             services.review_submit(
-                actor=users["leader_zhou"], assessment=current, community=snap.community,
+                actor=users["leader_zhou"],
+                assessment=current,
+                community=snap.community,
                 score=Decimal(rng.randint(70, 95)),
             )
     builder.report.add("supervision_talk", len(talks))
 
 
-_REVIEWERS = ["admin_district", "leader_demo", "leader_zhou", "leader_chen", "leader_lin", "secretary_huachuan"]
+_REVIEWERS = [
+    "admin_district",
+    "leader_demo",
+    "leader_zhou",
+    "leader_chen",
+    "leader_lin",
+    "secretary_huachuan",
+]
 
 
 def _review_all(services: Any, assessment: Any, league: list[Any], users: dict[str, Any], rng: Any) -> None:
@@ -212,6 +230,9 @@ def _review_all(services: Any, assessment: Any, league: list[Any], users: dict[s
                 continue
             score = Decimal(min(100, max(40, base + rng.randint(-6, 8))))
             services.review_submit(
-                actor=reviewer, assessment=assessment, community=snap.community, score=score,
+                actor=reviewer,
+                assessment=assessment,
+                community=snap.community,
+                score=score,
                 comment="述职内容翔实" if score >= 80 else "",
             )

@@ -37,7 +37,9 @@ def _reviews(user: Any) -> QuerySet[ReportReview]:
     if permissions.is_global(user):
         return ReportReview.objects.all()
     districts = {g.district_id for g in permissions.scope_grants(user, policies.START.name)}
-    return ReportReview.objects.filter(district_id__in=districts) | ReportReview.objects.filter(reviewer_id=user.pk)
+    return ReportReview.objects.filter(district_id__in=districts) | ReportReview.objects.filter(
+        reviewer_id=user.pk
+    )
 
 
 def _replies(user: Any) -> QuerySet[NoticeReply]:

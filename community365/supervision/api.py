@@ -112,7 +112,7 @@ class SupervisionNoticeFilter(Schema):
 class SupervisionReplyIn(Schema):
     item_id: Id
     community_id: Id
-    text: str = Field(..., min_length=4, max_length=2000)
+    text: str = Field(..., min_length=2, max_length=2000)
     link: str = Field("", max_length=200, description="http(s) link to the evidence, or empty")
 
 
@@ -124,7 +124,9 @@ class SupervisionAssessmentOut(Schema):
     excellent_min: Decimal
     good_min: Decimal
     fair_min: Decimal
-    trim_from: int = Field(..., description="with this many reviews or more, the highest and lowest are dropped")
+    trim_from: int = Field(
+        ..., description="with this many reviews or more, the highest and lowest are dropped"
+    )
     min_reviews: int
     published_at: datetime.datetime | None
     objection_deadline: datetime.date | None
@@ -149,7 +151,7 @@ class SupervisionAssessmentDetailOut(SupervisionAssessmentOut):
 
 class SupervisionObjectionIn(Schema):
     community_id: Id
-    text: str = Field(..., min_length=4, max_length=2000)
+    text: str = Field(..., min_length=2, max_length=2000)
 
 
 class SupervisionObjectionOut(Schema):
@@ -176,7 +178,9 @@ def _talk(t: Any) -> dict[str, Any]:
 
 
 @router.get("/talks", response={200: SupervisionTalkPage, **READ_ERRORS})
-def sup_list_talks(request: HttpRequest, filters: Query[SupervisionTalkFilter], page: Query[PageParams]) -> Any:
+def sup_list_talks(
+    request: HttpRequest, filters: Query[SupervisionTalkFilter], page: Query[PageParams]
+) -> Any:
     """Special talks of the communities the user sees, newest first."""
     if not policies.may_view(request.user):
         raise NotFound(_("没有可查看的专项约谈。"))
@@ -206,7 +210,13 @@ def sup_get_talk(request: HttpRequest, talk_id: Id) -> Any:
 
 
 def _notice(n: Any) -> dict[str, Any]:
-    return {"id": n.pk, "title": n.title, "issuer": n.region.name, "status": n.status, "issued_at": n.issued_at}
+    return {
+        "id": n.pk,
+        "title": n.title,
+        "issuer": n.region.name,
+        "status": n.status,
+        "issued_at": n.issued_at,
+    }
 
 
 def _reply(r: NoticeReply) -> dict[str, Any]:
@@ -226,7 +236,9 @@ def _reply(r: NoticeReply) -> dict[str, Any]:
 
 
 @router.get("/notices", response={200: SupervisionNoticePage, **READ_ERRORS})
-def sup_list_notices(request: HttpRequest, filters: Query[SupervisionNoticeFilter], page: Query[PageParams]) -> Any:
+def sup_list_notices(
+    request: HttpRequest, filters: Query[SupervisionNoticeFilter], page: Query[PageParams]
+) -> Any:
     """Supervision notices addressed to (or issued from) the places the user sees."""
     if not policies.may_view_notices(request.user):
         raise NotFound(_("没有可查看的督查通报。"))
@@ -241,9 +253,15 @@ def _notice_detail(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     return {
         **_notice(notice),
         "body": notice.body,
-        "items": [{"id": i.pk, "number": i.number, "text": i.text, "deadline": i.deadline} for i in notice.items.all()],
+        "items": [
+            {"id": i.pk, "number": i.number, "text": i.text, "deadline": i.deadline}
+            for i in notice.items.all()
+        ],
         "communities": [{"community_id": r.region_id, "community": r.region.name} for r in recipients],
-        "replies": [_reply(r) for r in notice.replies.filter(region_id__in=ids).order_by("item__number", "region_id", "attempt")],
+        "replies": [
+            _reply(r)
+            for r in notice.replies.filter(region_id__in=ids).order_by("item__number", "region_id", "attempt")
+        ],
     }
 
 

@@ -126,7 +126,9 @@ class Notice(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("发文单位"))
     title = models.CharField(_("标题"), max_length=100)
     body = models.TextField(_("通报内容"), max_length=5000)
-    status = models.CharField(_("状态"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.OPEN
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -201,9 +203,13 @@ class NoticeReply(models.Model):
     text = models.TextField(_("整改情况"), max_length=2000)
     link = models.URLField(_("佐证链接"), max_length=200, blank=True)
     evidence = models.FileField(_("佐证图片"), upload_to="supervision/%Y/%m", blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.SUBMITTED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.SUBMITTED
+    )
     reason = models.CharField(_("退回理由"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     by_label = models.CharField(_("答复人"), max_length=150, blank=True)
     submitted_at = models.DateTimeField(_("答复时间"), default=timezone.now)
     decided_by_label = models.CharField(_("审核人"), max_length=150, blank=True)
@@ -319,7 +325,12 @@ class AssessmentResult(models.Model):
     grade = models.CharField(_("等级"), max_length=10, choices=Grade.choices)
     rank = models.PositiveIntegerField(_("名次"))
     objection = models.ForeignKey(
-        "Objection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("异议")
+        "Objection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("异议"),
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
@@ -332,7 +343,9 @@ class AssessmentResult(models.Model):
                 fields=["district", "assessment", "region", "version"], name="sup_result_version"
             ),
             models.UniqueConstraint(
-                fields=["district", "assessment", "region"], condition=Q(current=True), name="sup_result_current"
+                fields=["district", "assessment", "region"],
+                condition=Q(current=True),
+                name="sup_result_current",
             ),
         ]
 
@@ -351,10 +364,14 @@ class Objection(models.Model):
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
     text = models.TextField(_("异议内容"), max_length=2000)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     by_label = models.CharField(_("提出人"), max_length=150, blank=True)
     at = models.DateTimeField(_("提出时间"), default=timezone.now)
-    status = models.CharField(_("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
     decision_reason = models.CharField(_("处理理由"), max_length=500, blank=True)
     decided_by_label = models.CharField(_("处理人"), max_length=150, blank=True)
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
@@ -365,7 +382,9 @@ class Objection(models.Model):
         ordering = ["-at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "assessment", "region"], condition=Q(status="open"), name="sup_objection_one_open"
+                fields=["district", "assessment", "region"],
+                condition=Q(status="open"),
+                name="sup_objection_one_open",
             )
         ]
 

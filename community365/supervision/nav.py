@@ -14,8 +14,12 @@ def _any(user):  # type: ignore[no-untyped-def]
 nav.register(
     nav.Entry("sup_todo", _("督查待办"), group=nav.BENCHMARKING, order=20, visible=_any),
     nav.Entry("sup_talks", _("专项约谈"), group=nav.BENCHMARKING, order=21, visible=policies.may_view),
-    nav.Entry("sup_notices", _("督查通报"), group=nav.BENCHMARKING, order=22, visible=policies.may_view_notices),
-    nav.Entry("sup_analyses", _("专题分析"), group=nav.BENCHMARKING, order=23, visible=policies.may_read_analyses),
+    nav.Entry(
+        "sup_notices", _("督查通报"), group=nav.BENCHMARKING, order=22, visible=policies.may_view_notices
+    ),
+    nav.Entry(
+        "sup_analyses", _("专题分析"), group=nav.BENCHMARKING, order=23, visible=policies.may_read_analyses
+    ),
     nav.Entry(
         "sup_assessments",
         _("量化考评"),

@@ -22,14 +22,18 @@ NOTICE_ISSUED = register(
     "supervision.notice.issued", _("督查通报“%(title)s”已下发到本社区，请按期逐项答复整改情况")
 )
 REPLY_RECEIVED = register("supervision.reply.received", _("%(community)s答复了督查通报“%(title)s”的整改事项"))
-REPLY_ACCEPTED = register("supervision.reply.accepted", _("督查通报“%(title)s”第 %(number)s 项的整改答复已认可"))
+REPLY_ACCEPTED = register(
+    "supervision.reply.accepted", _("督查通报“%(title)s”第 %(number)s 项的整改答复已认可")
+)
 REPLY_RETURNED = register(
     "supervision.reply.returned", _("督查通报“%(title)s”第 %(number)s 项的整改答复被退回：%(reason)s")
 )
 RESULT_PUBLISHED = register(
     "supervision.result.published", _("%(year)s 年度量化考评结果已公布：综合得分 %(total)s，等级 %(grade)s")
 )
-OBJECTION_RAISED = register("supervision.objection.raised", _("%(community)s对 %(year)s 年度考评结果提出异议"))
+OBJECTION_RAISED = register(
+    "supervision.objection.raised", _("%(community)s对 %(year)s 年度考评结果提出异议")
+)
 OBJECTION_UPHELD = register(
     "supervision.objection.upheld", _("您对 %(year)s 年度考评结果的异议成立，结果已更正：%(reason)s")
 )

@@ -185,23 +185,33 @@ def _get(qs: QuerySet[Any], pk: Any, message: str) -> Any:
 
 def get_visible_talk(user: Any, talk_id: Any) -> SpecialTalk:
     return _get(
-        talks_visible_to(user).select_related("region", "district"), talk_id, _("没有找到这次约谈，或您无权查看。")
+        talks_visible_to(user).select_related("region", "district"),
+        talk_id,
+        _("没有找到这次约谈，或您无权查看。"),
     )
 
 
 def get_visible_notice(user: Any, notice_id: Any) -> Notice:
     return _get(
-        notices_visible_to(user).select_related("region", "district"), notice_id, _("没有找到这份通报，或您无权查看。")
+        notices_visible_to(user).select_related("region", "district"),
+        notice_id,
+        _("没有找到这份通报，或您无权查看。"),
     )
 
 
 def get_visible_analysis(user: Any, analysis_id: Any) -> Analysis:
-    return _get(analyses_visible_to(user).select_related("district"), analysis_id, _("没有找到这份分析，或您无权查看。"))
+    return _get(
+        analyses_visible_to(user).select_related("district"),
+        analysis_id,
+        _("没有找到这份分析，或您无权查看。"),
+    )
 
 
 def get_visible_assessment(user: Any, assessment_id: Any) -> Assessment:
     return _get(
-        assessments_visible_to(user).select_related("district"), assessment_id, _("没有找到这次考评，或您无权查看。")
+        assessments_visible_to(user).select_related("district"),
+        assessment_id,
+        _("没有找到这次考评，或您无权查看。"),
     )
 
 
@@ -230,7 +240,9 @@ def require_decide_notice(user: Any, notice: Notice) -> str:
 
 
 def sees_all_results(user: Any, assessment: Assessment) -> bool:
-    return isinstance(user, SystemActor) or permissions.has_perm_at(user, START.name, assessment.district.path)
+    return isinstance(user, SystemActor) or permissions.has_perm_at(
+        user, START.name, assessment.district.path
+    )
 
 
 def own_community_paths(user: Any) -> list[str]:

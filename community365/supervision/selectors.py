@@ -76,7 +76,9 @@ def overdue_commitments(user: Any) -> QuerySet[Commitment]:
     )
 
 
-def notice_list(user: Any, *, status: str = "", community: int | None = None, q: str = "") -> QuerySet[Notice]:
+def notice_list(
+    user: Any, *, status: str = "", community: int | None = None, q: str = ""
+) -> QuerySet[Notice]:
     qs = policies.notices_visible_to(user).select_related("region")
     if status in NoticeStatus.values:
         qs = qs.filter(status=status)
@@ -105,7 +107,9 @@ def items_to_answer(user: Any) -> QuerySet[NoticeItem]:
         return NoticeItem.objects.none()
     paths = [g.path for g in grants]
     recipient = NoticeRecipient.objects.filter(notice=OuterRef("notice_id")).filter(permissions.path_q(paths))
-    live = NoticeReply.objects.filter(item=OuterRef("pk"), status__in=LIVE_REPLY).filter(permissions.path_q(paths))
+    live = NoticeReply.objects.filter(item=OuterRef("pk"), status__in=LIVE_REPLY).filter(
+        permissions.path_q(paths)
+    )
     return (
         NoticeItem.objects.filter(notice__status=NoticeStatus.OPEN)
         .filter(Exists(recipient))
@@ -123,7 +127,11 @@ def replies_to_decide(user: Any) -> QuerySet[NoticeReply]:
         scope = Q()
     else:
         scope = permissions.path_q(start, "notice__district__path") if start else Q(pk__in=[])
-        issue = [g.path for g in permissions.scope_grants(user, policies.ISSUE.name) if g.region_id != g.district_id]
+        issue = [
+            g.path
+            for g in permissions.scope_grants(user, policies.ISSUE.name)
+            if g.region_id != g.district_id
+        ]
         if issue:
             scope |= Q(notice__region__kind="subdistrict") & permissions.path_q(issue, "notice__region__path")
         if not start and not issue:
@@ -204,7 +212,9 @@ def assessment_rows(user: Any, assessment: Assessment) -> list[Row]:
     mine: set[int] = set()
     uid = getattr(user, "pk", None)
     for community_id, reviewer_id, score in (
-        ReportReview.objects.filter(assessment=assessment).order_by("id").values_list("region_id", "reviewer_id", "score")
+        ReportReview.objects.filter(assessment=assessment)
+        .order_by("id")
+        .values_list("region_id", "reviewer_id", "score")
     ):
         reviews.setdefault(community_id, []).append(score)
         if reviewer_id == uid:

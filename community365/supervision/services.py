@@ -57,9 +57,15 @@ MAX_INDICATORS = 20
 # --- checks -------------------------------------------------------------------------------------
 def _text(value: Any, field: str, *, max_length: int, min_length: int = 0, keep_lines: bool = False) -> str:
     raw = str(value or "")
-    text = "\n".join(" ".join(line.split()) for line in raw.strip().splitlines()) if keep_lines else " ".join(raw.split())
+    text = (
+        "\n".join(" ".join(line.split()) for line in raw.strip().splitlines())
+        if keep_lines
+        else " ".join(raw.split())
+    )
     if len(text) < min_length or len(text) > max_length:
-        raise InvalidInput(_("内容长度须为 %(a)s–%(b)s 个字。") % {"a": min_length, "b": max_length}, field=field)
+        raise InvalidInput(
+            _("内容长度须为 %(a)s–%(b)s 个字。") % {"a": min_length, "b": max_length}, field=field
+        )
     return text
 
 
@@ -194,7 +200,7 @@ def talk_start(
         secretary=secretary,
         secretary_name=str(secretary)[:60] if secretary else "",
         held_on=day,
-        points=_text(points, "points", max_length=2000, min_length=4, keep_lines=True),
+        points=_text(points, "points", max_length=2000, min_length=2, keep_lines=True),
         period=period,
         score=snap.total if snap else None,
         rank=snap.rank if snap else None,
@@ -235,7 +241,9 @@ def _commitment_create(talk: SpecialTalk, text: str, deadline: Any) -> Commitmen
 def commitment_add(*, actor: Any, talk: SpecialTalk, text: str, deadline: datetime.date | str) -> Commitment:
     role = policies.require_start(actor, talk.district)
     commitment = _commitment_create(talk, text, deadline)
-    audit_record(actor=actor, action="supervision.commitment.add", target=talk, role=role, message=commitment.text)
+    audit_record(
+        actor=actor, action="supervision.commitment.add", target=talk, role=role, message=commitment.text
+    )
     _tell(
         talk.region,
         phrases.COMMITMENT_ADDED,
@@ -251,17 +259,22 @@ def commitment_done(
 ) -> Commitment:
     """The community's secretary marks a commitment done with what was done (and a photo)."""
     role = policies.require_answer(actor, commitment.region)
-    note = _text(evidence, "evidence", max_length=500, min_length=4)
+    note = _text(evidence, "evidence", max_length=500, min_length=2)
     image = _evidence(evidence_file)
     if commitment.done_at is not None:
         raise InvalidTransition(_("这项承诺已经完成。"))
     now = timezone.now()
-    if Commitment.objects.filter(pk=commitment.pk, done_at__isnull=True).update(done_at=now, evidence=note) != 1:
+    if (
+        Commitment.objects.filter(pk=commitment.pk, done_at__isnull=True).update(done_at=now, evidence=note)
+        != 1
+    ):
         raise Conflict(_("这项承诺刚刚已被标记为完成。"), code="already_done")
     commitment.refresh_from_db()
     if image is not None:
         commitment.evidence_file.save(f"commitment-{commitment.pk}.jpg", image, save=True)
-    audit_record(actor=actor, action="supervision.commitment.done", target=commitment.talk, role=role, message=note)
+    audit_record(
+        actor=actor, action="supervision.commitment.done", target=commitment.talk, role=role, message=note
+    )
     starter = commitment.talk.started_by_id
     if starter:
         notify(
@@ -285,11 +298,19 @@ def overdue_sweep(*, actor: Any, today: datetime.date | None = None) -> dict[str
     )
     for commitment in due:
         with transaction.atomic():
-            if Commitment.objects.filter(pk=commitment.pk, overdue_at__isnull=True).update(overdue_at=timezone.now()) != 1:
+            if (
+                Commitment.objects.filter(pk=commitment.pk, overdue_at__isnull=True).update(
+                    overdue_at=timezone.now()
+                )
+                != 1
+            ):
                 continue
             flagged += 1
             audit_record(
-                actor=actor, action="supervision.commitment.overdue", target=commitment.talk, message=commitment.text
+                actor=actor,
+                action="supervision.commitment.overdue",
+                target=commitment.talk,
+                message=commitment.text,
             )
             _tell(
                 commitment.region,
@@ -335,9 +356,9 @@ def analysis_write(
     ids = [c.pk for c in chosen]
     snaps = {s.community_id: s for s in ScoreSnapshot.objects.filter(run=run, community_id__in=ids)}
     values: dict[tuple[int, str], Decimal | None] = {}
-    for r in IndicatorResult.objects.filter(run=run, community_id__in=ids, node__in=list(nodes.values())).select_related(
-        "node"
-    ):
+    for r in IndicatorResult.objects.filter(
+        run=run, community_id__in=ids, node__in=list(nodes.values())
+    ).select_related("node"):
         values[(r.community_id, r.node.code)] = r.value
     figures = {
         "period": run.key,
@@ -352,7 +373,8 @@ def analysis_write(
                 "total": str(snaps[c.pk].total) if c.pk in snaps else None,
                 "rank": snaps[c.pk].rank if c.pk in snaps else None,
                 "values": {
-                    code: (None if values.get((c.pk, code)) is None else str(values[(c.pk, code)])) for code in codes
+                    code: (None if values.get((c.pk, code)) is None else str(values[(c.pk, code)]))
+                    for code in codes
                 },
             }
             for c in sorted(chosen, key=lambda c: (snaps[c.pk].rank if c.pk in snaps else 10**9, c.path))
@@ -425,7 +447,7 @@ def notice_issue(
         district=district,
         region=region,
         title=_text(title, "title", max_length=100, min_length=2),
-        body=_text(body, "body", max_length=5000, min_length=4, keep_lines=True),
+        body=_text(body, "body", max_length=5000, min_length=2, keep_lines=True),
         issued_by=_user(actor),
         issued_by_label=_label(actor),
     )
@@ -466,7 +488,7 @@ def reply_submit(
         raise NotAllowed(_("这份通报没有下发给本社区。"))
     if notice.status != NoticeStatus.OPEN:
         raise InvalidTransition(_("这份通报已办结，不再接受答复。"))
-    clean = _text(text, "text", max_length=2000, min_length=4, keep_lines=True)
+    clean = _text(text, "text", max_length=2000, min_length=2, keep_lines=True)
     clean_link = _link(link)
     image = _evidence(evidence)
     replies = NoticeReply.objects.filter(item=item, region=community)
@@ -535,7 +557,12 @@ def reply_decide(*, actor: Any, reply: NoticeReply, accept: bool, reason: str = 
     if accept:
         _tell(reply.region, phrases.REPLY_ACCEPTED, params, reverse("sup_notice", args=[notice.pk]))
     else:
-        _tell(reply.region, phrases.REPLY_RETURNED, {**params, "reason": clean}, reverse("sup_notice", args=[notice.pk]))
+        _tell(
+            reply.region,
+            phrases.REPLY_RETURNED,
+            {**params, "reason": clean},
+            reverse("sup_notice", args=[notice.pk]),
+        )
     return reply
 
 
@@ -545,9 +572,12 @@ def notice_close(*, actor: Any, notice: Notice) -> Notice:
     role = policies.require_decide_notice(actor, notice)
     if notice.replies.filter(status=ReplyStatus.SUBMITTED).exists():
         raise InvalidTransition(_("还有答复没有审核，请先审核再办结。"))
-    if Notice.objects.filter(pk=notice.pk, status=NoticeStatus.OPEN).update(
-        status=NoticeStatus.CLOSED, closed_at=timezone.now()
-    ) != 1:
+    if (
+        Notice.objects.filter(pk=notice.pk, status=NoticeStatus.OPEN).update(
+            status=NoticeStatus.CLOSED, closed_at=timezone.now()
+        )
+        != 1
+    ):
         raise InvalidTransition(_("这份通报已经办结。"))
     notice.refresh_from_db()
     audit_record(actor=actor, action="supervision.notice.close", target=notice, role=role)
@@ -623,7 +653,9 @@ def assessment_create(
                 objection_days=_int(objection_days, "objection_days", low=1, high=60),
             )
     except IntegrityError:
-        raise Conflict(_("%(year)s 年度的考评已经建立。") % {"year": year}, code="assessment_exists") from None
+        raise Conflict(
+            _("%(year)s 年度的考评已经建立。") % {"year": year}, code="assessment_exists"
+        ) from None
     audit_record(actor=actor, action="supervision.assessment.create", target=assessment, role=role)
     return assessment
 
@@ -708,15 +740,20 @@ def assessment_publish(*, actor: Any, assessment: Assessment) -> Assessment:
         ReportReview.objects.filter(assessment=assessment).order_by("id").values_list("region_id", "score")
     ):
         by_community.setdefault(community_id, []).append(score)
-    short = [s.community.name for s in snaps if len(by_community.get(s.community_id, [])) < assessment.min_reviews]
+    short = [
+        s.community.name for s in snaps if len(by_community.get(s.community_id, [])) < assessment.min_reviews
+    ]
     if short:
         raise InvalidTransition(
             _("还有 %(n)s 个社区的评议不足 %(min)s 人（%(names)s），不能公布。")
             % {"n": len(short), "min": assessment.min_reviews, "names": "、".join(short[:5])}
         )
-    if Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.DRAFT).update(
-        status=AssessmentStatus.PUBLISHED, published_at=timezone.now()
-    ) != 1:
+    if (
+        Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.DRAFT).update(
+            status=AssessmentStatus.PUBLISHED, published_at=timezone.now()
+        )
+        != 1
+    ):
         raise InvalidTransition(_("这次考评已经公布。"))
     assessment.refresh_from_db()
     rows = []
@@ -743,7 +780,11 @@ def assessment_publish(*, actor: Any, assessment: Assessment) -> Assessment:
         row.rank = n
     AssessmentResult.objects.bulk_create(rows)
     audit_record(
-        actor=actor, action="supervision.assessment.publish", target=assessment, role=role, changes={"results": len(rows)}
+        actor=actor,
+        action="supervision.assessment.publish",
+        target=assessment,
+        role=role,
+        changes={"results": len(rows)},
     )
     url = reverse("sup_assessment", args=[assessment.pk])
     for row in rows:
@@ -773,8 +814,10 @@ def objection_raise(*, actor: Any, assessment: Assessment, community: Region, te
     assert deadline is not None
     if timezone.localdate() > deadline:
         raise NotAllowed(_("异议期已于 %(date)s 结束。") % {"date": deadline.isoformat()})
-    clean = _text(text, "text", max_length=2000, min_length=4, keep_lines=True)
-    if Objection.objects.filter(assessment=assessment, region=community, status=ObjectionStatus.OPEN).exists():
+    clean = _text(text, "text", max_length=2000, min_length=2, keep_lines=True)
+    if Objection.objects.filter(
+        assessment=assessment, region=community, status=ObjectionStatus.OPEN
+    ).exists():
         raise Conflict(_("本社区已有一条异议在处理中。"), code="objection_open")
     try:
         with transaction.atomic():
@@ -788,7 +831,9 @@ def objection_raise(*, actor: Any, assessment: Assessment, community: Region, te
             )
     except IntegrityError:
         raise Conflict(_("本社区已有一条异议在处理中。"), code="objection_open") from None
-    audit_record(actor=actor, action="supervision.objection.raise", target=assessment, role=role, message=clean[:300])
+    audit_record(
+        actor=actor, action="supervision.objection.raise", target=assessment, role=role, message=clean[:300]
+    )
     for user_id in RoleAssignment.objects.filter(
         region_id=assessment.district_id, role=Role.DISTRICT_ADMIN, revoked_at__isnull=True
     ).values_list("user_id", flat=True):
@@ -818,14 +863,19 @@ def objection_decide(
     clean = _text(reason, "reason", max_length=500, min_length=2)
     new_score = None if score in (None, "") else _decimal(score, "score", low=Decimal(0), high=Decimal(100))
     new_mean = (
-        None if review_mean in (None, "") else _decimal(review_mean, "review_mean", low=Decimal(0), high=Decimal(100))
+        None
+        if review_mean in (None, "")
+        else _decimal(review_mean, "review_mean", low=Decimal(0), high=Decimal(100))
     )
     if uphold and new_score is None and new_mean is None:
         raise InvalidInput(_("异议成立时须填写更正后的对标得分或评议得分。"), field="score")
     status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
-    if Objection.objects.filter(pk=objection.pk, status=ObjectionStatus.OPEN).update(
-        status=status, decision_reason=clean, decided_at=timezone.now(), decided_by_label=_label(actor)
-    ) != 1:
+    if (
+        Objection.objects.filter(pk=objection.pk, status=ObjectionStatus.OPEN).update(
+            status=status, decision_reason=clean, decided_at=timezone.now(), decided_by_label=_label(actor)
+        )
+        != 1
+    ):
         raise InvalidTransition(_("这条异议已经处理过。"))
     objection.refresh_from_db()
     changes: dict[str, Any] = {"status": status}
@@ -852,11 +902,24 @@ def objection_decide(
             objection=objection,
         )
         changes.update(
-            {"version": new.version, "before": {"score": old.score, "review_mean": old.review_mean, "total": old.total,
-             "grade": old.grade}, "after": {"score": s, "review_mean": m, "total": total, "grade": new.grade}}
+            {
+                "version": new.version,
+                "before": {
+                    "score": old.score,
+                    "review_mean": old.review_mean,
+                    "total": old.total,
+                    "grade": old.grade,
+                },
+                "after": {"score": s, "review_mean": m, "total": total, "grade": new.grade},
+            }
         )
     audit_record(
-        actor=actor, action="supervision.objection.decide", target=assessment, role=role, message=clean, changes=changes
+        actor=actor,
+        action="supervision.objection.decide",
+        target=assessment,
+        role=role,
+        message=clean,
+        changes=changes,
     )
     code = phrases.OBJECTION_UPHELD if uphold else phrases.OBJECTION_DISMISSED
     if objection.by_id:

@@ -19,10 +19,35 @@ from . import policies, selectors
 def supervision_todos(user: Any) -> Iterator[todos.Item]:
     url = reverse("sup_todo")
     if policies.may_answer(user):
-        yield todos.Count("supervision.reply", _("待答复的督查整改事项"), selectors.items_to_answer(user).count(), url + "#to-reply")
-        yield todos.Count("supervision.commitments", _("未完成的约谈承诺"), selectors.commitments_due(user).count(), url + "#commitments")
+        yield todos.Count(
+            "supervision.reply",
+            _("待答复的督查整改事项"),
+            selectors.items_to_answer(user).count(),
+            url + "#to-reply",
+        )
+        yield todos.Count(
+            "supervision.commitments",
+            _("未完成的约谈承诺"),
+            selectors.commitments_due(user).count(),
+            url + "#commitments",
+        )
     if policies.may_issue(user):
-        yield todos.Count("supervision.decide", _("待审核的整改答复"), selectors.replies_to_decide(user).count(), url + "#to-review")
+        yield todos.Count(
+            "supervision.decide",
+            _("待审核的整改答复"),
+            selectors.replies_to_decide(user).count(),
+            url + "#to-review",
+        )
     if policies.may_start(user):
-        yield todos.Count("supervision.objections", _("待处理的考评异议"), selectors.objections_open(user).count(), url + "#objections")
-        yield todos.Count("supervision.overdue", _("逾期的约谈承诺"), selectors.overdue_commitments(user).count(), url + "#overdue")
+        yield todos.Count(
+            "supervision.objections",
+            _("待处理的考评异议"),
+            selectors.objections_open(user).count(),
+            url + "#objections",
+        )
+        yield todos.Count(
+            "supervision.overdue",
+            _("逾期的约谈承诺"),
+            selectors.overdue_commitments(user).count(),
+            url + "#overdue",
+        )

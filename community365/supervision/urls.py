@@ -9,7 +9,11 @@ urlpatterns = [
     path("supervision/talks/new", views.talk_new, name="sup_talk_new"),
     path("supervision/talks/<int:talk_id>/", views.talk_detail, name="sup_talk"),
     path("supervision/talks/<int:talk_id>/<str:action>", views.talk_action, name="sup_talk_action"),
-    path("supervision/commitments/<int:commitment_id>/evidence", views.commitment_evidence, name="sup_commitment_evidence"),
+    path(
+        "supervision/commitments/<int:commitment_id>/evidence",
+        views.commitment_evidence,
+        name="sup_commitment_evidence",
+    ),
     path("supervision/notices/", views.notice_list, name="sup_notices"),
     path("supervision/notices.xlsx", views.notices_xlsx, name="sup_notices_xlsx"),
     path("supervision/notices/new", views.notice_new, name="sup_notice_new"),
@@ -21,11 +25,19 @@ urlpatterns = [
     path("supervision/analyses/<int:analysis_id>/", views.analysis_detail, name="sup_analysis"),
     path("supervision/assessments/", views.assessment_list, name="sup_assessments"),
     path("supervision/assessments/<int:assessment_id>/", views.assessment_detail, name="sup_assessment"),
-    path("supervision/assessments/<int:assessment_id>/results.xlsx", views.assessment_xlsx, name="sup_assessment_xlsx"),
+    path(
+        "supervision/assessments/<int:assessment_id>/results.xlsx",
+        views.assessment_xlsx,
+        name="sup_assessment_xlsx",
+    ),
     path(
         "supervision/assessments/<int:assessment_id>/communities/<int:community_id>/",
         views.assessment_community,
         name="sup_assessment_community",
     ),
-    path("supervision/assessments/<int:assessment_id>/<str:action>", views.assessment_action, name="sup_assessment_action"),
+    path(
+        "supervision/assessments/<int:assessment_id>/<str:action>",
+        views.assessment_action,
+        name="sup_assessment_action",
+    ),
 ]

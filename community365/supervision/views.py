@@ -95,7 +95,12 @@ def talk_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/talks.html",
-        {"page": page, "query": _query(request), "filters": filters, "may_start": policies.may_start(request.user)},
+        {
+            "page": page,
+            "query": _query(request),
+            "filters": filters,
+            "may_start": policies.may_start(request.user),
+        },
     )
 
 
@@ -127,8 +132,17 @@ def talks_xlsx(request: HttpRequest) -> HttpResponse:
             ]
 
     header = [
-        _("社区"), _("约谈日期"), _("约谈对象"), _("依据期间"), _("依据得分"), _("依据名次"),
-        _("承诺事项"), _("完成期限"), _("完成时间"), _("完成情况与佐证"), _("逾期"),
+        _("社区"),
+        _("约谈日期"),
+        _("约谈对象"),
+        _("依据期间"),
+        _("依据得分"),
+        _("依据名次"),
+        _("承诺事项"),
+        _("完成期限"),
+        _("完成时间"),
+        _("完成情况与佐证"),
+        _("逾期"),
     ]
     return exports.xlsx_response("special-talks.xlsx", _("专项约谈"), header, lines())
 
@@ -169,7 +183,9 @@ def talk_new(request: HttpRequest) -> HttpResponse:
         "supervision/talk_new.html",
         {
             "community": community,
-            "communities": policies.communities_visible_to(request.user).order_by("path") if community is None else [],
+            "communities": policies.communities_visible_to(request.user).order_by("path")
+            if community is None
+            else [],
             "period": source.get("period", "")[:10],
             "today": timezone.localdate(),
             "rows": range(1, 6),
@@ -206,7 +222,10 @@ def talk_action(request: HttpRequest, talk_id: int, action: str) -> HttpResponse
     try:
         if action == "commit":
             services.commitment_add(
-                actor=request.user, talk=talk, text=request.POST.get("text", ""), deadline=request.POST.get("deadline", "")
+                actor=request.user,
+                talk=talk,
+                text=request.POST.get("text", ""),
+                deadline=request.POST.get("deadline", ""),
             )
         else:
             commitment = talk.commitments.filter(pk=_int(request.POST.get("commitment")) or 0).first()
@@ -269,7 +288,11 @@ def notices_xlsx(request: HttpRequest) -> HttpResponse:
     notices = policies.notices_visible_to(request.user)
     replies = (
         NoticeReply.objects.filter(notice__in=notices)
-        .filter(policies.permissions.path_q(policies.permissions.scope_paths(request.user, policies.VIEW_NOTICES.name)))
+        .filter(
+            policies.permissions.path_q(
+                policies.permissions.scope_paths(request.user, policies.VIEW_NOTICES.name)
+            )
+        )
         .select_related("notice", "item", "region")
         .order_by("-notice__issued_at", "notice_id", "item__number", "region_id", "attempt")
     )
@@ -277,13 +300,33 @@ def notices_xlsx(request: HttpRequest) -> HttpResponse:
     def lines() -> Any:
         for r in replies.iterator(chunk_size=500):
             yield [
-                r.notice.title, r.item.number, r.item.text, r.item.deadline, r.region.name, r.attempt,
-                r.text, r.link, r.get_status_display(), r.reason, r.submitted_at, r.decided_at,
+                r.notice.title,
+                r.item.number,
+                r.item.text,
+                r.item.deadline,
+                r.region.name,
+                r.attempt,
+                r.text,
+                r.link,
+                r.get_status_display(),
+                r.reason,
+                r.submitted_at,
+                r.decided_at,
             ]
 
     header = [
-        _("通报"), _("序号"), _("整改事项"), _("整改期限"), _("社区"), _("第几次答复"),
-        _("整改情况"), _("佐证链接"), _("状态"), _("退回理由"), _("答复时间"), _("审核时间"),
+        _("通报"),
+        _("序号"),
+        _("整改事项"),
+        _("整改期限"),
+        _("社区"),
+        _("第几次答复"),
+        _("整改情况"),
+        _("佐证链接"),
+        _("状态"),
+        _("退回理由"),
+        _("答复时间"),
+        _("审核时间"),
     ]
     return exports.xlsx_response("supervision-replies.xlsx", _("督查通报答复"), header, lines())
 
@@ -294,7 +337,9 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not policies.may_issue(request.user):
         raise Http404
     visible = policies.communities_visible_to(request.user).filter(
-        policies.permissions.path_q(policies.permissions.scope_paths(request.user, policies.ISSUE.name), "path")
+        policies.permissions.path_q(
+            policies.permissions.scope_paths(request.user, policies.ISSUE.name), "path"
+        )
     )
     source = request.POST if request.method == "POST" else request.GET
     chosen_ids = [i for i in (_int(v) for v in source.getlist("community")) if i]
@@ -350,7 +395,9 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     except DomainError:
         may_decide = False
     answering = [
-        r.region for r in recipients if policies.permissions.grant_for(user, policies.ANSWER.name, r.region.path)
+        r.region
+        for r in recipients
+        if policies.permissions.grant_for(user, policies.ANSWER.name, r.region.path)
     ]
     blocks = []
     for recipient in recipients:
@@ -362,7 +409,9 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
                 {
                     "item": item,
                     "replies": mine,
-                    "may_reply": notice.status == NoticeStatus.OPEN and not live and recipient.region in answering,
+                    "may_reply": notice.status == NoticeStatus.OPEN
+                    and not live
+                    and recipient.region in answering,
                 }
             )
         blocks.append({"community": recipient.region, "rows": rows})
@@ -435,9 +484,9 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
     if not policies.may_read_analyses(request.user):
         raise Http404
     qs = policies.analyses_visible_to(request.user).order_by("-created_at", "-id")
-    page = Paginator(qs.only("id", "title", "topic", "period", "created_at", "written_by_label"), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        qs.only("id", "title", "topic", "period", "created_at", "written_by_label"), 30
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/analyses.html",
@@ -453,9 +502,15 @@ def analysis_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not policies.may_start(user):
         raise Http404
-    district = Region.objects.filter(
-        pk__in=[g.district_id for g in policies.permissions.scope_grants(user, policies.START.name)]
-    ).order_by("pk").first() if not policies.permissions.is_global(user) else Region.objects.filter(kind="district").order_by("pk").first()
+    district = (
+        Region.objects.filter(
+            pk__in=[g.district_id for g in policies.permissions.scope_grants(user, policies.START.name)]
+        )
+        .order_by("pk")
+        .first()
+        if not policies.permissions.is_global(user)
+        else Region.objects.filter(kind="district").order_by("pk").first()
+    )
     if district is None:
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
@@ -505,9 +560,12 @@ def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     figures = analysis.figures or {}
     indicators = figures.get("indicators", [])
     rows = [
-        {**row, "cells": [row.get("values", {}).get(i["code"]) for i in indicators]} for row in figures.get("rows", [])
+        {**row, "cells": [row.get("values", {}).get(i["code"]) for i in indicators]}
+        for row in figures.get("rows", [])
     ]
-    return render(request, "supervision/analysis.html", {"analysis": analysis, "indicators": indicators, "rows": rows})
+    return render(
+        request, "supervision/analysis.html", {"analysis": analysis, "indicators": indicators, "rows": rows}
+    )
 
 
 # --- assessments --------------------------------------------------------------------------------
@@ -521,9 +579,13 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_start:
             raise Http404
-        district = Region.objects.filter(
-            pk__in=[g.district_id for g in policies.permissions.scope_grants(user, policies.START.name)]
-        ).order_by("pk").first()
+        district = (
+            Region.objects.filter(
+                pk__in=[g.district_id for g in policies.permissions.scope_grants(user, policies.START.name)]
+            )
+            .order_by("pk")
+            .first()
+        )
         try:
             if district is None:
                 raise InvalidInput(_("请从所在区的账号建立考评。"))
@@ -566,13 +628,18 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict[st
         if policies.permissions.grant_for(user, policies.ANSWER.name, r.community.path)
     }
     deadline = assessment.objection_deadline
-    objections = Objection.objects.filter(assessment=assessment).select_related("region").order_by("-at", "-id")
+    objections = (
+        Objection.objects.filter(assessment=assessment).select_related("region").order_by("-at", "-id")
+    )
     if not policies.sees_all_results(user, assessment):
         objections = objections.filter(region__in=policies.communities_visible_to(user))
     may_review = (
         not published
         and policies.may_review(user)
-        and any(g.district_id == assessment.district_id for g in policies.permissions.scope_grants(user, policies.REVIEW.name))
+        and any(
+            g.district_id == assessment.district_id
+            for g in policies.permissions.scope_grants(user, policies.REVIEW.name)
+        )
     )
     return {
         "assessment": assessment,
@@ -581,7 +648,10 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict[st
         "sees_all": policies.sees_all_results(user, assessment),
         "may_start": policies.may_start_at(user, assessment.district),
         "may_review": may_review,
-        "may_object": published and bool(answering) and deadline is not None and timezone.localdate() <= deadline,
+        "may_object": published
+        and bool(answering)
+        and deadline is not None
+        and timezone.localdate() <= deadline,
         "answering": answering,
         "deadline": deadline,
         "objections": list(objections[:50]),
@@ -603,21 +673,41 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def assessment_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _visible(policies.get_visible_assessment, request.user, assessment_id)
     rows = selectors.assessment_rows(request.user, assessment)
-    header = [_("名次"), _("社区"), _("对标年度得分"), _("评议人数"), _("评议得分"), _("综合得分"), _("等级"), _("版本")]
+    header = [
+        _("名次"),
+        _("社区"),
+        _("对标年度得分"),
+        _("评议人数"),
+        _("评议得分"),
+        _("综合得分"),
+        _("等级"),
+        _("版本"),
+    ]
     lines = [
         [
-            r.rank, r.community.name, r.score, r.review_count, r.review_mean, r.total,
-            str(Grade(r.grade).label) if r.grade else "", r.version,
+            r.rank,
+            r.community.name,
+            r.score,
+            r.review_count,
+            r.review_mean,
+            r.total,
+            str(Grade(r.grade).label) if r.grade else "",
+            r.version,
         ]
         for r in rows
     ]
     notes = [
         _("综合得分 = 对标年度得分 × %(a)s%% + 述职评议得分 × %(b)s%%")
         % {"a": 100 - int(assessment.review_weight * 100), "b": int(assessment.review_weight * 100)},
-        _("述职评议得分：评议人数达到 %(n)s 人时去掉一个最高分和一个最低分后取平均。") % {"n": assessment.trim_from},
+        _("述职评议得分：评议人数达到 %(n)s 人时去掉一个最高分和一个最低分后取平均。")
+        % {"n": assessment.trim_from},
     ]
     return exports.xlsx_response(
-        f"assessment-{assessment.year}.xlsx", _("量化考评 %(year)s") % {"year": assessment.year}, header, lines, notes
+        f"assessment-{assessment.year}.xlsx",
+        _("量化考评 %(year)s") % {"year": assessment.year},
+        header,
+        lines,
+        notes,
     )
 
 
@@ -627,7 +717,9 @@ def assessment_community(request: HttpRequest, assessment_id: int, community_id:
     user = request.user
     assessment = _visible(policies.get_visible_assessment, user, assessment_id)
     if policies.sees_all_results(user, assessment):
-        community = Region.objects.filter(pk=community_id, kind="community", district_id=assessment.district_id).first()
+        community = Region.objects.filter(
+            pk=community_id, kind="community", district_id=assessment.district_id
+        ).first()
         if community is None:
             raise Http404
     else:
@@ -665,14 +757,19 @@ def assessment_action(request: HttpRequest, assessment_id: int, action: str) -> 
             if community is None:
                 raise InvalidInput(_("请选择本区的社区。"), field="community")
             services.review_submit(
-                actor=user, assessment=assessment, community=community, score=post.get("score", ""),
+                actor=user,
+                assessment=assessment,
+                community=community,
+                score=post.get("score", ""),
                 comment=post.get("comment", ""),
             )
         elif action == "publish":
             services.assessment_publish(actor=user, assessment=assessment)
         elif action == "object":
             community = _visible(policies.get_visible_community, user, _int(post.get("community")))
-            services.objection_raise(actor=user, assessment=assessment, community=community, text=post.get("text", ""))
+            services.objection_raise(
+                actor=user, assessment=assessment, community=community, text=post.get("text", "")
+            )
         else:
             objection = assessment.objections.filter(pk=_int(post.get("objection")) or 0).first()
             if objection is None:

@@ -62,9 +62,12 @@ ROWS = {
 def _talk_id():
     from community365.supervision.models import SpecialTalk
 
-    return SpecialTalk.objects.filter(region__path__startswith=_baizhang_path()).order_by("pk").values_list(
-        "pk", flat=True
-    ).first()
+    return (
+        SpecialTalk.objects.filter(region__path__startswith=_baizhang_path())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _baizhang_path():

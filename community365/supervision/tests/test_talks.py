@@ -16,7 +16,9 @@ from .conftest import SYSTEM
 pytestmark = pytest.mark.django_db
 
 
-def test_a_talk_copies_the_period_score_and_tells_the_secretary(admin, huachuan, secretary, soon, django_capture_on_commit_callbacks):
+def test_a_talk_copies_the_period_score_and_tells_the_secretary(
+    admin, huachuan, secretary, soon, django_capture_on_commit_callbacks
+):
     from community365.benchmarking.models import ScoreSnapshot
     from community365.notifications.models import Notification
 
@@ -24,8 +26,12 @@ def test_a_talk_copies_the_period_score_and_tells_the_secretary(admin, huachuan,
     snap = ScoreSnapshot.objects.get(run__key=year, run__complete=True, community=huachuan)
     with django_capture_on_commit_callbacks(execute=True):
         talk = services.talk_start(
-            actor=admin, community=huachuan, held_on=timezone.localdate(), points="志愿服务落后",
-            period=year, commitments=[("每月活动", soon)],
+            actor=admin,
+            community=huachuan,
+            held_on=timezone.localdate(),
+            points="志愿服务落后",
+            period=year,
+            commitments=[("每月活动", soon)],
         )
     assert (talk.score, talk.rank, talk.secretary_id) == (snap.total, snap.rank, secretary.pk)
     assert talk.commitments.count() == 1
@@ -34,23 +40,32 @@ def test_a_talk_copies_the_period_score_and_tells_the_secretary(admin, huachuan,
 
 def test_a_period_without_scores_is_refused(admin, huachuan):
     with pytest.raises(InvalidInput) as exc:
-        services.talk_start(actor=admin, community=huachuan, held_on=timezone.localdate(), points="问题若干", period="1999")
+        services.talk_start(
+            actor=admin, community=huachuan, held_on=timezone.localdate(), points="问题若干", period="1999"
+        )
     assert exc.value.field == "period"
 
 
 @pytest.mark.parametrize("who", ["staff_baizhang", "secretary_huachuan", "worker_huachuan"])
 def test_only_the_district_starts_a_talk(persona, huachuan, who):
     with pytest.raises(NotAllowed):
-        services.talk_start(actor=persona(who), community=huachuan, held_on=timezone.localdate(), points="问题若干")
+        services.talk_start(
+            actor=persona(who), community=huachuan, held_on=timezone.localdate(), points="问题若干"
+        )
 
 
 def test_a_commitment_deadline_in_the_past_is_refused(admin, talk, today):
     with pytest.raises(InvalidInput) as exc:
-        services.commitment_add(actor=admin, talk=talk, text="补齐台账", deadline=today - datetime.timedelta(days=1))
+        services.commitment_add(
+            actor=admin, talk=talk, text="补齐台账", deadline=today - datetime.timedelta(days=1)
+        )
     assert exc.value.field == "deadline"
     with pytest.raises(InvalidInput):
         services.talk_start(
-            actor=admin, community=talk.region, held_on=today, points="问题若干",
+            actor=admin,
+            community=talk.region,
+            held_on=today,
+            points="问题若干",
             commitments=[("补齐台账", today - datetime.timedelta(days=1))],
         )
 
@@ -80,7 +95,9 @@ def test_evidence_must_be_a_picture(talk, secretary):
 
     fake = SimpleUploadedFile("evidence.jpg", b"<html>not a picture</html>", content_type="image/jpeg")
     with pytest.raises(InvalidInput):
-        services.commitment_done(actor=secretary, commitment=talk.commitments.get(), evidence="已经完成了", evidence_file=fake)
+        services.commitment_done(
+            actor=secretary, commitment=talk.commitments.get(), evidence="已经完成了", evidence_file=fake
+        )
     assert talk.commitments.get().done_at is None
 
 
