@@ -188,7 +188,7 @@ def talk_new(request: HttpRequest) -> HttpResponse:
             else [],
             "period": source.get("period", "")[:10],
             "today": timezone.localdate(),
-            "rows": range(1, 6),
+            "rows": range(1, 4),
             "post": request.POST,
         },
     )
@@ -371,7 +371,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         {
             "communities": visible.order_by("path"),
             "chosen": set(chosen_ids),
-            "rows": range(1, 9),
+            "rows": range(1, 6),
             "post": request.POST,
             "today": timezone.localdate(),
         },

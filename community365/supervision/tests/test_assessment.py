@@ -48,10 +48,12 @@ def test_trimmed_mean_drops_highest_and_lowest_from_five():
 
 def test_total_and_grade(published):
     assert services.combine(D(80), D(90), D("0.30")) == D("83.00")
-    assert services.grade_of(published, D("85")) == Grade.EXCELLENT
-    assert services.grade_of(published, D("84.99")) == Grade.GOOD
-    assert services.grade_of(published, D("60")) == Grade.FAIR
-    assert services.grade_of(published, D("59.99")) == Grade.POOR
+    cent = D("0.01")
+    assert services.grade_of(published, published.excellent_min) == Grade.EXCELLENT
+    assert services.grade_of(published, published.excellent_min - cent) == Grade.GOOD
+    assert services.grade_of(published, published.good_min - cent) == Grade.FAIR
+    assert services.grade_of(published, published.fair_min) == Grade.FAIR
+    assert services.grade_of(published, published.fair_min - cent) == Grade.POOR
 
 
 def test_a_reviewer_scores_once(draft, leader, huayan):
