@@ -363,7 +363,12 @@ def analysis_write(
     figures = {
         "period": run.key,
         "indicators": [
-            {"code": code, "label": str(nodes[code].display_label), "unit": str(nodes[code].display_unit)}
+            {
+                "code": code,
+                "provider": nodes[code].provider_code,
+                "label": str(nodes[code].display_label),
+                "unit": str(nodes[code].display_unit),
+            }
             for code in codes
         ],
         "rows": [

@@ -557,8 +557,21 @@ def analysis_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = _visible(policies.get_visible_analysis, request.user, analysis_id)
+    from community365.core import indicators as registry
+
     figures = analysis.figures or {}
-    indicators = figures.get("indicators", [])
+    indicators = []
+    for entry in figures.get("indicators", []):
+        known = registry.REGISTRY.get(entry.get("provider") or "")
+        # a registered indicator reads in the reader's language; a district's own as written
+        indicators.append(
+            {
+                **entry,
+                "label": str(known.label) if known else entry.get("label", ""),
+                "unit": str(known.unit) if known else entry.get("unit", ""),
+                "own_words": known is None,
+            }
+        )
     rows = [
         {**row, "cells": [row.get("values", {}).get(i["code"]) for i in indicators]}
         for row in figures.get("rows", [])
