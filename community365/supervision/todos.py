@@ -32,22 +32,13 @@ def supervision_todos(user: Any) -> Iterator[todos.Item]:
             url + "#commitments",
         )
     if policies.may_issue(user):
+        # replies to decide and objections to decide, counted in one query (the page lists them
+        # in two sections inside #to-decide); overdue commitments stay on the page only
+        replies = selectors.replies_to_decide(user).order_by().values_list("pk")
+        objections = selectors.objections_open(user).order_by().values_list("pk")
         yield todos.Count(
             "supervision.decide",
-            _("待审核的整改答复"),
-            selectors.replies_to_decide(user).count(),
-            url + "#to-review",
-        )
-    if policies.may_start(user):
-        yield todos.Count(
-            "supervision.objections",
-            _("待处理的考评异议"),
-            selectors.objections_open(user).count(),
-            url + "#objections",
-        )
-        yield todos.Count(
-            "supervision.overdue",
-            _("逾期的约谈承诺"),
-            selectors.overdue_commitments(user).count(),
-            url + "#overdue",
+            _("待审核的整改答复和考评异议"),
+            replies.union(objections, all=True).count(),
+            url + "#to-decide",
         )
