@@ -99,6 +99,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": _query(request),
             "filters": filters,
+            "communities": policies.communities_visible_to(request.user).order_by("path").only("id", "name"),
             "may_start": policies.may_start(request.user),
         },
     )
@@ -275,6 +276,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "query": _query(request),
             "filters": filters,
             "statuses": NoticeStatus.choices,
+            "communities": policies.communities_visible_to(request.user).order_by("path").only("id", "name"),
             "may_issue": policies.may_issue(request.user),
         },
     )
