@@ -97,6 +97,19 @@ TABLES = [
     "emergency.HouseholdCheck",
     "emergency.SupplyIssue",
     "emergency.EmergencyTask",
+    # supervision: talks and commitments, analyses, notices with their items, recipients and
+    # replies, assessments with their reviews, results and objections.
+    "supervision.SpecialTalk",
+    "supervision.Commitment",
+    "supervision.Analysis",
+    "supervision.Notice",
+    "supervision.NoticeRecipient",
+    "supervision.NoticeItem",
+    "supervision.NoticeReply",
+    "supervision.Assessment",
+    "supervision.ReportReview",
+    "supervision.AssessmentResult",
+    "supervision.Objection",
 ]
 
 # A new app lists its history tables here (the ones that grow with use), so that the
@@ -123,6 +136,7 @@ ADJUST: dict[str, dict[str, str]] = {
     "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)
     "emergency.HouseholdCheck": {"key": "SUBSTR(\"key\", 1, 56) || '~{k}'"},  # unique (district, key)
+    "supervision.Assessment": {"year": '"year" + {k}000'},  # unique (district, year)
 }
 
 # Tables whose reference to their own rows is shifted like a key to another copied table (a

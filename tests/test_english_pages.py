@@ -114,6 +114,14 @@ USER_TEXT: dict[str, list[str]] = {
     "mechanisms.PropertyManager": ["name"],
     "mechanisms.PropertyMeeting": ["topic", "outcome"],
     "mechanisms.EstateFeeRate": ["estate"],
+    "supervision.SpecialTalk": ["secretary_name", "points", "started_by_label"],
+    "supervision.Commitment": ["text", "evidence"],
+    "supervision.Analysis": ["title", "topic", "body", "written_by_label"],
+    "supervision.Notice": ["title", "body", "issued_by_label"],
+    "supervision.NoticeItem": ["text"],
+    "supervision.NoticeReply": ["text", "reason", "by_label", "decided_by_label"],
+    "supervision.ReportReview": ["reviewer_label", "comment"],
+    "supervision.Objection": ["text", "decision_reason", "by_label", "decided_by_label"],
 }
 NAME_FIELDS = {("people.User", "display_name"), ("people.Person", "name")}
 

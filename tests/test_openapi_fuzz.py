@@ -172,6 +172,11 @@ BEYOND_THE_SCHEMA = {
     "进度将从 *": "a lower percent needs a reason",
     "这一周还没有班次，无法复制。": "the week to copy has shifts",
     "签退时间须晚于签到时间。": "check-out after check-in",
+    # supervision: the notice's own items and communities; text counted after spaces collapse
+    "这一项不属于本通报。": "item_id names an item of the notice",
+    "这份通报没有下发给这个社区。": "community_id names a community the notice was sent to",
+    "链接须以 http:// 或 https:// 开头。": "link is empty or an http(s) address",
+    "内容长度须为 *": "text is counted after runs of spaces collapse (blank text is empty)",
 }
 _validator_refused: list[bool] = []
 

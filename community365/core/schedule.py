@@ -62,4 +62,10 @@ SCHEDULE: tuple[Job, ...] = (
         datetime.timedelta(hours=24),
         "benchmarking_sweep",
     ),
+    Job(
+        "supervision_sweep",
+        "community365.supervision.tasks.sweep",
+        datetime.timedelta(hours=24),
+        "supervision_sweep",
+    ),
 )

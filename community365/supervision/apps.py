@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     name = "community365.supervision"
     label = "supervision"
     verbose_name = _("党建责任制")
+
+    def ready(self) -> None:
+        from . import phrases, policies  # noqa: F401

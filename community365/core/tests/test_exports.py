@@ -84,6 +84,14 @@ def _emergency_report() -> str:
     return f"/cases/emergencies/{event.pk}/report.xlsx"
 
 
+def _published_assessment() -> str:
+    from community365.supervision.models import Assessment
+
+    assessment = Assessment.objects.filter(status="published").order_by("year").first()
+    assert assessment is not None
+    return f"/supervision/assessments/{assessment.pk}/results.xlsx"
+
+
 # Keys: "<module>.<function>" of the view that calls xlsx_response.
 EXPORTS: dict[str, Export] = {
     "community365.desk.figures.xlsx": Export(
@@ -125,6 +133,15 @@ EXPORTS: dict[str, Export] = {
     "community365.emergency.views.report_xlsx": Export(
         "worker_huangli", _emergency_report, (REGION_NAME, USER_NAME)
     ),
+    "community365.supervision.views.talks_xlsx": Export(
+        "admin_district", lambda: "/supervision/talks.xlsx", (REGION_NAME,)
+    ),
+    "community365.supervision.views.notices_xlsx": Export(
+        "admin_district", lambda: "/supervision/notices.xlsx", (REGION_NAME,)
+    ),
+    "community365.supervision.views.assessment_xlsx": Export(
+        "admin_district", _published_assessment, (REGION_NAME,)
+    ),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -140,6 +157,9 @@ EXPORT_ROUTES = {
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
     "cases_figures_export": "community365.cases.views.cases_figures_export",
     "emergency_report_xlsx": "community365.emergency.views.report_xlsx",
+    "sup_talks_xlsx": "community365.supervision.views.talks_xlsx",
+    "sup_notices_xlsx": "community365.supervision.views.notices_xlsx",
+    "sup_assessment_xlsx": "community365.supervision.views.assessment_xlsx",
 }
 
 
