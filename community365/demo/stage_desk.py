@@ -506,6 +506,10 @@ def build_tasks(builder: Any, district: Region) -> None:
             actor=secretary, req=req, text="带家电维修志愿者上门看洗衣机", due_days=2, worker=worker
         )
         services.task_add(
-            actor=secretary, req=req, text="核实该楼水压是否偏低（洗衣机进水慢）", due_days=5, department=housing
+            actor=secretary,
+            req=req,
+            text="核实该楼水压是否偏低（洗衣机进水慢）",
+            due_days=5,
+            department=housing,
         )
     builder.report.add("request_task", 2)

@@ -570,7 +570,9 @@ def _proposal_out(p: Any) -> dict[str, Any]:
 def desk_hot_spots(
     request: HttpRequest,
     community: Annotated[int, Query(ge=1, le=policies.MAX_ID, description="the community's id")],
-    month_from: str = Query("", alias="from", pattern=MONTH_PATTERN, description="YYYY-MM (default: two months ago)"),  # type: ignore[type-arg]
+    month_from: str = Query(
+        "", alias="from", pattern=MONTH_PATTERN, description="YYYY-MM (default: two months ago)"
+    ),  # type: ignore[type-arg]
     month_to: str = Query("", alias="to", pattern=MONTH_PATTERN, description="YYYY-MM (default: this month)"),  # type: ignore[type-arg]
     year: str = Query("", pattern=YEAR_PATTERN, description="a whole year instead of from/to"),  # type: ignore[type-arg]
 ) -> Any:
@@ -710,7 +712,9 @@ def desk_task_add(request: HttpRequest, request_id: RequestId, payload: DeskTask
     worker = User.objects.filter(pk=payload.worker_id).first() if payload.worker_id else None
     if payload.worker_id and worker is None:
         raise InvalidInput(_("没有这位社工。"), field="worker_id")
-    team = Team.objects.select_related("region").filter(pk=payload.team_id).first() if payload.team_id else None
+    team = (
+        Team.objects.select_related("region").filter(pk=payload.team_id).first() if payload.team_id else None
+    )
     if payload.team_id and team is None:
         raise InvalidInput(_("没有这支队伍。"), field="team_id")
     task = services.task_add(

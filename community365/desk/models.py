@@ -491,7 +491,12 @@ class HotSpotProposal(models.Model):
     requests = models.PositiveIntegerField(_("诉求数"), default=0)
     title = models.CharField(_("题目"), max_length=80)
     wish = models.ForeignKey(
-        "wishes.Wish", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("微心愿")
+        "wishes.Wish",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("微心愿"),
     )
     project = models.ForeignKey(
         "mechanisms.SecretaryProject",
@@ -502,7 +507,12 @@ class HotSpotProposal(models.Model):
         verbose_name=_("书记项目"),
     )
     topic = models.ForeignKey(
-        "talks.TalkTopic", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("点题")
+        "talks.TalkTopic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("点题"),
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("发起人"))
     created_at = models.DateTimeField(_("发起时间"))
@@ -545,13 +555,20 @@ class RequestTask(models.Model):
     working days. The request cannot be closed while one is open."""
 
     district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
-    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("诉求"))
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("诉求")
+    )
     text = models.CharField(_("任务"), max_length=300)
     worker = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社工")
     )
     team = models.ForeignKey(
-        "teams.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("团队")
+        "teams.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("团队"),
     )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("部门")

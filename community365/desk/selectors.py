@@ -290,9 +290,14 @@ def find_hot_spots(qs: QuerySet[ServiceRequest], *, minimum: int = HOT_SPOT_MIN)
     for (path, category), (n, community_id) in kept.items():
         if path not in places:
             continue
-        label = " ".join(
-            places[path[: step * d]]["name"] for d in range(4, len(path) // step + 1) if path[: step * d] in places
-        )
+        parts: list[str] = []  # grid, building, stairwell; "11幢1单元" under "11幢" replaces it
+        for d in range(4, len(path) // step + 1):
+            name = places[path[: step * d]]["name"] if path[: step * d] in places else ""
+            if parts and name.startswith(parts[-1]):
+                parts[-1] = name
+            elif name:
+                parts.append(name)
+        label = " ".join(parts)
         community = places.get(path[: step * 3], {})
         spots.append(
             HotSpot(
@@ -367,7 +372,9 @@ def tasks_of(user: Any, req: ServiceRequest, now: datetime.datetime | None = Non
     """The request's tasks, each with whether this user may mark it done and whether it is late."""
     now = now or timezone.now()
     out = []
-    for task in req.tasks.select_related("worker", "team", "department", "done_by").order_by("created_at", "id"):
+    for task in req.tasks.select_related("worker", "team", "department", "done_by").order_by(
+        "created_at", "id"
+    ):
         task.request = req
         out.append(
             {
@@ -427,7 +434,9 @@ class WorkerLoad:
     median_hours: int | None = None
 
 
-def worker_loads(community: Any, workers: list[Any], start: datetime.datetime, end: datetime.datetime) -> list[WorkerLoad]:
+def worker_loads(
+    community: Any, workers: list[Any], start: datetime.datetime, end: datetime.datetime
+) -> list[WorkerLoad]:
     """Each worker's load at the desk of ``community``: open requests held now, of which overdue,
     resolved (closed) in [start, end), and the median resolution time of those — one grouped query
     for all the workers (by holder and whole-hour bucket), whatever their number."""
@@ -438,7 +447,9 @@ def worker_loads(community: Any, workers: list[Any], start: datetime.datetime, e
     now = timezone.now()
     if not ids:
         return []
-    closed = Q(status__in=[RequestStatus.CLOSED, RequestStatus.CONFIRMED], closed_at__gte=start, closed_at__lt=end)
+    closed = Q(
+        status__in=[RequestStatus.CLOSED, RequestStatus.CONFIRMED], closed_at__gte=start, closed_at__lt=end
+    )
     rows = (
         ServiceRequest.objects.filter(community=community, assignee_id__in=ids)
         .filter(Q(status__in=list(OPEN_STATUSES)) | closed)
@@ -448,7 +459,9 @@ def worker_loads(community: Any, workers: list[Any], start: datetime.datetime, e
             open=Count("id", filter=Q(status__in=list(OPEN_STATUSES))),
             overdue=Count(
                 "id",
-                filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.ACCEPTED], resolution_due__lt=now),
+                filter=Q(
+                    status__in=[RequestStatus.SUBMITTED, RequestStatus.ACCEPTED], resolution_due__lt=now
+                ),
             ),
             resolved=Count("id", filter=closed),
         )

@@ -1171,7 +1171,9 @@ def lighting_check(
 # the unique constraint on the exact key refuses the loser of a race.
 
 
-def hot_spot_count(*, community: Region, place: Region, category: str, start: datetime.date, end: datetime.date) -> int:
+def hot_spot_count(
+    *, community: Region, place: Region, category: str, start: datetime.date, end: datetime.date
+) -> int:
     """How many requests make the hot spot: the category at the place or under it, in the period."""
     from community365.core.charts import Period
 
@@ -1234,7 +1236,8 @@ def hot_spot_propose(
     n = hot_spot_count(community=community, place=place, category=category, start=start, end=end)
     if n < HOT_SPOT_MIN:
         raise InvalidInput(
-            _("该地点该类诉求在这段时间只有 %(n)s 件，不足 %(min)s 件，不是热点。") % {"n": n, "min": HOT_SPOT_MIN},
+            _("该地点该类诉求在这段时间只有 %(n)s 件，不足 %(min)s 件，不是热点。")
+            % {"n": n, "min": HOT_SPOT_MIN},
             field="place",
         )
     earlier = (
@@ -1272,6 +1275,7 @@ def hot_spot_propose(
 
         if len(title) > 60:
             raise InvalidInput(_("微心愿题目不能超过 60 个字。"), field="title")
+        assert person is not None  # checked above
         target["wish"] = wish_create(
             actor=actor, wisher=person, title=title, reason=text[:300], category=category, submit=True
         )
@@ -1324,7 +1328,9 @@ def hot_spot_propose(
                 **target,
             )
     except IntegrityError:
-        raise Conflict(_("这个热点刚刚已由他人发起过同类立项，不能重复发起。"), code="already_proposed") from None
+        raise Conflict(
+            _("这个热点刚刚已由他人发起过同类立项，不能重复发起。"), code="already_proposed"
+        ) from None
     audit_record(
         actor=actor,
         action="desk.hotspot:propose",
@@ -1423,13 +1429,17 @@ def task_add(
         from community365.teams.models import MemberRole, TeamMembership
 
         recipients |= set(
-            TeamMembership.objects.filter(team=team, role=MemberRole.LEADER, left_at__isnull=True).values_list(
-                "user_id", flat=True
-            )
+            TeamMembership.objects.filter(
+                team=team, role=MemberRole.LEADER, left_at__isnull=True
+            ).values_list("user_id", flat=True)
         )
     for rid in recipients:
-        notify(recipient_id=rid, code=phrases.TASK_ASSIGNED, params={"id": req.pk, "text": text}, url=_url(req))
-    audit_record(actor=actor, action="desk.task:add", target=req, role=role, changes={"task": task.pk, "to": label})
+        notify(
+            recipient_id=rid, code=phrases.TASK_ASSIGNED, params={"id": req.pk, "text": text}, url=_url(req)
+        )
+    audit_record(
+        actor=actor, action="desk.task:add", target=req, role=role, changes={"task": task.pk, "to": label}
+    )
     return task
 
 
@@ -1474,7 +1484,9 @@ def _require_tasks_done(req: ServiceRequest, verb: str) -> None:
     """A request is not closed (or merged away) while one of its tasks is open."""
     from .models import TaskState
 
-    open_tasks = list(req.tasks.filter(state=TaskState.OPEN).order_by("id").values_list("text", flat=True)[:3])
+    open_tasks = list(
+        req.tasks.filter(state=TaskState.OPEN).order_by("id").values_list("text", flat=True)[:3]
+    )
     if open_tasks:
         raise InvalidTransition(
             _("还有 %(n)s 项任务未完成（%(first)s），完成后才能%(verb)s。")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from community365.core import permissions, todos
 from community365.core.roles import Role
-
 from community365.regions.models import COMMUNITY_KINDS, Region
 
 from . import policies, selectors
@@ -69,6 +68,8 @@ def desk_todos(user: Any) -> Iterator[todos.Item]:
             yield todos.Count(f"desk.hot_spots.{community.pk}", _("新出现的诉求热点"), new, url)
     # The requests where a task is given to this social worker and still open (deskflow).
     if permissions.scope_paths(user, policies.HANDLE.name) != []:
-        mine = policies.requests_visible_to(user).filter(pk__in=selectors.my_open_task_requests(user)).count()
-        if mine:
-            yield todos.Count("desk.my_tasks", _("有任务分给我的诉求"), mine, _list(tasks="mine"))
+        with_tasks = (
+            policies.requests_visible_to(user).filter(pk__in=selectors.my_open_task_requests(user)).count()
+        )
+        if with_tasks:
+            yield todos.Count("desk.my_tasks", _("有任务分给我的诉求"), with_tasks, _list(tasks="mine"))

@@ -64,6 +64,8 @@ urlpatterns += [
         views.hot_spot_propose,
         name="services_hot_spot_propose",
     ),
-    path("services/requests/<int:request_id>/tasks/", views.request_task_add, name="service_request_task_add"),
+    path(
+        "services/requests/<int:request_id>/tasks/", views.request_task_add, name="service_request_task_add"
+    ),
     path("services/tasks/<int:task_id>/done/", views.request_task_done, name="service_task_done"),
 ]

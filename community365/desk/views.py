@@ -284,6 +284,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             .order_by("-created_at")[:20]
         )
     context.update(task_form_context(request.user, req))  # deskflow: the request's tasks
+    if any(t["task"].state == "open" for t in context["tasks"]):
+        # closing (or merging away) waits for the tasks: the page does not offer it
+        context["actions"] = [a for a in context["actions"] if a not in ("close", "merge")]
     return render(request, "desk/detail.html", context)
 
 
@@ -579,12 +582,15 @@ def _drill_context(request: HttpRequest, f: selectors.RequestFilter) -> dict[str
         holder = User.objects.filter(pk=f.holder).first()
         words.append(_("承办：%(w)s") % {"w": (holder.display_name or holder.username) if holder else "—"})
     if f.period is not None:
-        words.append(_("提交于 %(a)s 至 %(b)s") % {"a": f.period.first_month or "…", "b": f.period.last_month or "…"})
+        words.append(
+            _("提交于 %(a)s 至 %(b)s") % {"a": f.period.first_month or "…", "b": f.period.last_month or "…"}
+        )
     if f.my_tasks:
         words.append(_("有任务分给我"))
     if f.closed_in is not None:
         words.append(
-            _("办结于 %(a)s 至 %(b)s") % {"a": f.closed_in.first_month or "…", "b": f.closed_in.last_month or "…"}
+            _("办结于 %(a)s 至 %(b)s")
+            % {"a": f.closed_in.first_month or "…", "b": f.closed_in.last_month or "…"}
         )
     return {"drill_keep": keep, "drill_words": words}
 
@@ -663,9 +669,9 @@ def _default_texts(spot: selectors.HotSpot, period: Any, requests: list[ServiceR
     sample = "；".join(r.text[:40] for r in requests[:3])
     span = f"{period.first_month}—{period.last_month}"
     return {
-        "title": (_("%(place)s%(category)s反复诉求") % {"place": spot.place_label, "category": spot.category_label})[
-            :60
-        ],
+        "title": (
+            _("%(place)s%(category)s反复诉求") % {"place": spot.place_label, "category": spot.category_label}
+        )[:60],
         "text": (
             _("%(span)s，%(place)s共有 %(n)s 件“%(category)s”诉求：%(sample)s")
             % {
@@ -746,7 +752,8 @@ def hot_spot_propose(request: HttpRequest, community_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已从热点发起%(kind)s：%(title)s") % {"kind": proposal.get_kind_display(), "title": proposal.title},
+                _("已从热点发起%(kind)s：%(title)s")
+                % {"kind": proposal.get_kind_display(), "title": proposal.title},
             )
             return redirect(f"{reverse('services_hot_spots', args=[community.pk])}?{period.querystring()}")
     return render(
@@ -776,7 +783,9 @@ def task_form_context(user: Any, req: ServiceRequest) -> dict[str, Any]:
 
     context: dict[str, Any] = {"tasks": selectors.tasks_of(user, req)}
     if req.status in services.TASK_STATES and policies.can_handle(user, req):
-        ancestors = [req.community.path[:i] for i in range(Region.steplen, len(req.community.path) + 1, Region.steplen)]
+        ancestors = [
+            req.community.path[:i] for i in range(Region.steplen, len(req.community.path) + 1, Region.steplen)
+        ]
         context["task_choices"] = {
             "workers": list(
                 User.objects.filter(
@@ -788,7 +797,9 @@ def task_form_context(user: Any, req: ServiceRequest) -> dict[str, Any]:
                 .order_by("id")
             ),
             "teams": list(
-                Team.objects.filter(district_id=req.district_id, region__path__in=ancestors).order_by("name")[:50]
+                Team.objects.filter(district_id=req.district_id, region__path__in=ancestors).order_by("name")[
+                    :50
+                ]
             ),
             "departments": list(Department.objects.filter(district_id=req.district_id).order_by("id")),
         }

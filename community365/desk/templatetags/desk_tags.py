@@ -29,7 +29,9 @@ def month_bounds(today: datetime.date) -> tuple[datetime.datetime, datetime.date
     return aware[0], aware[1], start.strftime("%Y-%m")
 
 
-def load_rows(user: Any, community: Any, workers: list[Any], today: datetime.date | None = None) -> dict[str, Any]:
+def load_rows(
+    user: Any, community: Any, workers: list[Any], today: datetime.date | None = None
+) -> dict[str, Any]:
     if not permissions.has_perm_at(user, policies.VIEW.name, community.path):
         return {"rows": [], "shown": False}
     start, end, month = month_bounds(today or timezone.localdate())

@@ -75,4 +75,7 @@ def test_six_proposals_of_the_same_hot_spot_at_once_make_one():
     tally = Counter(_all_at_once([propose(n) for n in range(6)]))
     assert tally == {"won": 1, "Conflict": 5}, tally
     assert HotSpotProposal.objects.filter(place=stair, kind="project").count() == 1
-    assert SecretaryProject.objects.filter(unit__community=community, year=timezone.localdate().year).count() == 1
+    assert (
+        SecretaryProject.objects.filter(unit__community=community, year=timezone.localdate().year).count()
+        == 1
+    )

@@ -18,7 +18,6 @@ from community365.core import todos
 from community365.core.errors import Conflict, InvalidInput, NotAllowed
 from community365.desk import selectors, services
 from community365.desk.models import HotSpotProposal, ProposalKind
-from community365.mechanisms.models import SecretaryProject
 from community365.people.models import Person
 from community365.regions.models import Region, RegionKind
 from community365.talks.models import TalkTopic
@@ -34,7 +33,9 @@ CATEGORY = "shared_culture"  # the item "library": rare in the demo, so the hot 
 def quiet_stairwells(huachuan):
     """Two stairwells of one building of 划船, the last ones (the demo's hot spot is at the third)."""
     building = (
-        Region.objects.filter(path__startswith=huachuan.path, kind=RegionKind.BUILDING).order_by("-path").first()
+        Region.objects.filter(path__startswith=huachuan.path, kind=RegionKind.BUILDING)
+        .order_by("-path")
+        .first()
     )
     stairwells = list(
         Region.objects.filter(path__startswith=building.path, kind=RegionKind.STAIRWELL).order_by("path")[:2]
@@ -46,9 +47,9 @@ def quiet_stairwells(huachuan):
 @pytest.fixture
 def resident(huachuan):
     """A verified resident of 划船 without open wishes."""
-    busy = Wish.objects.exclude(status__in=["fulfilled", "confirmed", "withdrawn", "rejected", "lapsed"]).values(
-        "wisher_id"
-    )
+    busy = Wish.objects.exclude(
+        status__in=["fulfilled", "confirmed", "withdrawn", "rejected", "lapsed"]
+    ).values("wisher_id")
     person = (
         Person.objects.filter(community=huachuan, verified_at__isnull=False)
         .exclude(pk__in=busy)
@@ -76,7 +77,11 @@ def _period():
 
 def _spot(huachuan, place):
     return next(
-        (s for s in selectors.hot_spots_of(huachuan, _period()) if s.place_id == place.pk and s.category == CATEGORY),
+        (
+            s
+            for s in selectors.hot_spots_of(huachuan, _period())
+            if s.place_id == place.pk and s.category == CATEGORY
+        ),
         None,
     )
 
@@ -142,14 +147,18 @@ def test_the_page_states_the_threshold_and_drills_down_to_exactly_the_requests(
     assert [b[0] for b in row["buttons"]] == ["wish", "project", "topic"]
 
 
-@pytest.mark.parametrize("username", ["worker_huachuan", "worker_huangli", "resident_huachuan", "liaison_housing"])
+@pytest.mark.parametrize(
+    "username", ["worker_huachuan", "worker_huangli", "resident_huachuan", "liaison_housing"]
+)
 def test_the_page_is_for_the_secretary_and_up_only(client, persona, huachuan, username):
     client.force_login(persona(username))
     assert client.get(reverse("services_hot_spots", args=[huachuan.pk])).status_code == 404
     assert client.get(reverse("services_hot_spot_propose", args=[huachuan.pk])).status_code == 404
 
 
-def test_staff_above_see_the_page_without_the_buttons(client, persona, make_request, huachuan, quiet_stairwells):
+def test_staff_above_see_the_page_without_the_buttons(
+    client, persona, make_request, huachuan, quiet_stairwells
+):
     _building, (first, _second) = quiet_stairwells
     _make(make_request, first, 3)
     client.force_login(persona("staff_baizhang"))
@@ -246,7 +255,9 @@ def test_the_constraint_refuses_a_second_row_of_the_same_hot_spot_and_kind(
         proposal.save(force_insert=True)
 
 
-def test_a_topic_is_raised_for_a_verified_resident(persona, make_request, huachuan, quiet_stairwells, resident):
+def test_a_topic_is_raised_for_a_verified_resident(
+    persona, make_request, huachuan, quiet_stairwells, resident
+):
     _building, (first, _second) = quiet_stairwells
     _make(make_request, first, 3)
     proposal = _propose(persona("secretary_huachuan"), huachuan, first, ProposalKind.TOPIC, person=resident)
@@ -317,7 +328,9 @@ def test_the_figures_page_lists_the_same_hot_spots_and_links_their_requests(
     client.force_login(persona("secretary_huachuan"))
     month = timezone.localdate().strftime("%Y-%m")
     page = client.get(reverse("services_figures"), {"from": month, "to": month})
-    spot = next(s for s in page.context["hot_spots"] if s["region_id"] == first.pk and s["category"] == CATEGORY)
+    spot = next(
+        s for s in page.context["hot_spots"] if s["region_id"] == first.pk and s["category"] == CATEGORY
+    )
     assert spot["n"] == 3
     listing = client.get(spot["url"])
     assert listing.context["page"].paginator.count == 3

@@ -30,8 +30,12 @@ def housing(persona):
 def led_team(huachuan):
     """A team of 划船 (or above it) with a leader."""
     ancestors = [huachuan.path[:i] for i in range(4, len(huachuan.path) + 1, 4)]
-    for team in Team.objects.filter(district_id=huachuan.district_id, region__path__in=ancestors).order_by("id"):
-        leader = TeamMembership.objects.filter(team=team, role=MemberRole.LEADER, left_at__isnull=True).first()
+    for team in Team.objects.filter(district_id=huachuan.district_id, region__path__in=ancestors).order_by(
+        "id"
+    ):
+        leader = TeamMembership.objects.filter(
+            team=team, role=MemberRole.LEADER, left_at__isnull=True
+        ).first()
         if leader is not None:
             return team, leader.user
     pytest.skip("the demo has no led team in 划船")
@@ -173,11 +177,15 @@ def test_the_request_page_adds_and_finishes_tasks(client, accepted, persona):
     assert "任务已分派" in response.content.decode()
     task = RequestTask.objects.get(request=req)
     response = client.post(
-        reverse("service_request_act", args=[req.pk]), {"action": "close", "resolution": "办好了"}, follow=True
+        reverse("service_request_act", args=[req.pk]),
+        {"action": "close", "resolution": "办好了"},
+        follow=True,
     )
     assert "任务未完成" in response.content.decode()
     bad = client.post(
-        reverse("service_request_task_add", args=[req.pk]), {"text": "x", "to": "nobody:1", "due_days": "1"}, follow=True
+        reverse("service_request_task_add", args=[req.pk]),
+        {"text": "上门看看门", "to": "nobody:1", "due_days": "1"},
+        follow=True,
     )
     assert "只选一个" in bad.content.decode()
     client.post(reverse("service_task_done", args=[task.pk]), {"note": "看过了"})

@@ -34,7 +34,9 @@ def test_the_figures_equal_the_plain_counts(huachuan, make_request, persona):
     req = make_request("certificate")
     services.request_transfer(actor=worker, req=req, reason="我来办", worker=worker)
     start, end, _month = month_bounds(timezone.localdate())
-    loads = {load.worker.pk: load for load in selectors.worker_loads(huachuan, _workers(huachuan), start, end)}
+    loads = {
+        load.worker.pk: load for load in selectors.worker_loads(huachuan, _workers(huachuan), start, end)
+    }
     mine = loads[worker.pk]
     from community365.desk.models import OPEN_STATUSES, ServiceRequest
 
@@ -44,7 +46,9 @@ def test_the_figures_equal_the_plain_counts(huachuan, make_request, persona):
     assert mine.overdue == held.filter(status__in=["submitted", "accepted"], resolution_due__lt=now).count()
     resolved = held.filter(status__in=["closed", "confirmed"], closed_at__gte=start, closed_at__lt=end)
     assert mine.resolved == resolved.count()
-    hours = sorted(int(s // 3600) for s in resolved.values_list("resolution_seconds", flat=True) if s is not None)
+    hours = sorted(
+        int(s // 3600) for s in resolved.values_list("resolution_seconds", flat=True) if s is not None
+    )
     if hours:
         assert mine.median_hours == hours[(len(hours) + 1) // 2 - 1] + 1
 
@@ -59,7 +63,7 @@ def test_the_median_is_read_from_the_hour_buckets(huachuan, make_request, person
 def test_one_query_for_all_the_workers(huachuan, persona):
     start, end, _m = month_bounds(timezone.localdate())
     few = _workers(huachuan)[:1]
-    many = _workers(huachuan) + [persona("worker_huangli"), persona("secretary_huachuan")]
+    many = [*_workers(huachuan), persona("worker_huangli"), persona("secretary_huachuan")]
     for workers in (few, many):
         with CaptureQueriesContext(connection) as ctx:
             selectors.worker_loads(huachuan, workers, start, end)
@@ -74,7 +78,11 @@ def test_each_figure_drills_down_to_exactly_its_requests(client, huachuan, make_
     rows = load_rows(admin, huachuan, [worker])["rows"]
     row = rows[0]
     client.force_login(admin)
-    for key, value in (("open_url", row["load"].open), ("overdue_url", row["load"].overdue), ("resolved_url", row["load"].resolved)):
+    for key, value in (
+        ("open_url", row["load"].open),
+        ("overdue_url", row["load"].overdue),
+        ("resolved_url", row["load"].resolved),
+    ):
         listing = client.get(row[key])
         assert listing.status_code == 200
         assert listing.context["page"].paginator.count == value, key
