@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community365.regions.models import Department, Organisation, Region
 from community365.wishes.models import ServiceCategory
@@ -470,9 +471,10 @@ class LightingLog(models.Model):
 
 
 class ProposalKind(models.TextChoices):
-    WISH = "wish", _("微心愿")
-    PROJECT = "project", _("书记项目")
-    TOPIC = "topic", _("点题")
+    # one of each, in the context of a hot spot ("start a micro-wish"): not the apps' nav labels
+    WISH = "wish", pgettext_lazy("hot spot proposal", "微心愿")
+    PROJECT = "project", pgettext_lazy("hot spot proposal", "书记项目")
+    TOPIC = "topic", pgettext_lazy("hot spot proposal", "点题")
 
 
 class HotSpotProposal(models.Model):

@@ -666,7 +666,7 @@ def hot_spots(request: HttpRequest, community_id: int) -> HttpResponse:
 
 def _default_texts(spot: selectors.HotSpot, period: Any, requests: list[ServiceRequest]) -> dict[str, str]:
     """The form's first draft, from the hot spot and its requests."""
-    sample = "；".join(r.text[:40] for r in requests[:3])
+    sample = "；".join(r.text[:40].rstrip("。！？!?.；;，, ") for r in requests[:3])
     span = f"{period.first_month}—{period.last_month}"
     return {
         "title": (
