@@ -5,7 +5,7 @@ Open311 ``service_request_id``."""
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -608,12 +608,16 @@ def desk_hot_spots(
 class DeskHotSpotProposalIn(Schema):
     community_id: Id
     place_id: Id
-    category: str = Field(..., max_length=20)
-    kind: str = Field(..., max_length=10, description="wish, project or topic")
+    category: Literal[
+        "party_building", "convenience", "smart_info", "public_welfare", "tailored_care", "shared_culture"
+    ]
+    kind: Literal["wish", "project", "topic"]
     month_from: str = Field(..., pattern=MONTH, description="YYYY-MM: the hot spot's first month")
     month_to: str = Field(..., pattern=MONTH, description="YYYY-MM: its last month")
-    title: str = Field(..., max_length=80)
-    text: str = Field(..., max_length=500, description="what the requests say (a wish's reason: 300 at most)")
+    title: str = Field(..., min_length=4, max_length=80, description="a wish's: 60 at most")
+    text: str = Field(
+        ..., min_length=4, max_length=500, description="what the requests say (a wish's: 300 at most)"
+    )
     person_id: Id | None = Field(None, description="wish and topic: the resident it is for")
     goal: str = Field("", max_length=300, description="project")
     measures: str = Field("", max_length=1000, description="project")
@@ -696,7 +700,7 @@ def desk_tasks(request: HttpRequest, request_id: RequestId) -> Any:
 
 
 class DeskTaskIn(Schema):
-    text: str = Field(..., min_length=1, max_length=300)
+    text: str = Field(..., min_length=2, max_length=300)
     due_days: int = Field(..., ge=1, le=60, description="working days on the district's calendar")
     worker_id: Id | None = Field(None, description="a social worker of the request's community")
     team_id: Id | None = Field(None, description="a team of the volunteer alliance (the community or above)")
@@ -733,7 +737,7 @@ TaskId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a task's id"
 
 
 class DeskTaskDoneIn(Schema):
-    note: str = Field(..., min_length=1, max_length=300)
+    note: str = Field(..., min_length=2, max_length=300)
 
 
 @router.post("/tasks/{task_id}/done", response={200: DeskTaskOut, **ERRORS})
