@@ -265,12 +265,17 @@ def test_a_topic_is_raised_for_a_verified_resident(
     assert topic.author_person == resident and topic.region == huachuan
 
 
-def test_only_the_communitys_secretary_may_propose(persona, make_request, huachuan, quiet_stairwells):
+def test_only_the_communitys_secretary_may_propose(
+    persona, make_request, huachuan, quiet_stairwells, resident
+):
+    """A social worker may enter a wish for a resident in the wishes app, but not start one from
+    a hot spot: that is the secretary's call."""
     _building, (first, _second) = quiet_stairwells
     _make(make_request, first, 3)
     for username in ("worker_huachuan", "staff_baizhang", "admin_district"):
-        with pytest.raises(NotAllowed):
-            _propose(persona(username), huachuan, first, ProposalKind.PROJECT)
+        for kind in (ProposalKind.WISH, ProposalKind.PROJECT):
+            with pytest.raises(NotAllowed, match="只有本社区书记"):
+                _propose(persona(username), huachuan, first, kind, person=resident)
     assert not HotSpotProposal.objects.filter(place=first).exists()
 
 
