@@ -1224,7 +1224,7 @@ def hot_spot_propose(
     role = permissions.require_at(
         actor, policies.PROPOSE.name, community.path, _("只有本社区书记可以从诉求热点发起立项。")
     )
-    if not isinstance(actor, User):
+    if not isinstance(actor, User) or permissions.is_global(actor):  # operations staff: not a secretary
         raise NotAllowed(_("只有本社区书记可以从诉求热点发起立项。"))
     if kind not in ProposalKind.values:
         raise InvalidInput(_("请选择微心愿、书记项目或点题。"), field="kind")
