@@ -82,6 +82,8 @@ USER_TEXT: dict[str, list[str]] = {
     "desk.CallBack": ["note"],
     "desk.RequestEvent": ["note"],
     "desk.HotlineImport": ["filename"],
+    "desk.RequestTask": ["text", "note"],
+    "desk.HotSpotProposal": ["title"],
     "mechanisms.SecretaryUnit": ["name"],
     "mechanisms.MenuItem": ["title", "aim"],
     "mechanisms.SecretaryProject": [

@@ -67,7 +67,8 @@ def desk_todos(user: Any) -> Iterator[todos.Item]:
             url = reverse("services_hot_spots", args=[community.pk]) + "#new"
             yield todos.Count(f"desk.hot_spots.{community.pk}", _("新出现的诉求热点"), new, url)
     # The requests where a task is given to this social worker and still open (deskflow).
-    if permissions.scope_paths(user, policies.HANDLE.name) != []:
+    # (Tasks go to social workers only: no query for anyone else.)
+    if any(g.role == Role.SOCIAL_WORKER for g in permissions.scope_grants(user, policies.HANDLE.name)):
         with_tasks = (
             policies.requests_visible_to(user).filter(pk__in=selectors.my_open_task_requests(user)).count()
         )
