@@ -84,6 +84,8 @@ TABLES = [
     "desk.LightingLog",
     "desk.RequestEvent",
     "desk.CallBack",
+    "desk.RequestTask",
+    "desk.HotSpotProposal",
     "cases.MediationCase",
     "cases.MediationParty",
     "cases.MediationSession",
@@ -134,6 +136,8 @@ ADJUST: dict[str, dict[str, str]] = {
     "benchmarking.ManualEntry": {"status": "'superseded'"},
     # unique (district, hotline_ticket) where a ticket is set
     "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
+    # unique (district, place, category, period, kind): a copy gets a category no hot spot has
+    "desk.HotSpotProposal": {"category": "SUBSTR(category, 1, 16) || '~{k}'"},
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)
     "emergency.HouseholdCheck": {"key": "SUBSTR(\"key\", 1, 56) || '~{k}'"},  # unique (district, key)
     "supervision.Assessment": {"year": '"year" + {k}000'},  # unique (district, year)

@@ -83,6 +83,8 @@ USER_TEXT: dict[str, list[str]] = {
     "desk.RequestEvent": ["note"],
     "desk.HotlineImport": ["filename"],
     "desk.HolidayCalendar": ["name"],
+    "desk.RequestTask": ["text", "note"],
+    "desk.HotSpotProposal": ["title"],
     "mechanisms.SecretaryUnit": ["name"],
     "mechanisms.MenuItem": ["title", "aim"],
     "mechanisms.SecretaryProject": [

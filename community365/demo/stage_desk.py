@@ -188,6 +188,7 @@ def build(builder: Any) -> None:
             build_resident(builder, items)
     import_hotline_file(builder, district)
     build_lighting(builder, district, items)
+    build_tasks(builder, district)
     services.sweep(actor=SYSTEM)
     builder.log(f"service desk: {ServiceRequest.objects.filter(district=district).count()} requests")
     builder.log(f"Open311 demo client key (python manage.py open311_key demo): {key}")
@@ -501,3 +502,40 @@ def build_lighting(builder: Any, district: Region, items: dict[str, CatalogueIte
                     actor=SYSTEM, item=item, place=stair, text="楼道灯不亮好几天了。", at=reported
                 )
     builder.report.add("lighting_file", len(stairwells))
+
+
+# --- deskflow: a request split into tasks ---------------------------------------------------------
+
+
+def build_tasks(builder: Any, district: Region) -> None:
+    """resident_huachuan's washing machine (being handled) split in two: the community's social
+    worker brings a volunteer, the housing department checks the water pressure (its inbox).
+    Skipped once a task exists."""
+    from community365.desk.models import RequestTask
+
+    if RequestTask.objects.filter(district=district).exists():
+        return
+    req = (
+        ServiceRequest.objects.filter(
+            district=district, author__username="resident_huachuan", item__code="appliance", status="accepted"
+        )
+        .select_related("community")
+        .first()
+    )
+    secretary = User.objects.filter(username="secretary_huachuan").first()
+    worker = User.objects.filter(username="worker_huachuan").first()
+    housing = Department.objects.filter(district=district, code="housing").first()
+    if req is None or secretary is None or worker is None or housing is None:
+        return
+    with transaction.atomic():
+        services.task_add(
+            actor=secretary, req=req, text="带家电维修志愿者上门看洗衣机", due_days=2, worker=worker
+        )
+        services.task_add(
+            actor=secretary,
+            req=req,
+            text="核实该楼水压是否偏低（洗衣机进水慢）",
+            due_days=5,
+            department=housing,
+        )
+    builder.report.add("request_task", 2)

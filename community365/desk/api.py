@@ -5,7 +5,7 @@ Open311 ``service_request_id``."""
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from community365.core.api import ErrorOut, PageParams, paginate
+from community365.core.api import MONTH_PATTERN, YEAR_PATTERN, ErrorOut, PageParams, paginate
 from community365.core.errors import InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import persons_visible_to
@@ -517,3 +517,279 @@ def desk_lighting_check(request: HttpRequest, file_id: LightingId, payload: Ligh
     file = policies.get_visible_lighting_file(request.user, file_id)
     services.lighting_check(actor=request.user, file=file, state=payload.state, note=payload.note)
     return _lighting_detail(request.user, file_id)
+
+
+# --- hot spots and their proposals; a request's tasks; per-worker load (deskflow) ----------------------
+
+
+class DeskHotSpotProposalOut(Schema):
+    id: int
+    kind: str = Field(..., description="wish, project or topic")
+    kind_label: str
+    title: str
+    target_id: int = Field(..., description="the wish's, project's or topic's id")
+    url: str
+    period_from: str
+    period_to: str
+    requests: int
+    created_at: datetime.datetime
+
+
+class DeskHotSpotOut(Schema):
+    place_id: int
+    place: str
+    category: str
+    category_label: str
+    requests: int = Field(..., description="requests of the category at the place or under it, in the period")
+    threshold: int
+    requests_url: str = Field(..., description="the desk's list of exactly these requests")
+    proposals: list[DeskHotSpotProposalOut]
+    can_start: list[str] = Field(..., description="the kinds this user may still start from it")
+
+
+MONTH = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"  # a month that must be given
+
+
+def _proposal_out(p: Any) -> dict[str, Any]:
+    last = p.period_end - datetime.timedelta(days=1)
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "kind_label": p.get_kind_display(),
+        "title": p.title,
+        "target_id": p.wish_id or p.project_id or p.topic_id,
+        "url": selectors.proposal_url(p),
+        "period_from": p.period_start.strftime("%Y-%m"),
+        "period_to": last.strftime("%Y-%m"),
+        "requests": p.requests,
+        "created_at": p.created_at,
+    }
+
+
+@router.get("/hot-spots", response={200: list[DeskHotSpotOut], **READ_ERRORS})
+def desk_hot_spots(
+    request: HttpRequest,
+    community: Annotated[int, Query(ge=1, le=policies.MAX_ID, description="the community's id")],
+    month_from: str = Query(
+        "", alias="from", pattern=MONTH_PATTERN, description="YYYY-MM (default: two months ago)"
+    ),  # type: ignore[type-arg]
+    month_to: str = Query("", alias="to", pattern=MONTH_PATTERN, description="YYYY-MM (default: this month)"),  # type: ignore[type-arg]
+    year: str = Query("", pattern=YEAR_PATTERN, description="a whole year instead of from/to"),  # type: ignore[type-arg]
+) -> Any:
+    """A community's hot spots in a period (whole months): the same category recurring at a grid,
+    building or stairwell, with what was started from each. Secretary and up."""
+    from django.urls import reverse
+
+    from community365.core import charts
+
+    from .models import ProposalKind
+
+    place = policies.get_hot_spot_community(request.user, community)
+    charts.period_or_error(month_from=month_from, month_to=month_to, year=year)
+    period = selectors.hot_spot_period({"from": month_from, "to": month_to, "year": year})
+    may = policies.can_propose(request.user, place)
+    base = reverse("services_home")
+    return [
+        {
+            "place_id": s.place_id,
+            "place": s.place_label,
+            "category": s.category,
+            "category_label": s.category_label,
+            "requests": s.n,
+            "threshold": selectors.HOT_SPOT_MIN,
+            "requests_url": f"{base}?place={s.place_id}&category={s.category}&{period.querystring()}",
+            "proposals": [_proposal_out(p) for p in s.proposals],
+            "can_start": [k for k in ProposalKind.values if may and k not in s.kinds_started()],
+        }
+        for s in selectors.hot_spots_of(place, period)
+    ]
+
+
+class DeskHotSpotProposalIn(Schema):
+    community_id: Id
+    place_id: Id
+    category: Literal[
+        "party_building", "convenience", "smart_info", "public_welfare", "tailored_care", "shared_culture"
+    ]
+    kind: Literal["wish", "project", "topic"]
+    month_from: str = Field(..., pattern=MONTH, description="YYYY-MM: the hot spot's first month")
+    month_to: str = Field(..., pattern=MONTH, description="YYYY-MM: its last month")
+    title: str = Field(..., min_length=4, max_length=80, description="a wish's: 60 at most")
+    text: str = Field(
+        ..., min_length=4, max_length=500, description="what the requests say (a wish's: 300 at most)"
+    )
+    person_id: Id | None = Field(None, description="wish and topic: the resident it is for")
+    goal: str = Field("", max_length=300, description="project")
+    measures: str = Field("", max_length=1000, description="project")
+    ask: str = Field("", max_length=1000, description="topic: what is asked of the invitee")
+
+
+@router.post("/hot-spots/proposals", response={201: DeskHotSpotProposalOut, **ERRORS})
+def desk_hot_spot_propose(request: HttpRequest, payload: DeskHotSpotProposalIn) -> Any:
+    """Start a micro-wish, a secretary project or a talk topic from a hot spot (the community's
+    secretary); the same hot spot once per kind (409)."""
+    from community365.core import charts
+
+    community = policies.get_hot_spot_community(request.user, payload.community_id)
+    period = charts.period_or_error(month_from=payload.month_from, month_to=payload.month_to)
+    if period.start is None or period.end is None:
+        raise InvalidInput(_("请给出起止月份。"), field="month_from")
+    place = Region.objects.filter(pk=payload.place_id, path__startswith=community.path).first()
+    if place is None:
+        raise InvalidInput(_("没有这个地点。"), field="place_id")
+    person = None
+    if payload.person_id:
+        person = persons_visible_to(request.user).filter(pk=payload.person_id).first()
+        if person is None:
+            raise InvalidInput(_("没有找到该居民。"), field="person_id")
+    proposal = services.hot_spot_propose(
+        actor=request.user,
+        community=community,
+        place=place,
+        category=payload.category,
+        period_start=period.start,
+        period_end=period.end,
+        kind=payload.kind,
+        title=payload.title,
+        text=payload.text,
+        person=person,
+        goal=payload.goal,
+        measures=payload.measures,
+        ask=payload.ask,
+    )
+    return Status(201, _proposal_out(proposal))
+
+
+class DeskTaskOut(Schema):
+    id: int
+    request_id: int
+    text: str
+    assignee_kind: str = Field(..., description="worker, team or department")
+    assignee: str
+    due_days: int
+    due_at: datetime.datetime
+    state: str = Field(..., description="open or done")
+    overdue: bool
+    note: str
+    done_at: datetime.datetime | None
+    can_finish: bool
+
+
+def _task_out(user: Any, task: Any, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "request_id": task.request_id,
+        "text": task.text,
+        "assignee_kind": "worker" if task.worker_id else ("team" if task.team_id else "department"),
+        "assignee": selectors.task_assignee_label(task),
+        "due_days": task.due_days,
+        "due_at": task.due_at,
+        "state": task.state,
+        "overdue": task.state == "open" and task.due_at < now,
+        "note": task.note,
+        "done_at": task.done_at,
+        "can_finish": task.state == "open" and policies.can_finish_task(user, task),
+    }
+
+
+@router.get("/requests/{request_id}/tasks", response={200: list[DeskTaskOut], **READ_ERRORS})
+def desk_tasks(request: HttpRequest, request_id: RequestId) -> Any:
+    req = _req(request, request_id)
+    now = timezone.now()
+    return [_task_out(request.user, row["task"], now) for row in selectors.tasks_of(request.user, req, now)]
+
+
+class DeskTaskIn(Schema):
+    text: str = Field(..., min_length=2, max_length=300)
+    due_days: int = Field(..., ge=1, le=60, description="working days on the district's calendar")
+    worker_id: Id | None = Field(None, description="a social worker of the request's community")
+    team_id: Id | None = Field(None, description="a team of the volunteer alliance (the community or above)")
+    department_id: Id | None = Field(None, description="a department: the task reaches its inbox")
+
+
+@router.post("/requests/{request_id}/tasks", response={201: DeskTaskOut, **ERRORS})
+def desk_task_add(request: HttpRequest, request_id: RequestId, payload: DeskTaskIn) -> Any:
+    """Split the request: one task for exactly one of worker_id, team_id, department_id."""
+    from community365.teams.models import Team
+
+    req = _req(request, request_id)
+    worker = User.objects.filter(pk=payload.worker_id).first() if payload.worker_id else None
+    if payload.worker_id and worker is None:
+        raise InvalidInput(_("没有这位社工。"), field="worker_id")
+    team = (
+        Team.objects.select_related("region").filter(pk=payload.team_id).first() if payload.team_id else None
+    )
+    if payload.team_id and team is None:
+        raise InvalidInput(_("没有这支队伍。"), field="team_id")
+    task = services.task_add(
+        actor=request.user,
+        req=req,
+        text=payload.text,
+        due_days=payload.due_days,
+        worker=worker,
+        team=team,
+        department=_department(payload.department_id),
+    )
+    return Status(201, _task_out(request.user, task, timezone.now()))
+
+
+TaskId = Annotated[int, Path(ge=1, le=policies.MAX_ID, description="a task's id")]
+
+
+class DeskTaskDoneIn(Schema):
+    note: str = Field(..., min_length=2, max_length=300)
+
+
+@router.post("/tasks/{task_id}/done", response={200: DeskTaskOut, **ERRORS})
+def desk_task_done(request: HttpRequest, task_id: TaskId, payload: DeskTaskDoneIn) -> Any:
+    task = policies.get_visible_task(request.user, task_id)
+    task = services.task_done(actor=request.user, task=task, note=payload.note)
+    return _task_out(request.user, task, timezone.now())
+
+
+class DeskWorkerLoadOut(Schema):
+    worker_id: int
+    worker: str
+    open: int = Field(..., description="requests held now, not closed (waiting included)")
+    overdue: int = Field(..., description="of those, past the resolution deadline")
+    resolved: int = Field(..., description="closed this month")
+    median_hours: int | None = Field(..., description="median resolution time of those, within N whole hours")
+    open_url: str
+    overdue_url: str
+    resolved_url: str
+
+
+@router.get("/workload", response={200: list[DeskWorkerLoadOut], **READ_ERRORS})
+def desk_workload(request: HttpRequest, community: Annotated[int, Query(ge=1, le=policies.MAX_ID)]) -> Any:
+    """Each social worker's desk load in a community this month (one grouped query)."""
+    from community365.core import permissions
+    from community365.regions.models import COMMUNITY_KINDS
+
+    from .templatetags.desk_tags import load_rows
+
+    place = Region.objects.filter(pk=community, kind__in=list(COMMUNITY_KINDS)).first()
+    if place is None or not permissions.has_perm_at(request.user, policies.VIEW.name, place.path):
+        raise NotFound(_("没有找到该社区。"))
+    workers = list(
+        User.objects.filter(
+            role_assignments__role="social_worker",
+            role_assignments__region=place,
+            role_assignments__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("id")
+    )
+    return [
+        {
+            "worker_id": r["load"].worker.pk,
+            "worker": r["load"].worker.display_name or r["load"].worker.username,
+            "open": r["load"].open,
+            "overdue": r["load"].overdue,
+            "resolved": r["load"].resolved,
+            "median_hours": r["load"].median_hours,
+            "open_url": r["open_url"],
+            "overdue_url": r["overdue_url"],
+            "resolved_url": r["resolved_url"],
+        }
+        for r in load_rows(request.user, place, workers)["rows"]
+    ]

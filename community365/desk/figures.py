@@ -91,7 +91,21 @@ def hot_spot_groups(qs: QuerySet[ServiceRequest]) -> QuerySet[Any]:
 
 
 def hot_spots(qs: QuerySet[ServiceRequest]) -> list[dict[str, Any]]:
-    return list(hot_spot_groups(qs))
+    """The hot spots as the hot-spot pages count them (a place and everything under it; see
+    ``selectors.find_hot_spots``), in the figures' row shape (deskflow)."""
+    from .selectors import find_hot_spots
+
+    return [
+        {
+            "region_id": s.place_id,
+            "region__name": s.place_label,
+            "community_id": s.community_id,
+            "community__name": s.community_name,
+            "category": s.category,
+            "n": s.n,
+        }
+        for s in find_hot_spots(qs, minimum=HOT_SPOT_MIN)
+    ]
 
 
 def recent_period() -> charts.Period:
@@ -159,6 +173,9 @@ def page_context(request: HttpRequest, paths: list[str] | None) -> dict[str, Any
     spots = hot_spots(qs)
     for spot in spots:
         spot["category_label"] = labels.get(spot["category"], spot["category"])
+        spot["url"] = charts.with_params(
+            reverse("services_home"), place=spot["region_id"], category=spot["category"], **period.params()
+        )
     return {
         "period": period,
         "total": total,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community365.regions.models import Department, Organisation, Region
 from community365.wishes.models import ServiceCategory
@@ -472,3 +473,149 @@ class LightingLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+# --- hot spots' proposals (热点 → 一键立项) ----------------------------------------------------
+
+
+class ProposalKind(models.TextChoices):
+    # one of each, in the context of a hot spot ("start a micro-wish"): not the apps' nav labels
+    WISH = "wish", pgettext_lazy("hot spot proposal", "微心愿")
+    PROJECT = "project", pgettext_lazy("hot spot proposal", "书记项目")
+    TOPIC = "topic", pgettext_lazy("hot spot proposal", "点题")
+
+
+class HotSpotProposal(models.Model):
+    """What the secretary started from a hot spot — the same category recurring at a place
+    (stairwell, building, grid) in a period of whole months: a micro-wish, a secretary project
+    application or a talk topic. A hot spot is proposed at most once per kind (the constraint;
+    the service checks first and says so)."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    place = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("地点"))
+    category = models.CharField(_("类别"), max_length=20, choices=ServiceCategory.choices)
+    period_start = models.DateField(_("起始月"))
+    period_end = models.DateField(_("截止（不含）"))
+    kind = models.CharField(_("立项方式"), max_length=10, choices=ProposalKind.choices)
+    requests = models.PositiveIntegerField(_("诉求数"), default=0)
+    title = models.CharField(_("题目"), max_length=80)
+    wish = models.ForeignKey(
+        "wishes.Wish",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("微心愿"),
+    )
+    project = models.ForeignKey(
+        "mechanisms.SecretaryProject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("书记项目"),
+    )
+    topic = models.ForeignKey(
+        "talks.TalkTopic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("点题"),
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("发起时间"))
+
+    class Meta:
+        verbose_name = _("热点立项")
+        verbose_name_plural = _("热点立项")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "place", "category", "period_start", "period_end", "kind"],
+                name="desk_hot_spot_proposed_once",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="wish", wish__isnull=False, project__isnull=True, topic__isnull=True)
+                    | Q(kind="project", wish__isnull=True, project__isnull=False, topic__isnull=True)
+                    | Q(kind="topic", wish__isnull=True, project__isnull=True, topic__isnull=False)
+                ),
+                name="desk_hot_spot_proposal_one_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "community", "period_start"])]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title}"
+
+
+# --- a request split into tasks (诉求分解为任务) -------------------------------------------------
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", _("进行中")
+    DONE = "done", _("已完成")
+
+
+class RequestTask(models.Model):
+    """A part of a request's work given to one assignee — a social worker of the community, a
+    team of the volunteer alliance, or a department (its inbox) — with a due time counted in
+    working days. The request cannot be closed while one is open."""
+
+    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区"))
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("诉求")
+    )
+    text = models.CharField(_("任务"), max_length=300)
+    worker = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社工")
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("团队"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("部门")
+    )
+    due_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    due_at = models.DateTimeField(_("完成期限"))
+    state = models.CharField(_("状态"), max_length=6, choices=TaskState.choices, default=TaskState.OPEN)
+    note = models.CharField(_("完成说明"), max_length=300, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("完成人")
+    )
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("分派人")
+    )
+    created_at = models.DateTimeField(_("分派时间"))
+
+    class Meta:
+        verbose_name = _("诉求任务")
+        verbose_name_plural = _("诉求任务")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(worker__isnull=False, team__isnull=True, department__isnull=True)
+                    | Q(worker__isnull=True, team__isnull=False, department__isnull=True)
+                    | Q(worker__isnull=True, team__isnull=True, department__isnull=False)
+                ),
+                name="desk_task_one_assignee",
+            ),
+        ]
+        indexes = [
+            # a department's inbox and a worker's own list: open tasks by due time
+            models.Index(fields=["district", "department", "state", "due_at"]),
+            models.Index(fields=["district", "worker", "state", "due_at"]),
+            models.Index(fields=["request", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

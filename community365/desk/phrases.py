@@ -55,3 +55,13 @@ ROW_REFUSED = register("desk.row.refused", _("未能导入：%(text)s"))
 RESULT_ADDED = register("desk.result.added", _("已导入"))
 RESULT_DUPLICATE = register("desk.result.duplicate", _("重复"))
 RESULT_REFUSED = register("desk.result.refused", _("拒收"))
+
+# --- hot spots' proposals and a request's tasks (deskflow) -----------------------------------------
+EVENTS.update(
+    {
+        "task_add": register("desk.event.task_add", _("分解任务“%(text)s”交%(to)s，%(due)s前完成")),
+        "task_done": register("desk.event.task_done", _("任务“%(text)s”已完成：%(note)s")),
+    }
+)
+TASK_ASSIGNED = register("desk.task_assigned", _("诉求 #%(id)s 分给您一项任务：%(text)s"))
+TASK_DONE = register("desk.task_done", _("诉求 #%(id)s 的任务已完成：%(text)s"))

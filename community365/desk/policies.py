@@ -74,6 +74,10 @@ def requests_visible_to(user: Any) -> QuerySet[ServiceRequest]:
     departments = liaison_departments(user)
     if departments:
         query |= Q(department_id__in=departments)
+        # a department given one task of a request sees the request (deskflow: request tasks)
+        from .models import RequestTask
+
+        query |= Q(pk__in=RequestTask.objects.filter(department_id__in=departments).values("request_id"))
     return ServiceRequest.objects.filter(query)
 
 
@@ -187,3 +191,84 @@ def can_keep_catalogue(user: Any) -> bool:
 
 def can_keep_calendar(user: Any) -> bool:
     return permissions.is_global(user) or bool(permissions.scope_paths(user, CALENDAR.name))
+
+
+# --- hot spots and their proposals; a request's tasks (deskflow) ---------------------------------
+# The hot-spot page of a community: its secretary and the staff above (subdistrict, district,
+# the district's leaders). Proposing from a hot spot: the community's secretary, who holds the
+# three targets' own rights (a wish for a resident, the unit's secretary project, a topic raised
+# for a resident).
+
+HOT_SPOTS = permissions.register(
+    "desk.hotspots:view",
+    {Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF, Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER},
+    "See a community's hot spots (recurring requests) and what was started from them",
+)
+PROPOSE = permissions.register(
+    "desk.hotspots:propose",
+    {Role.COMMUNITY_SECRETARY},
+    "Start a micro-wish, a secretary project or a talk topic from a hot spot",
+)
+
+
+def get_hot_spot_community(user: Any, community_id: Any) -> Any:
+    """The community whose hot spots ``user`` may see; otherwise NotFound."""
+    from community365.regions.models import COMMUNITY_KINDS, Region
+
+    found = (
+        Region.objects.filter(pk=community_id, kind__in=list(COMMUNITY_KINDS)).first()
+        if valid_id(community_id)
+        else None
+    )
+    if found is None or not permissions.has_perm_at(user, HOT_SPOTS.name, found.path):
+        raise NotFound(_("没有找到该社区的诉求热点。"))
+    return found
+
+
+def can_propose(user: Any, community: Any) -> bool:
+    return permissions.has_perm_at(user, PROPOSE.name, community.path) and not permissions.is_global(user)
+
+
+def tasks_visible_to(user: Any) -> QuerySet[Any]:
+    """A request's tasks are seen with the request; a department liaison sees its own
+    department's tasks (and, through them, the request)."""
+    from .models import RequestTask
+
+    if permissions.is_global(user):
+        return RequestTask.objects.all()
+    return RequestTask.objects.filter(request__in=requests_visible_to(user))
+
+
+def get_visible_task(user: Any, task_id: Any) -> Any:
+    if not valid_id(task_id):
+        raise NotFound(_("没有找到该任务。"))
+    found = (
+        tasks_visible_to(user)
+        .select_related("request", "request__community", "worker", "team", "department")
+        .filter(pk=task_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("没有找到该任务。"))
+    return found
+
+
+def is_task_assignee(user: Any, task: Any) -> bool:
+    """The social worker named, a leader of the team named, a liaison of the department named."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if task.worker_id is not None:
+        return task.worker_id == user.pk
+    if task.department_id is not None:
+        return task.department_id in liaison_departments(user)
+    from community365.teams.presenters import led_team_ids
+
+    return task.team_id in led_team_ids(user)
+
+
+def can_finish_task(user: Any, task: Any) -> bool:
+    """The assignee marks a task done; so may whoever handles the request (the worker holding it,
+    the secretary), who answers for the whole."""
+    return is_task_assignee(user, task) or permissions.has_perm_at(
+        user, HANDLE.name, task.request.community.path
+    )

@@ -27,7 +27,7 @@ from community365.audit.services import audit_record, service
 from community365.core import permissions
 from community365.core.actors import SystemActor, is_system
 from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
-from community365.core.phrases import phrase_param
+from community365.core.phrases import date_param, phrase_param
 from community365.core.roles import Role
 from community365.core.uploads import clean_image
 from community365.notifications.services import notify
@@ -571,6 +571,7 @@ def request_merge(*, actor: Any, req: ServiceRequest, into: ServiceRequest) -> S
     # Lock both rows in id order, so two merges the other way round cannot deadlock.
     list(ServiceRequest.objects.select_for_update().filter(pk__in=[req.pk, into.pk]).order_by("pk"))
     _lock(req, "merge")
+    _require_tasks_done(req, _("合并"))  # deskflow: its tasks would be left without a request
     req.status = S.MERGED
     req.merged_into = into
     req.closed_at = now
@@ -668,6 +669,7 @@ def request_close(
     if len(resolution) < 2:
         raise InvalidInput(_("请写明办理结果。"), field="resolution")
     _lock(req, "close")
+    _require_tasks_done(req, _("办结"))  # deskflow: a request split into tasks closes when they are done
     req.status = S.CLOSED
     req.closed_at = now
     req.resolution = resolution[:2000]
@@ -1319,3 +1321,335 @@ def lighting_check(
     )
     audit_record(actor=actor, action="desk.lighting:check", target=file, role=role, changes={"state": state})
     return file
+
+
+# --- hot spots → one-click proposals (deskflow) ------------------------------------------------------
+# A hot spot (the same category recurring at a grid, building or stairwell in a period) becomes,
+# in one transaction, a micro-wish for a resident (wishes), the community's secretary project
+# application (mechanisms) or a talk topic raised for a resident (talks), recorded as a
+# ``HotSpotProposal``. The same hot spot is started at most once per kind: a proposal of the same
+# place, category and kind whose period overlaps is refused (checked first, for the message), and
+# the unique constraint on the exact key refuses the loser of a race.
+
+
+def hot_spot_count(
+    *, community: Region, place: Region, category: str, start: datetime.date, end: datetime.date
+) -> int:
+    """How many requests make the hot spot: the category at the place or under it, in the period."""
+    from community365.core.charts import Period
+
+    return (
+        ServiceRequest.objects.filter(
+            community=community, category=category, region__path__startswith=place.path
+        )
+        .exclude(status=S.MERGED)
+        .filter(Period(start, end).q("created_at"))
+        .count()
+    )
+
+
+def _proposal_period(start: Any, end: Any) -> tuple[datetime.date, datetime.date]:
+    if not isinstance(start, datetime.date) or not isinstance(end, datetime.date):
+        raise InvalidInput(_("请选择时间段（起止月份）。"), field="period")
+    if start.day != 1 or end.day != 1 or end <= start:
+        raise InvalidInput(_("时间段须是整月，且结束晚于开始。"), field="period")
+    if (end.year - start.year) * 12 + end.month - start.month > 24:
+        raise InvalidInput(_("时间段最长 24 个月。"), field="period")
+    return start, end
+
+
+@service("desk.hotspot:propose")
+def hot_spot_propose(
+    *,
+    actor: Any,
+    community: Region,
+    place: Region,
+    category: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    kind: str,
+    title: str,
+    text: str,
+    person: Person | None = None,
+    goal: str = "",
+    measures: str = "",
+    ask: str = "",
+) -> Any:
+    """Start a micro-wish (for ``person``), a secretary project (``goal``, ``measures``) or a talk
+    topic (for ``person``, asking ``ask``) from a hot spot of ``community``."""
+    from community365.wishes.models import ServiceCategory
+
+    from .models import HotSpotProposal, ProposalKind
+    from .selectors import HOT_SPOT_MIN
+
+    role = permissions.require_at(
+        actor, policies.PROPOSE.name, community.path, _("只有本社区书记可以从诉求热点发起立项。")
+    )
+    if not isinstance(actor, User) or permissions.is_global(actor):  # operations staff: not a secretary
+        raise NotAllowed(_("只有本社区书记可以从诉求热点发起立项。"))
+    if kind not in ProposalKind.values:
+        raise InvalidInput(_("请选择微心愿、书记项目或点题。"), field="kind")
+    if category not in ServiceCategory.values:
+        raise InvalidInput(_("没有这个服务类别。"), field="category")
+    if place.depth < 4 or not place.path.startswith(community.path):
+        raise InvalidInput(_("热点须是本社区的网格、楼栋或楼道。"), field="place")
+    start, end = _proposal_period(period_start, period_end)
+    n = hot_spot_count(community=community, place=place, category=category, start=start, end=end)
+    if n < HOT_SPOT_MIN:
+        raise InvalidInput(
+            _("该地点该类诉求在这段时间只有 %(n)s 件，不足 %(min)s 件，不是热点。")
+            % {"n": n, "min": HOT_SPOT_MIN},
+            field="place",
+        )
+    earlier = (
+        HotSpotProposal.objects.filter(
+            district_id=community.district_id,
+            place=place,
+            category=category,
+            kind=kind,
+            period_start__lt=end,
+            period_end__gt=start,
+        )
+        .order_by("id")
+        .first()
+    )
+    if earlier is not None:
+        raise Conflict(
+            _("这个热点已经发起过%(kind)s（%(title)s），不能重复发起。")
+            % {"kind": earlier.get_kind_display(), "title": earlier.title},
+            code="already_proposed",
+        )
+    title = (title or "").strip()
+    text = (text or "").strip()
+    if len(title) < 4:
+        raise InvalidInput(_("请写题目（至少 4 个字）。"), field="title")
+    if len(text) < 4:
+        raise InvalidInput(_("请写明情况（至少 4 个字）。"), field="text")
+    if kind in (ProposalKind.WISH, ProposalKind.TOPIC):
+        if person is None:
+            raise InvalidInput(_("请选择为哪位居民发起。"), field="person")
+        if person.community_id != community.pk:
+            raise InvalidInput(_("该居民不是本社区居民。"), field="person")
+    target: dict[str, Any] = {}
+    if kind == ProposalKind.WISH:
+        from community365.wishes.services import wish_create
+
+        if len(title) > 60:
+            raise InvalidInput(_("微心愿题目不能超过 60 个字。"), field="title")
+        assert person is not None  # checked above
+        target["wish"] = wish_create(
+            actor=actor, wisher=person, title=title, reason=text[:300], category=category, submit=True
+        )
+    elif kind == ProposalKind.PROJECT:
+        from community365.mechanisms.models import ProjectTheme
+        from community365.mechanisms.services import project_apply, units_for_applying
+
+        unit = next((u for u in units_for_applying(actor) if u.region_id == community.pk), None)
+        if unit is None:
+            raise NotAllowed(_("您不是本社区书记项目的申报单位书记。"))
+        year = timezone.localdate().year
+        target["project"] = project_apply(
+            actor=actor,
+            unit=unit,
+            year=year,
+            title=title,
+            problem=text[:500],
+            goal=goal,
+            measures=measures,
+            theme=ProjectTheme.SERVICE,
+            milestones=[
+                (
+                    _("摸清%(place)s反复出现的诉求") % {"place": place.name},
+                    (actor.display_name or actor.username)[:40].ljust(2, "·"),
+                    datetime.date(year, 12, 31),
+                )
+            ],
+        )
+    else:
+        from community365.talks.services import topic_raise
+
+        target["topic"] = topic_raise(
+            actor=actor, title=title, description=text, request=ask or text[:1000], person=person
+        )
+    created = target[kind]
+    try:
+        with transaction.atomic():
+            proposal = HotSpotProposal.objects.create(
+                district_id=community.district_id,
+                community=community,
+                place=place,
+                category=category,
+                period_start=start,
+                period_end=end,
+                kind=kind,
+                requests=n,
+                title=getattr(created, "title", title)[:80],
+                created_by=actor,
+                created_at=timezone.now(),
+                **target,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("这个热点刚刚已由他人发起过同类立项，不能重复发起。"), code="already_proposed"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="desk.hotspot:propose",
+        target=proposal,
+        role=role,
+        changes={"kind": kind, "place": place.pk, "category": category, "requests": n, "target": created.pk},
+    )
+    return proposal
+
+
+# --- a request split into tasks (deskflow) -----------------------------------------------------------
+
+TASK_MAX_DAYS = 60
+TASK_STATES = frozenset({S.SUBMITTED, S.ACCEPTED, S.WAITING})  # a closed request takes no new task
+
+
+def _task_assignee(
+    req: ServiceRequest, worker: User | None, team: Any, department: Department | None
+) -> tuple[str, dict[str, Any]]:
+    if sum(x is not None for x in (worker, team, department)) != 1:
+        raise InvalidInput(_("请选择一位社工、一支志愿队伍或一个部门（只选一个）。"), field="to")
+    if worker is not None:
+        if not RoleAssignment.objects.filter(
+            user=worker, role=Role.SOCIAL_WORKER, region=req.community, revoked_at__isnull=True
+        ).exists():
+            raise InvalidInput(_("只能分给本社区的社工。"), field="worker")
+        return worker.display_name or worker.username, {"worker": worker}
+    if team is not None:
+        team_path = team.region.path
+        if team.district_id != req.district_id or not (
+            req.community.path.startswith(team_path) or team_path.startswith(req.community.path)
+        ):
+            raise InvalidInput(_("只能分给本社区或上级区域的志愿队伍。"), field="team")
+        return team.name, {"team": team}
+    assert department is not None
+    if department.district_id != req.district_id:
+        raise InvalidInput(_("只能分给本区的部门。"), field="department")
+    return department.name, {"department": department}
+
+
+@service("desk.task:add")
+def task_add(
+    *,
+    actor: Any,
+    req: ServiceRequest,
+    text: str,
+    due_days: Any,
+    worker: User | None = None,
+    team: Any = None,
+    department: Department | None = None,
+) -> Any:
+    """A handler splits the request: one task, one assignee, due in working days."""
+    from .models import RequestTask
+
+    now = timezone.now()
+    role = _require_handler(actor, req)
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise InvalidInput(_("请写明任务内容。"), field="text")
+    if len(text) > 300:
+        raise InvalidInput(_("任务内容不能超过 300 字。"), field="text")
+    try:
+        days = int(due_days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= TASK_MAX_DAYS:
+        raise InvalidInput(_("时限须为 1–%(n)s 个工作日。") % {"n": TASK_MAX_DAYS}, field="due_days")
+    label, assignee = _task_assignee(req, worker, team, department)
+    fresh = ServiceRequest.objects.select_for_update().get(pk=req.pk)
+    if fresh.status not in TASK_STATES:
+        raise InvalidTransition(
+            _("诉求当前为“%(status)s”，不能再分解任务。") % {"status": fresh.get_status_display()}
+        )
+    due_at = working_days_deadline(now, days, district_id=req.district_id)
+    task = RequestTask.objects.create(
+        district_id=req.district_id,
+        request=req,
+        text=text,
+        due_days=days,
+        due_at=due_at,
+        created_by=_user(actor),
+        created_at=now,
+        **assignee,
+    )
+    _event(req, "task_add", actor, now, text=text, to=label, due=date_param(due_at))
+    recipients: set[int] = set()
+    if worker is not None:
+        recipients.add(worker.pk)
+    elif department is not None:
+        recipients |= set(
+            RoleAssignment.objects.filter(
+                role=Role.DEPARTMENT_LIAISON, department=department, revoked_at__isnull=True
+            ).values_list("user_id", flat=True)
+        )
+    else:
+        from community365.teams.models import MemberRole, TeamMembership
+
+        recipients |= set(
+            TeamMembership.objects.filter(
+                team=team, role=MemberRole.LEADER, left_at__isnull=True
+            ).values_list("user_id", flat=True)
+        )
+    for rid in recipients:
+        notify(
+            recipient_id=rid, code=phrases.TASK_ASSIGNED, params={"id": req.pk, "text": text}, url=_url(req)
+        )
+    audit_record(
+        actor=actor, action="desk.task:add", target=req, role=role, changes={"task": task.pk, "to": label}
+    )
+    return task
+
+
+@service("desk.task:done")
+def task_done(*, actor: Any, task: Any, note: str = "") -> Any:
+    """The assignee (or a handler of the request) marks the task done, with a note. Done once: a
+    conditional UPDATE, so two people marking it at once record it once."""
+    from .models import RequestTask, TaskState
+
+    now = timezone.now()
+    req = task.request
+    if is_system(actor) or permissions.is_global(actor):
+        role = "system"
+    elif policies.is_task_assignee(actor, task):
+        role = Role.DEPARTMENT_LIAISON if task.department_id else Role.SOCIAL_WORKER
+    elif policies.can_finish_task(actor, task):
+        role = _require_handler(actor, req)
+    else:
+        raise NotAllowed(_("只有任务的承办人或本诉求的办理人可以标记完成。"))
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise InvalidInput(_("请写明完成情况。"), field="note")
+    updated = RequestTask.objects.filter(pk=task.pk, state=TaskState.OPEN).update(
+        state=TaskState.DONE, done_at=now, done_by=_user(actor), note=note[:300]
+    )
+    if not updated:
+        raise InvalidTransition(_("该任务已经完成。"))
+    task.refresh_from_db()
+    _event(req, "task_done", actor, now, text=task.text, note=task.note)
+    if req.assignee_id and req.assignee_id != getattr(actor, "pk", None):
+        notify(
+            recipient_id=req.assignee_id,
+            code=phrases.TASK_DONE,
+            params={"id": req.pk, "text": task.text},
+            url=_url(req),
+        )
+    audit_record(actor=actor, action="desk.task:done", target=req, role=role, changes={"task": task.pk})
+    return task
+
+
+def _require_tasks_done(req: ServiceRequest, verb: str) -> None:
+    """A request is not closed (or merged away) while one of its tasks is open."""
+    from .models import TaskState
+
+    open_tasks = list(
+        req.tasks.filter(state=TaskState.OPEN).order_by("id").values_list("text", flat=True)[:3]
+    )
+    if open_tasks:
+        raise InvalidTransition(
+            _("还有 %(n)s 项任务未完成（%(first)s），完成后才能%(verb)s。")
+            % {"n": req.tasks.filter(state=TaskState.OPEN).count(), "first": open_tasks[0], "verb": verb}
+        )

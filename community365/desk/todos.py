@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from community365.core import permissions, todos
 from community365.core.roles import Role
+from community365.regions.models import COMMUNITY_KINDS, Region
 
-from . import figures, policies
+from . import policies, selectors
 from .models import RequestStatus
 
 
@@ -52,15 +53,24 @@ def desk_todos(user: Any) -> Iterator[todos.Item]:
         if late:
             yield todos.Count("desk.overdue", _("逾期未办结的诉求"), late, _list(overdue=1))
     # Hot spots are flagged to the community's secretary: the same category recurring at the same
-    # stairwell, building or grid in the last three months.
-    secretary_paths = [
-        g.path
-        for g in permissions.scope_grants(user, policies.FIGURES.name)
-        if g.role == Role.COMMUNITY_SECRETARY
-    ]
-    if secretary_paths:
-        period = figures.recent_period()
-        spots = figures.hot_spot_groups(figures.scoped(secretary_paths, period)).count()
-        if spots:
-            url = reverse("services_figures") + "?" + period.querystring() + "#hot-spots"
-            yield todos.Count("desk.hot_spots", _("反复出现的诉求热点"), spots, url)
+    # stairwell, building or grid in the last three months, not yet started as a wish, a project
+    # or a topic (deskflow). The count opens the hot-spot page's "not yet proposed" section.
+    for grant in permissions.scope_grants(user, policies.PROPOSE.name):
+        if grant.role != Role.COMMUNITY_SECRETARY:
+            continue
+        community = Region.objects.filter(pk=grant.region_id, kind__in=list(COMMUNITY_KINDS)).first()
+        if community is None:
+            continue
+        period = selectors.hot_spot_period({})
+        new = sum(1 for spot in selectors.hot_spots_of(community, period) if not spot.proposals)
+        if new:
+            url = reverse("services_hot_spots", args=[community.pk]) + "#new"
+            yield todos.Count(f"desk.hot_spots.{community.pk}", _("新出现的诉求热点"), new, url)
+    # The requests where a task is given to this social worker and still open (deskflow).
+    # (Tasks go to social workers only: no query for anyone else.)
+    if any(g.role == Role.SOCIAL_WORKER for g in permissions.scope_grants(user, policies.HANDLE.name)):
+        with_tasks = (
+            policies.requests_visible_to(user).filter(pk__in=selectors.my_open_task_requests(user)).count()
+        )
+        if with_tasks:
+            yield todos.Count("desk.my_tasks", _("有任务分给我的诉求"), with_tasks, _list(tasks="mine"))

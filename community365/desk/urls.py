@@ -69,3 +69,17 @@ urlpatterns += [
     path("services/grids/", views.grid_workers, name="services_grid_workers"),
     path("services/lighting.xlsx", views.lighting_xlsx, name="services_lighting_xlsx"),
 ]
+
+# deskflow: hot spots and their proposals; a request's tasks
+urlpatterns += [
+    path("services/hot-spots/<int:community_id>/", views.hot_spots, name="services_hot_spots"),
+    path(
+        "services/hot-spots/<int:community_id>/propose/",
+        views.hot_spot_propose,
+        name="services_hot_spot_propose",
+    ),
+    path(
+        "services/requests/<int:request_id>/tasks/", views.request_task_add, name="service_request_task_add"
+    ),
+    path("services/tasks/<int:task_id>/done/", views.request_task_done, name="service_task_done"),
+]

@@ -124,6 +124,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1" or not staff,
         overdue=request.GET.get("overdue") == "1",
         department=request.GET.get("department") == "1",
+        **_drill_filters(request),
     )
     qs = selectors.requests_for(user, f)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -155,6 +156,8 @@ def desk_home(request: HttpRequest) -> HttpResponse:
             "sees_hotline": permissions.scope_paths(user, policies.HOTLINE.name) != [],
             "sees_figures": permissions.scope_paths(user, policies.FIGURES.name) != [],
             **keeper_links(user),
+            **_drill_context(request, f),
+            **_hot_spot_link(user),
         },
     )
 
@@ -282,6 +285,10 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             .exclude(pk=req.pk)
             .order_by("-created_at")[:20]
         )
+    context.update(task_form_context(request.user, req))  # deskflow: the request's tasks
+    if any(t["task"].state == "open" for t in context["tasks"]):
+        # closing (or merging away) waits for the tasks: the page does not offer it
+        context["actions"] = [a for a in context["actions"] if a not in ("close", "merge")]
     return render(request, "desk/detail.html", context)
 
 
@@ -995,3 +1002,317 @@ def lighting_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response(
         f"lighting-{timezone.localdate():%Y%m%d}.xlsx", _("未亮灯楼道"), header, rows(), notes
     )
+
+
+# --- drill-downs into the list: a place's subtree, a holder, a period (deskflow) ---------------------
+
+
+def _drill_filters(request: HttpRequest) -> dict[str, Any]:
+    """``?place=<region id>`` (the place and under it), ``?holder=<user id>``, ``?from=&to=``
+    (made in those months), ``?closed_from=&closed_to=`` (closed in those months). A bad value
+    is ignored, as the list's other filters are."""
+    from community365.core import charts
+
+    out: dict[str, Any] = {}
+    place_id = _int(request.GET.get("place"))
+    if place_id:
+        path = Region.objects.filter(pk=place_id).values_list("path", flat=True).first()
+        out["place"] = path or "~"  # an unknown place matches nothing
+    out["holder"] = _int(request.GET.get("holder"))
+    out["my_tasks"] = request.GET.get("tasks") == "mine"
+    made = charts.period_from({"from": request.GET.get("from", ""), "to": request.GET.get("to", "")})
+    if made.is_set and not made.error:
+        out["period"] = made
+    closed = charts.period_from(
+        {"from": request.GET.get("closed_from", ""), "to": request.GET.get("closed_to", "")}
+    )
+    if closed.is_set and not closed.error:
+        out["closed_in"] = closed
+    return out
+
+
+def _drill_context(request: HttpRequest, f: selectors.RequestFilter) -> dict[str, Any]:
+    """What the drill-down filters say, and the hidden fields that keep them in the filter form."""
+    keep = [
+        (name, request.GET[name])
+        for name in ("place", "holder", "from", "to", "closed_from", "closed_to", "tasks")
+        if request.GET.get(name)
+    ]
+    if not keep:
+        return {"drill_keep": [], "drill_words": []}
+    words = []
+    if f.place:
+        place = Region.objects.filter(path=f.place).only("name").first()
+        words.append(_("地点：%(p)s（含下级）") % {"p": place.name if place else "—"})
+    if f.holder:
+        holder = User.objects.filter(pk=f.holder).first()
+        words.append(_("承办：%(w)s") % {"w": (holder.display_name or holder.username) if holder else "—"})
+    if f.period is not None:
+        words.append(
+            _("提交于 %(a)s 至 %(b)s") % {"a": f.period.first_month or "…", "b": f.period.last_month or "…"}
+        )
+    if f.my_tasks:
+        words.append(_("有任务分给我"))
+    if f.closed_in is not None:
+        words.append(
+            _("办结于 %(a)s 至 %(b)s")
+            % {"a": f.closed_in.first_month or "…", "b": f.closed_in.last_month or "…"}
+        )
+    return {"drill_keep": keep, "drill_words": words}
+
+
+# --- hot spots → one-click proposals (deskflow) ---------------------------------------------------------
+
+
+def _hot_spot_link(user: Any) -> dict[str, Any]:
+    """The desk's button to the hot spots of the user's community (secretary and up)."""
+    community = _home_community(user)
+    if community is None or not permissions.has_perm_at(user, policies.HOT_SPOTS.name, community.path):
+        return {"hot_spot_community": None}
+    return {"hot_spot_community": community}
+
+
+def _hot_spot_community(request: HttpRequest, community_id: int) -> Region:
+    try:
+        return policies.get_hot_spot_community(request.user, community_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def hot_spots(request: HttpRequest, community_id: int) -> HttpResponse:
+    """A community's hot spots in a period: place × category, how many requests (the threshold
+    stated), each drilling down to its requests; what was started from it, or the three buttons."""
+    from .models import ProposalKind
+
+    community = _hot_spot_community(request, community_id)
+    period = selectors.hot_spot_period(request.GET)
+    if period.error:
+        messages.warning(request, period.error)
+    spots = selectors.hot_spots_of(community, period)
+    may_propose = policies.can_propose(request.user, community)
+    base = reverse("services_home")
+    rows = []
+    for spot in spots:
+        started = spot.kinds_started()
+        rows.append(
+            {
+                "spot": spot,
+                "list_url": f"{base}?place={spot.place_id}&category={spot.category}&{period.querystring()}",
+                "proposals": [(p, selectors.proposal_url(p)) for p in spot.proposals],
+                "buttons": [
+                    (
+                        value,
+                        label,
+                        reverse("services_hot_spot_propose", args=[community.pk])
+                        + f"?place={spot.place_id}&category={spot.category}&kind={value}&{period.querystring()}",
+                    )
+                    for value, label in ProposalKind.choices
+                    if value not in started
+                ]
+                if may_propose
+                else [],
+            }
+        )
+    return render(
+        request,
+        "desk/hot_spots.html",
+        {
+            "community": community,
+            "period": period,
+            "keep": {},
+            "new_rows": [r for r in rows if not r["proposals"]],
+            "started_rows": [r for r in rows if r["proposals"]],
+            "minimum": selectors.HOT_SPOT_MIN,
+            "may_propose": may_propose,
+        },
+    )
+
+
+def _default_texts(spot: selectors.HotSpot, period: Any, requests: list[ServiceRequest]) -> dict[str, str]:
+    """The form's first draft, from the hot spot and its requests."""
+    sample = "；".join(r.text[:40].rstrip("。！？!?.；;，, ") for r in requests[:3])
+    span = f"{period.first_month}—{period.last_month}"
+    return {
+        "title": (
+            _("%(place)s%(category)s反复诉求") % {"place": spot.place_label, "category": spot.category_label}
+        )[:60],
+        "text": (
+            _("%(span)s，%(place)s共有 %(n)s 件“%(category)s”诉求：%(sample)s")
+            % {
+                "span": span,
+                "place": spot.place_label,
+                "n": spot.n,
+                "category": spot.category_label,
+                "sample": sample,
+            }
+        )[:300],
+        "goal": _("让%(place)s的同类问题不再反复。") % {"place": spot.place_label},
+        "measures": _("逐件回访，找出共同原因，协调物业、部门和志愿队伍一起解决。"),
+        "ask": _("请有关部门协助从根本上解决%(place)s反复出现的问题。") % {"place": spot.place_label},
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hot_spot_propose(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The one-click proposal: a form filled from the hot spot, which creates the micro-wish, the
+    secretary project or the talk topic and records where it came from."""
+    from .models import ProposalKind
+
+    community = _hot_spot_community(request, community_id)
+    if not policies.can_propose(request.user, community):
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    period = selectors.hot_spot_period(data)
+    kind = data.get("kind", "")
+    if kind not in ProposalKind.values:
+        kind = ProposalKind.WISH
+    place = Region.objects.filter(pk=_int(data.get("place")), path__startswith=community.path).first()
+    category = (data.get("category") or "")[:20]
+    spot = next(
+        (
+            s
+            for s in selectors.hot_spots_of(community, period)
+            if place is not None and s.place_id == place.pk and s.category == category
+        ),
+        None,
+    )
+    if spot is None or place is None:
+        messages.error(request, _("这个地点在所选时间段已不是诉求热点。"))
+        return redirect(f"{reverse('services_hot_spots', args=[community.pk])}?{period.querystring()}")
+    behind = list(
+        ServiceRequest.objects.filter(
+            community=community, category=category, region__path__startswith=place.path
+        )
+        .exclude(status=RequestStatus.MERGED)
+        .filter(period.q("created_at"))
+        .order_by("-created_at")[:20]
+    )
+    residents = selectors.residents_for(community, place, [r.pk for r in behind])
+    if kind == ProposalKind.TOPIC:
+        residents = [p for p in residents if p.verified_at is not None]
+    values = _default_texts(spot, period, behind)
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("title", "text", "goal", "measures", "ask")}
+        person = next((p for p in residents if p.pk == _int(request.POST.get("person"))), None)
+        try:
+            proposal = services.hot_spot_propose(
+                actor=request.user,
+                community=community,
+                place=place,
+                category=category,
+                period_start=period.start,
+                period_end=period.end,
+                kind=kind,
+                title=values["title"],
+                text=values["text"],
+                person=person,
+                goal=values["goal"],
+                measures=values["measures"],
+                ask=values["ask"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已从热点发起%(kind)s：%(title)s")
+                % {"kind": proposal.get_kind_display(), "title": proposal.title},
+            )
+            return redirect(f"{reverse('services_hot_spots', args=[community.pk])}?{period.querystring()}")
+    return render(
+        request,
+        "desk/hot_spot_propose.html",
+        {
+            "community": community,
+            "spot": spot,
+            "period": period,
+            "kind": kind,
+            "kind_label": dict(ProposalKind.choices)[kind],
+            "kinds": ProposalKind.choices,
+            "values": values,
+            "residents": residents,
+            "behind": behind[:5],
+            "list_url": f"{reverse('services_home')}?place={place.pk}&category={category}&{period.querystring()}",
+        },
+    )
+
+
+# --- a request's tasks (deskflow) ---------------------------------------------------------------------
+
+
+def task_form_context(user: Any, req: ServiceRequest) -> dict[str, Any]:
+    """The request page's tasks: the list, and for a handler the choices of the add form."""
+    from community365.teams.models import Team
+
+    context: dict[str, Any] = {"tasks": selectors.tasks_of(user, req)}
+    if req.status in services.TASK_STATES and policies.can_handle(user, req):
+        ancestors = [
+            req.community.path[:i] for i in range(Region.steplen, len(req.community.path) + 1, Region.steplen)
+        ]
+        context["task_choices"] = {
+            "workers": list(
+                User.objects.filter(
+                    role_assignments__role="social_worker",
+                    role_assignments__region=req.community,
+                    role_assignments__revoked_at__isnull=True,
+                )
+                .distinct()
+                .order_by("id")
+            ),
+            "teams": list(
+                Team.objects.filter(district_id=req.district_id, region__path__in=ancestors).order_by("name")[
+                    :50
+                ]
+            ),
+            "departments": list(Department.objects.filter(district_id=req.district_id).order_by("id")),
+        }
+    return context
+
+
+@login_required
+@require_POST
+def request_task_add(request: HttpRequest, request_id: int) -> HttpResponse:
+    from community365.teams.models import Team
+
+    req = _get(request, request_id)
+    post = request.POST
+    to = post.get("to", "")  # "worker:12", "team:3", "department:5"
+    kind, _sep, raw = to.partition(":")
+    pk = _int(raw) or 0
+    worker = User.objects.filter(pk=pk).first() if kind == "worker" else None
+    team = Team.objects.select_related("region").filter(pk=pk).first() if kind == "team" else None
+    department = Department.objects.filter(pk=pk).first() if kind == "department" else None
+    try:
+        services.task_add(
+            actor=request.user,
+            req=req,
+            text=post.get("text", ""),
+            due_days=post.get("due_days", ""),
+            worker=worker,
+            team=team,
+            department=department,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("任务已分派。"))
+    return redirect(reverse("service_request", args=[req.pk]) + "#tasks")
+
+
+@login_required
+@require_POST
+def request_task_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    try:
+        task = policies.get_visible_task(request.user, task_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.task_done(actor=request.user, task=task, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("任务已完成。"))
+    return redirect(reverse("service_request", args=[task.request_id]) + "#tasks")

@@ -62,6 +62,18 @@ ROWS: dict[str, dict[str, int]] = {
     "services_calendar": only([ADMIN], anonymous=302),
     "services_grid_workers": only([ADMIN, SECRETARY], anonymous=302),
     "services_lighting_xlsx": only(LIGHTING, anonymous=302),
+    # deskflow: hot spots (the secretary and the staff above), proposals (the secretary: the
+    # form without a hot spot named sends back to the list), a request's tasks, per-worker load
+    "services_hot_spots": only([ADMIN, SUBDISTRICT, SECRETARY, LEADER], anonymous=302),
+    "services_hot_spot_propose": only([SECRETARY], status=302, anonymous=302),
+    "service_request_task_add": PAGE_POST_ONLY,
+    "service_task_done": PAGE_POST_ONLY,
+    "api-1:desk_hot_spots": rule(422, 401),  # ?community= is required
+    "api-1:desk_hot_spot_propose": API_POST_ONLY,
+    "api-1:desk_tasks": only(SEES_HUACHUAN, anonymous=401),
+    "api-1:desk_task_add": only(SEES_HUACHUAN, anonymous=401),  # the same path answers GET with the list
+    "api-1:desk_task_done": API_POST_ONLY,
+    "api-1:desk_workload": rule(422, 401),  # ?community= is required
     **dict.fromkeys(
         [
             "api-1:desk_accept",
@@ -120,8 +132,24 @@ def _huachuan_addition() -> int:
     return found
 
 
+def _huachuan() -> int:
+    from community365.regions.models import Region
+
+    return Region.objects.get(name="划船社区").pk
+
+
+def _demo_task() -> int:
+    from community365.desk.models import RequestTask
+
+    found = RequestTask.objects.order_by("pk").values_list("pk", flat=True).first()
+    assert found is not None, "the demo world has no request task"
+    return found
+
+
 PARAMS: dict[str, Any] = {
     "desk_addition_id": _huachuan_addition,
+    "desk_community_id": _huachuan,
+    "desk_task_id": _demo_task,
     "desk_lighting_file_id": _huachuan_lighting_file,
     "desk_request_id": _huachuan_request,
     "open311_fmt": lambda: "json",
@@ -147,6 +175,13 @@ PARAM_FOR: dict[tuple[str, str], str] = {
     ("api-1:desk_lighting_file", "file_id"): "desk_lighting_file_id",
     ("api-1:desk_lighting_check", "file_id"): "desk_lighting_file_id",
     ("services_catalogue_item_edit", "item_id"): "desk_addition_id",
+    ("services_hot_spots", "community_id"): "desk_community_id",
+    ("services_hot_spot_propose", "community_id"): "desk_community_id",
+    ("service_request_task_add", "request_id"): "desk_request_id",
+    ("service_task_done", "task_id"): "desk_task_id",
+    ("api-1:desk_tasks", "request_id"): "desk_request_id",
+    ("api-1:desk_task_add", "request_id"): "desk_request_id",
+    ("api-1:desk_task_done", "task_id"): "desk_task_id",
 }
 for _name in [
     "api-1:desk_accept",
