@@ -76,7 +76,9 @@ class Zone(models.Model):
     link_form = models.CharField(_("联动形式"), max_length=24, choices=LinkForm.choices, blank=True)
     theme = models.CharField(_("主题"), max_length=16, choices=ZoneTheme.choices)
     description = models.CharField(_("简介"), max_length=300, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=ZoneStatus.choices, default=ZoneStatus.PLANNED)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ZoneStatus.choices, default=ZoneStatus.PLANNED
+    )
     status_since = models.DateField(_("状态起始"), default=timezone.localdate)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -225,9 +227,7 @@ class StandardItem(models.Model):
         verbose_name_plural = _("标准条目")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "standard", "indicator_code"], name="zones_item_once"
-            )
+            models.UniqueConstraint(fields=["district", "standard", "indicator_code"], name="zones_item_once")
         ]
 
     def __str__(self) -> str:

@@ -106,7 +106,9 @@ def zones_visible_to(user: Any) -> QuerySet[Zone]:
     if not paths:
         return Zone.objects.none()
     whole = [g.region_id for g in permissions.scope_grants(user, VIEW.name) if g.region_id == g.district_id]
-    below = ZoneMember.objects.filter(zone=OuterRef("pk")).filter(permissions.path_q(paths, "community__path"))
+    below = ZoneMember.objects.filter(zone=OuterRef("pk")).filter(
+        permissions.path_q(paths, "community__path")
+    )
     return Zone.objects.filter(Q(district_id__in=whole) | Q(Exists(below)))
 
 

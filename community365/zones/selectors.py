@@ -35,7 +35,7 @@ from community365.regions.models import Region, RegionKind
 from . import policies
 from .models import (
     PERCENT_MEASURES,
-        TOTAL,
+    TOTAL,
     Brand,
     Comparison,
     Level,
@@ -150,9 +150,10 @@ def indicator_unit(code: str) -> str:
 
 def indicator_choices() -> list[tuple[str, str]]:
     """The codes a standard item may name: the total score and every registered indicator."""
-    return [(TOTAL, indicator_label(TOTAL))] + sorted(
-        ((code, str(ind.label)) for code, ind in indicators.REGISTRY.items()), key=lambda c: c[0]
-    )
+    return [
+        (TOTAL, indicator_label(TOTAL)),
+        *sorted(((code, str(ind.label)) for code, ind in indicators.REGISTRY.items()), key=lambda c: c[0]),
+    ]
 
 
 def standards_of(district: Region, year: int) -> dict[tuple[str, str], list[StandardItem]]:
@@ -229,7 +230,9 @@ def check_group(
     for level in (Level.STANDARD, Level.DEMONSTRATION):
         items = items_by_level.get(level, [])
         checks = [
-            ItemCheck(item=i, value=(v := group_value(data, community_ids, i.indicator_code)), met=holds(i, v))
+            ItemCheck(
+                item=i, value=(v := group_value(data, community_ids, i.indicator_code)), met=holds(i, v)
+            )
             for i in items
         ]
         met = bool(items) and all(c.met for c in checks)
@@ -297,12 +300,6 @@ def zone_check_for(zone: Zone, year: int) -> dict[str, LevelCheck]:
     )
     data = scores(run_of_year(zone.district, year), codes)
     return zone_check(zone, data, year)
-
-
-def zones_of_community(community: Region) -> list[Zone]:
-    return list(
-        Zone.objects.filter(district_id=community.district_id, members__community=community).order_by("order", "id")
-    )
 
 
 def layout_chart(rows: Sequence[ZoneRow], district: Region, url_of: Any) -> dict[str, Any]:
@@ -495,7 +492,11 @@ def progress(user: Any, district: Region, year: int) -> Progress:
         out.append(TargetProgress(target, actual, len(reached), n, text))
     paths = policies.progress_paths(user)
     whole = policies.sees_whole_district(user, policies.PROGRESS.name, district)
-    visible = evaluated if whole else [p for p in evaluated if any(p.region.path.startswith(x) for x in paths or [])]
+    visible = (
+        evaluated
+        if whole
+        else [p for p in evaluated if any(p.region.path.startswith(x) for x in paths or [])]
+    )
     return Progress(
         year=year,
         run=run,

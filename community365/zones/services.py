@@ -56,11 +56,13 @@ from .models import (
     ZoneTheme,
 )
 
-# Which member kinds a link of each form takes (the core and the wings take any).
+# Which member kinds a link of each form takes (the core and the wings take any): the places of
+# its form, and the organisations and centres that support it.
+_SUPPORT = frozenset({MemberKind.ORGANISATION, MemberKind.CENTRE})
 LINK_MEMBERS: dict[str, frozenset[str]] = {
-    LinkForm.COMMUNITIES: frozenset({MemberKind.COMMUNITY}),
-    LinkForm.BUILDINGS: frozenset({MemberKind.COMMUNITY, MemberKind.BUILDING, MemberKind.ORGANISATION}),
-    LinkForm.COOPERATIVES: frozenset({MemberKind.COOPERATIVE}),
+    LinkForm.COMMUNITIES: frozenset({MemberKind.COMMUNITY}) | _SUPPORT,
+    LinkForm.BUILDINGS: frozenset({MemberKind.COMMUNITY, MemberKind.BUILDING}) | _SUPPORT,
+    LinkForm.COOPERATIVES: frozenset({MemberKind.COOPERATIVE}) | _SUPPORT,
 }
 
 
@@ -143,7 +145,10 @@ def zone_create(
     if kind == ZoneKind.CORE and Zone.objects.filter(district=district, kind=ZoneKind.CORE).exists():
         raise Conflict(_("全区只有一个“一核”片区。"), code="one_core")
     clean_name = _text(name, "name", max_length=80, min_length=2)
-    clean_code = slugify(code or "", allow_unicode=False)[:40] or f"zone-{Zone.objects.filter(district=district).count() + 1}"
+    clean_code = (
+        slugify(code or "", allow_unicode=False)[:40]
+        or f"zone-{Zone.objects.filter(district=district).count() + 1}"
+    )
     if Zone.objects.filter(district=district, name=clean_name).exists():
         raise Conflict(_("已有同名片区。"), code="duplicate")
     if Zone.objects.filter(district=district, code=clean_code).exists():
@@ -212,7 +217,9 @@ def member_add(
             )
             if other is not None:
                 raise Conflict(
-                    _("%(name)s 已属于片区“%(zone)s”：一个社区只能属于一个核心区或特色示范区（可参加多个联动片区）。")
+                    _(
+                        "%(name)s 已属于片区“%(zone)s”：一个社区只能属于一个核心区或特色示范区（可参加多个联动片区）。"
+                    )
                     % {"name": member_name, "zone": other.zone.name},
                     code="one_area",
                 )
@@ -232,7 +239,11 @@ def member_add(
         # another request added the same member (or the community to another area) meanwhile
         raise Conflict(_("%(name)s 刚刚已被加入片区，请刷新后查看。") % {"name": member_name}) from None
     audit_record(
-        actor=actor, action="zones.member.add", target=zone, role=role, changes={"member": member_name, "kind": kind}
+        actor=actor,
+        action="zones.member.add",
+        target=zone,
+        role=role,
+        changes={"member": member_name, "kind": kind},
     )
     return member
 
@@ -244,7 +255,9 @@ def member_remove(*, actor: Any, member: ZoneMember) -> None:
     removed, _n = ZoneMember.objects.filter(pk=member.pk).delete()
     if not removed:
         raise Conflict(_("这个成员已经移出片区。"))
-    audit_record(actor=actor, action="zones.member.remove", target=zone, role=role, changes={"member": member.name})
+    audit_record(
+        actor=actor, action="zones.member.remove", target=zone, role=role, changes={"member": member.name}
+    )
 
 
 def _rank(status: str) -> int:
@@ -300,7 +313,11 @@ def zone_advance(*, actor: Any, zone: Zone, to_status: str, on: datetime.date | 
     before = zone.status
     _move(zone, actor=actor, to_status=to_status, on=day, reverted=False, reason="")
     audit_record(
-        actor=actor, action="zones.zone.advance", target=zone, role=role, changes={"status": [before, to_status]}
+        actor=actor,
+        action="zones.zone.advance",
+        target=zone,
+        role=role,
+        changes={"status": [before, to_status]},
     )
     return zone
 
@@ -354,13 +371,17 @@ def standard_item_set(
         raise InvalidInput(_("请选择等级：达标或示范。"), field="level")
     code = str(indicator_code or "").strip()
     if code != TOTAL and code not in indicators.REGISTRY:
-        raise InvalidInput(_("“%(code)s”不是已登记的对标指标。") % {"code": code[:60]}, field="indicator_code")
+        raise InvalidInput(
+            _("“%(code)s”不是已登记的对标指标。") % {"code": code[:60]}, field="indicator_code"
+        )
     if comparison not in Comparison.values:
         raise InvalidInput(_("比较方式应为 ≥ 或 ≤。"), field="comparison")
     value = _decimal(threshold, "threshold", low=Decimal("-1000000"), high=Decimal("1000000"))
     if code == TOTAL and not Decimal(0) <= value <= Decimal(100):
         raise InvalidInput(_("总分门槛应在 0–100 之间。"), field="threshold")
-    standard, _created = Standard.objects.get_or_create(district=district, year=year, scope=scope, level=level)
+    standard, _created = Standard.objects.get_or_create(
+        district=district, year=year, scope=scope, level=level
+    )
     item, created = StandardItem.objects.update_or_create(
         district=district,
         standard=standard,
