@@ -94,6 +94,9 @@ TABLES = [
     "emergency.HouseholdCheck",
     "emergency.SupplyIssue",
     "emergency.EmergencyTask",
+    # zones: the dated status history (the zones, members, standards, targets and brands are
+    # configuration, one row per thing)
+    "zones.ZoneStatusChange",
 ]
 
 # A new app lists its history tables here (the ones that grow with use), so that the

@@ -320,14 +320,15 @@ def _standard_items(scope: str) -> list[tuple[str, str, str, str]]:
     scores so that some subdistricts (and zones) reach each level and some do not."""
     if scope == "subdistrict":
         return [
-            ("standard", "total", "gte", "45"),
-            ("standard", "teams.rota_coverage", "gte", "60"),
-            ("demonstration", "total", "gte", "55"),
-            ("demonstration", "teams.rota_coverage", "gte", "80"),
-            ("demonstration", "wishes.satisfaction", "gte", "4"),
+            ("standard", "total", "gte", "40"),
+            ("standard", "desk.deadline_met", "gte", "80"),
+            ("standard", "teams.residents_per_worker", "lte", "1600"),
+            ("demonstration", "total", "gte", "45"),
+            ("demonstration", "wishes.satisfaction", "gte", "4.5"),
+            ("demonstration", "talks.tasks_on_time", "gte", "70"),
         ]
     return [
-        ("standard", "total", "gte", "45"),
-        ("demonstration", "total", "gte", "50"),
-        ("demonstration", "teams.rota_coverage", "gte", "60"),
+        ("standard", "total", "gte", "40"),
+        ("demonstration", "total", "gte", "45"),
+        ("demonstration", "desk.deadline_met", "gte", "70"),
     ]

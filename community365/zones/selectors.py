@@ -91,7 +91,7 @@ def run_of_year(district: Region, year: int) -> ScoreRun | None:
                 output_field=IntegerField(),
             )
         )
-        .order_by("-span", "-end", "-pk")
+        .order_by("-span", "-end", "pk")
         .first()
     )
 

@@ -122,6 +122,9 @@ EXPORTS: dict[str, Export] = {
     "community365.emergency.views.report_xlsx": Export(
         "worker_huangli", _emergency_report, (REGION_NAME, USER_NAME)
     ),
+    # zone and subdistrict names (the district's own words; not planted): no formula cell
+    "community365.zones.views.zones_xlsx": Export("admin_district", lambda: "/zones/zones.xlsx", ()),
+    "community365.zones.views.targets_xlsx": Export("admin_district", lambda: "/zones/targets.xlsx", ()),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -136,6 +139,8 @@ EXPORT_ROUTES = {
     "mech_funds_xlsx": "community365.mechanisms.views.funds_xlsx",
     "cases_figures_export": "community365.cases.views.cases_figures_export",
     "emergency_report_xlsx": "community365.emergency.views.report_xlsx",
+    "zones_xlsx": "community365.zones.views.zones_xlsx",
+    "zones_targets_xlsx": "community365.zones.views.targets_xlsx",
 }
 
 
