@@ -185,7 +185,7 @@ class ItemCheck:
 
     @property
     def wanted(self) -> str:
-        return f"{self.item.get_comparison_display()} {_fmt(self.item.threshold)}"
+        return f"{self.item.get_comparison_display()} {fmt(self.item.threshold)}"
 
 
 @dataclass
@@ -204,7 +204,7 @@ class LevelCheck:
         return str(Level(self.level).label)
 
 
-def _fmt(value: Decimal | None) -> str:
+def fmt(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -462,7 +462,7 @@ def progress(user: Any, district: Region, year: int) -> Progress:
             text = _("截至 %(date)s，状态为“示范片”的片区 %(n)s 个，目标 %(t)s 个。") % {
                 "date": cutoff.isoformat(),
                 "n": counted,
-                "t": _fmt(target.value),
+                "t": fmt(target.value),
             }
             out.append(TargetProgress(target, actual, counted, counted, text))
             continue
@@ -485,8 +485,8 @@ def progress(user: Any, district: Region, year: int) -> Progress:
             "n": n,
             "k": len(reached),
             "level": Level(level).label,
-            "pct": _fmt(actual),
-            "t": _fmt(target.value),
+            "pct": fmt(actual),
+            "t": fmt(target.value),
             "names": names,
         }
         out.append(TargetProgress(target, actual, len(reached), n, text))

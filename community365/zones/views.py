@@ -327,7 +327,7 @@ def targets_xlsx(request: HttpRequest) -> HttpResponse:
     for s in p.subdistricts:
         for level in Level.values:
             check = s.checks[level]
-            missed = "；".join(f"{c.label} {c.wanted}（{selectors._fmt(c.value)}）" for c in check.missed)
+            missed = "；".join(f"{c.label} {c.wanted}（{selectors.fmt(c.value)}）" for c in check.missed)
             rows.append(
                 [
                     Level(level).label,

@@ -25,6 +25,12 @@ def zones_indicator(code: str) -> str:
     return selectors.indicator_label(code)
 
 
+@register.filter
+def zones_num(value: Any) -> str:
+    """A figure without trailing zeros (37.5, 16, 4.25), "—" for none."""
+    return selectors.fmt(value)
+
+
 @register.inclusion_tag("zones/_brand_block.html", takes_context=True)
 def zone_brand(context: Any, community: Region) -> dict[str, Any]:
     """The community's brand and the zones it belongs to that the reader may open: two queries."""

@@ -47,8 +47,8 @@
         {
           type: "graph",
           layout: "none",
-          top: 40,
-          bottom: 10,
+          top: 50,
+          bottom: 40,
           left: narrow ? 40 : 90,
           right: narrow ? 40 : 90,
           roam: true,
