@@ -203,6 +203,15 @@ class LevelCheck:
     def level_label(self) -> str:
         return str(Level(self.level).label)
 
+    @property
+    def missed_text(self) -> str:
+        """The items not met, in a sentence: "对标总分 ≥ 45（实际 41.44）；…"."""
+        return _("；").join(
+            _("%(label)s %(wanted)s（实际 %(value)s）")
+            % {"label": c.label, "wanted": c.wanted, "value": fmt(c.value)}
+            for c in self.missed
+        )
+
 
 def fmt(value: Decimal | None) -> str:
     if value is None:
@@ -480,7 +489,7 @@ def progress(user: Any, district: Region, year: int) -> Progress:
             out.append(TargetProgress(target, None, 0, n, text))
             continue
         actual = (Decimal(len(reached)) * 100 / n).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        names = "、".join(p.region.name for p in reached) or _("无")
+        names = _("、").join(p.region.name for p in reached) or _("无")
         text = _("全区 %(n)s 个街道中 %(k)s 个%(level)s（%(pct)s%%），目标 %(t)s%%：%(names)s。") % {
             "n": n,
             "k": len(reached),

@@ -305,7 +305,7 @@ def zone_advance(*, actor: Any, zone: Zone, to_status: str, on: datetime.date | 
     if to_status == ZoneStatus.DEMONSTRATION:
         check = selectors.zone_check_for(zone, day.year)[Level.DEMONSTRATION]
         if check.defined and not check.met:
-            missed = "；".join(f"{c.label} {c.wanted}（{selectors.fmt(c.value)}）" for c in check.missed)
+            missed = check.missed_text
             raise NotAllowed(
                 _("片区还没有达到 %(year)s 年片区“示范”标准，未满足：%(missed)s。")
                 % {"year": day.year, "missed": missed}

@@ -327,7 +327,7 @@ def targets_xlsx(request: HttpRequest) -> HttpResponse:
     for s in p.subdistricts:
         for level in Level.values:
             check = s.checks[level]
-            missed = "；".join(f"{c.label} {c.wanted}（{selectors.fmt(c.value)}）" for c in check.missed)
+            missed = check.missed_text
             rows.append(
                 [
                     Level(level).label,
