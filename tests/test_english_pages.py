@@ -113,6 +113,12 @@ USER_TEXT: dict[str, list[str]] = {
     "mechanisms.PropertyManager": ["name"],
     "mechanisms.PropertyMeeting": ["topic", "outcome"],
     "mechanisms.EstateFeeRate": ["estate"],
+    # zones: what the organisation department and the secretaries wrote
+    "zones.Zone": ["name", "description"],
+    "zones.ZoneMember": ["name"],
+    "zones.ZoneStatusChange": ["reason"],
+    "zones.ZoneTarget": ["note"],
+    "zones.Brand": ["name", "description"],
 }
 NAME_FIELDS = {("people.User", "display_name"), ("people.Person", "name")}
 
