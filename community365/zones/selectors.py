@@ -519,10 +519,6 @@ def progress(user: Any, district: Region, year: int) -> Progress:
     )
 
 
-def behind_count(user: Any, district: Region, year: int) -> int:
-    return len(progress(user, district, year).behind)
-
-
 # --- brands -------------------------------------------------------------------------------------
 def brand_of(community: Region) -> Brand | None:
     return Brand.objects.filter(district_id=community.district_id, community=community).first()

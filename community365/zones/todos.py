@@ -1,6 +1,8 @@
-"""整片建强 on the home page: the organisation department sees how many of this year's targets
-are behind (the targets page marks exactly those with ``data-row``); a community's secretary
-whose community has no brand yet is asked to write it."""
+"""整片建强 on the home page: the organisation department is offered this year's targets and
+progress as a first step (an Action: counting the targets behind means evaluating every
+subdistrict — eight queries — which the home page's budget of one query per count does not allow;
+the targets page marks the ones behind); a community's secretary whose community has no brand
+yet is asked to write it (one query)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from community365.core import permissions, todos
 from community365.core.roles import Role
 
-from . import policies, selectors
 from .models import Brand
 
 
@@ -22,17 +23,12 @@ from .models import Brand
 def zones_todos(user: Any) -> Iterator[todos.Item]:
     grants = permissions.grants_of(user)
     if any(g.role == Role.DISTRICT_ADMIN for g in grants):
-        district = policies.district_of(user)
-        if district is not None:
-            year = timezone.localdate().year
-            behind = selectors.behind_count(user, district, year)
-            if behind:
-                yield todos.Count(
-                    "zones.targets_behind",
-                    _("整片建强未达到的目标"),
-                    behind,
-                    f"{reverse('zones_targets')}?year={year}#targets",
-                )
+        yield todos.Action(
+            "zones.targets",
+            _("整片建强：今年目标进度"),
+            f"{reverse('zones_targets')}?year={timezone.localdate().year}",
+            _("示范片区、达标和示范街道，哪些还没达到"),
+        )
     secretary = next((g for g in grants if g.role == Role.COMMUNITY_SECRETARY), None)
     if secretary is not None and not Brand.objects.filter(community_id=secretary.region_id).exists():
         yield todos.Action(

@@ -248,9 +248,11 @@ def test_exports(client_for):
     assert client_for("secretary_huachuan").get("/zones/targets.xlsx").status_code == 404
 
 
-def test_home_todo_for_the_admin_counts_targets_behind(client_for):
-    html = client_for("admin_district").get("/").content.decode()
-    assert "整片建强未达到的目标" in html
+def test_home_offers_the_admin_the_targets_and_a_secretary_the_brand(client_for, region):
+    assert "整片建强：今年目标进度" in client_for("admin_district").get("/").content.decode()
+    assert "填写本社区的特色品牌" not in client_for("secretary_huachuan").get("/").content.decode()
+    Brand.objects.filter(community=region("划船社区")).delete()
+    assert "填写本社区的特色品牌" in client_for("secretary_huachuan").get("/").content.decode()
 
 
 # --- API ------------------------------------------------------------------------------------------
