@@ -150,7 +150,7 @@ def test_the_admin_adds_a_member_through_the_page(client_for, region):
 def test_targets_page_explains_progress(client_for):
     html = client_for("leader_demo").get(f"/zones/targets/?year={YEAR}").content.decode()
     assert "示范片区数" in html and "达标街道比例" in html and "示范街道比例" in html
-    assert "未满足的条目" in html and "百丈街道" in html and "新明街道" in html
+    assert "对标总分 ≥ 40（实际" in html and "百丈街道" in html and "新明街道" in html
     assert html.count("data-row") == 3  # all three targets are behind in the demo
 
 
