@@ -1,5 +1,7 @@
 """整片建强 in the site navigation, in the 对标 group: the zones and their layout, the targets
-and progress, the brands (一社一特: everyone with a role in the district)."""
+and progress, the brands. The 对标 group is for staff and leaders (residents see no such group),
+so the brands' entry follows the zones'; residents reach their community's brand from a first
+step on their home page (``todos.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 

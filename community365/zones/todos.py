@@ -2,7 +2,8 @@
 progress as a first step (an Action: counting the targets behind means evaluating every
 subdistrict — eight queries — which the home page's budget of one query per count does not allow;
 the targets page marks the ones behind); a community's secretary whose community has no brand
-yet is asked to write it (one query)."""
+yet is asked to write it (one query); a resident, volunteer or party member is offered the
+brand of their community (no query)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community365.core import permissions, todos
-from community365.core.roles import Role
+from community365.core.roles import CITIZEN_ROLES, STAFF_ROLES, Role
+from community365.regions.models import Region
 
 from .models import Brand
 
@@ -37,3 +39,15 @@ def zones_todos(user: Any) -> Iterator[todos.Item]:
             reverse("zones_brand", args=[secretary.region_id]),
             _("一社一特：让居民知道本社区的特色"),
         )
+    if not any(g.role in STAFF_ROLES for g in grants):
+        # a role held at a community (a volunteer may hold one at a subdistrict): the path's depth
+        citizen = next(
+            (g for g in grants if g.role in CITIZEN_ROLES and len(g.path) == 3 * Region.steplen), None
+        )
+        if citizen is not None:
+            yield todos.Action(
+                "zones.my_brand",
+                _("本社区的特色品牌"),
+                reverse("zones_brand", args=[citizen.region_id]),
+                _("一社一特：看看本社区的特色"),
+            )
