@@ -255,6 +255,12 @@ def test_home_offers_the_admin_the_targets_and_a_secretary_the_brand(client_for,
     assert "填写本社区的特色品牌" in client_for("secretary_huachuan").get("/").content.decode()
 
 
+def test_a_resident_reaches_the_brand_from_home_and_has_no_benchmarking_menu(client_for, region):
+    html = client_for("resident_huachuan").get("/").content.decode()
+    assert f"/zones/brands/{region('划船社区').pk}/" in html and "本社区的特色品牌" in html
+    assert "nav-group-benchmarking" not in html
+
+
 # --- API ------------------------------------------------------------------------------------------
 def test_api_lists_zones_and_one_zone(api_for):
     api = api_for("leader_demo")
