@@ -18,7 +18,5 @@ nav.register(
         order=21,
         visible=policies.may_view_progress,
     ),
-    nav.Entry(
-        "zones_brands", _("一社一特"), group=nav.BENCHMARKING, order=22, visible=policies.may_read_brands
-    ),
+    nav.Entry("zones_brands", _("一社一特"), group=nav.BENCHMARKING, order=22, visible=policies.may_view),
 )
