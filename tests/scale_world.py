@@ -112,6 +112,9 @@ TABLES = [
     "supervision.ReportReview",
     "supervision.AssessmentResult",
     "supervision.Objection",
+    # zones: the dated status history (the zones, members, standards, targets and brands are
+    # configuration, one row per thing)
+    "zones.ZoneStatusChange",
 ]
 
 # A new app lists its history tables here (the ones that grow with use), so that the

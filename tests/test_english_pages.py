@@ -124,6 +124,12 @@ USER_TEXT: dict[str, list[str]] = {
     "supervision.NoticeReply": ["text", "reason", "by_label", "decided_by_label"],
     "supervision.ReportReview": ["reviewer_label", "comment"],
     "supervision.Objection": ["text", "decision_reason", "by_label", "decided_by_label"],
+    # zones: what the organisation department and the secretaries wrote
+    "zones.Zone": ["name", "description"],
+    "zones.ZoneMember": ["name"],
+    "zones.ZoneStatusChange": ["reason"],
+    "zones.ZoneTarget": ["note"],
+    "zones.Brand": ["name", "description"],
 }
 NAME_FIELDS = {("people.User", "display_name"), ("people.Person", "name")}
 

@@ -142,6 +142,9 @@ EXPORTS: dict[str, Export] = {
     "community365.supervision.views.assessment_xlsx": Export(
         "admin_district", _published_assessment, (REGION_NAME,)
     ),
+    # zone and subdistrict names (the district's own words; not planted): no formula cell
+    "community365.zones.views.zones_xlsx": Export("admin_district", lambda: "/zones/zones.xlsx", ()),
+    "community365.zones.views.targets_xlsx": Export("admin_district", lambda: "/zones/targets.xlsx", ()),
 }
 # URL patterns that serve an export (a route or name with xlsx/csv), and the view behind them.
 EXPORT_ROUTES = {
@@ -160,6 +163,8 @@ EXPORT_ROUTES = {
     "sup_talks_xlsx": "community365.supervision.views.talks_xlsx",
     "sup_notices_xlsx": "community365.supervision.views.notices_xlsx",
     "sup_assessment_xlsx": "community365.supervision.views.assessment_xlsx",
+    "zones_xlsx": "community365.zones.views.zones_xlsx",
+    "zones_targets_xlsx": "community365.zones.views.targets_xlsx",
 }
 
 
