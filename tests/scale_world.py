@@ -94,6 +94,11 @@ TABLES = [
     "emergency.HouseholdCheck",
     "emergency.SupplyIssue",
     "emergency.EmergencyTask",
+    # pairing: pairings, their visits and the needs found (copies of a pairing are live pairings
+    # of the same household and cadre, which the partial unique rule forbids: the copies end).
+    "pairing.Pairing",
+    "pairing.PairingVisit",
+    "pairing.VisitNeed",
 ]
 
 # A new app lists its history tables here (the ones that grow with use), so that the
@@ -118,6 +123,8 @@ ADJUST: dict[str, dict[str, str]] = {
     "desk.ServiceRequest": {"hotline_ticket": "SUBSTR(hotline_ticket, 1, 34) || '~{k}'"},
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)
     "emergency.HouseholdCheck": {"key": "SUBSTR(\"key\", 1, 56) || '~{k}'"},  # unique (district, key)
+    # one live pairing per (district, household, cadre): a copy is an ended pairing
+    "pairing.Pairing": {"ended_on": "COALESCE(ended_on, since)", "end_reason": "'other'"},
 }
 
 # Tables whose reference to their own rows is shifted like a key to another copied table (a

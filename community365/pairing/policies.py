@@ -82,6 +82,11 @@ def is_cadre(user: Any) -> bool:
     return uid is not None and Pairing.objects.filter(cadre_id=uid, ended_on__isnull=True).exists()
 
 
+def may_be_cadre(user: Any) -> bool:
+    """Holds a role in which one can be paired (residents, volunteers and the like do not)."""
+    return permissions.is_global(user) or bool(permissions.scope_grants(user, CADRE.name))
+
+
 def may_manage_at(user: Any, path: str) -> bool:
     return permissions.has_perm_at(user, MANAGE.name, path)
 

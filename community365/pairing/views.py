@@ -194,6 +194,8 @@ def pairing_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """我的结对: the cadre's live pairings, those due a visit first, in large type."""
+    if not policies.may_be_cadre(request.user):
+        raise Http404
     qs = Pairing.objects.filter(cadre_id=request.user.pk, ended_on__isnull=True)
     due_only = request.GET.get("due") == "1"
     if due_only:
