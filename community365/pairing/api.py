@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from community365.core.api import ErrorOut, Id, PageParams, paginate
+from community365.core.api import ErrorOut, Id, PageParams, paginate, words
 from community365.core.errors import InvalidInput
 from community365.people.models import Person
 
@@ -70,9 +70,9 @@ class PairingVisitPage(Schema):
 
 class PairingVisitIn(Schema):
     visited_on: datetime.date
-    found: str = Field(..., min_length=4, max_length=2000, pattern=r"\S")
+    found: str = Field(..., min_length=4, max_length=2000, pattern=words(4))
     companions: str = Field("", max_length=120)
-    needs: list[str] = Field(
+    needs: list[Annotated[str, Field(max_length=200, pattern=words(2))]] = Field(
         [], max_length=services.MAX_NEEDS, description="needs found, 2–200 characters each"
     )
 
@@ -83,7 +83,9 @@ class PairingTurnIn(Schema):
     title: str = Field("", max_length=30)
     text: str = Field("", max_length=2000)
     item: Id | None = Field(None, description="the desk's catalogue item (kind=request)")
-    category: str = Field("", max_length=20, description="the wish's service category (kind=wish)")
+    category: Literal[
+        "", "party_building", "convenience", "smart_info", "public_welfare", "tailored_care", "shared_culture"
+    ] = Field("", description="the wish's service category (kind=wish)")
     value_yuan: int = Field(0, ge=0, le=100_000)
     request_text: str = Field("", max_length=1000, description="the topic's request (kind=topic)")
 

@@ -56,7 +56,7 @@ def difficulty_paired_share(
     code="pairing.visits_per_pairing",
     dimension=indicators.SERVICES,
     label=_("每个结对的年均走访次数"),
-    unit=_("次"),
+    unit=_("次/结对·年"),
     direction=indicators.HIGHER,
     formula=_("期内走访次数 ÷ 期内在结对的结对数，折算为一年"),
     indices=("service",),

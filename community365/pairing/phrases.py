@@ -12,7 +12,6 @@ register("pairing.paired.body", _("%(community)s请您定期走访这户人家�
 ENDED = register("pairing.ended", _("结对走亲：与%(household)s的结对已结束"))
 register("pairing.ended.body", _("结束原因：%(reason)s。感谢您的走访！"))
 TURNED = register("pairing.turned", _("您走访%(household)s发现的需求已转为%(kind)s"))
-register("pairing.turned.body", _("需求：%(text)s"))
 LOGGED_FOR = register("pairing.logged_for", _("已代您登记对%(household)s的走访（%(date)s）"))
 
 KINDS = {

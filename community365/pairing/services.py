@@ -224,7 +224,7 @@ def pairing_end(
         code=phrases.ENDED,
         params={
             "household": household_label(household),
-            "reason": phrase_param(phrases.REASONS[reason]) if reason != EndReason.OTHER else note,
+            "reason": phrase_param(phrases.REASONS[reason]),
         },
         url=reverse("pairing_mine"),
     )
