@@ -120,7 +120,9 @@ def figures(user: Any, period: Period, *, cadre_limit: int | None = 50) -> Figur
     for r in difficulty.values("community_id").annotate(n=Count("household_id", distinct=True)):
         if r["community_id"] in rows:
             rows[r["community_id"]].difficulty = r["n"]
-    paired = difficulty.filter(household__pairings__ended_on__isnull=True)
+    paired = difficulty.filter(
+        Exists(Pairing.objects.filter(household_id=OuterRef("household_id"), ended_on__isnull=True))
+    )
     for r in paired.values("community_id").annotate(n=Count("household_id", distinct=True)):
         if r["community_id"] in rows:
             rows[r["community_id"]].difficulty_paired = r["n"]

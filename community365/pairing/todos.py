@@ -29,12 +29,11 @@ def community_todos(user: Any) -> Iterator[todos.Item]:
     if not permissions.scope_grants(user, policies.MANAGE.name):
         return
     paths = policies.manage_paths(user)
-    yield todos.Count(
-        "pairing.unpaired",
-        _("困难户待结对"),
-        selectors.unpaired_difficulty_count(paths),
-        reverse("pairing_to_pair") + "?only=difficulty",
-    )
+    unpaired = selectors.unpaired_difficulty_count(paths)
+    if unpaired:
+        yield todos.Count(
+            "pairing.unpaired", _("困难户待结对"), unpaired, reverse("pairing_to_pair") + "?only=difficulty"
+        )
     waiting = VisitNeed.objects.filter(permissions.path_q(paths), turned_to="").count()
     if waiting:
         yield todos.Count("pairing.needs", _("走访发现的需求待转办"), waiting, reverse("pairing_needs"))

@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _demo(demo_world):
+    """Every test here starts from the demo (put back after a transactional test's flush)."""
+
+
 @pytest.fixture
 def huachuan(region):
     return region("划船社区")
