@@ -105,7 +105,7 @@ def build(builder: Any) -> None:
                 needs = [NEEDS[rng.randrange(len(NEEDS))]] if rng.random() < 0.15 else []
                 companion = "社区社工" if rng.random() < 0.4 else ""
                 services.visit_log(
-                    actor=SYSTEM,
+                    actor=pairing.cadre,
                     pairing=pairing,
                     visited_on=day,
                     found=found,

@@ -484,6 +484,7 @@ def figures(request: HttpRequest) -> HttpResponse:
                 categories=categories,
                 bars=bars,
                 average=data.totals.paired_percent,
+                average_label=_("合计"),
                 percent=True,
             )
         )
@@ -500,7 +501,6 @@ def figures(request: HttpRequest) -> HttpResponse:
                 bars=unit_bars,
             )
         )
-    kind_labels = [(k, str(label)) for k, label in TurnedTo.choices]
     return render(
         request,
         "pairing/figures.html",
@@ -510,7 +510,6 @@ def figures(request: HttpRequest) -> HttpResponse:
             "data": data,
             "rows": shown,
             "charts": chart_list,
-            "kind_labels": kind_labels,
             "untreated": data.kinds.get("", 0),
             "export_query": period.querystring(),
         },
