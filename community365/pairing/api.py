@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, Id, PageParams, paginate, words
@@ -169,15 +169,18 @@ def post_pairing_visit(request: HttpRequest, pairing_id: Id, payload: PairingVis
         companions=payload.companions,
         needs=payload.needs,
     )
-    return 201, {
-        "id": visit.pk,
-        "visited_on": visit.visited_on,
-        "cadre": str(pairing.cadre),
-        "companions": visit.companions,
-        "found": visit.found,
-        "has_photo": False,
-        "needs": [_need_out(n) for n in visit.needs.order_by("pk")],
-    }
+    return Status(
+        201,
+        {
+            "id": visit.pk,
+            "visited_on": visit.visited_on,
+            "cadre": str(pairing.cadre),
+            "companions": visit.companions,
+            "found": visit.found,
+            "has_photo": False,
+            "needs": [_need_out(n) for n in visit.needs.order_by("pk")],
+        },
+    )
 
 
 @router.post("/needs/{need_id}/turn", response={200: PairingNeedOut, **ERRORS})

@@ -56,7 +56,8 @@ ROWS = {
     "pairing_visit_photo": everyone(404),  # the demo's visits carry no photo
     "api-1:list_pairings": API_SIGNED_IN,
     "api-1:list_pairing_visits": rule(404, 401, _200=SEES_PAIRING),
-    "api-1:post_pairing_visit": API_POST_ONLY,
+    # the same path as list_pairing_visits (GET lists, POST logs): walked with a GET
+    "api-1:post_pairing_visit": rule(404, 401, _200=SEES_PAIRING),
     "api-1:turn_pairing_need": API_POST_ONLY,
 }
 

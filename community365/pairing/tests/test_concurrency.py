@@ -41,7 +41,13 @@ def test_two_clicks_on_one_need_turn_it_once(demo_world):
             need = VisitNeed.objects.select_related("region", "visit").get(pk=need_id)
             barrier.wait(timeout=30)
             services.need_turn(
-                actor=worker, need=need, kind="wish", person=person, category="public_welfare", title="厚棉被"
+                actor=worker,
+                need=need,
+                kind="wish",
+                person=person,
+                category="public_welfare",
+                title="一床厚棉被",
+                text="走访中发现被褥偏薄，希望有一床厚棉被。",
             )
             outcomes.append("ok")
         except Exception as exc:  # shown by the assertion below
