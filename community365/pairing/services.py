@@ -87,7 +87,7 @@ def unit_of(cadre: User, district_id: int) -> tuple[str, str]:
         .order_by("-starts_on")
         .first()
     )
-    if posting is not None:
+    if posting is not None and posting.home_department is not None:
         return f"department:{posting.home_department_id}", posting.home_department.name
     grant = (
         RoleAssignment.objects.filter(
