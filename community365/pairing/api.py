@@ -138,7 +138,7 @@ def list_pairing_visits(request: HttpRequest, pairing_id: Id, page: Query[PagePa
     qs = PairingVisit.objects.filter(pairing=pairing).select_related("cadre").order_by("-visited_on", "-pk")
     visits, count = paginate(qs, page)
     needs: dict[int, list[dict[str, Any]]] = {v.pk: [] for v in visits}
-    for n in VisitNeed.objects.filter(visit_id__in=list(needs)).order_by("pk"):
+    for n in VisitNeed.objects.filter(visit_id__in=list(needs) or [0]).order_by("pk"):
         needs[n.visit_id].append(_need_out(n))
     return {
         "items": [

@@ -63,7 +63,9 @@ def unpaired_difficulty_count(paths: list[str] | None) -> int:
 
 def members_of(household_ids: list[int]) -> dict[int, list[Person]]:
     found: dict[int, list[Person]] = {h: [] for h in household_ids}
-    for person in Person.objects.filter(household_id__in=household_ids).order_by("household_id", "pk")[:2000]:
+    # Always one query (an empty page asks too), so a page reads the same whatever the history.
+    rows = Person.objects.filter(household_id__in=household_ids or [0]).order_by("household_id", "pk")[:2000]
+    for person in rows:
         if person.household_id is not None:
             found[person.household_id].append(person)
     return found

@@ -226,7 +226,7 @@ def _visits_page(request: HttpRequest, qs: Any) -> Any:
     qs = qs.select_related("cadre", "logged_by").order_by("-visited_on", "-pk")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     needs: dict[int, list[VisitNeed]] = {v.pk: [] for v in page}
-    for need in VisitNeed.objects.filter(visit_id__in=list(needs)).order_by("pk"):
+    for need in VisitNeed.objects.filter(visit_id__in=list(needs) or [0]).order_by("pk"):
         needs[need.visit_id].append(need)
     for visit in page:
         visit.need_rows = needs[visit.pk]
