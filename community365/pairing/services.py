@@ -110,7 +110,7 @@ def unit_of(cadre: User, district_id: int) -> tuple[str, str]:
     if grants:
         top = min(grants, key=lambda g: (len(g.region.path), g.pk)).region
         return f"region:{top.pk}", top.name
-    return "none", _("未登记单位")
+    return "none", ""  # shown as "no unit recorded" in the reader's language
 
 
 def _cadre_in_scope(cadre: User, community: Region) -> None:

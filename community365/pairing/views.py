@@ -491,7 +491,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     units = charts.top_rows(data.units, lambda u: u["visits"])
     if units:
         cats, unit_bars = charts.rows_to_bars(
-            units, name=lambda u: u["name"], measures=[(_("走访次数"), lambda u: u["visits"], lambda u: None)]
+            units,
+            name=lambda u: u["name"] or _("未登记单位"),
+            measures=[(_("走访次数"), lambda u: u["visits"], lambda u: None)],
         )
         chart_list.append(
             charts.bar_chart(
@@ -554,10 +556,24 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
             ]
         )
     for u in data.units:
-        rows.append([_("单位"), u["name"], "", "", "", u["pairings"], u["visits"], "", "", "", ""])
+        rows.append(
+            [_("单位"), u["name"] or _("未登记单位"), "", "", "", u["pairings"], u["visits"], "", "", "", ""]
+        )
     for c in data.cadres:
         rows.append(
-            [_("干部"), f"{c['name']}（{c['unit']}）", "", "", "", c["pairings"], c["visits"], "", "", "", ""]
+            [
+                _("干部"),
+                f"{c['name']}（{c['unit'] or _('未登记单位')}）",
+                "",
+                "",
+                "",
+                c["pairings"],
+                c["visits"],
+                "",
+                "",
+                "",
+                "",
+            ]
         )
     notes = [
         _("结对率 = 有在结对的困难户 ÷ 困难户（有家庭成员标记为困难的户）× 100。"),
