@@ -37,7 +37,8 @@ VIEW = permissions.register(
 )
 # Roles in which a user may be paired with a household as its cadre (held at a place covering
 # the household's community): party members, first secretaries, unit secretaries, department
-# liaisons, the district's leaders and staff, and the community's own secretary and workers.
+# liaisons, the district's leaders, subdistrict staff, and the community's own secretary and
+# workers. The organisation department's administrators run the programme and are not paired.
 CADRE = permissions.register(
     "pairing.cadre:be_paired",
     {
@@ -46,7 +47,6 @@ CADRE = permissions.register(
         Role.UNIT_SECRETARY,
         Role.DEPARTMENT_LIAISON,
         Role.DISTRICT_LEADER,
-        Role.DISTRICT_ADMIN,
         Role.SUBDISTRICT_STAFF,
         Role.COMMUNITY_SECRETARY,
         Role.SOCIAL_WORKER,
@@ -76,10 +76,31 @@ def may_manage_somewhere(user: Any) -> bool:
     return permissions.is_global(user) or bool(permissions.scope_grants(user, MANAGE.name))
 
 
-def is_cadre(user: Any) -> bool:
-    """Holds a live pairing (one EXISTS)."""
+def cadre_counts(user: Any) -> dict[str, int]:
+    """The user's live pairings and those due a visit: one query, kept on the user object (the
+    nav, the to-dos and the page share it), and none for a user holding no cadre role."""
+    cached = getattr(user, "_c365_pairing_counts", None)
+    if cached is not None:
+        return cached
     uid = _uid(user)
-    return uid is not None and Pairing.objects.filter(cadre_id=uid, ended_on__isnull=True).exists()
+    if uid is None or not permissions.scope_grants(user, CADRE.name):
+        counts = {"live": 0, "due": 0}
+    else:
+        from django.db.models import Count
+
+        from .selectors import due_q
+
+        counts = Pairing.objects.filter(cadre_id=uid, ended_on__isnull=True).aggregate(
+            live=Count("id"), due=Count("id", filter=due_q())
+        )
+    if uid is not None:
+        user._c365_pairing_counts = counts
+    return counts
+
+
+def is_cadre(user: Any) -> bool:
+    """Holds a live pairing."""
+    return cadre_counts(user)["live"] > 0
 
 
 def may_be_cadre(user: Any) -> bool:

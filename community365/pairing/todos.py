@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from community365.core import permissions, todos
 
 from . import policies, selectors
-from .models import Pairing, VisitNeed
+from .models import VisitNeed
 
 
 @todos.provider(order=45)
 def cadre_todos(user: Any) -> Iterator[todos.Item]:
     """A cadre's paired households due a visit (as listed on 我的结对 ?due=1)."""
-    due = Pairing.objects.filter(selectors.due_q(), cadre_id=user.pk).count()
+    due = policies.cadre_counts(user)["due"]
     if due:
         yield todos.Count("pairing.due", _("结对户待走访"), due, reverse("pairing_mine") + "?due=1")
 
