@@ -31,7 +31,7 @@ class PairingAdmin(ScopedAdmin):
 class PairingVisitAdmin(ScopedAdmin):
     visible = staticmethod(policies.visits_visible_to)
     list_display = ["id", "region", "pairing", "cadre", "visited_on", "logged_by", "logged_at"]
-    list_select_related = ["region", "cadre", "logged_by"]
+    list_select_related = ["region", "pairing", "cadre", "logged_by"]
     exclude = ["photo"]
 
 
