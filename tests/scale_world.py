@@ -115,6 +115,11 @@ TABLES = [
     # zones: the dated status history (the zones, members, standards, targets and brands are
     # configuration, one row per thing)
     "zones.ZoneStatusChange",
+    # pairing: pairings, their visits and the needs found (copies of a pairing are live pairings
+    # of the same household and cadre, which the partial unique rule forbids: the copies end).
+    "pairing.Pairing",
+    "pairing.PairingVisit",
+    "pairing.VisitNeed",
 ]
 
 # A new app lists its history tables here (the ones that grow with use), so that the
@@ -144,6 +149,8 @@ ADJUST: dict[str, dict[str, str]] = {
     "cases.MediationCase": {"number": "SUBSTR(number, 1, 26) || '~{k}'"},  # unique (district, number)
     "emergency.HouseholdCheck": {"key": "SUBSTR(\"key\", 1, 56) || '~{k}'"},  # unique (district, key)
     "supervision.Assessment": {"year": '"year" + {k}000'},  # unique (district, year)
+    # one live pairing per (district, household, cadre): a copy is an ended pairing
+    "pairing.Pairing": {"ended_on": "COALESCE(ended_on, since)", "end_reason": "'other'"},
 }
 
 # Tables whose reference to their own rows is shifted like a key to another copied table (a

@@ -288,3 +288,10 @@ def test_a_sheet_title_drops_what_excel_refuses():
     assert exports.sheet_title("红队/志愿者: [2026]*?") == "红队 志愿者   2026"
     assert len(exports.sheet_title("长" * 40)) == 31
     assert exports.sheet_title("///") == "Sheet"
+
+
+# pairing (appended by its app): the figures export, by community, unit and cadre.
+EXPORTS["community365.pairing.views.figures_xlsx"] = Export(
+    "admin_district", lambda: "/pairings/figures.xlsx", (REGION_NAME, USER_NAME)
+)
+EXPORT_ROUTES["pairing_figures_xlsx"] = "community365.pairing.views.figures_xlsx"
