@@ -248,3 +248,80 @@ def test_signers_are_told_when_the_threshold_is_reached(
         "secretary_huachuan",
         "worker_huachuan",
     } <= recipients
+
+
+# --- mutation testing of the signature rules (docs/mutation.md) -------------------------------
+
+
+def test_a_refused_duplicate_names_the_resident_or_the_list(signing_topic, persona):
+    """The unique signature refuses a paper line of someone who signed online: one name on the
+    sheet is told "already signed", a longer sheet "someone on the list"; nothing is counted."""
+    topic = signing_topic(0)
+    resident = persona("resident_002")
+    services.topic_sign(actor=resident, topic=topic)
+    worker = persona("worker_huachuan")
+    with pytest.raises(Conflict, match="您已联署过该点题"):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=[resident.person])
+    others = free_residents(topic.region, 1, exclude={topic.author_person_id, resident.person.pk})
+    with pytest.raises(Conflict, match="名单中有居民已联署过该点题"):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=[*others, resident.person])
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+    assert TalkSignature.objects.filter(topic=topic).count() == 1
+
+
+def test_paper_signatures_record_who_entered_them_online_ones_do_not(signing_topic, persona):
+    topic = signing_topic(0)
+    worker = persona("worker_huachuan")
+    services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 1))
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    entered = dict(TalkSignature.objects.filter(topic=topic).values_list("kind", "entered_by_id"))
+    assert entered == {SignatureKind.PAPER: worker.pk, SignatureKind.ONLINE: None}
+
+
+def test_paper_lines_of_a_community_listed_before_this_one_are_refused(signing_topic, persona, region):
+    """"Of this community" is equality: residents of a community with a smaller id (划船社区,
+    for a topic of 黄鹂社区) are refused like those of one with a larger id."""
+    from community365.regions.models import Region
+
+    topic = signing_topic(0, username="resident_101")  # 黄鹂社区
+    earlier = region("划船社区")
+    assert earlier.pk < topic.region_id
+    worker = persona("worker_huangli")
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(earlier, 1))
+    later = Region.objects.filter(kind="community", pk__gt=topic.region_id).order_by("pk").first()
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(later, 1))
+    assert TalkSignature.objects.filter(topic=topic).count() == 0
+    assert services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 1)) == 1
+
+
+def test_a_resident_of_a_community_with_a_large_id_signs_its_topic(persona, region):
+    """"Of this community" compares ids for equality, not identity: a community whose id is past
+    Python's small-int cache (> 256) signs its own topics."""
+    from community365.core.roles import Role
+    from community365.people import services as people
+    from community365.regions import services as regions
+
+    home = region("划船社区")
+    community = regions.region_create(
+        actor=SYSTEM, parent=home.get_parent(), kind="community", name="新建测试社区", code="NEWC-01"
+    )
+    assert community.pk > 256
+
+    def resident(username, name):
+        user = people.user_create(actor=SYSTEM, username=username, password=None, district=home.district)
+        people.role_grant(actor=SYSTEM, user=user, role=Role.RESIDENT, region=community)
+        person = people.person_register(actor=SYSTEM, name=name, community=community)
+        people.person_link_user(actor=SYSTEM, person=person, user=user)
+        people.person_verify_residence(actor=SYSTEM, person=person)
+        return type(user).objects.get(pk=user.pk)
+
+    author, signer = resident("newc_author", "钱发起"), resident("newc_signer", "孙联署")
+    topic = services.topic_raise(
+        actor=author, title="新小区的路灯", description="小区门口路灯一直不亮。", request="请装好路灯。"
+    )
+    services.topic_open(actor=author, topic=topic)
+    services.topic_sign(actor=signer, topic=TalkTopic.objects.get(pk=topic.pk))
+    assert TalkSignature.objects.filter(topic=topic, person=signer.person).count() == 1
