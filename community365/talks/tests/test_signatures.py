@@ -280,7 +280,7 @@ def test_paper_signatures_record_who_entered_them_online_ones_do_not(signing_top
 
 
 def test_paper_lines_of_a_community_listed_before_this_one_are_refused(signing_topic, persona, region):
-    """"Of this community" is equality: residents of a community with a smaller id (划船社区,
+    """Residents of this community means equal ids: residents of a community with a smaller id (划船社区,
     for a topic of 黄鹂社区) are refused like those of one with a larger id."""
     from community365.regions.models import Region
 
@@ -294,11 +294,13 @@ def test_paper_lines_of_a_community_listed_before_this_one_are_refused(signing_t
     with pytest.raises(NotAllowed):
         services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(later, 1))
     assert TalkSignature.objects.filter(topic=topic).count() == 0
-    assert services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 1)) == 1
+    assert (
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 1)) == 1
+    )
 
 
 def test_a_resident_of_a_community_with_a_large_id_signs_its_topic(persona, region):
-    """"Of this community" compares ids for equality, not identity: a community whose id is past
+    """Residents of this community is an equality of ids, not identity: a community whose id is past
     Python's small-int cache (> 256) signs its own topics."""
     from community365.core.roles import Role
     from community365.people import services as people
@@ -325,3 +327,27 @@ def test_a_resident_of_a_community_with_a_large_id_signs_its_topic(persona, regi
     services.topic_open(actor=author, topic=topic)
     services.topic_sign(actor=signer, topic=TalkTopic.objects.get(pk=topic.pk))
     assert TalkSignature.objects.filter(topic=topic, person=signer.person).count() == 1
+
+
+def test_a_paper_line_of_a_resident_numbered_before_the_author_counts(signing_topic, persona):
+    """Only the author is refused from the sheet: a resident whose record is older (smaller id)
+    than the author's signs like anyone else."""
+    topic = signing_topic(0, username="resident_030")
+    earlier = persona("resident_002").person
+    assert earlier.pk < topic.author_person_id
+    assert services.topic_sign_on_paper(actor=persona("worker_huachuan"), topic=topic, persons=[earlier]) == 1
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+
+
+def test_a_sheet_that_jumps_past_the_threshold_reaches_it(signing_topic, persona):
+    """The threshold is 'at least': 8 signatures and a sheet of 3 make 11, and the topic has
+    reached its threshold (not only when the count lands on it exactly)."""
+    topic = signing_topic(8)
+    assert topic.signature_threshold == 10 and topic.threshold_reached_at is None
+    signed = set(TalkSignature.objects.filter(topic=topic).values_list("person_id", flat=True))
+    sheet = free_residents(topic.region, 3, exclude={topic.author_person_id, *signed})
+    services.topic_sign_on_paper(actor=persona("worker_huachuan"), topic=topic, persons=sheet)
+    topic.refresh_from_db()
+    assert topic.signature_count == 11
+    assert topic.threshold_reached_at is not None

@@ -32,8 +32,18 @@ def _volunteer(activity, name):
 
 
 def _stale_read(monkeypatch):
-    """The service's read of the volunteer's sign-up misses the row (it was committed after)."""
-    monkeypatch.setattr(alliance, "_existing_signup", lambda activity, volunteer: None)
+    """The service's first read of the volunteer's sign-up misses the row (as if the rival's
+    was committed just after it); later reads see the database as it is."""
+    real_read = alliance._existing_signup
+    missed: list[bool] = []
+
+    def read(activity, volunteer):
+        if not missed:
+            missed.append(True)
+            return None
+        return real_read(activity, volunteer)
+
+    monkeypatch.setattr(alliance, "_existing_signup", read)
 
 
 # --- the service: the rival's row lands between the read and the insert (both databases) ---
@@ -170,7 +180,9 @@ def test_two_signups_of_one_volunteer_at_once_leave_one_row_and_a_clear_refusal(
 
     def run(i):
         try:
-            outcomes[i] = services.signup_create(actor=me, activity=Activity.objects.get(pk=activity.pk)).status
+            outcomes[i] = services.signup_create(
+                actor=me, activity=Activity.objects.get(pk=activity.pk)
+            ).status
         except Conflict as exc:
             outcomes[i] = exc.message
         except Exception as exc:  # an IntegrityError here would be the 500
