@@ -234,11 +234,13 @@ def test_signers_are_told_when_the_threshold_is_reached(
 
     topic = signing_topic(8)
     services.topic_sign(actor=persona("resident_002"), topic=topic)
+    # only what this act sends: the demo's own topics notified the same people before
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with django_capture_on_commit_callbacks(execute=True):
         services.topic_sign(actor=persona("resident_003"), topic=topic)
     recipients = set(
         Notification.objects.filter(
-            kind__in=["talks.note.threshold", "talks.note.threshold_staff"]
+            pk__gt=before, kind__in=["talks.note.threshold", "talks.note.threshold_staff"]
         ).values_list("recipient__username", flat=True)
     )
     assert {
@@ -327,6 +329,17 @@ def test_a_resident_of_a_community_with_a_large_id_signs_its_topic(persona, regi
     services.topic_open(actor=author, topic=topic)
     services.topic_sign(actor=signer, topic=TalkTopic.objects.get(pk=topic.pk))
     assert TalkSignature.objects.filter(topic=topic, person=signer.person).count() == 1
+    # and the author, whose record id is as large, is still refused from a paper sheet
+    worker = people.user_create(actor=SYSTEM, username="newc_worker", password=None, district=home.district)
+    people.role_grant(actor=SYSTEM, user=worker, role=Role.SOCIAL_WORKER, region=community)
+    author_person = type(author.person).objects.get(pk=author.person.pk)
+    assert author_person.pk > 256
+    with pytest.raises(NotAllowed, match="发起人"):
+        services.topic_sign_on_paper(
+            actor=type(worker).objects.get(pk=worker.pk),
+            topic=TalkTopic.objects.get(pk=topic.pk),
+            persons=[author_person],
+        )
 
 
 def test_a_paper_line_of_a_resident_numbered_before_the_author_counts(signing_topic, persona):
@@ -351,3 +364,24 @@ def test_a_sheet_that_jumps_past_the_threshold_reaches_it(signing_topic, persona
     topic.refresh_from_db()
     assert topic.signature_count == 11
     assert topic.threshold_reached_at is not None
+
+
+def test_a_resident_signs_at_the_very_moment_the_window_closes(signing_topic, persona):
+    """The window includes its deadline: 'past the deadline' is strictly later."""
+    topic = signing_topic(0)
+    with time_machine.travel(topic.signing_deadline, tick=False):
+        services.topic_sign(actor=persona("resident_002"), topic=topic)
+    assert TalkSignature.objects.filter(topic=topic).count() == 1
+
+
+def test_a_signer_withdraws_from_the_topic_object_the_opening_returned(draft, persona):
+    """The topic in hand after opening carries its state as the enum member, not the stored
+    string: withdrawing compares the state by value."""
+    author = persona("resident_001")
+    topic = services.topic_open(actor=author, topic=draft())
+    assert topic.status == TopicStatus.SIGNING
+    resident = persona("resident_002")
+    services.topic_sign(actor=resident, topic=topic)
+    topic.status = TopicStatus.SIGNING  # as a service leaves it in memory
+    services.signature_withdraw(actor=resident, topic=topic)
+    assert TalkSignature.objects.get(topic=topic, person=resident.person).withdrawn_at is not None
