@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("claims_per_s", "claim_p50_ms", "claim_p99_ms", "me_per_s", "ratio_claim_to_me")
 
 
-def one_round(args: argparse.Namespace, audit: bool) -> dict[str, float]:
+def one_round(args: argparse.Namespace, audit: bool) -> dict[str, float] | None:
     command = [
         sys.executable,
         "-m",
@@ -35,8 +35,15 @@ def one_round(args: argparse.Namespace, audit: bool) -> dict[str, float]:
         str(args.workers),
         *([] if audit else ["--no-refusal-audit"]),
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     print(done.stdout, end="", flush=True)
+    if (
+        done.returncode != 0
+    ):  # reported and left out of the figures (a loaded machine may not start the server)
+        print(
+            f"   round failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}", flush=True
+        )
+        return None
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -48,18 +55,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     runs: dict[str, list[dict[str, float]]] = {"with audit": [], "without": []}
+    failed = {"with audit": 0, "without": 0}
     for n in range(args.rounds):
         # alternate the order so that a drift of the machine's load does not favour one side
         for variant in ("with audit", "without") if n % 2 == 0 else ("without", "with audit"):
             print(f"-- round {n + 1}, {variant}", flush=True)
-            runs[variant].append(one_round(args, audit=variant == "with audit"))
+            result = one_round(args, audit=variant == "with audit")
+            if result is not None:
+                runs[variant].append(result)
+            else:
+                failed[variant] += 1
     engine = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     summary: dict[str, dict[str, object]] = {}
     print(
         f"\nrefusal audit, {engine}: {args.rounds} rounds of {args.wishes} wishes x {args.claimants} claimants"
     )
     for variant, results in runs.items():
+        if not results:
+            print(f"  {variant:10} no round completed ({failed[variant]} failed)")
+            continue
         summary[variant] = {
+            "failed_rounds": failed[variant],
             "runs": results,
             **{
                 figure: {

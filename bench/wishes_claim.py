@@ -108,7 +108,7 @@ def start_server(
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
+    for _ in range(600):  # up to a minute or more on a loaded machine
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
