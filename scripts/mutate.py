@@ -103,8 +103,8 @@ TARGETS = [
     Target(
         "teams-signup",
         f"{TM}/services/alliance.py",
-        [f"{TM}/tests/test_signup.py", f"{TM}/tests/test_db_guards.py"],
-        ["signup_create"],
+        [f"{TM}/tests/test_signup.py", f"{TM}/tests/test_db_guards.py", f"{TM}/tests/test_signup_race.py"],
+        ["signup_create", "_already_signed_up"],
     ),
     Target(
         "teams-hours",

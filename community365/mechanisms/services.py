@@ -939,7 +939,7 @@ def lecture_register(*, actor: Any, lecture: Any) -> Any:
         raise NotAllowed(_("只能报名本区的党章学堂。"))
     if lecture.status != Lecture.Status.SCHEDULED or lecture.starts_at <= timezone.now():
         raise InvalidTransition(_("这一讲已经开讲或取消，不能再报名。"))
-    if LectureRegistration.objects.filter(lecture=lecture, user=actor).exists():
+    if _registered(lecture, actor):
         raise Conflict(_("您已经报名了。"), code="already_registered")
     taken = Lecture.objects.filter(pk=lecture.pk, registered__lt=F("capacity")).update(
         registered=F("registered") + 1
@@ -955,6 +955,14 @@ def lecture_register(*, actor: Any, lecture: Any) -> Any:
         raise Conflict(_("您已经报名了。"), code="already_registered") from None
     audit_record(actor=actor, action="mechanisms.lecture.register", target=lecture)
     return registration
+
+
+def _registered(lecture: Any, user: Any) -> bool:
+    """Whether the user already holds a seat (read before the seat is taken; the unique
+    registration per person is what decides when two registrations of one person race)."""
+    from .models import LectureRegistration
+
+    return LectureRegistration.objects.filter(lecture=lecture, user=user).exists()
 
 
 @service("mechanisms.lecture.checkin")

@@ -292,3 +292,21 @@ def test_api_register_and_book(api_for):
         ).status_code
         == 422
     )
+
+
+@pytest.mark.django_db
+def test_a_second_registration_that_passed_the_check_is_refused_and_gives_the_seat_back(monkeypatch):
+    """One person's two registrations at once (both read "not registered"): the unique
+    registration refuses the second as 'already registered' (409, never a 500), and its seat is
+    given back with the rest of its transaction."""
+    from community365.mechanisms import services
+    from community365.mechanisms.models import Lecture, LectureRegistration
+
+    _room, lecture, (user,) = _world(1, Role.PARTY_MEMBER)
+    services.lecture_register(actor=user, lecture=lecture)
+    monkeypatch.setattr(services, "_registered", lambda lecture, user: False)  # the stale read
+    with pytest.raises(Conflict) as refused:
+        services.lecture_register(actor=user, lecture=Lecture.objects.get(pk=lecture.pk))
+    assert refused.value.code == "already_registered"
+    assert LectureRegistration.objects.filter(lecture=lecture, user=user).count() == 1
+    assert Lecture.objects.get(pk=lecture.pk).registered == 1

@@ -234,11 +234,13 @@ def test_signers_are_told_when_the_threshold_is_reached(
 
     topic = signing_topic(8)
     services.topic_sign(actor=persona("resident_002"), topic=topic)
+    # only what this act sends: the demo's own topics notified the same people before
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with django_capture_on_commit_callbacks(execute=True):
         services.topic_sign(actor=persona("resident_003"), topic=topic)
     recipients = set(
         Notification.objects.filter(
-            kind__in=["talks.note.threshold", "talks.note.threshold_staff"]
+            pk__gt=before, kind__in=["talks.note.threshold", "talks.note.threshold_staff"]
         ).values_list("recipient__username", flat=True)
     )
     assert {
@@ -248,3 +250,138 @@ def test_signers_are_told_when_the_threshold_is_reached(
         "secretary_huachuan",
         "worker_huachuan",
     } <= recipients
+
+
+# --- mutation testing of the signature rules (docs/mutation.md) -------------------------------
+
+
+def test_a_refused_duplicate_names_the_resident_or_the_list(signing_topic, persona):
+    """The unique signature refuses a paper line of someone who signed online: one name on the
+    sheet is told "already signed", a longer sheet "someone on the list"; nothing is counted."""
+    topic = signing_topic(0)
+    resident = persona("resident_002")
+    services.topic_sign(actor=resident, topic=topic)
+    worker = persona("worker_huachuan")
+    with pytest.raises(Conflict, match="您已联署过该点题"):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=[resident.person])
+    others = free_residents(topic.region, 1, exclude={topic.author_person_id, resident.person.pk})
+    with pytest.raises(Conflict, match="名单中有居民已联署过该点题"):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=[*others, resident.person])
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+    assert TalkSignature.objects.filter(topic=topic).count() == 1
+
+
+def test_paper_signatures_record_who_entered_them_online_ones_do_not(signing_topic, persona):
+    topic = signing_topic(0)
+    worker = persona("worker_huachuan")
+    services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 1))
+    services.topic_sign(actor=persona("resident_002"), topic=topic)
+    entered = dict(TalkSignature.objects.filter(topic=topic).values_list("kind", "entered_by_id"))
+    assert entered == {SignatureKind.PAPER: worker.pk, SignatureKind.ONLINE: None}
+
+
+def test_paper_lines_of_a_community_listed_before_this_one_are_refused(signing_topic, persona, region):
+    """Residents of this community means equal ids: residents of a community with a smaller id (划船社区,
+    for a topic of 黄鹂社区) are refused like those of one with a larger id."""
+    from community365.regions.models import Region
+
+    topic = signing_topic(0, username="resident_101")  # 黄鹂社区
+    earlier = region("划船社区")
+    assert earlier.pk < topic.region_id
+    worker = persona("worker_huangli")
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(earlier, 1))
+    later = Region.objects.filter(kind="community", pk__gt=topic.region_id).order_by("pk").first()
+    with pytest.raises(NotAllowed):
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(later, 1))
+    assert TalkSignature.objects.filter(topic=topic).count() == 0
+    assert (
+        services.topic_sign_on_paper(actor=worker, topic=topic, persons=free_residents(topic.region, 1)) == 1
+    )
+
+
+def test_a_resident_of_a_community_with_a_large_id_signs_its_topic(persona, region):
+    """Residents of this community is an equality of ids, not identity: a community whose id is past
+    Python's small-int cache (> 256) signs its own topics."""
+    from community365.core.roles import Role
+    from community365.people import services as people
+    from community365.regions import services as regions
+
+    home = region("划船社区")
+    community = regions.region_create(
+        actor=SYSTEM, parent=home.get_parent(), kind="community", name="新建测试社区", code="NEWC-01"
+    )
+    assert community.pk > 256
+
+    def resident(username, name):
+        user = people.user_create(actor=SYSTEM, username=username, password=None, district=home.district)
+        people.role_grant(actor=SYSTEM, user=user, role=Role.RESIDENT, region=community)
+        person = people.person_register(actor=SYSTEM, name=name, community=community)
+        people.person_link_user(actor=SYSTEM, person=person, user=user)
+        people.person_verify_residence(actor=SYSTEM, person=person)
+        return type(user).objects.get(pk=user.pk)
+
+    author, signer = resident("newc_author", "钱发起"), resident("newc_signer", "孙联署")
+    topic = services.topic_raise(
+        actor=author, title="新小区的路灯", description="小区门口路灯一直不亮。", request="请装好路灯。"
+    )
+    services.topic_open(actor=author, topic=topic)
+    services.topic_sign(actor=signer, topic=TalkTopic.objects.get(pk=topic.pk))
+    assert TalkSignature.objects.filter(topic=topic, person=signer.person).count() == 1
+    # and the author, whose record id is as large, is still refused from a paper sheet
+    worker = people.user_create(actor=SYSTEM, username="newc_worker", password=None, district=home.district)
+    people.role_grant(actor=SYSTEM, user=worker, role=Role.SOCIAL_WORKER, region=community)
+    author_person = type(author.person).objects.get(pk=author.person.pk)
+    assert author_person.pk > 256
+    with pytest.raises(NotAllowed, match="发起人"):
+        services.topic_sign_on_paper(
+            actor=type(worker).objects.get(pk=worker.pk),
+            topic=TalkTopic.objects.get(pk=topic.pk),
+            persons=[author_person],
+        )
+
+
+def test_a_paper_line_of_a_resident_numbered_before_the_author_counts(signing_topic, persona):
+    """Only the author is refused from the sheet: a resident whose record is older (smaller id)
+    than the author's signs like anyone else."""
+    topic = signing_topic(0, username="resident_030")
+    earlier = persona("resident_002").person
+    assert earlier.pk < topic.author_person_id
+    assert services.topic_sign_on_paper(actor=persona("worker_huachuan"), topic=topic, persons=[earlier]) == 1
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+
+
+def test_a_sheet_that_jumps_past_the_threshold_reaches_it(signing_topic, persona):
+    """The threshold is 'at least': 8 signatures and a sheet of 3 make 11, and the topic has
+    reached its threshold (not only when the count lands on it exactly)."""
+    topic = signing_topic(8)
+    assert topic.signature_threshold == 10 and topic.threshold_reached_at is None
+    signed = set(TalkSignature.objects.filter(topic=topic).values_list("person_id", flat=True))
+    sheet = free_residents(topic.region, 3, exclude={topic.author_person_id, *signed})
+    services.topic_sign_on_paper(actor=persona("worker_huachuan"), topic=topic, persons=sheet)
+    topic.refresh_from_db()
+    assert topic.signature_count == 11
+    assert topic.threshold_reached_at is not None
+
+
+def test_a_resident_signs_at_the_very_moment_the_window_closes(signing_topic, persona):
+    """The window includes its deadline: 'past the deadline' is strictly later."""
+    topic = signing_topic(0)
+    with time_machine.travel(topic.signing_deadline, tick=False):
+        services.topic_sign(actor=persona("resident_002"), topic=topic)
+    assert TalkSignature.objects.filter(topic=topic).count() == 1
+
+
+def test_a_signer_withdraws_from_the_topic_object_the_opening_returned(draft, persona):
+    """The topic in hand after opening carries its state as the enum member, not the stored
+    string: withdrawing compares the state by value."""
+    author = persona("resident_001")
+    topic = services.topic_open(actor=author, topic=draft())
+    assert topic.status == TopicStatus.SIGNING
+    resident = persona("resident_002")
+    services.topic_sign(actor=resident, topic=topic)
+    topic.status = TopicStatus.SIGNING  # as a service leaves it in memory
+    services.signature_withdraw(actor=resident, topic=topic)
+    assert TalkSignature.objects.get(topic=topic, person=resident.person).withdrawn_at is not None

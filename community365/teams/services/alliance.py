@@ -255,11 +255,9 @@ def signup_create(
         raise NotAllowed(_("活动已取消，不能报名。"))
     if activity.ends_at <= moment:
         raise NotAllowed(_("活动已结束，不能报名。"))
-    existing = Signup.objects.filter(activity=activity, volunteer=volunteer).first()
+    existing = _existing_signup(activity, volunteer)
     if existing is not None and existing.status != SignupStatus.CANCELLED:
-        raise Conflict(
-            _("您已报名这个活动。") if existing.status == SignupStatus.SIGNED_UP else _("您已在候补名单中。")
-        )
+        raise _already_signed_up(existing)
     took_place = Activity.objects.filter(pk=activity.pk, signed_up_count__lt=F("capacity")).update(
         signed_up_count=F("signed_up_count") + 1
     )
@@ -288,9 +286,24 @@ def signup_create(
                     district_id=activity.district_id,
                 )
         except IntegrityError:
-            raise Conflict(_("您已报名这个活动。")) from None
+            # The same volunteer's other sign-up was committed after our read (two taps, two
+            # devices): refuse as a sequential second sign-up is refused, naming what the
+            # winner holds; the rollback of this transaction gives the counter back.
+            raise _already_signed_up(_existing_signup(activity, volunteer)) from None
     audit_record(actor=actor, action="teams.signup:create", target=signup, changes={"status": status})
     return signup
+
+
+def _existing_signup(activity: Activity, volunteer: User) -> Signup | None:
+    """The volunteer's sign-up of the activity, in whatever state (at most one: a unique constraint)."""
+    return Signup.objects.filter(activity=activity, volunteer=volunteer).first()
+
+
+def _already_signed_up(existing: Signup | None) -> Conflict:
+    """The refusal of a second sign-up: a waiting volunteer is told they are waiting."""
+    if existing is not None and existing.status == SignupStatus.WAITLISTED:
+        return Conflict(_("您已在候补名单中。"))
+    return Conflict(_("您已报名这个活动。"))
 
 
 @service("teams.signup:cancel")

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from community365.audit.models import AuditEvent
 from community365.core.errors import InvalidInput, NotAllowed
-from community365.teams import certificates, rules, services
+from community365.notifications.models import Notification
+from community365.teams import certificates, phrases, rules, services
 from community365.teams.models import Certificate, HoursStatus, ServiceRecord
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,33 @@ def test_a_leader_cannot_verify_their_own_hours(make_activity, red_team, system,
     services.record_verify(actor=persona("secretary_huachuan"), record=record, approve=True)
     record.refresh_from_db()
     assert record.verified_by == persona("secretary_huachuan")
+
+
+def test_a_late_verification_is_marked_a_correction_and_a_timely_one_is_not(
+    make_activity, red_team, system, persona, django_capture_on_commit_callbacks
+):
+    """Mutation testing: verifying after the 10-working-day window (the district admin, with a
+    reason) marks the record as corrected; the organiser's verification within it does not."""
+    timely = _past_activity(make_activity, red_team, system, persona, days_ago=2)
+    leader = persona("volunteer_demo")
+    record = services.record_enter(actor=leader, activity=timely, volunteer=persona("volunteer_001"), hours=2)
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):  # the notice is sent on commit
+        assert not services.record_verify(actor=leader, record=record, approve=True).corrected
+    told = Notification.objects.filter(pk__gt=before, recipient=persona("volunteer_001"))
+    assert list(told.values_list("kind", flat=True)) == [phrases.HOURS_VERIFIED]  # told it was verified
+
+    late = _past_activity(make_activity, red_team, system, persona, days_ago=20)
+    old = services.record_enter(
+        actor=system,
+        activity=late,
+        volunteer=persona("volunteer_001"),
+        hours=2,
+        now=late.ends_at + datetime.timedelta(hours=1),  # entered in time, left pending
+    )
+    assert not old.corrected
+    verified = services.record_verify(
+        actor=persona("admin_district"), record=old, approve=True, note="核对签到表"
+    )
+    assert verified.status == HoursStatus.VERIFIED and verified.corrected
+    assert verified.note == "核对签到表"  # the reason given replaces the empty note
