@@ -18,8 +18,10 @@ from .models import (
     CatalogueItem,
     HolidayCalendar,
     HotlineImport,
+    HotSpotProposal,
     LightingFile,
     Open311Client,
+    RequestTask,
     ServiceRequest,
 )
 
@@ -111,4 +113,45 @@ class LightingFileAdmin(ScopedAdmin):
     list_filter = ("state", "maintainer", "lamp_type")
     list_select_related = ("stairwell", "community")
     fields = ("stairwell", "community", "lamps", "lamp_type", "sensor", "maintainer", "state", "state_since")
+    readonly_fields = fields
+
+
+@admin.register(RequestTask)
+class RequestTaskAdmin(ScopedAdmin):
+    visible = staticmethod(policies.tasks_visible_to)
+    list_display = ("id", "request", "text", "worker", "team", "department", "due_at", "state")
+    list_filter = ("state",)
+    list_select_related = ("request", "worker", "team", "department")
+    fields = (
+        "request",
+        "text",
+        "worker",
+        "team",
+        "department",
+        "due_days",
+        "due_at",
+        "state",
+        "note",
+        "done_at",
+    )
+    readonly_fields = fields
+
+
+@admin.register(HotSpotProposal)
+class HotSpotProposalAdmin(ScopedAdmin):
+    visible = _in_districts(HotSpotProposal)
+    list_display = (
+        "id",
+        "community",
+        "place",
+        "category",
+        "period_start",
+        "period_end",
+        "kind",
+        "requests",
+        "title",
+    )
+    list_filter = ("kind", "category")
+    list_select_related = ("community", "place")
+    fields = list_display[1:]
     readonly_fields = fields
