@@ -27,7 +27,6 @@ from tests.url_table import (
 LISTS = [ADMIN, SUBDISTRICT, SECRETARY, WORKER, OTHER_WORKER, LEADER]  # pairing.pairing:view
 MANAGERS = [SECRETARY, WORKER, OTHER_WORKER]  # pairing.pairing:manage
 CADRE_ROLES = [
-    ADMIN,
     SUBDISTRICT,
     SECRETARY,
     WORKER,
