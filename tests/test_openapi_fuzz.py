@@ -139,6 +139,8 @@ BEYOND_THE_SCHEMA = {
     "公益集市由区或街道举办。": "region_id names a district or subdistrict",
     "请选择本区另一个点题。": "into_id names another topic of the district",
     "没有这个部门。": "department_id names a department",
+    "不能与自己合并。": "into names another request than the one in the path",
+    "请选择转交给一位社工或一个部门。": "a transfer names a social worker or a department",
     # the desk's hot spots and request tasks (deskflow)
     "没有找到该居民。": "person_id names a resident the caller can see",
     "没有这支队伍。": "team_id names a team",
