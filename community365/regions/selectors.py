@@ -29,7 +29,8 @@ def _counts_by_prefix(qs: QuerySet[Any], field: str, length: int) -> dict[str, i
 
 def counts_under(user: Any, nodes: list[Region]) -> dict[int, RegionCounts]:
     """Communities, households and residents under each of ``nodes`` (siblings of one depth),
-    counting only what ``user`` may count; three grouped queries whatever the number of nodes."""
+    counting only what ``user`` may count; a fixed handful of grouped queries (communities, the
+    community list, households, residents) whatever the number of nodes."""
     from community365.people import policies as people_policies
 
     result = {node.pk: RegionCounts() for node in nodes}
@@ -50,31 +51,38 @@ def counts_under(user: Any, nodes: list[Region]) -> dict[int, RegionCounts]:
     from community365.people.models import Person
 
     count_paths = permissions.scope_paths(user, people_policies.COUNT.name)
-    for prefix, n in _by_prefix(Household, count_paths, parent_prefix, depth, length).items():
+    ancestors = [parent_prefix[:i] for i in range(Region.steplen, len(parent_prefix) + 1, Region.steplen)]
+    places = list(
+        Region.objects.filter(
+            Q(path__startswith=parent_prefix) | Q(path__in=ancestors), kind__in=COMMUNITY_KINDS
+        ).values_list("id", "path", "depth")
+    )
+    for prefix, n in _by_prefix(Household, places, count_paths, parent_prefix, depth, length).items():
         if prefix in by_prefix:
             result[by_prefix[prefix]].households = n
 
-    for prefix, n in _by_prefix(Person, count_paths, parent_prefix, depth, length).items():
+    for prefix, n in _by_prefix(Person, places, count_paths, parent_prefix, depth, length).items():
         if prefix in by_prefix:
             result[by_prefix[prefix]].residents = n
     return result
 
 
 def _by_prefix(
-    model: Any, count_paths: list[str] | None, parent_prefix: str, depth: int, length: int
+    model: Any,
+    communities: list[tuple[int, str, int]],
+    count_paths: list[str] | None,
+    parent_prefix: str,
+    depth: int,
+    length: int,
 ) -> dict[str, int]:
     """Households or residents per path prefix of ``length``. These are the largest tables of a
     district: they are grouped by their own indexed ``community`` column (no join to the places
     for every row), the communities' paths come from the small region table and the counts are
     rolled up to the prefixes in Python. Exact whenever the counting scope is made of whole
     communities (grants at a community or above) and the prefixes are not below a community;
-    otherwise (a grant on a grid, counts under a building) the grouped join over paths."""
-    ancestors = [parent_prefix[:i] for i in range(Region.steplen, len(parent_prefix) + 1, Region.steplen)]
-    communities = list(
-        Region.objects.filter(
-            Q(path__startswith=parent_prefix) | Q(path__in=ancestors), kind__in=COMMUNITY_KINDS
-        ).values_list("id", "path", "depth")
-    )
+    otherwise (a grant on a grid, counts under a building) the grouped join over paths.
+    ``communities``: (id, path, depth) of the communities under ``parent_prefix`` and above it,
+    read once by the caller for both tables."""
     below_a_community = any(d < depth for _id, _path, d in communities) or any(
         p != path and p.startswith(path) for p in (count_paths or []) for _id, path, _d in communities
     )
