@@ -31,6 +31,16 @@ from .models import (
 )
 
 
+def _numbered_rows(post: Any, prefix: str, count: int) -> list[tuple[str, str]]:
+    """The (text, deadline) pairs a form sends as ``<prefix><n>_text`` / ``<prefix><n>_deadline``
+    for n = 1 … count, skipping rows left empty."""
+    return [
+        (post.get(f"{prefix}{n}_text", ""), post.get(f"{prefix}{n}_deadline", ""))
+        for n in range(1, count + 1)
+        if post.get(f"{prefix}{n}_text") or post.get(f"{prefix}{n}_deadline")
+    ]
+
+
 def _int(value: Any) -> int | None:
     try:
         number = int(value)
@@ -158,11 +168,7 @@ def talk_new(request: HttpRequest) -> HttpResponse:
     if source.get("community"):
         community = _visible(policies.get_visible_community, request.user, _int(source.get("community")))
     if request.method == "POST":
-        commitments = [
-            (request.POST.get(f"c{n}_text", ""), request.POST.get(f"c{n}_deadline", ""))
-            for n in range(1, 6)
-            if request.POST.get(f"c{n}_text") or request.POST.get(f"c{n}_deadline")
-        ]
+        commitments = _numbered_rows(request.POST, "c", 5)
         try:
             if community is None:
                 raise InvalidInput(_("请选择社区。"), field="community")
@@ -346,11 +352,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     chosen_ids = [i for i in (_int(v) for v in source.getlist("community")) if i]
     if request.method == "POST":
-        items = [
-            (request.POST.get(f"i{n}_text", ""), request.POST.get(f"i{n}_deadline", ""))
-            for n in range(1, 9)
-            if request.POST.get(f"i{n}_text") or request.POST.get(f"i{n}_deadline")
-        ]
+        items = _numbered_rows(request.POST, "i", 8)
         chosen = list(visible.filter(pk__in=chosen_ids))
         try:
             if len(chosen) != len(set(chosen_ids)) or not chosen:
