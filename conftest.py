@@ -24,6 +24,41 @@ def django_db_setup(django_db_setup, django_db_blocker):
     demo_snapshot.discard()
 
 
+_FLUSHED = pytest.StashKey[bool]()
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """A transactional test (live server, threads, ``django_db(transaction=True)``) empties the
+    database when it ends."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Every test starts with the demo district in place, whatever ran before it in this process
+    (the order differs from run to run: the suite is shared out between workers). After a test
+    that flushed the database, the demo is put back before the next test's fixtures open their
+    transaction — copied from the snapshot, once per run of transactional tests."""
+    if not item.config.stash.get(_FLUSHED, False):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests import demo_snapshot
+
+    with item.config.stash[blocking_manager_key].unblock():
+        demo_snapshot.ensure()
+    item.config.stash[_FLUSHED] = False
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if _flushes(item):
+        item.config.stash[_FLUSHED] = True
+
+
 @pytest.fixture
 def demo_world(django_db_blocker):
     """The demo district, put back from the session's snapshot when a transactional test before
