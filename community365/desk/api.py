@@ -14,6 +14,7 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import MONTH_PATTERN, YEAR_PATTERN, ErrorOut, PageParams, paginate
+from community365.core.choices import display
 from community365.core.errors import InvalidInput, NotFound
 from community365.people.models import User
 from community365.people.policies import persons_visible_to
@@ -93,7 +94,7 @@ def _out(user: Any, req: ServiceRequest, now: datetime.datetime) -> dict[str, An
     return {
         "id": req.pk,
         "status": req.status,
-        "status_label": req.get_status_display(),
+        "status_label": display(req, "status"),
         "category": req.category,
         "item": req.item.name,
         "item_code": req.item.code,
@@ -138,7 +139,7 @@ def desk_catalogue(request: HttpRequest, community: Annotated[str, Query(max_len
     return [
         {
             **{f: getattr(i, f) for f in ("id", "code", "category", "name", "description", "requirements")},
-            "category_label": i.get_category_display(),
+            "category_label": display(i, "category"),
             "deliverer": i.deliverer,
             "response_hours": i.response_hours,
             "resolution_days": i.resolution_days,
@@ -426,7 +427,7 @@ def _lighting_out(file: Any, now: datetime.datetime) -> dict[str, Any]:
         "sensor": file.sensor,
         "maintainer": file.maintainer,
         "state": file.state,
-        "state_label": file.get_state_display(),
+        "state_label": display(file, "state"),
         "state_since": file.state_since,
         "age_days": selectors.age_days(file, now),
         "open_faults": file.open_faults,
@@ -439,7 +440,7 @@ def _lighting_detail(user: Any, file_id: int) -> dict[str, Any]:
     out["log"] = [
         {
             "kind": row.kind,
-            "kind_label": row.get_kind_display(),
+            "kind_label": display(row, "kind"),
             "state": row.state,
             "request_id": row.request_id,
             "note": row.note,
@@ -555,7 +556,7 @@ def _proposal_out(p: Any) -> dict[str, Any]:
     return {
         "id": p.pk,
         "kind": p.kind,
-        "kind_label": p.get_kind_display(),
+        "kind_label": display(p, "kind"),
         "title": p.title,
         "target_id": p.wish_id or p.project_id or p.topic_id,
         "url": selectors.proposal_url(p),

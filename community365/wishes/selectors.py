@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from community365.core import permissions
 from community365.core.charts import Period, month_axis, month_key
+from community365.core.choices import display
 from community365.core.masking import mask_name
 from community365.core.phrases import phrase_param
 from community365.core.roles import Role
@@ -121,9 +122,9 @@ def wish_rows(user: Any, wishes: list[Wish]) -> list[WishRow]:
                 title=wish.title,
                 reason=wish.reason,
                 category=wish.category,
-                category_label=wish.get_category_display(),
+                category_label=display(wish, "category"),
                 status=wish.status,
-                status_label=wish.get_status_display(),
+                status_label=display(wish, "status"),
                 status_reason=wish.status_reason,
                 community=wish.region.name,
                 community_id=wish.region_id,
