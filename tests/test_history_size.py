@@ -188,3 +188,39 @@ def test_resident_counts_group_the_person_table_by_its_own_column(demo_world, pe
     huachuan = Region.objects.get(name="划船社区")
     mine = selectors.counts_under(worker, [huachuan])[huachuan.pk].residents
     assert mine == Person.objects.filter(community=huachuan).count() > 0
+
+
+def test_audit_trail_counts_up_to_a_cap_and_filters_days_on_the_indexed_column(
+    demo_world, client_for, api_for, monkeypatch
+):
+    """Audit trail (page and API): the trail grows with every write, so its total is counted
+    over a LIMIT (was an exact COUNT of the district's whole history on each view) and says
+    "more than" beyond the cap; a day filter is a range on ``occurred_at`` (was a date cast of
+    every row, which no index serves)."""
+    from community365.audit import api as audit_api
+    from community365.audit import views as audit_views
+    from community365.audit.models import AuditEvent
+
+    total = AuditEvent.objects.count()
+    assert total > 5
+    monkeypatch.setattr(audit_views, "COUNT_CAP", 5)
+    monkeypatch.setattr(audit_api, "COUNT_CAP", 5)
+    client = client_for("admin_district")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("audit_log"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.capped
+    assert "超过 5 条" in response.content.decode()
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "audit_auditevent" in q["sql"]]
+    assert counts and all("LIMIT 6" in sql for sql in counts), counts
+
+    body = api_for("admin_district").get("/api/v1/audit/events?limit=3").json()
+    assert (body["count"], body["count_capped"], len(body["items"])) == (5, True, 3)
+
+    today = timezone.localdate().isoformat()
+    with CaptureQueriesContext(connection) as ctx:
+        narrow = api_for("admin_district").get(f"/api/v1/audit/events?since={today}&until={today}").json()
+    sql = " ".join(q["sql"] for q in ctx.captured_queries if "audit_auditevent" in q["sql"])
+    assert "cast_date" not in sql and "::date" not in sql, sql
+    expected = AuditEvent.objects.filter(occurred_at__date=timezone.localdate()).count()
+    assert narrow["count"] == min(expected, 5)

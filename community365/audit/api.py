@@ -7,11 +7,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from community365.core.api import PageParams, paginate
+from community365.core.api import PageParams, paginate_capped
 
 from .models import AuditResult
 from .presenters import present
-from .selectors import audit_search
+from .selectors import COUNT_CAP, audit_search
 
 router = Router(tags=["audit"])
 
@@ -33,7 +33,10 @@ class AuditEventOut(Schema):
 
 class AuditPage(Schema):
     items: list[AuditEventOut]
-    count: int
+    count: int = Field(description="matching events, counted up to 10,000 (see count_capped)")
+    count_capped: bool = Field(
+        False, description="more events match than count says: narrow by date, actor or action"
+    )
 
 
 class AuditFilter(Schema):
@@ -49,5 +52,9 @@ class AuditFilter(Schema):
 @router.get("/audit/events", response=AuditPage)
 def list_events(request: HttpRequest, filters: Query[AuditFilter], page: Query[PageParams]) -> Any:
     """The audit trail of the user's district (district admins); read-only, newest first."""
-    events, count = paginate(audit_search(request.user, **filters.dict()), page)
-    return {"items": [present(request.user, event) for event in events], "count": count}
+    events, count, capped = paginate_capped(audit_search(request.user, **filters.dict()), page, COUNT_CAP)
+    return {
+        "items": [present(request.user, event) for event in events],
+        "count": count,
+        "count_capped": capped,
+    }

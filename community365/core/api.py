@@ -89,6 +89,14 @@ def paginate(qs: Any, page: PageParams) -> tuple[list[Any], int]:
     return list(qs[page.offset : page.offset + page.limit]), count
 
 
+def paginate_capped(qs: Any, page: PageParams, cap: int) -> tuple[list[Any], int, bool]:
+    """A page, and the total counted only up to ``cap`` (``COUNT`` over ``LIMIT cap + 1``): for
+    lists that grow with history, where an exact total costs a scan of every match on each
+    request. Returns (items, min(total, cap), whether the total is over the cap)."""
+    head = qs[: cap + 1].count()
+    return list(qs[page.offset : page.offset + page.limit]), min(head, cap), head > cap
+
+
 def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, errors=None):
     return api.create_response(
         request, {"code": code, "message": message, "errors": errors or []}, status=status
