@@ -343,7 +343,12 @@ def build_year(builder: Any, district: Region, items: dict[str, CatalogueItem]) 
                     )
                 else:
                     services.request_rate(actor=SYSTEM, req=req, rating=rating, at=rate_at)
-        if n % 7 == 0 and req.status in ("closed", "confirmed"):
+        # A call back is made by the request's social worker; a cooperative has none of its own.
+        if (
+            n % 7 == 0
+            and req.status in ("closed", "confirmed")
+            and (req.assignee_id or services.community_worker(req.community) is not None)
+        ):
             services.callback_record(
                 actor=SYSTEM,
                 req=req,
