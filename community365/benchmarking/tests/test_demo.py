@@ -27,8 +27,9 @@ def this_years_rows() -> dict[str, ScoreSnapshot]:
 def test_huachuan_leads_the_district_and_most_dimensions_but_not_all(demo_world):
     """Issue 14: 划船社区 is first on the total this year and leads most dimensions (at least two
     of the three, ahead of every other community), but not all: another community is level with
-    it or ahead on at least one. (Early in a year, before the demo's confirmed wishes reach into
-    it, 划船 does not lead 六服务 and this fails: docs/benchmarking.md, "Left out".)"""
+    it or ahead on at least one. (In the first weeks of a year, before any of 划船's volunteer
+    hours of the year are verified, it is second on 三联 and this fails: docs/benchmarking.md,
+    "Left out".)"""
     rows = this_years_rows()
     huachuan = rows.pop(MODEL_COMMUNITY)
     assert huachuan.rank == 1
