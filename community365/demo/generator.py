@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,35 @@ from . import data, stages
 
 SYSTEM = SystemActor("seed_demo")
 SOCIAL_WORKERS_TOTAL = 500
+
+
+def share_by_population(total: int, populations: list[int], *, minimum: int = 0) -> list[int]:
+    """``total`` seats shared in proportion to ``populations`` by the largest remainder (Hamilton's
+    method): each place gets the whole part of its share, then the seats left go one each to the
+    largest fractional parts (ties to the earlier place, so the result is deterministic). A place
+    whose share is below ``minimum`` gets the minimum and the others share the rest. Without any
+    population the seats are shared evenly."""
+    n = len(populations)
+    if n == 0:
+        return []
+    if total < minimum * n:
+        raise ValueError(f"{total} seats cannot give {n} places {minimum} each")
+    weights = populations if sum(populations) > 0 else [1] * n
+    fixed: dict[int, int] = {}
+    while True:
+        free = [i for i in range(n) if i not in fixed]
+        left = total - sum(fixed.values())
+        whole = sum(weights[i] for i in free)
+        quotas = {i: Fraction(left * weights[i], whole) for i in free}
+        low = [i for i in free if quotas[i] < minimum]
+        if not low:
+            break
+        fixed.update(dict.fromkeys(low, minimum))
+    seats = {i: int(q) for i, q in quotas.items()} | fixed
+    spare = left - sum(int(q) for q in quotas.values())
+    for i in sorted(quotas, key=lambda i: (-(quotas[i] - int(quotas[i])), i))[:spare]:
+        seats[i] += 1
+    return [seats[i] for i in range(n)]
 
 
 @dataclass
@@ -256,11 +286,15 @@ class DemoBuilder:
         self.log(f"residents: {self.report.created.get('person', 0)} new")
 
     def build_social_workers(self) -> None:
+        """SOCIAL_WORKERS_TOTAL workers shared by the communities in proportion to the population
+        each reports (the census figure that residents per worker is measured against), at least
+        one each: ``sw_<community code>_<n>``."""
         communities = [p for p in self.places.values() if p.kind == RegionKind.COMMUNITY]
-        per_community = SOCIAL_WORKERS_TOTAL // len(communities)
-        extra = SOCIAL_WORKERS_TOTAL - per_community * len(communities)
-        for i, community in enumerate(communities):
-            for n in range(1, per_community + (1 if i < extra else 0) + 1):
+        seats = share_by_population(
+            SOCIAL_WORKERS_TOTAL, [c.reported_population or 0 for c in communities], minimum=1
+        )
+        for community, count in zip(communities, seats, strict=True):
+            for n in range(1, count + 1):
                 user = self.user(
                     f"sw_{community.code.lower().replace('-', '_')}_{n}", self.name(), can_login=False
                 )

@@ -20,12 +20,18 @@ from community365.regions.models import Department, Region, RegionKind
 from community365.talks import services as talks
 from community365.talks.models import InviteeKind, TalkTask, TalkTopic
 
-from . import talks_data
+from . import data, talks_data
 
 if TYPE_CHECKING:
     from .generator import DemoBuilder
 
 DAY = datetime.timedelta(days=1)
+# Residents rate a talk's outcome 1–5 (满意 is 4); each rating is drawn from this list.
+RATINGS = [5, 5, 5, 4, 4, 4, 3, 2]
+# The model community carries out what its talks promise: its residents rate them 满意 (4) or
+# 非常满意 (5). The list is as long as RATINGS, so each draw takes the same randomness and every
+# other community's history stays as it was.
+MODEL_RATINGS = [5, 5, 5, 5, 4, 4, 4, 4]
 
 
 class TalkHistory:
@@ -163,10 +169,8 @@ class TalkHistory:
         assert topic.closed_at is not None, topic.status
         closed = topic.closed_at
         raters = self.rng.sample(signers, self.rng.randint(2, min(6, len(signers))))
-        sheet = [
-            (p, self.rng.choice([5, 5, 5, 4, 4, 4, 3, 2]), self.rng.choice(talks_data.COMMENTS))
-            for p in raters
-        ]
+        scale = MODEL_RATINGS if topic.region.name == data.MODEL_COMMUNITY else RATINGS
+        sheet = [(p, self.rng.choice(scale), self.rng.choice(talks_data.COMMENTS)) for p in raters]
         talks.topic_rate_on_paper(
             actor=self.system, topic=topic, ratings=sheet, at=closed + self.rng.randint(1, 20) * DAY
         )

@@ -81,6 +81,14 @@ def build_wishes(builder: DemoBuilder) -> None:
         .order_by("id")
     )
     rng.shuffle(persons)
+    # The model community's elders have wishes in progress like everyone's: the first wish claimed
+    # in the last fortnight is one of 划船's (its last elder in the shuffled order). The wisher
+    # drawn for that slot is passed over, so every other wish keeps its wisher and the draws stay
+    # as they were.
+    model = builder.places[data.MODEL_COMMUNITY]
+    model_elder = next((p for p in reversed(persons) if p.community_id == model.pk), None)
+    if model_elder is not None:
+        persons.remove(model_elder)
     pool = iter(persons)
     busy: dict[int, int] = {}  # member pk -> claims held right now (the limit is 3)
 
@@ -90,9 +98,13 @@ def build_wishes(builder: DemoBuilder) -> None:
             if busy.get(user.pk, 0) < 2:
                 return user
 
-    def lifecycle(start: datetime.datetime, outcome: str, idea: tuple[str, str, str, int]) -> Wish:
+    def lifecycle(
+        start: datetime.datetime, outcome: str, idea: tuple[str, str, str, int], wisher: Person | None = None
+    ) -> Wish:
         title, reason, category, value = idea
         person = next(pool)
+        if wisher is not None:
+            person = wisher
         with services.clock_at(start):
             wish = services.wish_create(
                 actor=system,
@@ -163,7 +175,8 @@ def build_wishes(builder: DemoBuilder) -> None:
     recent = ["delivered"] * 4 + ["claimed"] * 6 + ["published"] * 14 + ["submitted"] * 4
     for i, outcome in enumerate(recent):
         start = now - datetime.timedelta(days=12 - i * 0.4)
-        lifecycle(start, outcome, IDEAS[(i * 3) % len(IDEAS)])
+        wisher = model_elder if i == recent.index("claimed") else None
+        lifecycle(start, outcome, IDEAS[(i * 3) % len(IDEAS)], wisher)
     # two wishes waiting for review in 划船社区, for the demo's social worker
     huachuan = builder.places["划船社区"]
     for idea in IDEAS[:2]:

@@ -196,8 +196,9 @@ class TeamsDemo:
                     in_service=in_service,
                     posts=[kinds[COLOUR_KINDS[n % 7][1]]],
                 )
-                # The last two of 划船 wait for the secretary's confirmation.
-                if not (community_name == MODEL and n > count - 2):
+                # The model community confirms its party members as they report: only the
+                # latest registration of 划船 waits for the secretary (secretary_huachuan's to-do).
+                if not (community_name == MODEL and n == count):
                     services.party_member_decide(actor=self.system, member=member, confirm=True)
         for unit in units[:2]:
             report = services.unit_report_register(

@@ -1,5 +1,6 @@
 """The demo tells the article's story: 划船社区 leads the district and most dimensions, but not
-all — from scores computed from the demo's records (snapshots equal a recomputation)."""
+all — from scores computed from the demo's records (snapshots equal a recomputation), not from
+scoring rules tuned to pick it."""
 
 from __future__ import annotations
 
@@ -9,36 +10,34 @@ from django.utils import timezone
 from community365.benchmarking import services
 from community365.benchmarking.models import ManualEntry, ScoreSnapshot
 from community365.core.actors import SystemActor
+from community365.demo.data import MODEL_COMMUNITY
 
 pytestmark = pytest.mark.django_db
 DIMS = ("linkages", "services", "mechanisms")
 
 
-def leaders(key: str) -> dict[str, set[str]]:
-    rows = list(ScoreSnapshot.objects.filter(run__key=key, run__complete=True).select_related("community"))
-    out = {}
-    for d in DIMS:
-        best = max(getattr(s, d) or 0 for s in rows)
-        out[d] = {s.community.name for s in rows if (getattr(s, d) or 0) == best}
-    return out
-
-
-def test_huachuan_leads_the_district_but_not_every_dimension(demo_world):
-    """划船社区 is first on the total this year, with a margin, and another community leads at
-    least one dimension. (Leading two of the three outright would need richer records of 划船 in
-    the other apps' demo stages: see docs/benchmarking.md, "Periods and the demo".)"""
+def this_years_rows() -> dict[str, ScoreSnapshot]:
     key = str(timezone.localdate().year)
-    rows = {
+    return {
         s.community.name: s
         for s in ScoreSnapshot.objects.filter(run__key=key, run__complete=True).select_related("community")
     }
-    huachuan = rows.pop("划船社区")
+
+
+def test_huachuan_leads_the_district_and_most_dimensions_but_not_all(demo_world):
+    """Issue 14: 划船社区 is first on the total this year and leads most dimensions (at least two
+    of the three, ahead of every other community), but not all: another community is level with
+    it or ahead on at least one. (In the first weeks of a year, before any of 划船's volunteer
+    hours of the year are verified, it is second on 三联 and this fails: docs/benchmarking.md,
+    "Left out".)"""
+    rows = this_years_rows()
+    huachuan = rows.pop(MODEL_COMMUNITY)
     assert huachuan.rank == 1
     assert all(s.total < huachuan.total for s in rows.values())
-    led = leaders(key)
-    assert any("划船社区" not in led[d] for d in DIMS), led
-    # and it is among the top two of the linkages
-    assert sorted((s.linkages or 0 for s in rows.values()), reverse=True)[1] < huachuan.linkages
+    scores = {d: (getattr(huachuan, d), max(getattr(s, d) or 0 for s in rows.values())) for d in DIMS}
+    led = [d for d, (own, best_other) in scores.items() if own is not None and own > best_other]
+    assert len(led) >= 2, scores
+    assert len(led) < len(DIMS), scores
 
 
 def test_demo_snapshots_equal_a_recomputation(demo_world):

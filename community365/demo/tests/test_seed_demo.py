@@ -8,11 +8,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from django.test import Client
 
 from community365.audit.models import AuditEvent
 from community365.demo import data
-from community365.demo.generator import PERSONAS, SOCIAL_WORKERS_TOTAL, build_demo
+from community365.demo.generator import PERSONAS, SOCIAL_WORKERS_TOTAL, build_demo, share_by_population
 from community365.people.models import Person, RoleAssignment, User
 from community365.regions.models import Department, Household, Organisation, Region, ServiceCentre
 
@@ -141,6 +142,43 @@ def test_about_five_hundred_social_workers_spread_over_all_communities():
     assert (
         set(Region.objects.filter(kind="community").values_list("pk", flat=True)) <= communities_with_workers
     )
+
+
+def test_social_workers_are_shared_by_reported_population():
+    """Each community's generated workers (``sw_<code>_<n>``) are its share of the total by the
+    population it reports, within one (the largest remainder), and at least one."""
+    communities = {
+        r.pk: r.reported_population
+        for r in Region.objects.filter(kind="community", reported_population__gt=0)
+    }
+    generated = dict(
+        RoleAssignment.objects.filter(
+            role="social_worker", revoked_at__isnull=True, user__username__regex=r"^sw_.+_[0-9]+$"
+        )
+        .values("region_id")
+        .annotate(n=Count("user_id"))
+        .values_list("region_id", "n")
+    )
+    assert sum(generated.values()) == SOCIAL_WORKERS_TOTAL
+    population = sum(communities.values())
+    for pk, reported in communities.items():
+        quota = SOCIAL_WORKERS_TOTAL * reported / population
+        assert generated.get(pk, 0) >= 1
+        assert abs(generated.get(pk, 0) - quota) < 1, (pk, reported, generated.get(pk), quota)
+
+
+@pytest.mark.parametrize(
+    ("total", "populations", "minimum", "expected"),
+    [
+        (10, [1, 1, 1], 0, [4, 3, 3]),  # equal remainders: the earlier place first
+        (500, [10400, 5200], 1, [333, 167]),
+        (5, [100, 0, 0, 0], 1, [2, 1, 1, 1]),  # the minimum first, the rest by population
+        (6, [0, 0, 0], 1, [2, 2, 2]),  # no population: evenly
+        (7, [3, 2, 2], 0, [3, 2, 2]),
+    ],
+)
+def test_share_by_population_is_the_largest_remainder(total, populations, minimum, expected):
+    assert share_by_population(total, populations, minimum=minimum) == expected
 
 
 def test_generated_social_workers_cannot_sign_in(db):
