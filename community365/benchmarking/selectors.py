@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community365.core import indicators
@@ -32,10 +33,21 @@ def periods(district: Region) -> list[ScoreRun]:
     )
 
 
+# A year is what a league is read over once it has a quarter of records; before that (January
+# to March) the pages open on the year just ended, which a thin new year would hide behind a few
+# weeks of activity.
+YOUNG_YEAR_DAYS = 90
+
+
 def default_key(district: Region) -> str | None:
-    """The newest complete year, else the newest complete period."""
+    """The newest complete year — the year before it while the newest is younger than a quarter
+    — else the newest complete period."""
     runs = ScoreRun.objects.filter(district=district, complete=True)
-    run = runs.filter(kind="year").order_by("-start").first() or runs.order_by("-start", "-end").first()
+    years = list(runs.filter(kind="year").order_by("-start")[:2])
+    if years:
+        young = (timezone.localdate() - years[0].start).days < YOUNG_YEAR_DAYS
+        return years[1].key if young and len(years) > 1 else years[0].key
+    run = runs.order_by("-start", "-end").first()
     return run.key if run else None
 
 
