@@ -64,11 +64,11 @@ demo-full: setup ## the full-size district (360,000 residents; time and disk in 
 serve: setup ## serve the existing demo database
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The suite runs in one process per core (pytest-xdist; each worker builds its own demo world in a
-# database of its own). TEST_WORKERS=0 runs it in this process, e.g. to debug.
+# The suite runs in one process per core (pytest-xdist, tests dealt out one by one; each worker
+# builds its own demo world in a database of its own). TEST_WORKERS=0: in this process, to debug.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 test: setup browser-deps ## build the same and run the whole suite (DATABASE_URL selects PostgreSQL)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: setup ## the suite without the browser tests
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)

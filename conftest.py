@@ -27,6 +27,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 _FLUSHED = pytest.StashKey[bool]()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The walkers and browser tests of ``tests/`` (each a minute or more) run first, so that the
+    workers share them out instead of one worker finishing them alone at the end."""
+    items.sort(key=lambda item: 0 if item.nodeid.startswith("tests/") else 1)
+
+
 def _flushes(item: pytest.Item) -> bool:
     """A transactional test (live server, threads, ``django_db(transaction=True)``) empties the
     database when it ends."""
