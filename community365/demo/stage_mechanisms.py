@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from community365.core.actors import SystemActor
 from community365.core.roles import Role
 from community365.regions.models import Department, Organisation, Region, RegionKind
@@ -280,6 +282,9 @@ def _first_secretaries(builder: Any, district: Region) -> None:
         services.petition_sign(actor=user, extension=last)
     postings.append(feng)
     firstsec = User.objects.get(username="firstsec_demo")
+    # Terms still running end next February, whenever the demo is seeded (a fixed date made the
+    # demo refuse to seed once it had passed: results cannot be logged on an ended term).
+    current_term_end = datetime.date(timezone.localdate().year + 1, 2, 28)
     postings.append(
         services.posting_create(
             actor=SYSTEM,
@@ -288,7 +293,7 @@ def _first_secretaries(builder: Any, district: Region) -> None:
             cadre_name=firstsec.display_name or "第一书记",
             home_department=departments[1],
             starts_on=datetime.date(2016, 3, 1),
-            ends_on=datetime.date(2027, 2, 28),
+            ends_on=current_term_end,
         )
     )
     for n, place in enumerate(places[: 24 if not builder.full else 60]):
@@ -301,7 +306,7 @@ def _first_secretaries(builder: Any, district: Region) -> None:
                 from_reserve=n % 3 == 0,
                 role="deputy" if n % 7 == 6 else "first",
                 starts_on=datetime.date(2013 + n % 4, 3, 1),
-                ends_on=datetime.date(2027, 2, 28) if n % 4 == 3 else datetime.date(2014 + n % 4, 2, 28),
+                ends_on=current_term_end if n % 4 == 3 else datetime.date(2014 + n % 4, 2, 28),
             )
         )
     # The ledger: the article's totals, spread over the postings, each confirmed by the community.
@@ -350,7 +355,7 @@ def _first_secretaries(builder: Any, district: Region) -> None:
         home_department=departments[2],
         role="deputy",
         starts_on=datetime.date(2016, 3, 1),
-        ends_on=datetime.date(2027, 2, 28),
+        ends_on=current_term_end,
     )
     services.result_log(
         actor=SYSTEM,

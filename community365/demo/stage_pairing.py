@@ -13,11 +13,13 @@ from typing import Any
 from django.utils import timezone
 
 from community365.core.actors import SystemActor
+from community365.demo.data import MODEL_COMMUNITY
 
 ORDER = 80
 SYSTEM = SystemActor("seed_demo")
 COMMUNITIES = ["划船社区", "黄鹂社区", "福明家园社区"]
 PERSONA_OF = {"划船社区": "member_demo", "黄鹂社区": "firstsec_demo"}
+FOLLOW_UP = "回访：上次提到的事已跟进，老人情况平稳。"
 FOUND = [
     "老人身体尚可，血压偏高，已提醒按时服药。",
     "家中电线老化，插座松动，存在安全隐患。",
@@ -113,7 +115,17 @@ def build(builder: Any) -> None:
                     needs=needs,
                 )
                 builder.report.add("pairing.visits")
-                day += datetime.timedelta(days=rng.randint(25, 40))
+                gap = rng.randint(25, 40)
+                # The model community's cadres call again between the monthly visits (a short
+                # follow-up, drawing nothing at random, so the other communities' visits stay
+                # as they were).
+                follow_up = day + datetime.timedelta(days=gap // 2)
+                if name == MODEL_COMMUNITY and follow_up <= stop:
+                    services.visit_log(
+                        actor=pairing.cadre, pairing=pairing, visited_on=follow_up, found=FOLLOW_UP
+                    )
+                    builder.report.add("pairing.visits")
+                day += datetime.timedelta(days=gap)
             if not members:
                 continue
             for need in VisitNeed.objects.filter(visit__pairing=pairing, turned_to="").order_by("pk"):
