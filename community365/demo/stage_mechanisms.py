@@ -282,9 +282,7 @@ def _first_secretaries(builder: Any, district: Region) -> None:
         services.petition_sign(actor=user, extension=last)
     postings.append(feng)
     firstsec = User.objects.get(username="firstsec_demo")
-    # Terms still running end next February, whenever the demo is seeded (a fixed date made the
-    # demo refuse to seed once it had passed: results cannot be logged on an ended term).
-    current_term_end = datetime.date(timezone.localdate().year + 1, 2, 28)
+    current_term_end = running_term_end(timezone.localdate())
     postings.append(
         services.posting_create(
             actor=SYSTEM,
@@ -365,6 +363,12 @@ def _first_secretaries(builder: Any, district: Region) -> None:
         evidence="活动签到表和照片",
     )
     builder.report.add("first_secretary_posting", len(postings) + 1)
+
+
+def running_term_end(today: datetime.date) -> datetime.date:
+    """The end of the terms still running: next February, whenever the demo is seeded (a fixed
+    date made the demo refuse to seed once it had passed: no result is logged on an ended term)."""
+    return datetime.date(today.year + 1, 2, 28)
 
 
 def _frontline(builder: Any, district: Region) -> None:

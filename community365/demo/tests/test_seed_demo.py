@@ -265,3 +265,15 @@ def test_seed_writes_through_the_services_so_the_trail_has_it():
     # Every region and resident of the demo was created through a service, which audits.
     assert AuditEvent.objects.filter(action="regions.region:create").count() == Region.objects.count()
     assert AuditEvent.objects.filter(action="people.person:register").count() == Person.objects.count()
+
+
+@pytest.mark.parametrize("day", ["2026-11-30", "2027-02-28", "2027-03-01", "2027-04-05", "2031-12-31"])
+def test_the_first_secretaries_running_terms_end_after_the_day_the_demo_is_seeded(day):
+    """They ended on 28 February 2027: seeded after it, the demo logged a result on an ended term
+    and stopped."""
+    import datetime
+
+    from community365.demo.stage_mechanisms import running_term_end
+
+    today = datetime.date.fromisoformat(day)
+    assert running_term_end(today) > today
