@@ -211,7 +211,9 @@ def test_audit_trail_counts_up_to_a_cap_and_filters_days_on_the_indexed_column(
     assert response.status_code == 200
     assert response.context["page"].paginator.capped
     assert "超过 5 条" in response.content.decode()
-    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "audit_auditevent" in q["sql"]]
+    counts = [
+        q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "audit_auditevent" in q["sql"]
+    ]
     assert counts and all("LIMIT 6" in sql for sql in counts), counts
 
     body = api_for("admin_district").get("/api/v1/audit/events?limit=3").json()

@@ -23,6 +23,7 @@ def display(instance: models.Model, name: str) -> Any:
     """The label of ``instance.<name>`` in the active language, as ``get_<name>_display()``
     gives it (the raw value when it is not one of the choices)."""
     field = instance._meta.get_field(name)
+    assert isinstance(field, models.Field), name  # a concrete field with choices
     value = getattr(instance, field.attname)
     try:
         label = _labels(field).get(value, value)

@@ -9,7 +9,7 @@ from django.utils.translation import trans_real
 
 from community365.core.choices import display
 from community365.wishes import selectors
-from community365.wishes.models import Wish, ServiceCategory, WishStatus
+from community365.wishes.models import ServiceCategory, Wish, WishStatus
 
 pytestmark = pytest.mark.django_db
 
