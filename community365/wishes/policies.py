@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from community365.core import permissions
 from community365.core.errors import NotAllowed, NotFound
 from community365.core.roles import Role
+from community365.people.models import Person
 
 from .models import CharityMarket, Claim, Wish, WishStatus
 from .states import PUBLIC_STATES, allowed_actions
@@ -72,7 +73,10 @@ def wishes_visible_to(user: Any) -> QuerySet[Wish]:
     scope = Q(status__in=PUBLIC_STATES, district_id__in=districts)
     scope |= permissions.path_q(permissions.scope_paths(user, VIEW_ALL.name))
     scope |= permissions.path_q(permissions.scope_paths(user, FIGURES.name))
-    scope |= Q(wisher__user_id=user.pk) | Q(entered_by_id=user.pk) | Q(claimed_by_id=user.pk)
+    # The user's own wishes through a subquery on their resident record, not a join from every
+    # wish to its wisher: a count of the district's board joined every wish (300 ms at 11,000).
+    own = Person.objects.filter(user_id=user.pk).values("pk")
+    scope |= Q(wisher_id__in=own) | Q(entered_by_id=user.pk) | Q(claimed_by_id=user.pk)
     scope |= Q(pk__in=Claim.objects.filter(claimant_id=user.pk).values("wish_id"))
     return Wish.objects.filter(scope)
 
