@@ -60,7 +60,7 @@ def person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
 def person_search(user: Any, query: str = "", region: Any = None) -> QuerySet[Person]:
     """Residents visible to the user matching a name, the last digits of a phone number or a
     household number. Staff type what they know; what they see back is masked by policy."""
-    qs = policies.persons_visible_to(user).select_related("community", "household", "region")
+    qs = policies.persons_listed_for(user).select_related("community", "household", "region")
     query = (query or "").strip()[:40]
     if query:
         condition = Q(name__startswith=query) | Q(household__number__startswith=query)
