@@ -4,7 +4,8 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+
+from community365.core.charts import day_start
 
 from .models import AuditEvent
 from .policies import audit_events_visible_to
@@ -12,10 +13,6 @@ from .policies import audit_events_visible_to
 # The trail grows with every write: its lists count matches only up to this many (a COUNT over a
 # LIMIT, not over the district's whole history), and say "more than" beyond it.
 COUNT_CAP = 10_000
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def audit_search(
@@ -42,7 +39,7 @@ def audit_search(
         qs = qs.filter(result=result)
     # Whole days in the local time zone, as a range on the indexed column (not a date cast of it).
     if since:
-        qs = qs.filter(occurred_at__gte=_day_start(since))
+        qs = qs.filter(occurred_at__gte=day_start(since))
     if until:
-        qs = qs.filter(occurred_at__lt=_day_start(until + datetime.timedelta(days=1)))
+        qs = qs.filter(occurred_at__lt=day_start(until + datetime.timedelta(days=1)))
     return qs.order_by("-occurred_at", "-id")

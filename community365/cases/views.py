@@ -363,8 +363,8 @@ def _figures_context(request: HttpRequest) -> dict[str, Any]:
     if not policies.may_read_figures(request.user):
         raise Http404
     period = charts.period_from(request.GET)
-    start = charts._bound(period.start) if period.start else None
-    end = charts._bound(period.end) if period.end else None
+    start = charts.day_start(period.start) if period.start else None
+    end = charts.day_start(period.end) if period.end else None
     return {
         "period": period,
         "mediation": selectors.mediation_figures(request.user, start=start, end=end),

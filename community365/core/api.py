@@ -93,8 +93,11 @@ def paginate_capped(qs: Any, page: PageParams, cap: int) -> tuple[list[Any], int
     """A page, and the total counted only up to ``cap`` (``COUNT`` over ``LIMIT cap + 1``): for
     lists that grow with history, where an exact total costs a scan of every match on each
     request. Returns (items, min(total, cap), whether the total is over the cap)."""
-    head = qs[: cap + 1].count()
-    return list(qs[page.offset : page.offset + page.limit]), min(head, cap), head > cap
+    from .pagination import CappedPaginator
+
+    counted = CappedPaginator(qs, page.limit, cap=cap)
+    items = list(qs[page.offset : page.offset + page.limit])
+    return items, min(counted.count, cap), counted.capped
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, errors=None):

@@ -96,9 +96,9 @@ class Period:
         """Rows whose ``field`` (a datetime or date) falls in the period, in local time."""
         q = Q()
         if self.start:
-            q &= Q(**{f"{field}__gte": _bound(self.start)})
+            q &= Q(**{f"{field}__gte": day_start(self.start)})
         if self.end:
-            q &= Q(**{f"{field}__lt": _bound(self.end)})
+            q &= Q(**{f"{field}__lt": day_start(self.end)})
         return q
 
     def q_date(self, field: str) -> Q:
@@ -111,7 +111,8 @@ class Period:
         return q
 
 
-def _bound(day: datetime.date) -> datetime.datetime:
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the local time zone: a day's bound on a timestamp."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
