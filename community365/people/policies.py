@@ -63,29 +63,18 @@ def persons_visible_to(user: Any) -> QuerySet[Person]:
 
 def persons_listed_for(user: Any) -> QuerySet[Person]:
     """The same residents as ``persons_visible_to``, filtered on the person row's own indexed
-    community column wherever a place of the user's scope holds whole communities (their ids
-    read in one small query), and by the place's path only below a community (a grid, a
-    building). For lists: ``region.path LIKE …`` joined to every person let PostgreSQL walk the
-    list's index through the whole district (12 s for a social worker at 360,000 residents)."""
+    community column (the communities under the user's places, read in one small query): for
+    lists. ``region.path LIKE …`` joined to every person let PostgreSQL walk the list's index
+    through the whole district (12 s for a social worker at 360,000 residents). Roles are held
+    at a community or above (``core.roles.ROLE_PLACE_KINDS``) and every resident belongs to a
+    community, so the residents under the user's places are those of the communities there."""
     from community365.regions.models import COMMUNITY_KINDS, Region
 
     paths = permissions.scope_paths(user, VIEW.name)
-    if paths is None or not paths:
+    if not paths:  # everyone (None) or no one ([]): nothing to narrow
         return persons_visible_to(user)
-    rows = list(
-        Region.objects.filter(permissions.path_q(paths, "path"), kind__in=COMMUNITY_KINDS).values_list(
-            "id", "path"
-        )
-    )
-    scope, ids = Q(), set()
-    for path in paths:
-        under = [pk for pk, community_path in rows if community_path.startswith(path)]
-        if under:
-            ids.update(under)
-        else:
-            scope |= Q(region__path__startswith=path)
-    if ids:
-        scope |= Q(community_id__in=sorted(ids))
+    communities = Region.objects.filter(permissions.path_q(paths, "path"), kind__in=COMMUNITY_KINDS)
+    scope = Q(community_id__in=sorted(communities.values_list("id", flat=True)))
     if getattr(user, "is_authenticated", False) and not permissions.is_global(user):
         scope |= Q(user_id=user.pk)
     return Person.objects.filter(scope)
