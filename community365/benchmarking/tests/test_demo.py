@@ -79,3 +79,19 @@ def test_the_league_opens_on_the_year_just_ended_while_the_new_one_is_young(
     moment = timezone.make_aware(datetime.datetime(year, month, day, 12, 0))
     with time_machine.travel(moment, tick=False):
         assert selectors.default_key(district) == str(year - years_back)
+
+
+def test_a_young_year_without_a_year_before_it_is_shown(demo_world):
+    """Without a complete run of the year before, the pages open on the young year itself."""
+    import datetime
+
+    import time_machine
+
+    from community365.benchmarking.models import ScoreRun
+    from community365.regions.models import Region
+
+    district = Region.objects.get(kind="district")
+    year = timezone.localdate().year
+    ScoreRun.objects.filter(district=district, kind="year").exclude(key=str(year)).update(complete=False)
+    with time_machine.travel(timezone.make_aware(datetime.datetime(year, 1, 20, 12, 0)), tick=False):
+        assert selectors.default_key(district) == str(year)
