@@ -144,6 +144,15 @@ TARGETS = [
     Target("audit-policies", f"{A}/policies.py", [f"{A}/tests"]),
     Target("audit-services", f"{A}/services.py", [f"{A}/tests"]),
     Target("wishes-markets", f"{W}/services.py", [f"{W}/tests/test_market.py"], ["market_*", "_open_market"]),
+    # the six services' desk, the cases and the five mechanisms: who may see and act
+    Target("desk-policies", "community365/desk/policies.py", ["community365/desk/tests"], exclude=PAGES),
+    Target("cases-policies", "community365/cases/policies.py", ["community365/cases/tests"], exclude=PAGES),
+    Target(
+        "mechanisms-policies",
+        "community365/mechanisms/policies.py",
+        ["community365/mechanisms/tests"],
+        exclude=PAGES,
+    ),
 ]
 BY_NAME = {t.name: t for t in TARGETS}
 # Replacing the % that formats a message only breaks the message (a TypeError on the refused
