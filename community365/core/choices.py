@@ -19,14 +19,21 @@ def _labels(field: models.Field) -> dict[Any, Any]:
     return dict(field.flatchoices)
 
 
+def label(model: type[models.Model], name: str, value: Any) -> Any:
+    """The label of ``value`` among the choices of ``model.<name>``, in the active language (the
+    value itself when it is not one of the choices)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name  # a concrete field with choices
+    try:
+        found = _labels(field).get(value, value)
+    except TypeError:  # an unhashable value is never one of the choices
+        return value
+    return value if found is value else str(found)
+
+
 def display(instance: models.Model, name: str) -> Any:
     """The label of ``instance.<name>`` in the active language, as ``get_<name>_display()``
     gives it (the raw value when it is not one of the choices)."""
     field = instance._meta.get_field(name)
-    assert isinstance(field, models.Field), name  # a concrete field with choices
-    value = getattr(instance, field.attname)
-    try:
-        label = _labels(field).get(value, value)
-    except TypeError:  # an unhashable value is never one of the choices
-        return value
-    return value if label is value else str(label)
+    assert isinstance(field, models.Field), name
+    return label(type(instance), name, getattr(instance, field.attname))

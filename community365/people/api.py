@@ -12,10 +12,12 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from community365.core.api import ErrorOut, Id, PageParams, paginate
+from community365.core.choices import label
 from community365.core.context import signed_in_user
 from community365.core.errors import DomainError, Unauthenticated
 
 from . import policies, selectors, services
+from .models import RoleAssignment
 
 auth_router = Router(tags=["auth"])
 router = Router(tags=["people"])
@@ -105,14 +107,14 @@ def me(request: HttpRequest) -> Any:
         "display_name": user.display_name,
         "roles": [
             {
-                "role": a.role,
-                "role_label": a.get_role_display(),
-                "region_id": a.region_id,
-                "region_name": a.region.name,
-                "region_kind": a.region.kind,
-                "department": a.department.name if a.department is not None else None,
+                "role": g.role,
+                "role_label": label(RoleAssignment, "role", g.role),
+                "region_id": g.region_id,
+                "region_name": g.region_name,
+                "region_kind": g.region_kind,
+                "department": g.department_name,
             }
-            for a in selectors.roles_of(user)
+            for g in selectors.grants_by_place(user)
         ],
     }
 
