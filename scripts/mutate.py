@@ -18,6 +18,7 @@ Usage:
   scripts/mutate.py --report               write var/mutate/report.md (the survivors, per target)
   scripts/mutate.py --fresh TARGET         forget a target's session and start it again
   scripts/mutate.py --retry TARGET         run a target's survivors again (after adding tests)
+  scripts/mutate.py --lane 2 TARGET        beside a running invocation (a second core)
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutate"
+# A lane is a copy of the project and a test database of its own, so that two targets can run
+# at once (one per core, `--lane 2`); the sessions and the report are shared.
+LANE = ""
 TREE = WORK / "tree"
 VENV_BIN = Path(sys.executable).parent
 COPY = [
@@ -253,7 +257,9 @@ def run(target: Target, fresh: bool, retry: bool = False) -> None:
     cfg = config_for(target)
     cr = str(VENV_BIN / "cosmic-ray")
     env = dict(
-        os.environ, C365_MUTATE_DB=str(WORK / "test.sqlite3"), DJANGO_SETTINGS_MODULE="config.settings.mutate"
+        os.environ,
+        C365_MUTATE_DB=str(WORK / f"test{LANE}.sqlite3"),
+        DJANGO_SETTINGS_MODULE="config.settings.mutate",
     )
     baseline(target, env)
     if not session.exists():
@@ -340,7 +346,11 @@ def main() -> None:
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--retry", action="store_true")
+    parser.add_argument("--lane", default="", help="run beside another invocation: its own copy and database")
     args = parser.parse_args()
+    global LANE, TREE
+    if args.lane:
+        LANE, TREE = args.lane, WORK / f"tree{args.lane}"
     WORK.mkdir(parents=True, exist_ok=True)
     if args.list:
         for t in TARGETS:

@@ -334,6 +334,11 @@ def test_a_resident_of_a_community_with_a_large_id_signs_its_topic(persona, regi
     people.role_grant(actor=SYSTEM, user=worker, role=Role.SOCIAL_WORKER, region=community)
     author_person = type(author.person).objects.get(pk=author.person.pk)
     assert author_person.pk > 256
+    # online too: the author is the author by equal ids, not by the same int object
+    with pytest.raises(NotAllowed, match="发起人"):
+        services.topic_sign(
+            actor=type(author).objects.get(pk=author.pk), topic=TalkTopic.objects.get(pk=topic.pk)
+        )
     with pytest.raises(NotAllowed, match="发起人"):
         services.topic_sign_on_paper(
             actor=type(worker).objects.get(pk=worker.pk),
@@ -385,3 +390,40 @@ def test_a_signer_withdraws_from_the_topic_object_the_opening_returned(draft, pe
     topic.status = TopicStatus.SIGNING  # as a service leaves it in memory
     services.signature_withdraw(actor=resident, topic=topic)
     assert TalkSignature.objects.get(topic=topic, person=resident.person).withdrawn_at is not None
+
+
+def test_an_online_signer_numbered_before_the_author_counts(signing_topic, persona):
+    """Only the author is refused online: a resident whose record is older (smaller id) than the
+    author's signs like anyone else."""
+    topic = signing_topic(0, username="resident_030")
+    earlier = persona("resident_002")
+    assert earlier.person.pk < topic.author_person_id
+    services.topic_sign(actor=earlier, topic=topic)
+    topic.refresh_from_db()
+    assert topic.signature_count == 1
+
+
+def test_online_signers_of_a_community_listed_before_this_one_are_refused(signing_topic, persona, region):
+    """The topic of 黄鹂社区 is signed online by its residents only: a resident of 划船社区, whose
+    community has the smaller id, is refused like one of a community with a larger id."""
+    topic = signing_topic(0, username="resident_101")  # 黄鹂社区
+    signer = persona("resident_002")
+    assert signer.person.community_id < topic.region_id == region("黄鹂社区").pk
+    with pytest.raises(NotAllowed, match="黄鹂社区"):
+        services.topic_sign(actor=signer, topic=topic)
+    assert TalkSignature.objects.filter(topic=topic).count() == 0
+
+
+def test_signing_outside_the_window_names_the_state_before_and_after_it(signing_topic, draft, persona):
+    """A draft (before signing) and a submitted topic (after it) are refused with the state they
+    are in, not with a generic message."""
+    before = draft("resident_030")
+    with pytest.raises(InvalidTransition, match="草稿"):
+        services.topic_sign(actor=persona("resident_002"), topic=before)
+    after = signing_topic(10)
+    services.topic_submit(actor=persona("resident_001"), topic=after, comment="")
+    after.refresh_from_db()
+    assert after.status == TopicStatus.SUBMITTED
+    with pytest.raises(InvalidTransition, match="已报送"):
+        services.topic_sign(actor=persona("resident_002"), topic=after)
+    assert not TalkSignature.objects.filter(topic=before).exists()
