@@ -253,3 +253,26 @@ def test_a_late_verification_is_marked_a_correction_and_a_timely_one_is_not(
     )
     assert verified.status == HoursStatus.VERIFIED and verified.corrected
     assert verified.note == "核对签到表"  # the reason given replaces the empty note
+
+
+def test_the_last_day_of_the_window_is_inside_it_and_the_next_is_not(
+    make_activity, red_team, system, persona
+):
+    """The 10th working day after the activity is the organiser's last day, to its evening; the
+    next day only a district admin may enter hours, as a correction."""
+    import time_machine
+
+    activity = _past_activity(make_activity, red_team, system, persona, days_ago=1)
+    deadline = rules.entry_deadline(timezone.localdate(activity.ends_at))
+    evening = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(21, 0)))
+    leader = persona("volunteer_demo")
+    with time_machine.travel(evening, tick=False):
+        record = services.record_enter(
+            actor=leader, activity=activity, volunteer=persona("volunteer_001"), hours=2
+        )
+        assert record.status == HoursStatus.PENDING and not record.corrected
+    next_morning = timezone.make_aware(
+        datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time(8, 0))
+    )
+    with time_machine.travel(next_morning, tick=False), pytest.raises(NotAllowed, match="10 个工作日"):
+        services.record_verify(actor=leader, record=record, approve=True)
