@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from community365.core import permissions
 from community365.core.actors import SystemActor
 from community365.core.errors import NotFound
+from community365.core.ids import MAX_ID, valid_id  # noqa: F401 (the app's policies name them)
 from community365.core.roles import STAFF_ROLES, Role
 from community365.regions.models import Region, RegionKind
 
@@ -31,12 +32,6 @@ VIEW = permissions.register(
 DEFINE = permissions.register(
     "benchmarking.tree:define", {Role.DISTRICT_ADMIN}, "Define the indicator tree and recompute scores"
 )
-
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def may_view(user: Any) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from community365.core.api import ErrorOut, Id, PageParams, paginate
+from community365.core.api import MAX_ID, ErrorOut, Id, PageParams, paginate
 from community365.people.models import User
 from community365.people.policies import get_visible_person
 
@@ -118,7 +118,7 @@ class AgreeIn(Schema):
 class NotReachedIn(Schema):
     referral_to: str
     note: str = Field("", max_length=300)
-    department: int | None = Field(None, ge=1, le=2**31 - 1)
+    department: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ExtendIn(Schema):

@@ -289,18 +289,6 @@ def consultations_visible_to(user: Any) -> QuerySet[Consultation]:
     return Consultation.objects.filter(scope)
 
 
-def may_see_note(user: Any, booking: ClinicBooking) -> bool:
-    """The short note of the question: the resident, who booked it, and the lawyer on duty."""
-    uid = getattr(user, "pk", None)
-    if permissions.is_global(user):
-        return True
-    if uid is None:
-        return False
-    return uid in (booking.booked_by_id, booking.session.lawyer_id) or (
-        booking.person is not None and booking.person.user_id == uid
-    )
-
-
 def require_desk(user: Any, session: Any) -> str:
     """``session``: anything placed on the tree (a session, a clinic, a region holder)."""
     return permissions.require_at(

@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
 from .errors import DomainError
+from .ids import MAX_ID
 
 
 class TokenAuth(HttpBearer):
@@ -48,10 +49,9 @@ class ActiveSessionAuth(SessionAuth):
 API_AUTH = [TokenAuth(), ActiveSessionAuth()]
 
 
-# The largest id a database column can hold (bigint). Every id a request carries — in the path,
-# the query or the body — is checked against it at the edge: a 20-digit id is a 404/422, never
-# an overflow in the database driver (a 500).
-MAX_ID = 2**63 - 1
+# Every id a request carries — in the path, the query or the body — is checked at the edge
+# against the largest id a column holds (bigint, ``core.ids``): a 20-digit id is a 404/422,
+# never an overflow in the database driver (a 500).
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id (1 … 2⁶³−1)")]
 
 

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 
 from community365.core.actors import SystemActor
 from community365.core.errors import DomainError
+from community365.core.ids import valid_id
 from community365.regions.models import COMMUNITY_KINDS, Region, RegionKind
 
 from . import selectors, services
@@ -399,7 +400,7 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int, *, fmt: str) -> HttpResponse:
     district = _district(request)
     req = None
-    if 1 <= request_id <= 2**31 - 1:
+    if valid_id(request_id):
         req = (
             ServiceRequest.objects.filter(district=district, pk=int(request_id))
             .select_related("item", "community", "region", "assignee", "department", "team", "organisation")

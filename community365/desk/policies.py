@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from community365.core import permissions
 from community365.core.errors import NotFound
+from community365.core.ids import MAX_ID, valid_id  # noqa: F401 (the app's policies name them)
 from community365.core.roles import STAFF_ROLES, Role
 
 from .models import CatalogueItem, LightingFile, ServiceRequest
@@ -50,12 +51,6 @@ OPEN311 = permissions.register("desk.open311:manage", {Role.DISTRICT_ADMIN}, "Is
 FIGURES = permissions.register(
     "desk.figures:view", STAFF_ROLES | {Role.DISTRICT_LEADER}, "See the desk's figures and export them"
 )
-
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def liaison_departments(user: Any) -> set[int]:

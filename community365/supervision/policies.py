@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from community365.core import permissions
 from community365.core.actors import SystemActor
 from community365.core.errors import NotAllowed, NotFound
+from community365.core.ids import MAX_ID, valid_id  # noqa: F401 (the app's policies name them)
 from community365.core.roles import Role
 from community365.regions.models import Region, RegionKind
 
@@ -74,12 +75,6 @@ ANALYSES = permissions.register(
     DISTRICT | {Role.SUBDISTRICT_STAFF},
     "Read the organisation department's analyses of one's district",
 )
-
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def _has(user: Any, perm: permissions.Permission) -> bool:

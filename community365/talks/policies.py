@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from community365.core import permissions
 from community365.core.errors import NotFound
+from community365.core.ids import MAX_ID, valid_id  # noqa: F401 (the app's policies name them)
 from community365.core.roles import STAFF_ROLES, Role
 
 from .models import PUBLIC_STATUSES, TalkTask, TalkTopic, TopicStatus
@@ -53,11 +54,6 @@ FIGURES = permissions.register(
 
 # Ids from a request are checked against what the database can hold before any query: a
 # 20-digit id must be "not found", not an overflow in the database driver.
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 district_ids = permissions.district_ids

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from community365.core import permissions
 from community365.core.errors import NotFound
+from community365.core.ids import MAX_ID, valid_id  # noqa: F401 (the app's policies name them)
 from community365.core.roles import Role
 from community365.regions.models import COMMUNITY_KINDS, Region, RegionKind
 
@@ -55,12 +56,6 @@ BRAND_EDIT = permissions.register(
     {Role.COMMUNITY_SECRETARY, Role.DISTRICT_ADMIN},
     "Write the community's signature brand (一社一特)",
 )
-
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def district_of(user: Any) -> Region | None:

@@ -52,7 +52,14 @@ def roles_by_orm(user: User) -> list[dict]:
 
 @pytest.mark.parametrize(
     "username",
-    ["worker_huachuan", "secretary_huachuan", "admin_district", "liaison_housing", "mediator_001", "member_demo"],
+    [
+        "worker_huachuan",
+        "secretary_huachuan",
+        "admin_district",
+        "liaison_housing",
+        "mediator_001",
+        "member_demo",
+    ],
 )
 def test_me_lists_the_roles_the_role_rows_hold_in_one_statement(username):
     token = token_for(username)

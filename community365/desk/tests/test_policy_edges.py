@@ -1,0 +1,51 @@
+"""Edges of the desk's rules found by mutation testing (each clause below was removable with no
+test failing): the leader reads the figures; a task's social worker is its assignee by equal
+ids, and nobody else is; an id past 2³¹ is still an id."""
+
+from __future__ import annotations
+
+import pytest
+
+from community365.core.errors import NotFound
+from community365.desk import policies, services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_district_leader_reads_the_desks_figures_and_a_resident_does_not(client_for):
+    for who, status in (("leader_demo", 200), ("admin_district", 200), ("resident_huachuan", 404)):
+        assert client_for(who).get("/services/figures/").status_code == status, who
+        assert client_for(who).get("/services/figures.xlsx").status_code == status, who
+
+
+def test_a_task_belongs_to_its_worker_by_equal_ids_and_to_nobody_else(accepted, persona, region):
+    from community365.people import services as people
+    from community365.people.models import User
+
+    from .conftest import SYSTEM
+
+    req = accepted()
+    # a worker whose id is past Python's small-int cache, read twice from the database
+    worker = people.user_create(actor=SYSTEM, username="sw_task_edge", password=None, display_name="任务社工")
+    people.role_grant(actor=SYSTEM, user=worker, role="social_worker", region=region("划船社区"))
+    worker = User.objects.get(pk=worker.pk)
+    assert worker.pk > 256
+    task = services.task_add(
+        actor=persona("secretary_huachuan"), req=req, text="上门查看", due_days=2, worker=worker
+    )
+    assert policies.is_task_assignee(User.objects.get(pk=worker.pk), task)
+    # colleagues numbered before and after are not its assignee
+    earlier = persona("worker_huachuan")
+    assert earlier.pk < worker.pk
+    assert not policies.is_task_assignee(earlier, task)
+    later = people.user_create(actor=SYSTEM, username="sw_task_later", password=None, display_name="后来社工")
+    assert later.pk > worker.pk
+    assert not policies.is_task_assignee(User.objects.get(pk=later.pk), task)
+
+
+def test_an_id_past_two_to_the_31_is_looked_up_not_refused(persona):
+    worker = persona("worker_huachuan")
+    for value in (2**31, 2**63 - 1):
+        with pytest.raises(NotFound):
+            policies.get_visible_request(worker, value)
+    assert policies.valid_id(2**31)
