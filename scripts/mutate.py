@@ -211,15 +211,55 @@ def session_of(target: Target) -> Path:
     return WORK / f"{target.name}.sqlite"
 
 
+def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's annotations are, when it has ``from __future__ import annotations``:
+    they are never evaluated, so a mutant inside one (``X | None`` → ``X & None``) is equivalent
+    by construction — every earlier run found them all surviving. Positions are (line, column)."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    if not any(
+        isinstance(n, ast.ImportFrom)
+        and n.module == "__future__"
+        and any(a.name == "annotations" for a in n.names)
+        for n in tree.body
+    ):
+        return []
+    found: list[ast.expr | None] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            found.append(node.returns)
+            found += [
+                arg.annotation for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if arg
+            ]
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [
+        ((e.lineno, e.col_offset), (e.end_lineno or e.lineno, e.end_col_offset or 0))
+        for e in found
+        if e is not None
+    ]
+
+
 def keep_only(target: Target, session: Path) -> None:
-    """Mark every mutant outside the target's functions (or of a skipped operator) as skipped."""
+    """Mark every mutant outside the target's functions, of a skipped operator or inside an
+    annotation that is never evaluated, as skipped."""
     from fnmatch import fnmatch
 
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
+    spans = annotation_spans(TREE / target.module)
+
+    def in_annotation(m) -> bool:
+        at = tuple(m.start_pos)
+        return any(start <= at < end for start, end in spans)
+
     def wanted(m) -> bool:
         if any(fnmatch(m.operator_name, pattern) for pattern in SKIP_OPERATORS):
+            return False
+        if in_annotation(m):
             return False
         return not target.definitions or any(
             fnmatch(m.definition_name or "", pattern) for pattern in target.definitions
