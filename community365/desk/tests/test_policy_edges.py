@@ -49,3 +49,34 @@ def test_an_id_past_two_to_the_31_is_looked_up_not_refused(persona):
         with pytest.raises(NotFound):
             policies.get_visible_request(worker, value)
     assert policies.valid_id(2**31)
+
+
+def test_a_request_belongs_to_its_author_by_equal_ids(item, stairwell, persona, region):
+    """The author of a request (an account past Python's small-int cache, with no resident record
+    linked) is its requester — they may rate it — and another resident is not."""
+    from community365.people import services as people
+    from community365.people.models import User
+
+    from .conftest import SYSTEM
+
+    author = people.user_create(
+        actor=SYSTEM, username="desk_author_edge", password=None, display_name="居民甲"
+    )
+    people.role_grant(actor=SYSTEM, user=author, role="resident", region=region("划船社区"))
+    req = services.request_raise(
+        actor=User.objects.get(pk=author.pk),
+        item=item("stairwell-light"),
+        place=stairwell,
+        text="楼道灯坏了。",
+    )
+    assert req.person is None and req.author_id == author.pk > 256
+    assert policies.is_requester(User.objects.get(pk=author.pk), req)
+    assert not policies.is_requester(persona("resident_huachuan"), req)
+
+
+def test_only_the_district_admin_keeps_the_districts_own_catalogue(persona, region):
+    admin, secretary = persona("admin_district"), persona("secretary_huachuan")
+    assert policies.keeps_district_catalogue(admin) == [region("划船社区").district_id]
+    # the secretary keeps the community's additions, not the district's items
+    assert policies.can_keep_catalogue(secretary)
+    assert policies.keeps_district_catalogue(secretary) == []
