@@ -80,3 +80,35 @@ def test_only_the_district_admin_keeps_the_districts_own_catalogue(persona, regi
     # the secretary keeps the community's additions, not the district's items
     assert policies.can_keep_catalogue(secretary)
     assert policies.keeps_district_catalogue(secretary) == []
+
+
+def test_a_request_handed_to_a_department_is_handled_by_its_liaison_only(accepted, persona):
+    from community365.people.models import RoleAssignment
+
+    req = accepted()
+    department = RoleAssignment.objects.get(
+        user=persona("liaison_housing"), department__isnull=False
+    ).department
+    req = services.request_transfer(
+        actor=persona("worker_huachuan"), req=req, reason="需住建局处理", department=department
+    )
+    assert req.department_id == department.pk
+    assert policies.can_handle(persona("liaison_housing"), req)
+    # being routed to some department opens it to nobody else
+    for other in ("resident_huachuan", "worker_huangli", "member_demo"):
+        assert not policies.can_handle(persona(other), req), other
+
+
+def test_nobody_signed_out_is_a_requester_or_an_assignee(accepted, persona):
+    from django.contrib.auth.models import AnonymousUser
+
+    req = accepted()
+    task = services.task_add(
+        actor=persona("secretary_huachuan"),
+        req=req,
+        text="上门查看",
+        due_days=2,
+        worker=persona("worker_huachuan"),
+    )
+    assert not policies.is_requester(AnonymousUser(), req)
+    assert not policies.is_task_assignee(AnonymousUser(), task)
