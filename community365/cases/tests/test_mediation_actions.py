@@ -27,8 +27,11 @@ def agreed(new_case, persona):
 
 
 def test_an_unassigned_case_offers_take_to_a_mediator_and_assign_to_the_secretary(new_case, persona):
-    case = new_case(status="registered")
-    assert case.mediator_id is None
+    from community365.cases.models import MediationCase
+
+    # as a page reads it: the status a plain string from the database, not the enum member
+    case = MediationCase.objects.get(pk=new_case(status="registered").pk)
+    assert case.mediator_id is None and type(case.status) is str
     assert "take" in policies.actions_for(persona("mediator_demo"), case)
     assert policies.actions_for(persona("secretary_huachuan"), case) == ["assign"]
 
@@ -66,3 +69,16 @@ def test_an_agreed_case_offers_the_scan_the_follow_up_and_the_agreement(new_case
 )
 def test_the_mediation_list_is_for_those_who_manage_oversee_or_mediate(persona, username, opens):
     assert policies.may_open_mediations(persona(username)) is opens
+
+
+def test_the_platforms_operators_see_the_whole_queue_and_every_clinic(new_case, persona):
+    from community365.cases.models import LegalClinic
+    from community365.people.models import User
+
+    operator = User.objects.create_superuser(username="ops_cases", password="Ops-password-1")
+    case = new_case(status="registered")
+    assert policies.queue_for(operator).filter(pk=case.pk).exists()
+    assert policies.clinics_visible_to(operator).count() == LegalClinic.objects.count() > 0
+    # a mediator of the community sees it in the queue; a resident has no queue
+    assert policies.queue_for(persona("mediator_demo")).filter(pk=case.pk).exists()
+    assert not policies.queue_for(persona("resident_huachuan")).exists()
