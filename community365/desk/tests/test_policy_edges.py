@@ -112,3 +112,33 @@ def test_nobody_signed_out_is_a_requester_or_an_assignee(accepted, persona):
     )
     assert not policies.is_requester(AnonymousUser(), req)
     assert not policies.is_task_assignee(AnonymousUser(), task)
+
+
+def test_a_request_taken_in_for_a_resident_belongs_to_that_residents_account(
+    item, stairwell, persona, region
+):
+    """The desk takes a request in for a resident who phoned: the resident's account (id past
+    256, read afresh) is its requester though someone else entered it; the worker is not."""
+    from community365.people import services as people
+    from community365.people.models import User
+
+    from .conftest import SYSTEM
+
+    huachuan = region("划船社区")
+    account = people.user_create(
+        actor=SYSTEM, username="desk_caller_edge", password=None, display_name="来电居民"
+    )
+    people.role_grant(actor=SYSTEM, user=account, role="resident", region=huachuan)
+    person = people.person_register(actor=SYSTEM, name="赵来电", community=huachuan)
+    people.person_link_user(actor=SYSTEM, person=person, user=account)
+    worker = persona("worker_huachuan")
+    req = services.request_assist(
+        actor=worker,
+        item=item("stairwell-light"),
+        place=stairwell,
+        text="电话反映楼道灯坏了。",
+        person=person,
+    )
+    assert req.author_id != account.pk and req.person.user_id == account.pk > 256
+    assert policies.is_requester(User.objects.get(pk=account.pk), req)
+    assert not policies.is_requester(worker, req)
