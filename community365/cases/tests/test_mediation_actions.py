@@ -71,14 +71,27 @@ def test_the_mediation_list_is_for_those_who_manage_oversee_or_mediate(persona, 
     assert policies.may_open_mediations(persona(username)) is opens
 
 
-def test_the_platforms_operators_see_the_whole_queue_and_every_clinic(new_case, persona):
-    from community365.cases.models import LegalClinic
+def test_the_platforms_operators_see_the_whole_queue_and_every_clinic(new_case, persona, clinic_session):
+    from community365.cases.models import ClinicSession, LegalClinic
     from community365.people.models import User
 
     operator = User.objects.create_superuser(username="ops_cases", password="Ops-password-1")
     case = new_case(status="registered")
+    clinic_session()
     assert policies.queue_for(operator).filter(pk=case.pk).exists()
     assert policies.clinics_visible_to(operator).count() == LegalClinic.objects.count() > 0
+    assert policies.sessions_visible_to(operator).count() == ClinicSession.objects.count() > 0
     # a mediator of the community sees it in the queue; a resident has no queue
     assert policies.queue_for(persona("mediator_demo")).filter(pk=case.pk).exists()
     assert not policies.queue_for(persona("resident_huachuan")).exists()
+
+
+def test_a_closed_case_offers_only_its_agreement(new_case, persona):
+    from community365.cases.models import MediationCase
+
+    case = agreed(new_case, persona)
+    services.mediation_follow_up(actor=persona("mediator_demo"), case=case, kept=True, note="协议已履行")
+    case = MediationCase.objects.get(pk=case.pk)
+    assert case.status == CaseStatus.CLOSED
+    assert policies.actions_for(persona("mediator_demo"), case) == ["agreement_pdf"]
+    assert policies.actions_for(persona("secretary_huachuan"), case) == ["agreement_pdf"]
