@@ -72,6 +72,8 @@ def test_a_request_belongs_to_its_author_by_equal_ids(item, stairwell, persona, 
     assert req.person is None and req.author_id == author.pk > 256
     assert policies.is_requester(User.objects.get(pk=author.pk), req)
     assert not policies.is_requester(persona("resident_huachuan"), req)
+    # and finds it among the requests they see
+    assert policies.requests_visible_to(User.objects.get(pk=author.pk)).filter(pk=req.pk).exists()
 
 
 def test_only_the_district_admin_keeps_the_districts_own_catalogue(persona, region):
@@ -142,3 +144,4 @@ def test_a_request_taken_in_for_a_resident_belongs_to_that_residents_account(
     assert req.author_id != account.pk and req.person.user_id == account.pk > 256
     assert policies.is_requester(User.objects.get(pk=account.pk), req)
     assert not policies.is_requester(worker, req)
+    assert policies.requests_visible_to(User.objects.get(pk=account.pk)).filter(pk=req.pk).exists()
