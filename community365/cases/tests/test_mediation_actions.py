@@ -95,3 +95,16 @@ def test_a_closed_case_offers_only_its_agreement(new_case, persona):
     assert case.status == CaseStatus.CLOSED
     assert policies.actions_for(persona("mediator_demo"), case) == ["agreement_pdf"]
     assert policies.actions_for(persona("secretary_huachuan"), case) == ["agreement_pdf"]
+
+
+def test_a_case_closed_without_agreement_offers_no_agreement(new_case, persona):
+    from community365.cases.models import MediationCase, Outcome
+
+    case = new_case()
+    services.mediation_not_reached(
+        actor=persona("mediator_demo"), case=case, referral_to="court", note="引导诉讼"
+    )
+    case = MediationCase.objects.get(pk=case.pk)
+    assert case.status == CaseStatus.CLOSED and case.outcome == Outcome.NOT_REACHED
+    for who in ("mediator_demo", "secretary_huachuan", "justice_demo"):
+        assert policies.actions_for(persona(who), case) == [], who
