@@ -1,0 +1,61 @@
+"""Edges of the five mechanisms' rules found by mutation testing (each could be changed with no
+test failing): who manages the secretary projects, whose ledger a first secretary may write in,
+who keeps a unit's resource list."""
+
+from __future__ import annotations
+
+import pytest
+
+from community365.core.actors import SystemActor
+from community365.core.errors import NotAllowed
+from community365.core.roles import Role
+from community365.mechanisms import policies
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_world")]
+SYSTEM = SystemActor("tests")
+
+
+@pytest.mark.parametrize(
+    ("username", "manages"),
+    [
+        ("admin_district", True),
+        ("staff_baizhang", False),
+        ("secretary_huachuan", False),
+        ("leader_demo", False),
+    ],
+)
+def test_only_the_district_admin_manages_the_secretary_projects(persona, username, manages):
+    assert policies.may_manage(persona(username)) is manages
+
+
+def test_another_first_secretary_cannot_write_in_this_ledger_whatever_their_ids(persona, region):
+    from community365.mechanisms import services
+    from community365.mechanisms.models import FirstSecretaryPosting
+    from community365.people import services as people
+    from community365.people.models import User
+
+    posting = FirstSecretaryPosting.objects.get(cadre=persona("firstsec_demo"), region=region("黄鹂社区"))
+    other = people.user_create(
+        actor=SYSTEM, username="firstsec_other", password=None, display_name="另一位书记"
+    )
+    people.role_grant(actor=SYSTEM, user=other, role=Role.FIRST_SECRETARY, region=region("黄鹂社区"))
+    other = User.objects.get(pk=other.pk)
+    assert other.pk > posting.cadre_id
+    with pytest.raises(NotAllowed, match="第一书记本人"):
+        services.result_log(
+            actor=other, posting=posting, category="event", title="代登记", evidence="照片存档"
+        )
+
+
+@pytest.mark.parametrize(
+    ("username", "offers"),
+    [
+        ("liaison_housing", True),  # a department's liaison keeps the department's list
+        ("staff_baizhang", True),  # the subdistrict keeps its units' lists
+        ("secretary_huachuan", False),
+        ("resident_huachuan", False),
+        ("worker_huachuan", False),
+    ],
+)
+def test_who_keeps_a_units_resource_list(persona, username, offers):
+    assert policies.may_offer(persona(username)) is offers
