@@ -59,3 +59,26 @@ def test_another_first_secretary_cannot_write_in_this_ledger_whatever_their_ids(
 )
 def test_who_keeps_a_units_resource_list(persona, username, offers):
     assert policies.may_offer(persona(username)) is offers
+
+
+def test_a_result_not_yet_confirmed_is_seen_by_its_secretary_and_the_overseers_only(persona, region):
+    from community365.mechanisms import services
+    from community365.mechanisms.models import FirstSecretaryPosting
+
+    posting = FirstSecretaryPosting.objects.get(cadre=persona("firstsec_demo"), region=region("黄鹂社区"))
+    result = services.result_log(
+        actor=persona("firstsec_demo"),
+        posting=posting,
+        category="event",
+        title="走访独居老人",
+        evidence="走访记录",
+    )
+
+    def sees(username: str) -> bool:
+        return policies.results_visible_to(persona(username)).filter(pk=result.pk).exists()
+
+    assert sees("firstsec_demo") and sees("admin_district")
+    for other in ("resident_huachuan", "worker_huachuan", "secretary_huachuan"):
+        assert not sees(other), other
+    services.result_confirm(actor=SYSTEM, result=result)
+    assert sees("resident_huachuan")  # confirmed results are public in the district
