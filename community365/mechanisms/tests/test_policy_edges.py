@@ -51,6 +51,7 @@ def test_another_first_secretary_cannot_write_in_this_ledger_whatever_their_ids(
     ("username", "offers"),
     [
         ("liaison_housing", True),  # a department's liaison keeps the department's list
+        ("unit_secretary_demo", True),  # a unit's secretary keeps the unit's list
         ("staff_baizhang", True),  # the subdistrict keeps its units' lists
         ("secretary_huachuan", False),
         ("resident_huachuan", False),
@@ -82,3 +83,50 @@ def test_a_result_not_yet_confirmed_is_seen_by_its_secretary_and_the_overseers_o
         assert not sees(other), other
     services.result_confirm(actor=SYSTEM, result=result)
     assert sees("resident_huachuan")  # confirmed results are public in the district
+
+
+@pytest.mark.parametrize(("username", "keeps"), [("secretary_huachuan", True), ("resident_huachuan", False)])
+def test_who_keeps_a_communitys_lists(persona, username, keeps):
+    assert policies.may_keep_community_lists(persona(username)) is keeps
+
+
+def test_the_operators_see_every_posting_in_every_district(persona, region):
+    from community365.mechanisms.models import FirstSecretaryPosting
+    from community365.people.models import User
+
+    operator = User.objects.create_superuser(username="ops_mech", password="Ops-password-1")
+    assert policies.postings_visible_to(operator).count() == FirstSecretaryPosting.objects.count() > 0
+    district_id = region("划船社区").district_id
+    assert policies.in_district(operator, district_id)
+    assert policies.in_district(persona("resident_huachuan"), district_id)
+    assert not policies.in_district(persona("resident_huachuan"), district_id + 1000)
+
+
+def test_rooms_are_booked_in_ones_own_district_only(persona, region):
+    district_id = region("划船社区").district_id
+    staff = persona("staff_baizhang")
+    assert policies.require_book(staff, district_id)
+    for other in (district_id - 1, district_id + 1):
+        with pytest.raises(NotAllowed):
+            policies.require_book(staff, other)
+
+
+def test_a_project_is_filled_in_by_its_own_secretary(persona, region):
+    from community365.mechanisms.models import SecretaryProject
+    from community365.people import services as people
+    from community365.people.models import User
+
+    project = SecretaryProject.objects.filter(secretary__isnull=False).order_by("id").first()
+    owner = User.objects.get(pk=project.secretary_id)
+    policies.require_own_project(owner, project)
+    other = people.user_create(
+        actor=SYSTEM, username="unitsec_other", password=None, display_name="另一位书记"
+    )
+    from community365.regions.models import Region
+
+    district = Region.objects.get(pk=region("划船社区").district_id)
+    people.role_grant(actor=SYSTEM, user=other, role=Role.UNIT_SECRETARY, region=district)
+    other = User.objects.get(pk=other.pk)
+    assert other.pk > owner.pk
+    with pytest.raises(NotAllowed):
+        policies.require_own_project(other, project)
