@@ -130,3 +130,25 @@ def test_a_project_is_filled_in_by_its_own_secretary(persona, region):
     assert other.pk > owner.pk
     with pytest.raises(NotAllowed):
         policies.require_own_project(other, project)
+
+
+def test_a_liaison_keeps_their_own_departments_list_and_no_other(persona):
+    from community365.people import services as people
+    from community365.people.models import User
+    from community365.regions.models import Department, Region
+
+    departments = list(Department.objects.order_by("pk"))
+    first, last = departments[0], departments[-1]
+    district = Region.objects.get(pk=last.district_id)
+    # a liaison of the department numbered last, and the housing bureau's of the first
+    liaison = people.user_create(actor=SYSTEM, username="liaison_last", password=None, display_name="联络员")
+    people.role_grant(
+        actor=SYSTEM, user=liaison, role=Role.DEPARTMENT_LIAISON, region=district, department=last
+    )
+    liaison = User.objects.get(pk=liaison.pk)
+    assert policies.require_offer(liaison, region=district, department=last) == Role.DEPARTMENT_LIAISON
+    with pytest.raises(NotAllowed):  # a department numbered before their own
+        policies.require_offer(liaison, region=district, department=first)
+    housing = persona("liaison_housing")
+    with pytest.raises(NotAllowed):  # and one numbered after
+        policies.require_offer(housing, region=district, department=last)
