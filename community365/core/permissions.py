@@ -118,13 +118,10 @@ def _tables() -> tuple[str, str, str]:
     from django.db import connection
 
     from community365.people.models import RoleAssignment
+    from community365.regions.models import Department, Region
 
     q = connection.ops.quote_name
-    return (
-        q(RoleAssignment._meta.db_table),
-        q(RoleAssignment._meta.get_field("region").related_model._meta.db_table),
-        q(RoleAssignment._meta.get_field("department").related_model._meta.db_table),
-    )
+    return q(RoleAssignment._meta.db_table), q(Region._meta.db_table), q(Department._meta.db_table)
 
 
 # A grant's columns in the statements that read it: (field of Grant, SQL over the role row
