@@ -15,6 +15,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_world")]
 SYSTEM = SystemActor("tests")
 
 
+def new_user(username: str, role: str, place, department=None):
+    """A new account holding one role (its id past the demo's), read afresh from the database."""
+    from community365.people import services as people
+    from community365.people.models import User
+
+    user = people.user_create(actor=SYSTEM, username=username, password=None, display_name=username)
+    people.role_grant(actor=SYSTEM, user=user, role=role, region=place, department=department)
+    return User.objects.get(pk=user.pk)
+
+
 @pytest.mark.parametrize(
     ("username", "manages"),
     [
@@ -31,15 +41,9 @@ def test_only_the_district_admin_manages_the_secretary_projects(persona, usernam
 def test_another_first_secretary_cannot_write_in_this_ledger_whatever_their_ids(persona, region):
     from community365.mechanisms import services
     from community365.mechanisms.models import FirstSecretaryPosting
-    from community365.people import services as people
-    from community365.people.models import User
 
     posting = FirstSecretaryPosting.objects.get(cadre=persona("firstsec_demo"), region=region("黄鹂社区"))
-    other = people.user_create(
-        actor=SYSTEM, username="firstsec_other", password=None, display_name="另一位书记"
-    )
-    people.role_grant(actor=SYSTEM, user=other, role=Role.FIRST_SECRETARY, region=region("黄鹂社区"))
-    other = User.objects.get(pk=other.pk)
+    other = new_user("firstsec_other", Role.FIRST_SECRETARY, region("黄鹂社区"))
     assert other.pk > posting.cadre_id
     with pytest.raises(NotAllowed, match="第一书记本人"):
         services.result_log(
@@ -113,39 +117,27 @@ def test_rooms_are_booked_in_ones_own_district_only(persona, region):
 
 def test_a_project_is_filled_in_by_its_own_secretary(persona, region):
     from community365.mechanisms.models import SecretaryProject
-    from community365.people import services as people
     from community365.people.models import User
+    from community365.regions.models import Region
 
     project = SecretaryProject.objects.filter(secretary__isnull=False).order_by("id").first()
     owner = User.objects.get(pk=project.secretary_id)
     policies.require_own_project(owner, project)
-    other = people.user_create(
-        actor=SYSTEM, username="unitsec_other", password=None, display_name="另一位书记"
-    )
-    from community365.regions.models import Region
-
     district = Region.objects.get(pk=region("划船社区").district_id)
-    people.role_grant(actor=SYSTEM, user=other, role=Role.UNIT_SECRETARY, region=district)
-    other = User.objects.get(pk=other.pk)
+    other = new_user("unitsec_other", Role.UNIT_SECRETARY, district)
     assert other.pk > owner.pk
     with pytest.raises(NotAllowed):
         policies.require_own_project(other, project)
 
 
 def test_a_liaison_keeps_their_own_departments_list_and_no_other(persona):
-    from community365.people import services as people
-    from community365.people.models import User
     from community365.regions.models import Department, Region
 
     departments = list(Department.objects.order_by("pk"))
     first, last = departments[0], departments[-1]
     district = Region.objects.get(pk=last.district_id)
     # a liaison of the department numbered last, and the housing bureau's of the first
-    liaison = people.user_create(actor=SYSTEM, username="liaison_last", password=None, display_name="联络员")
-    people.role_grant(
-        actor=SYSTEM, user=liaison, role=Role.DEPARTMENT_LIAISON, region=district, department=last
-    )
-    liaison = User.objects.get(pk=liaison.pk)
+    liaison = new_user("liaison_last", Role.DEPARTMENT_LIAISON, district, department=last)
     assert policies.require_offer(liaison, region=district, department=last) == Role.DEPARTMENT_LIAISON
     with pytest.raises(NotAllowed):  # a department numbered before their own
         policies.require_offer(liaison, region=district, department=first)
