@@ -86,31 +86,16 @@ def grants_of(user: Any) -> list[Grant]:
 
 
 def remember_grants(user: Any, rows: Iterable[Sequence[Any]]) -> None:
-    """Keep these rows of ``grant_columns()`` as the user's grants for this request (rows whose
-    role is NULL, from an outer join of a user holding no role, are left out)."""
-    user._c365_grants = [
-        Grant(
-            role=role,
-            region_id=region_id,
-            path=path,
-            district_id=district_id or region_id,
-            department_id=department_id,
-            region_name=region_name,
-            region_kind=region_kind,
-            department_name=department_name,
-        )
-        for (
-            role,
-            region_id,
-            path,
-            district_id,
-            department_id,
-            region_name,
-            region_kind,
-            department_name,
-        ) in rows
-        if role is not None
-    ]
+    """Keep these rows of ``grant_columns()`` (values in ``GRANT_FIELDS`` order) as the user's
+    grants for this request; rows whose role is NULL, from an outer join of a user holding no
+    role, are left out. A district's own grant has no district above it: it is its own."""
+    grants = []
+    for row in rows:
+        values = dict(zip(GRANT_FIELDS, row, strict=True))
+        if values["role"] is not None:
+            values["district_id"] = values["district_id"] or values["region_id"]
+            grants.append(Grant(**values))
+    user._c365_grants = grants
 
 
 @cache
