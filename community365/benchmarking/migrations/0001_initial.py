@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '指标体系',
                 'verbose_name_plural': '指标体系',
+                'constraints': [models.UniqueConstraint(fields=('district', 'year'), name='bm_tree_one_per_year')],
             },
         ),
         migrations.CreateModel(
@@ -50,6 +51,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '计分批次',
                 'verbose_name_plural': '计分批次',
+                'indexes': [models.Index(fields=['district', 'key', 'complete'], name='benchmarkin_distric_022593_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('complete', True)), fields=('district', 'key'), name='bm_run_one_complete')],
             },
         ),
         migrations.CreateModel(
@@ -73,6 +76,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '得分快照',
                 'verbose_name_plural': '得分快照',
+                'constraints': [models.UniqueConstraint(fields=('district', 'run', 'community'), name='bm_snapshot_once')],
             },
         ),
         migrations.CreateModel(
@@ -122,6 +126,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '指标',
                 'verbose_name_plural': '指标',
                 'ordering': ['level', 'order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'tree', 'code'), name='bm_node_unique_code'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 3)), name='bm_node_level_1_3')],
             },
         ),
         migrations.CreateModel(
@@ -140,6 +145,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '填报数据',
                 'verbose_name_plural': '填报数据',
+                'constraints': [models.UniqueConstraint(fields=('district', 'node', 'community'), name='bm_entry_one_per_node')],
             },
         ),
         migrations.CreateModel(
@@ -155,37 +161,8 @@ class Migration(migrations.Migration):
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='benchmarking.scorerun')),
                 ('node', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='benchmarking.treenode')),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='indicatortree',
-            constraint=models.UniqueConstraint(fields=('district', 'year'), name='bm_tree_one_per_year'),
-        ),
-        migrations.AddIndex(
-            model_name='scorerun',
-            index=models.Index(fields=['district', 'key', 'complete'], name='benchmarkin_distric_022593_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='scorerun',
-            constraint=models.UniqueConstraint(condition=models.Q(('complete', True)), fields=('district', 'key'), name='bm_run_one_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoresnapshot',
-            constraint=models.UniqueConstraint(fields=('district', 'run', 'community'), name='bm_snapshot_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='treenode',
-            constraint=models.UniqueConstraint(fields=('district', 'tree', 'code'), name='bm_node_unique_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='treenode',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 3)), name='bm_node_level_1_3'),
-        ),
-        migrations.AddConstraint(
-            model_name='manualentry',
-            constraint=models.UniqueConstraint(fields=('district', 'node', 'community'), name='bm_entry_one_per_node'),
-        ),
-        migrations.AddConstraint(
-            model_name='indicatorresult',
-            constraint=models.UniqueConstraint(fields=('district', 'run', 'community', 'node'), name='bm_result_once'),
+            options={
+                'constraints': [models.UniqueConstraint(fields=('district', 'run', 'community', 'node'), name='bm_result_once')],
+            },
         ),
     ]

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('benchmarking', '0001_initial'),
-        ('regions', '0005_unique_with_district'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0005_unique_with_district'),
     ]
 
     operations = [

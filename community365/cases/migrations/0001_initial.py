@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0004_unique_with_district'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('regions', '0005_unique_with_district'),
         ('teams', '0003_unique_with_district'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '预约',
                 'verbose_name_plural': '预约',
                 'ordering': ['session', 'slot', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ('booked', 'attended', 'no_show')), ('walk_in', False)), fields=('district', 'session', 'slot'), name='clinic_slot_booked_once'), models.UniqueConstraint(condition=models.Q(('status', 'booked'), ('person__isnull', False)), fields=('district', 'session', 'person'), name='clinic_one_booking_per_person')],
             },
         ),
         migrations.CreateModel(
@@ -78,6 +79,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '法律工作室',
                 'verbose_name_plural': '法律工作室',
+                'constraints': [models.UniqueConstraint(fields=('district', 'region'), name='legal_clinic_one_per_community'), models.CheckConstraint(condition=models.Q(('ends__gt', models.F('starts'))), name='clinic_ends_after_start'), models.CheckConstraint(condition=models.Q(('day_of_month__gte', 1), ('day_of_month__lte', 28)), name='clinic_day_in_every_month')],
             },
         ),
         migrations.AddField(
@@ -97,6 +99,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '律师排班',
                 'verbose_name_plural': '律师排班',
+                'constraints': [models.UniqueConstraint(fields=('district', 'clinic', 'month'), name='clinic_rota_one_per_month')],
             },
         ),
         migrations.CreateModel(
@@ -134,6 +137,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '调解案件',
                 'verbose_name_plural': '调解案件',
                 'ordering': ['-registered_at', '-id'],
+                'indexes': [models.Index(fields=['district', 'status'], name='cases_media_distric_ed5619_idx'), models.Index(fields=['mediator', 'status'], name='cases_media_mediato_9dc65c_idx'), models.Index(fields=['co_mediator', 'status'], name='cases_media_co_medi_0bc417_idx'), models.Index(fields=['status', 'deadline'], name='cases_media_status_0837b9_idx')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'number'), name='mediation_case_unique_number'), models.CheckConstraint(condition=models.Q(('status', 'registered'), ('mediator__isnull', False), _connector='OR'), name='mediation_accepted_has_mediator'), models.CheckConstraint(condition=models.Q(models.Q(('mediator', models.F('co_mediator')), _negated=True), ('co_mediator__isnull', True), _connector='OR'), name='mediation_two_different_mediators')],
             },
         ),
         migrations.CreateModel(
@@ -214,26 +219,6 @@ class Migration(migrations.Migration):
                 'ordering': ['case', 'held_at', 'id'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='clinicbooking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('booked', 'attended', 'no_show')), ('walk_in', False)), fields=('district', 'session', 'slot'), name='clinic_slot_booked_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='clinicbooking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'booked'), ('person__isnull', False)), fields=('district', 'session', 'person'), name='clinic_one_booking_per_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='legalclinic',
-            constraint=models.UniqueConstraint(fields=('district', 'region'), name='legal_clinic_one_per_community'),
-        ),
-        migrations.AddConstraint(
-            model_name='legalclinic',
-            constraint=models.CheckConstraint(condition=models.Q(('ends__gt', models.F('starts'))), name='clinic_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='legalclinic',
-            constraint=models.CheckConstraint(condition=models.Q(('day_of_month__gte', 1), ('day_of_month__lte', 28)), name='clinic_day_in_every_month'),
-        ),
         migrations.AddIndex(
             model_name='clinicsession',
             index=models.Index(fields=['clinic', 'starts_at'], name='cases_clini_clinic__e10dd9_idx'),
@@ -245,37 +230,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='clinicsession',
             constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='clinic_session_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='clinicrota',
-            constraint=models.UniqueConstraint(fields=('district', 'clinic', 'month'), name='clinic_rota_one_per_month'),
-        ),
-        migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['district', 'status'], name='cases_media_distric_ed5619_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['mediator', 'status'], name='cases_media_mediato_9dc65c_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['co_mediator', 'status'], name='cases_media_co_medi_0bc417_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['status', 'deadline'], name='cases_media_status_0837b9_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='mediationcase',
-            constraint=models.UniqueConstraint(fields=('district', 'number'), name='mediation_case_unique_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='mediationcase',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'registered'), ('mediator__isnull', False), _connector='OR'), name='mediation_accepted_has_mediator'),
-        ),
-        migrations.AddConstraint(
-            model_name='mediationcase',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('mediator', models.F('co_mediator')), _negated=True), ('co_mediator__isnull', True), _connector='OR'), name='mediation_two_different_mediators'),
         ),
     ]

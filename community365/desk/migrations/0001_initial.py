@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0004_unique_with_district'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('regions', '0005_unique_with_district'),
         ('teams', '0003_unique_with_district'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务事项',
                 'verbose_name_plural': '服务目录',
                 'ordering': ['category', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='desk_item_unique_code')],
             },
         ),
         migrations.CreateModel(
@@ -55,6 +56,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '网格社工',
                 'verbose_name_plural': '网格社工',
+                'constraints': [models.UniqueConstraint(fields=('district', 'region'), name='grid_worker_one_per_grid')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +72,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '工作日历',
                 'verbose_name_plural': '工作日历',
                 'ordering': ['date'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'date'), name='desk_calendar_unique_day')],
             },
         ),
         migrations.CreateModel(
@@ -156,6 +159,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '诉求',
                 'verbose_name_plural': '诉求',
+                'indexes': [models.Index(fields=['community', 'status', 'created_at'], name='desk_servic_communi_f6e872_idx'), models.Index(fields=['assignee', 'status'], name='desk_servic_assigne_8c9799_idx'), models.Index(fields=['status', 'resolution_due'], name='desk_servic_status_bd7d47_idx'), models.Index(fields=['district', 'created_at'], name='desk_servic_distric_cf574b_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('hotline_ticket__isnull', False)), fields=('district', 'hotline_ticket'), name='desk_request_unique_ticket'), models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='desk_request_rating_1_5')],
             },
         ),
         migrations.CreateModel(
@@ -185,6 +190,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'id'],
+                'indexes': [models.Index(fields=['request', 'at'], name='desk_reques_request_0d1704_idx')],
             },
         ),
         migrations.CreateModel(
@@ -203,45 +209,5 @@ class Migration(migrations.Migration):
                 'verbose_name': '回访',
                 'verbose_name_plural': '回访',
             },
-        ),
-        migrations.AddConstraint(
-            model_name='catalogueitem',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='desk_item_unique_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='gridworker',
-            constraint=models.UniqueConstraint(fields=('district', 'region'), name='grid_worker_one_per_grid'),
-        ),
-        migrations.AddConstraint(
-            model_name='holidaycalendar',
-            constraint=models.UniqueConstraint(fields=('district', 'date'), name='desk_calendar_unique_day'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['community', 'status', 'created_at'], name='desk_servic_communi_f6e872_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['assignee', 'status'], name='desk_servic_assigne_8c9799_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['status', 'resolution_due'], name='desk_servic_status_bd7d47_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['district', 'created_at'], name='desk_servic_distric_cf574b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='servicerequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('hotline_ticket__isnull', False)), fields=('district', 'hotline_ticket'), name='desk_request_unique_ticket'),
-        ),
-        migrations.AddConstraint(
-            model_name='servicerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='desk_request_rating_1_5'),
-        ),
-        migrations.AddIndex(
-            model_name='requestevent',
-            index=models.Index(fields=['request', 'at'], name='desk_reques_request_0d1704_idx'),
         ),
     ]

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('desk', '0001_initial'),
-        ('regions', '0005_unique_with_district'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0005_unique_with_district'),
     ]
 
     operations = [
@@ -33,6 +33,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '亮灯档案',
                 'verbose_name_plural': '亮灯档案',
+                'indexes': [models.Index(fields=['district', 'state', 'state_since'], name='desk_lighti_distric_230dc0_idx')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'stairwell'), name='desk_lighting_one_per_stairwell')],
             },
         ),
         migrations.CreateModel(
@@ -52,18 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '亮灯记录',
                 'verbose_name_plural': '亮灯记录',
                 'ordering': ['-at', '-id'],
+                'indexes': [models.Index(fields=['file', 'at'], name='desk_lighti_file_id_7b7767_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='lightingfile',
-            index=models.Index(fields=['district', 'state', 'state_since'], name='desk_lighti_distric_230dc0_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='lightingfile',
-            constraint=models.UniqueConstraint(fields=('district', 'stairwell'), name='desk_lighting_one_per_stairwell'),
-        ),
-        migrations.AddIndex(
-            model_name='lightinglog',
-            index=models.Index(fields=['file', 'at'], name='desk_lighti_file_id_7b7767_idx'),
         ),
     ]

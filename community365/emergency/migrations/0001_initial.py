@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('regions', '0005_unique_with_district'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0005_unique_with_district'),
     ]
 
     operations = [
@@ -37,6 +37,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '应急事件',
                 'verbose_name_plural': '应急事件',
+                'indexes': [models.Index(fields=['district', '-starts_at'], name='emergency_e_distric_a1478e_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='emergency_event_window')],
             },
         ),
         migrations.CreateModel(
@@ -56,6 +58,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '排查户',
                 'verbose_name_plural': '排查户',
+                'indexes': [models.Index(fields=['event', 'assignee'], name='emergency_c_event_i_a9ee8c_idx'), models.Index(fields=['event', 'region', 'building'], name='emergency_c_event_i_3a0cf4_idx')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'event', 'household'), name='emergency_assignment_unique')],
             },
         ),
         migrations.CreateModel(
@@ -76,6 +80,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '应急任务',
                 'verbose_name_plural': '应急任务',
+                'indexes': [models.Index(fields=['event', 'region', 'status'], name='emergency_e_event_i_36ba52_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('district', 'assignment', 'need'), name='emergency_task_one_open')],
             },
         ),
         migrations.CreateModel(
@@ -89,6 +95,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '覆盖社区',
                 'verbose_name_plural': '覆盖社区',
+                'constraints': [models.UniqueConstraint(fields=('district', 'event', 'region'), name='emergency_community_unique')],
             },
         ),
         migrations.CreateModel(
@@ -110,6 +117,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '入户排查',
                 'verbose_name_plural': '入户排查',
+                'indexes': [models.Index(fields=['event', 'checked_by', 'checked_at'], name='emergency_h_event_i_807938_idx')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'key'), name='emergency_check_unique_key')],
             },
         ),
         migrations.CreateModel(
@@ -128,54 +137,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '物资发放',
                 'verbose_name_plural': '物资发放',
+                'constraints': [models.UniqueConstraint(fields=('district', 'household_check', 'item'), name='emergency_supply_unique_item'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='emergency_supply_positive')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='emergencyevent',
-            index=models.Index(fields=['district', '-starts_at'], name='emergency_e_distric_a1478e_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='emergencyevent',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='emergency_event_window'),
-        ),
-        migrations.AddIndex(
-            model_name='checkassignment',
-            index=models.Index(fields=['event', 'assignee'], name='emergency_c_event_i_a9ee8c_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='checkassignment',
-            index=models.Index(fields=['event', 'region', 'building'], name='emergency_c_event_i_3a0cf4_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='checkassignment',
-            constraint=models.UniqueConstraint(fields=('district', 'event', 'household'), name='emergency_assignment_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='emergencytask',
-            index=models.Index(fields=['event', 'region', 'status'], name='emergency_e_event_i_36ba52_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='emergencytask',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('district', 'assignment', 'need'), name='emergency_task_one_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventcommunity',
-            constraint=models.UniqueConstraint(fields=('district', 'event', 'region'), name='emergency_community_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='householdcheck',
-            index=models.Index(fields=['event', 'checked_by', 'checked_at'], name='emergency_h_event_i_807938_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='householdcheck',
-            constraint=models.UniqueConstraint(fields=('district', 'key'), name='emergency_check_unique_key'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplyissue',
-            constraint=models.UniqueConstraint(fields=('district', 'household_check', 'item'), name='emergency_supply_unique_item'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplyissue',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='emergency_supply_positive'),
         ),
     ]

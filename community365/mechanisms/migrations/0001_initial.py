@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('regions', '0005_unique_with_district'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0005_unique_with_district'),
     ]
 
     operations = [
@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '第一书记派驻',
                 'verbose_name_plural': '第一书记派驻',
                 'ordering': ['-starts_on', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='mech_posting_term')],
             },
         ),
         migrations.CreateModel(
@@ -63,6 +64,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '第一书记成绩单',
                 'verbose_name_plural': '第一书记成绩单',
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='mech_result_quantity')],
             },
         ),
         migrations.CreateModel(
@@ -84,6 +86,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '火线选育',
                 'verbose_name_plural': '火线选育',
                 'ordering': ['-batch', 'id'],
+                'indexes': [models.Index(fields=['district', 'batch'], name='mech_frontline_batch')],
             },
         ),
         migrations.CreateModel(
@@ -105,6 +108,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '经费下拨',
                 'verbose_name_plural': '经费下拨',
                 'ordering': ['at', 'id'],
+                'indexes': [models.Index(fields=['region', 'year'], name='mech_allocation_year')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('reverses__isnull', True)), models.Q(('amount__lt', 0), ('reverses__isnull', False)), _connector='OR'), name='mech_allocation_sign'), models.UniqueConstraint(fields=('district', 'reverses'), name='mech_allocation_reversed_once')],
             },
         ),
         migrations.CreateModel(
@@ -128,6 +133,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '经费支出',
                 'verbose_name_plural': '经费支出',
                 'ordering': ['spent_on', 'id'],
+                'indexes': [models.Index(fields=['region', 'year'], name='mech_entry_year')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('reverses__isnull', True)), models.Q(('amount__lt', 0), ('reverses__isnull', False)), _connector='OR'), name='mech_entry_sign'), models.UniqueConstraint(fields=('district', 'reverses'), name='mech_entry_reversed_once')],
             },
         ),
         migrations.CreateModel(
@@ -149,6 +156,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '党章学堂',
                 'verbose_name_plural': '党章学堂',
                 'ordering': ['starts_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('registered__lte', models.F('capacity'))), name='mech_lecture_not_overfilled')],
             },
         ),
         migrations.CreateModel(
@@ -164,6 +172,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '听课报名',
                 'verbose_name_plural': '听课报名',
+                'constraints': [models.UniqueConstraint(fields=('district', 'lecture', 'user'), name='mech_registration_once')],
             },
         ),
         migrations.CreateModel(
@@ -182,6 +191,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '书记项目菜单',
                 'verbose_name_plural': '书记项目菜单',
                 'ordering': ['year', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'year', 'title'), name='mech_menu_unique_title')],
             },
         ),
         migrations.CreateModel(
@@ -234,6 +244,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '请愿联署',
                 'verbose_name_plural': '请愿联署',
+                'constraints': [models.UniqueConstraint(fields=('district', 'extension', 'user'), name='mech_petition_once')],
             },
         ),
         migrations.CreateModel(
@@ -249,6 +260,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '物业公司',
                 'verbose_name_plural': '物业公司',
+                'constraints': [models.UniqueConstraint(fields=('district', 'region', 'name'), name='mech_property_once')],
             },
         ),
         migrations.CreateModel(
@@ -265,6 +277,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '物业费收缴率',
                 'verbose_name_plural': '物业费收缴率',
                 'ordering': ['estate', 'year'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'manager', 'estate', 'year'), name='mech_fee_rate_once'), models.CheckConstraint(condition=models.Q(('rate__gte', 0), ('rate__lte', 100)), name='mech_fee_rate_range')],
             },
         ),
         migrations.CreateModel(
@@ -321,6 +334,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '项目清单',
                 'verbose_name_plural': '项目清单',
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'need'), name='mech_coproject_one_per_need')],
             },
         ),
         migrations.CreateModel(
@@ -337,6 +351,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '场地',
                 'verbose_name_plural': '场地',
                 'ordering': ['centre_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'centre', 'name'), name='mech_room_unique_name')],
             },
         ),
         migrations.CreateModel(
@@ -359,6 +374,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '场地预约',
                 'verbose_name_plural': '场地预约',
                 'ordering': ['starts_at', 'id'],
+                'indexes': [models.Index(fields=['room', 'starts_at'], name='mech_booking_room')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='mech_booking_span')],
             },
         ),
         migrations.CreateModel(
@@ -376,6 +393,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '考评细则',
                 'verbose_name_plural': '考评细则',
+                'constraints': [models.UniqueConstraint(fields=('district', 'year'), name='mech_rubric_once'), models.CheckConstraint(condition=models.Q(('residents_weight__lte', 100)), name='mech_rubric_weight')],
             },
         ),
         migrations.CreateModel(
@@ -430,6 +448,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '项目任务',
                 'verbose_name_plural': '项目任务',
                 'ordering': ['due', 'id'],
+                'indexes': [models.Index(fields=['due', 'done_at'], name='mech_task_due')],
             },
         ),
         migrations.CreateModel(
@@ -449,6 +468,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '项目考评',
                 'verbose_name_plural': '项目考评',
+                'constraints': [models.UniqueConstraint(fields=('district', 'project', 'reviewer'), name='mech_review_once')],
             },
         ),
         migrations.CreateModel(
@@ -464,6 +484,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '居民评价',
                 'verbose_name_plural': '居民评价',
+                'constraints': [models.UniqueConstraint(fields=('district', 'project', 'user'), name='mech_rating_once'), models.CheckConstraint(condition=models.Q(('stars__gte', 1), ('stars__lte', 5)), name='mech_rating_range')],
             },
         ),
         migrations.CreateModel(
@@ -504,6 +525,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '书记所在单位',
                 'verbose_name_plural': '书记所在单位',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('district', 'secretary', 'name'), name='mech_unit_once'), models.CheckConstraint(condition=models.Q(models.Q(('community__isnull', False), ('kind__in', ['community', 'cooperative'])), models.Q(('department__isnull', False), ('kind', 'department')), models.Q(('kind', 'organisation'), ('organisation__isnull', False)), _connector='OR'), name='mech_unit_kind_matches')],
             },
         ),
         migrations.AddField(
@@ -566,118 +588,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-visited_on', '-id'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('visitors__gte', 1)), name='mech_visit_visitors')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='firstsecretaryposting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='mech_posting_term'),
-        ),
-        migrations.AddConstraint(
-            model_name='firstsecretaryresult',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='mech_result_quantity'),
-        ),
-        migrations.AddIndex(
-            model_name='frontlineposting',
-            index=models.Index(fields=['district', 'batch'], name='mech_frontline_batch'),
-        ),
-        migrations.AddIndex(
-            model_name='fundallocation',
-            index=models.Index(fields=['region', 'year'], name='mech_allocation_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='fundallocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('reverses__isnull', True)), models.Q(('amount__lt', 0), ('reverses__isnull', False)), _connector='OR'), name='mech_allocation_sign'),
-        ),
-        migrations.AddConstraint(
-            model_name='fundallocation',
-            constraint=models.UniqueConstraint(fields=('district', 'reverses'), name='mech_allocation_reversed_once'),
-        ),
-        migrations.AddIndex(
-            model_name='fundentry',
-            index=models.Index(fields=['region', 'year'], name='mech_entry_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='fundentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('reverses__isnull', True)), models.Q(('amount__lt', 0), ('reverses__isnull', False)), _connector='OR'), name='mech_entry_sign'),
-        ),
-        migrations.AddConstraint(
-            model_name='fundentry',
-            constraint=models.UniqueConstraint(fields=('district', 'reverses'), name='mech_entry_reversed_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='lecture',
-            constraint=models.CheckConstraint(condition=models.Q(('registered__lte', models.F('capacity'))), name='mech_lecture_not_overfilled'),
-        ),
-        migrations.AddConstraint(
-            model_name='lectureregistration',
-            constraint=models.UniqueConstraint(fields=('district', 'lecture', 'user'), name='mech_registration_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='menuitem',
-            constraint=models.UniqueConstraint(fields=('district', 'year', 'title'), name='mech_menu_unique_title'),
-        ),
-        migrations.AddConstraint(
-            model_name='petitionsignature',
-            constraint=models.UniqueConstraint(fields=('district', 'extension', 'user'), name='mech_petition_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='propertymanager',
-            constraint=models.UniqueConstraint(fields=('district', 'region', 'name'), name='mech_property_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='estatefeerate',
-            constraint=models.UniqueConstraint(fields=('district', 'manager', 'estate', 'year'), name='mech_fee_rate_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='estatefeerate',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gte', 0), ('rate__lte', 100)), name='mech_fee_rate_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='coproject',
-            constraint=models.UniqueConstraint(fields=('district', 'need'), name='mech_coproject_one_per_need'),
-        ),
-        migrations.AddConstraint(
-            model_name='room',
-            constraint=models.UniqueConstraint(fields=('district', 'centre', 'name'), name='mech_room_unique_name'),
-        ),
-        migrations.AddIndex(
-            model_name='roombooking',
-            index=models.Index(fields=['room', 'starts_at'], name='mech_booking_room'),
-        ),
-        migrations.AddConstraint(
-            model_name='roombooking',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='mech_booking_span'),
-        ),
-        migrations.AddConstraint(
-            model_name='rubric',
-            constraint=models.UniqueConstraint(fields=('district', 'year'), name='mech_rubric_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='rubric',
-            constraint=models.CheckConstraint(condition=models.Q(('residents_weight__lte', 100)), name='mech_rubric_weight'),
-        ),
-        migrations.AddIndex(
-            model_name='projecttask',
-            index=models.Index(fields=['due', 'done_at'], name='mech_task_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectreview',
-            constraint=models.UniqueConstraint(fields=('district', 'project', 'reviewer'), name='mech_review_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectrating',
-            constraint=models.UniqueConstraint(fields=('district', 'project', 'user'), name='mech_rating_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectrating',
-            constraint=models.CheckConstraint(condition=models.Q(('stars__gte', 1), ('stars__lte', 5)), name='mech_rating_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='secretaryunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('district', 'secretary', 'name'), name='mech_unit_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='secretaryunit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('community__isnull', False), ('kind__in', ['community', 'cooperative'])), models.Q(('department__isnull', False), ('kind', 'department')), models.Q(('kind', 'organisation'), ('organisation__isnull', False)), _connector='OR'), name='mech_unit_kind_matches'),
         ),
         migrations.AddIndex(
             model_name='secretaryproject',

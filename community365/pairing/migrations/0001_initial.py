@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('desk', '0002_lighting_files'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('regions', '0005_unique_with_district'),
         ('talks', '0004_talks_event_text_removed'),
         ('wishes', '0004_unique_with_district'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -41,6 +41,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '结对',
                 'verbose_name_plural': '结对',
+                'indexes': [models.Index(fields=['district', 'region', 'ended_on'], name='pairing_by_region'), models.Index(fields=['district', 'cadre', 'ended_on'], name='pairing_by_cadre')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('district', 'household', 'cadre'), name='pairing_one_live'), models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('since')), _connector='OR'), name='pairing_end_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -62,6 +64,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '走访记录',
                 'verbose_name_plural': '走访记录',
+                'indexes': [models.Index(fields=['district', 'pairing', 'visited_on'], name='pairing_visit_by_pairing'), models.Index(fields=['district', 'region', 'visited_on'], name='pairing_visit_by_region'), models.Index(fields=['district', 'household', 'visited_on'], name='pairing_visit_by_household')],
             },
         ),
         migrations.CreateModel(
@@ -82,42 +85,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '走访发现的需求',
                 'verbose_name_plural': '走访发现的需求',
+                'indexes': [models.Index(fields=['district', 'region', 'turned_to'], name='pairing_need_by_region')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('turned_to', ''), models.Q(('topic__isnull', True), ('turned_to', 'request'), ('wish__isnull', True)), models.Q(('request__isnull', True), ('topic__isnull', True), ('turned_to', 'wish')), models.Q(('request__isnull', True), ('turned_to', 'topic'), ('wish__isnull', True)), _connector='OR'), name='pairing_need_one_link')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='pairing',
-            index=models.Index(fields=['district', 'region', 'ended_on'], name='pairing_by_region'),
-        ),
-        migrations.AddIndex(
-            model_name='pairing',
-            index=models.Index(fields=['district', 'cadre', 'ended_on'], name='pairing_by_cadre'),
-        ),
-        migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('district', 'household', 'cadre'), name='pairing_one_live'),
-        ),
-        migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('since')), _connector='OR'), name='pairing_end_after_start'),
-        ),
-        migrations.AddIndex(
-            model_name='pairingvisit',
-            index=models.Index(fields=['district', 'pairing', 'visited_on'], name='pairing_visit_by_pairing'),
-        ),
-        migrations.AddIndex(
-            model_name='pairingvisit',
-            index=models.Index(fields=['district', 'region', 'visited_on'], name='pairing_visit_by_region'),
-        ),
-        migrations.AddIndex(
-            model_name='pairingvisit',
-            index=models.Index(fields=['district', 'household', 'visited_on'], name='pairing_visit_by_household'),
-        ),
-        migrations.AddIndex(
-            model_name='visitneed',
-            index=models.Index(fields=['district', 'region', 'turned_to'], name='pairing_need_by_region'),
-        ),
-        migrations.AddConstraint(
-            model_name='visitneed',
-            constraint=models.CheckConstraint(condition=models.Q(('turned_to', ''), models.Q(('topic__isnull', True), ('turned_to', 'request'), ('wish__isnull', True)), models.Q(('request__isnull', True), ('topic__isnull', True), ('turned_to', 'wish')), models.Q(('request__isnull', True), ('turned_to', 'topic'), ('wish__isnull', True)), _connector='OR'), name='pairing_need_one_link'),
         ),
     ]

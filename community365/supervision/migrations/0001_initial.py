@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('regions', '0005_unique_with_district'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0005_unique_with_district'),
     ]
 
     operations = [
@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '量化考评',
                 'verbose_name_plural': '量化考评',
                 'ordering': ['-year'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'year'), name='sup_assessment_year')],
             },
         ),
         migrations.CreateModel(
@@ -58,6 +59,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '督查通报',
                 'verbose_name_plural': '督查通报',
                 'ordering': ['-issued_at', '-id'],
+                'indexes': [models.Index(fields=['district', 'status', 'issued_at'], name='sup_notice_status')],
             },
         ),
         migrations.CreateModel(
@@ -74,6 +76,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '整改事项',
                 'verbose_name_plural': '整改事项',
                 'ordering': ['number'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'notice', 'number'), name='sup_item_number')],
             },
         ),
         migrations.CreateModel(
@@ -87,6 +90,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '通报对象',
                 'verbose_name_plural': '通报对象',
+                'constraints': [models.UniqueConstraint(fields=('district', 'notice', 'region'), name='sup_recipient_once')],
             },
         ),
         migrations.CreateModel(
@@ -113,6 +117,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '整改答复',
                 'verbose_name_plural': '整改答复',
                 'ordering': ['item__number', 'region_id', 'attempt'],
+                'indexes': [models.Index(fields=['district', 'status', 'submitted_at'], name='sup_reply_status')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'item', 'region', 'attempt'), name='sup_reply_attempt_once'), models.UniqueConstraint(condition=models.Q(('status__in', ['submitted', 'accepted'])), fields=('district', 'item', 'region'), name='sup_reply_one_live')],
             },
         ),
         migrations.CreateModel(
@@ -135,6 +141,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '考评异议',
                 'verbose_name_plural': '考评异议',
                 'ordering': ['-at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('district', 'assessment', 'region'), name='sup_objection_one_open')],
             },
         ),
         migrations.CreateModel(
@@ -159,6 +166,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '考评结果',
                 'verbose_name_plural': '考评结果',
                 'ordering': ['rank', 'region_id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'assessment', 'region', 'version'), name='sup_result_version'), models.UniqueConstraint(condition=models.Q(('current', True)), fields=('district', 'assessment', 'region'), name='sup_result_current')],
             },
         ),
         migrations.CreateModel(
@@ -178,6 +186,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '述职评议',
                 'verbose_name_plural': '述职评议',
                 'ordering': ['region_id', 'at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'assessment', 'region', 'reviewer'), name='sup_review_once'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='sup_review_0_100')],
             },
         ),
         migrations.CreateModel(
@@ -201,6 +210,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '专项约谈',
                 'verbose_name_plural': '专项约谈',
                 'ordering': ['-held_on', '-id'],
+                'indexes': [models.Index(fields=['district', 'region', 'held_on'], name='sup_talk_place')],
             },
         ),
         migrations.CreateModel(
@@ -222,6 +232,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '约谈承诺',
                 'verbose_name_plural': '约谈承诺',
                 'ordering': ['deadline', 'id'],
+                'indexes': [models.Index(fields=['district', 'deadline', 'done_at'], name='sup_commit_due')],
             },
         ),
         migrations.CreateModel(
@@ -245,61 +256,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-id'],
                 'indexes': [models.Index(fields=['district', 'created_at'], name='sup_analysis_at')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('district', 'year'), name='sup_assessment_year'),
-        ),
-        migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['district', 'status', 'issued_at'], name='sup_notice_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='noticeitem',
-            constraint=models.UniqueConstraint(fields=('district', 'notice', 'number'), name='sup_item_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='noticerecipient',
-            constraint=models.UniqueConstraint(fields=('district', 'notice', 'region'), name='sup_recipient_once'),
-        ),
-        migrations.AddIndex(
-            model_name='noticereply',
-            index=models.Index(fields=['district', 'status', 'submitted_at'], name='sup_reply_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='noticereply',
-            constraint=models.UniqueConstraint(fields=('district', 'item', 'region', 'attempt'), name='sup_reply_attempt_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='noticereply',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['submitted', 'accepted'])), fields=('district', 'item', 'region'), name='sup_reply_one_live'),
-        ),
-        migrations.AddConstraint(
-            model_name='objection',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('district', 'assessment', 'region'), name='sup_objection_one_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='assessmentresult',
-            constraint=models.UniqueConstraint(fields=('district', 'assessment', 'region', 'version'), name='sup_result_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='assessmentresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('current', True)), fields=('district', 'assessment', 'region'), name='sup_result_current'),
-        ),
-        migrations.AddConstraint(
-            model_name='reportreview',
-            constraint=models.UniqueConstraint(fields=('district', 'assessment', 'region', 'reviewer'), name='sup_review_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='reportreview',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='sup_review_0_100'),
-        ),
-        migrations.AddIndex(
-            model_name='specialtalk',
-            index=models.Index(fields=['district', 'region', 'held_on'], name='sup_talk_place'),
-        ),
-        migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['district', 'deadline', 'done_at'], name='sup_commit_due'),
         ),
     ]

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0001_initial'),
-        ('regions', '0003_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0003_field_labels'),
     ]
 
     operations = [
@@ -112,6 +112,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '约谈点题',
                 'verbose_name_plural': '约谈点题',
+                'indexes': [models.Index(fields=['district', 'status'], name='talks_talkt_distric_401254_idx')],
             },
         ),
         migrations.AddField(
@@ -133,6 +134,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '联署',
                 'verbose_name_plural': '联署',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('topic', 'person'), name='talk_signature_one_per_resident')],
             },
         ),
         migrations.CreateModel(
@@ -149,6 +151,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '满意度评价',
                 'verbose_name_plural': '满意度评价',
+                'constraints': [models.UniqueConstraint(fields=('topic', 'person'), name='talk_rating_one_per_resident'), models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='talk_rating_score_1_5')],
             },
         ),
         migrations.CreateModel(
@@ -166,21 +169,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '约谈记录',
                 'ordering': ['at', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='talktopic',
-            index=models.Index(fields=['district', 'status'], name='talks_talkt_distric_401254_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='talksignature',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('topic', 'person'), name='talk_signature_one_per_resident'),
-        ),
-        migrations.AddConstraint(
-            model_name='talkrating',
-            constraint=models.UniqueConstraint(fields=('topic', 'person'), name='talk_rating_one_per_resident'),
-        ),
-        migrations.AddConstraint(
-            model_name='talkrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='talk_rating_score_1_5'),
         ),
     ]

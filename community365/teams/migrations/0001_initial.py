@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('regions', '0003_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0003_field_labels'),
     ]
 
     operations = [
@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '服务类别',
                 'verbose_name_plural': '服务类别',
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='service_kind_unique_code')],
             },
         ),
         migrations.CreateModel(
@@ -135,6 +136,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '志愿服务记录',
                 'verbose_name_plural': '志愿服务记录',
+                'indexes': [models.Index(fields=['volunteer', 'status'], name='teams_servi_volunte_3baf50_idx')],
+                'constraints': [models.UniqueConstraint(fields=('activity', 'volunteer'), name='record_unique_volunteer'), models.CheckConstraint(condition=models.Q(('hours__gt', Decimal('0')), ('hours__lte', Decimal('24'))), name='record_hours_range')],
             },
         ),
         migrations.CreateModel(
@@ -173,6 +176,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '班次',
                 'verbose_name_plural': '班次',
+                'indexes': [models.Index(fields=['roster', 'date'], name='teams_shift_roster__cbebb4_idx'), models.Index(fields=['worker', 'date'], name='teams_shift_worker__b08ffa_idx')],
+                'constraints': [models.UniqueConstraint(fields=('roster', 'date', 'slot', 'worker'), name='shift_unique_worker_slot')],
             },
         ),
         migrations.CreateModel(
@@ -212,6 +217,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '报名',
                 'verbose_name_plural': '报名',
+                'indexes': [models.Index(fields=['activity', 'status', 'queued_at'], name='teams_signu_activit_2a380b_idx')],
+                'constraints': [models.UniqueConstraint(fields=('activity', 'volunteer'), name='signup_unique_volunteer')],
             },
         ),
         migrations.CreateModel(
@@ -230,6 +237,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '队伍',
                 'verbose_name_plural': '队伍',
+                'constraints': [models.UniqueConstraint(fields=('region', 'name'), name='team_unique_name')],
             },
         ),
         migrations.AddField(
@@ -252,6 +260,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '队员',
                 'verbose_name_plural': '队员',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('left_at__isnull', True)), fields=('team', 'user'), name='team_membership_unique_active')],
             },
         ),
         migrations.CreateModel(
@@ -270,47 +279,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '单位报到',
                 'verbose_name_plural': '单位报到',
+                'constraints': [models.UniqueConstraint(fields=('organisation', 'region'), name='unit_report_unique_place')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='servicekind',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='service_kind_unique_code'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['volunteer', 'status'], name='teams_servi_volunte_3baf50_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='servicerecord',
-            constraint=models.UniqueConstraint(fields=('activity', 'volunteer'), name='record_unique_volunteer'),
-        ),
-        migrations.AddConstraint(
-            model_name='servicerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', Decimal('0')), ('hours__lte', Decimal('24'))), name='record_hours_range'),
-        ),
-        migrations.AddIndex(
-            model_name='shift',
-            index=models.Index(fields=['roster', 'date'], name='teams_shift_roster__cbebb4_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='shift',
-            index=models.Index(fields=['worker', 'date'], name='teams_shift_worker__b08ffa_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.UniqueConstraint(fields=('roster', 'date', 'slot', 'worker'), name='shift_unique_worker_slot'),
-        ),
-        migrations.AddIndex(
-            model_name='signup',
-            index=models.Index(fields=['activity', 'status', 'queued_at'], name='teams_signu_activit_2a380b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.UniqueConstraint(fields=('activity', 'volunteer'), name='signup_unique_volunteer'),
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='team_unique_name'),
         ),
         migrations.AddIndex(
             model_name='activity',
@@ -327,13 +297,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='activity',
             constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='activity_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_at__isnull', True)), fields=('team', 'user'), name='team_membership_unique_active'),
-        ),
-        migrations.AddConstraint(
-            model_name='unitreport',
-            constraint=models.UniqueConstraint(fields=('organisation', 'region'), name='unit_report_unique_place'),
         ),
     ]

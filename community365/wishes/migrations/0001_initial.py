@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0001_initial'),
-        ('regions', '0002_path_prefix_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0002_path_prefix_index'),
     ]
 
     operations = [
@@ -88,6 +88,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '微心愿',
                 'verbose_name_plural': '微心愿',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['status', 'published_at'], name='wishes_wish_status_68e174_idx'), models.Index(fields=['claimed_by', 'status'], name='wishes_wish_claimed_f6ebf4_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='wish_rating_1_to_5'), models.CheckConstraint(condition=models.Q(models.Q(('claimed_by__isnull', False), ('status__in', ['claimed', 'delivered'])), models.Q(models.Q(('status__in', ['claimed', 'delivered']), _negated=True), ('claimed_by__isnull', True)), ('status', 'confirmed'), _connector='OR'), name='wish_claimed_has_claimant')],
             },
         ),
         migrations.CreateModel(
@@ -110,6 +112,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '认领',
                 'verbose_name_plural': '认领',
                 'ordering': ['-claimed_at', '-id'],
+                'indexes': [models.Index(fields=['claimant', 'status'], name='wishes_clai_claiman_340bd5_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('wish',), name='claim_one_active_per_wish')],
             },
         ),
         migrations.CreateModel(
@@ -130,29 +134,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '心愿记录',
                 'ordering': ['at', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='wish',
-            index=models.Index(fields=['status', 'published_at'], name='wishes_wish_status_68e174_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='wish',
-            index=models.Index(fields=['claimed_by', 'status'], name='wishes_wish_claimed_f6ebf4_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='wish',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='wish_rating_1_to_5'),
-        ),
-        migrations.AddConstraint(
-            model_name='wish',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('claimed_by__isnull', False), ('status__in', ['claimed', 'delivered'])), models.Q(models.Q(('status__in', ['claimed', 'delivered']), _negated=True), ('claimed_by__isnull', True)), ('status', 'confirmed'), _connector='OR'), name='wish_claimed_has_claimant'),
-        ),
-        migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['claimant', 'status'], name='wishes_clai_claiman_340bd5_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('wish',), name='claim_one_active_per_wish'),
         ),
     ]

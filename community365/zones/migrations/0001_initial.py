@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '达标示范标准',
                 'verbose_name_plural': '达标示范标准',
+                'constraints': [models.UniqueConstraint(fields=('district', 'year', 'scope', 'level'), name='zones_standard_once')],
             },
         ),
         migrations.CreateModel(
@@ -43,6 +44,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '标准条目',
                 'verbose_name_plural': '标准条目',
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'standard', 'indicator_code'), name='zones_item_once')],
             },
         ),
         migrations.CreateModel(
@@ -65,6 +67,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '片区',
                 'verbose_name_plural': '片区',
                 'ordering': ['order', 'id'],
+                'indexes': [models.Index(fields=['district', 'status'], name='zones_zone_status')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='zones_zone_code'), models.UniqueConstraint(fields=('district', 'name'), name='zones_zone_name'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'link'), models.Q(('link_form', ''), _negated=True)), models.Q(models.Q(('kind', 'link'), _negated=True), ('link_form', '')), _connector='OR'), name='zones_zone_link_form')],
             },
         ),
         migrations.CreateModel(
@@ -83,6 +87,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '片区成员',
                 'verbose_name_plural': '片区成员',
                 'ordering': ['id'],
+                'indexes': [models.Index(fields=['district', 'community'], name='zones_member_community')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('community__isnull', False)), fields=('district', 'zone', 'community'), name='zones_member_once'), models.UniqueConstraint(condition=models.Q(('community__isnull', True)), fields=('district', 'zone', 'name'), name='zones_named_member_once'), models.UniqueConstraint(condition=models.Q(('community__isnull', False), ('zone_kind__in', ['core', 'wing'])), fields=('district', 'community'), name='zones_one_area_per_community')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +109,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '片区状态变更',
                 'verbose_name_plural': '片区状态变更',
                 'ordering': ['-on', '-id'],
+                'indexes': [models.Index(fields=['district', 'zone', 'on'], name='zones_change_zone_on')],
             },
         ),
         migrations.CreateModel(
@@ -120,6 +127,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '整片建强目标',
                 'verbose_name_plural': '整片建强目标',
                 'ordering': ['year', 'measure'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'year', 'measure'), name='zones_target_once')],
             },
         ),
         migrations.CreateModel(
@@ -140,53 +148,5 @@ class Migration(migrations.Migration):
                 'ordering': ['community__path'],
                 'constraints': [models.UniqueConstraint(fields=('district', 'community'), name='zones_brand_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='standard',
-            constraint=models.UniqueConstraint(fields=('district', 'year', 'scope', 'level'), name='zones_standard_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='standarditem',
-            constraint=models.UniqueConstraint(fields=('district', 'standard', 'indicator_code'), name='zones_item_once'),
-        ),
-        migrations.AddIndex(
-            model_name='zone',
-            index=models.Index(fields=['district', 'status'], name='zones_zone_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='zone',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='zones_zone_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='zone',
-            constraint=models.UniqueConstraint(fields=('district', 'name'), name='zones_zone_name'),
-        ),
-        migrations.AddConstraint(
-            model_name='zone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'link'), models.Q(('link_form', ''), _negated=True)), models.Q(models.Q(('kind', 'link'), _negated=True), ('link_form', '')), _connector='OR'), name='zones_zone_link_form'),
-        ),
-        migrations.AddIndex(
-            model_name='zonemember',
-            index=models.Index(fields=['district', 'community'], name='zones_member_community'),
-        ),
-        migrations.AddConstraint(
-            model_name='zonemember',
-            constraint=models.UniqueConstraint(condition=models.Q(('community__isnull', False)), fields=('district', 'zone', 'community'), name='zones_member_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='zonemember',
-            constraint=models.UniqueConstraint(condition=models.Q(('community__isnull', True)), fields=('district', 'zone', 'name'), name='zones_named_member_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='zonemember',
-            constraint=models.UniqueConstraint(condition=models.Q(('community__isnull', False), ('zone_kind__in', ['core', 'wing'])), fields=('district', 'community'), name='zones_one_area_per_community'),
-        ),
-        migrations.AddIndex(
-            model_name='zonestatuschange',
-            index=models.Index(fields=['district', 'zone', 'on'], name='zones_change_zone_on'),
-        ),
-        migrations.AddConstraint(
-            model_name='zonetarget',
-            constraint=models.UniqueConstraint(fields=('district', 'year', 'measure'), name='zones_target_once'),
         ),
     ]
