@@ -20,6 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         build_demo()
         demo_snapshot.take()
+        demo_snapshot.restore_instead_of_flush()
     yield
     demo_snapshot.discard()
 
@@ -34,8 +35,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _flushes(item: pytest.Item) -> bool:
-    """A transactional test (live server, threads, ``django_db(transaction=True)``) empties the
-    database when it ends."""
+    """A transactional test (live server, threads, ``django_db(transaction=True)``) commits what
+    it writes; when it ends the demo is copied back over it (``demo_snapshot``)."""
     marker = item.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
         return True
@@ -46,9 +47,9 @@ def _flushes(item: pytest.Item) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Every test starts with the demo district in place, whatever ran before it in this process
-    (the order differs from run to run: the suite is shared out between workers). After a test
-    that flushed the database, the demo is put back before the next test's fixtures open their
-    transaction — copied from the snapshot, once per run of transactional tests."""
+    (the order differs from run to run: the suite is shared out between workers). A
+    transactional test puts the demo back when it ends; should that have failed, it is put back
+    here, before the next test's fixtures open their transaction (one indexed lookup to check)."""
     if not item.config.stash.get(_FLUSHED, False):
         return
     from pytest_django.plugin import blocking_manager_key
@@ -67,8 +68,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 @pytest.fixture
 def demo_world(django_db_blocker):
-    """The demo district, put back from the session's snapshot when a transactional test before
-    this one flushed the database (copied, not rebuilt: see ``tests/demo_snapshot.py``)."""
+    """The demo district, put back from the session's snapshot if it is not in place (copied, not
+    rebuilt: see ``tests/demo_snapshot.py``)."""
     from tests import demo_snapshot
 
     with django_db_blocker.unblock():

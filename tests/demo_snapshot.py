@@ -7,6 +7,11 @@ copying, not by building it again through the services.
 - PostgreSQL: the snapshot is a copy of every table in a schema of its own; restoring truncates
   the tables and copies the rows back in one transaction, with triggers (foreign-key checks, the
   audit trail's guard) off for that session only, then resets the sequences.
+
+A transactional test ends by putting the demo back at once (``restore_instead_of_flush``), not by
+emptying the database for the next test to refill: on PostgreSQL a flush (truncate every table,
+then recreate the content types and permissions) cost 0.9 s and the restore after it 2.9 s, for
+each of some forty transactional tests; the restore alone replaces both.
 """
 
 from __future__ import annotations
@@ -80,6 +85,19 @@ def discard() -> None:
     """SQLite's snapshot file goes with the test database (PostgreSQL's goes with its database)."""
     if connection.vendor == "sqlite":
         _sqlite_snapshot_path().unlink(missing_ok=True)
+
+
+def restore_instead_of_flush() -> None:
+    """Transactional tests (live server, threads) end with the demo restored instead of an empty
+    database: Django's ``TransactionTestCase`` flushes every table when such a test ends; the
+    restore truncates them too and copies the demo back in the same transaction. Installed once
+    per test session, after the snapshot is taken; the suite has one database."""
+    from django.test import TransactionTestCase
+
+    def _fixture_teardown(self: TransactionTestCase) -> None:
+        restore()
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
 
 
 def ensure() -> None:
