@@ -18,7 +18,7 @@ import re
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -84,19 +84,26 @@ def test_every_url_reads_the_same_queries_at_1x_and_10x(demo_world, persona, set
             if who != url_table.ANONYMOUS:
                 clients[who].force_login(persona(who))
     clock = [time.process_time()]
-    _measure(clients, urls)  # warm: per-process caches (content types, translations, templates)
-    clock.append(time.process_time())
     small = _measure(clients, urls)
     clock.append(time.process_time())
+    grown = transaction.savepoint()
     added = scale_world.multiply(FACTOR)
     clock.append(time.process_time())
     large = _measure(clients, urls)
+    clock.append(time.process_time())
+    # The first pass also filled per-process caches (content types, translations): a URL that
+    # read more at 1× than at 10× is measured again at 1×, with the ten-fold history rolled back
+    # (one more pass over a few URLs instead of a warming pass over all of them).
+    transaction.savepoint_rollback(grown)
+    again = [(name, url, who) for name, url, who in urls if small[name] != large[name]]
+    small.update(_measure(clients, again))
     clock.append(time.process_time())
 
     if os.environ.get("QUERY_BUDGET_DUMP"):
         with open(os.environ["QUERY_BUDGET_DUMP"], "w") as f:
             steps = [round(b - a, 1) for a, b in itertools.pairwise(clock)]
-            f.write(f"# CPU seconds: warm, 1x, multiply, {FACTOR}x = {steps}; rows added {added}\n")
+            f.write(f"# CPU seconds: 1x, multiply, {FACTOR}x, 1x again = {steps}; rows added {added}\n")
+            f.write(f"# measured again at 1x: {[name for name, _url, _who in again]}\n")
             for name, url, who in urls:
                 f.write(f"{name}\t{who}\t{small[name][0]}\t{large[name][0]}\t{url}\n")
     problems = []
