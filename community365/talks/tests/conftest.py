@@ -96,3 +96,21 @@ def answering_topic(signing_topic, persona, region):
         return topic
 
     return make
+
+
+@pytest.fixture
+def civil_liaison(db):
+    """A liaison of 区民政局 (the demo has only the housing one)."""
+    from community365.people import services as people
+    from community365.regions.models import Department, Region
+
+    district = Region.objects.get(kind="district")
+    user = people.user_create(actor=SYSTEM, username="liaison_civil", password=None, district=district)
+    people.role_grant(
+        actor=SYSTEM,
+        user=user,
+        role="department_liaison",
+        region=district,
+        department=Department.objects.get(code="civil-affairs"),
+    )
+    return user

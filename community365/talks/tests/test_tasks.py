@@ -10,30 +10,14 @@ import time_machine
 from django.utils import timezone
 
 from community365.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
-from community365.people import services as people
 from community365.people.models import User
-from community365.regions.models import Department, Region
+from community365.regions.models import Department
 from community365.talks import policies, selectors, services
 from community365.talks.models import TalkTask, TopicStatus
 
 from .conftest import SYSTEM
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def civil_liaison(db):
-    """A liaison of 区民政局 (the demo has only the housing one)."""
-    district = Region.objects.get(kind="district")
-    user = people.user_create(actor=SYSTEM, username="liaison_civil", password=None, district=district)
-    people.role_grant(
-        actor=SYSTEM,
-        user=user,
-        role="department_liaison",
-        region=district,
-        department=Department.objects.get(code="civil-affairs"),
-    )
-    return user
 
 
 def tasks_of(topic) -> list[TalkTask]:
