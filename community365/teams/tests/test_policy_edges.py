@@ -1,0 +1,76 @@
+"""Edges of the three linkages' visibility rules that mutation testing found untested
+(docs/mutation.md): what nobody signed out sees, a team one belongs to outside one's places, and
+the records a team leader sees while leading and after leaving."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from community365.teams import policies, services
+from community365.teams.models import MemberRole, ServiceRecord, Team, TeamMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nobody_signed_out_sees_a_shift_a_swap_a_record_or_a_certificate():
+    anonymous = AnonymousUser()
+    assert not policies.shifts_visible_to(anonymous).exists()
+    assert not policies.swaps_visible_to(anonymous).exists()
+    assert not policies.records_visible_to(anonymous).exists()
+    assert not policies.certificates_visible_to(anonymous).exists()
+
+
+def _team_out_of_sight(user) -> Team:
+    team = Team.objects.exclude(pk__in=policies.teams_visible_to(user).values("pk")).order_by("id").first()
+    assert team is not None, "every team is in sight: the test needs one that is not"
+    return team
+
+
+def test_a_team_one_joined_outside_ones_places_is_seen_while_a_member_only(persona):
+    resident = persona("resident_huachuan")
+    team = _team_out_of_sight(resident)
+    membership = services.team_add_member(actor=resident, team=team, user=resident)
+    assert policies.teams_visible_to(resident).filter(pk=team.pk).exists()
+    services.team_leave(actor=resident, membership=membership)
+    assert not policies.teams_visible_to(resident).filter(pk=team.pk).exists()
+
+
+def test_a_team_leader_sees_the_records_of_activities_others_organised_until_leaving(
+    persona, system, make_activity
+):
+    # given a resident (who sees no one's records by role) appointed leader of a team, and an
+    # activity of that team organised by someone else, where another volunteer served
+    leader = persona("resident_huachuan")
+    team = Team.objects.get(region__name="划船社区", colour="orange")
+    activity = make_activity(team, start=timezone.now() - datetime.timedelta(days=2))
+    assert activity.organiser_id != leader.pk
+    volunteer = persona("volunteer_demo")
+    services.record_sheet(actor=system, activity=activity, entries=[(volunteer, 2)])
+    record = ServiceRecord.objects.get(activity=activity, volunteer=volunteer)
+    assert not policies.records_visible_to(leader).filter(pk=record.pk).exists()
+
+    membership = services.team_add_member(actor=system, team=team, user=leader, role=MemberRole.LEADER)
+    # then, while leading, the leader sees the record
+    assert policies.records_visible_to(leader).filter(pk=record.pk).exists()
+    # and after leaving the team no longer does
+    services.team_leave(actor=leader, membership=membership)
+    assert TeamMembership.objects.get(pk=membership.pk).left_at is not None
+    assert not policies.records_visible_to(leader).filter(pk=record.pk).exists()
+
+
+def test_a_social_worker_moved_off_the_rota_still_sees_their_own_shifts_and_no_others(persona):
+    from community365.people import services as people
+    from community365.people.models import RoleAssignment
+    from community365.teams.models import Shift
+
+    worker = persona("worker_huachuan")
+    own = set(Shift.objects.filter(worker=worker).values_list("pk", flat=True))
+    assert own, "the demo rota gives the worker shifts"
+    for assignment in RoleAssignment.objects.filter(user=worker, revoked_at__isnull=True):
+        people.role_revoke(actor=persona("admin_district"), assignment=assignment)
+    worker = type(worker).objects.get(pk=worker.pk)  # permission facts are read once per user object
+    assert set(policies.shifts_visible_to(worker).values_list("pk", flat=True)) == own
