@@ -157,6 +157,13 @@ TARGETS = [
         ["community365/mechanisms/tests"],
         exclude=PAGES,
     ),
+    # the apps built after them: who may see and act
+    *[
+        Target(
+            f"{app}-policies", f"community365/{app}/policies.py", [f"community365/{app}/tests"], exclude=PAGES
+        )
+        for app in ("zones", "pairing", "emergency", "supervision", "benchmarking")
+    ],
 ]
 BY_NAME = {t.name: t for t in TARGETS}
 # Replacing the % that formats a message only breaks the message (a TypeError on the refused

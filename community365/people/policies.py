@@ -92,12 +92,6 @@ def get_visible_person(user: Any, person_id: int) -> Person:
     return person
 
 
-def may_see_contact(user: Any, person: Person) -> bool:
-    if getattr(user, "pk", None) is not None and person.user_id == user.pk:
-        return True
-    return permissions.has_perm_at(user, VIEW_CONTACT.name, person.region.path)
-
-
 def contact_paths(user: Any) -> list[str] | None:
     """Paths under which the user may see contacts unmasked (for lists: one lookup per row
     would be N+1)."""
