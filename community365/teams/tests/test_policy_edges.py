@@ -74,3 +74,20 @@ def test_a_social_worker_moved_off_the_rota_still_sees_their_own_shifts_and_no_o
         people.role_revoke(actor=persona("admin_district"), assignment=assignment)
     worker = type(worker).objects.get(pk=worker.pk)  # permission facts are read once per user object
     assert set(policies.shifts_visible_to(worker).values_list("pk", flat=True)) == own
+
+
+def test_a_swap_is_seen_by_who_asked_who_takes_and_the_secretary_not_by_other_workers(persona, region):
+    from community365.teams import selectors
+    from community365.teams.models import Shift
+
+    worker = persona("worker_huachuan")
+    roster = region("划船社区").duty_roster
+    shift = Shift.objects.filter(roster=roster, worker=worker, date__gt=timezone.localdate()).first()
+    colleagues = list(selectors.community_workers(roster.region).exclude(pk=worker.pk)[:2])
+    assert len(colleagues) == 2, "the test needs two colleagues of the worker"
+    taker, bystander = colleagues
+    swap = services.swap_request(actor=worker, shift=shift, taker=taker, reason="家里有事")
+    for who in (worker, taker, persona("secretary_huachuan")):
+        assert policies.swaps_visible_to(who).filter(pk=swap.pk).exists(), who
+    for who in (bystander, persona("worker_huangli"), persona("resident_huachuan")):
+        assert not policies.swaps_visible_to(who).filter(pk=swap.pk).exists(), who
