@@ -91,3 +91,35 @@ def test_a_swap_is_seen_by_who_asked_who_takes_and_the_secretary_not_by_other_wo
         assert policies.swaps_visible_to(who).filter(pk=swap.pk).exists(), who
     for who in (bystander, persona("worker_huangli"), persona("resident_huachuan")):
         assert not policies.swaps_visible_to(who).filter(pk=swap.pk).exists(), who
+
+
+def test_a_resident_sees_the_teams_of_their_subdistrict_and_not_of_another(persona):
+    # 百丈街道 holds 划船社区: its 老娘舅 and lawyers' teams serve the community's residents
+    resident = persona("resident_huachuan")
+    visible = policies.teams_visible_to(resident)
+    assert visible.filter(region__name="百丈街道").exists()
+    assert not visible.filter(region__name="东胜街道").exists()
+
+
+def test_my_shifts_opens_for_a_worker_with_no_shift_yet_and_for_one_moved_off_the_rota(persona, client_for):
+    from community365.people import services as people
+    from community365.people.models import RoleAssignment, User
+    from community365.regions.models import Region
+    from community365.teams.models import Shift
+
+    # a social worker just appointed, with no shift yet
+    community = Region.objects.get(name="划船社区")
+    newcomer = people.user_create(
+        actor=persona("admin_district"), username="worker_new", password=None, district=community.district
+    )
+    people.role_grant(actor=persona("admin_district"), user=newcomer, role="social_worker", region=community)
+    assert not Shift.objects.filter(worker=newcomer).exists()
+    assert policies.may_open_my_shifts(User.objects.get(pk=newcomer.pk))
+    # a worker moved off the rota keeps the page of the shifts they worked
+    worker = persona("worker_huachuan")
+    for assignment in RoleAssignment.objects.filter(user=worker, revoked_at__isnull=True):
+        people.role_revoke(actor=persona("admin_district"), assignment=assignment)
+    assert policies.may_open_my_shifts(User.objects.get(pk=worker.pk))
+    assert client_for("worker_huachuan").get("/teams/my-shifts/").status_code == 200
+    # and a resident, never on a rota, does not have it
+    assert not policies.may_open_my_shifts(persona("resident_huachuan"))
