@@ -24,6 +24,12 @@ def test_nobody_signed_out_sees_a_shift_a_swap_a_record_or_a_certificate():
     assert not policies.certificates_visible_to(anonymous).exists()
 
 
+def test_nobody_signed_out_leads_or_organises(red_team):
+    anonymous = AnonymousUser()
+    assert not policies.leads_team(anonymous, red_team)
+    assert not policies.may_lead(anonymous, red_team)
+
+
 def _team_out_of_sight(user) -> Team:
     team = Team.objects.exclude(pk__in=policies.teams_visible_to(user).values("pk")).order_by("id").first()
     assert team is not None, "every team is in sight: the test needs one that is not"
