@@ -23,3 +23,23 @@ def test_the_district_leader_and_the_liaisons_count_the_districts_residents(pers
 def test_a_resident_counts_nobody(persona):
     district = Region.objects.get(kind="district")
     assert not selectors.may_count(persona("resident_huachuan"), district)
+
+
+def test_nobody_signed_out_sees_a_resident():
+    from django.contrib.auth.models import AnonymousUser
+
+    from community365.people import policies
+
+    assert Person.objects.filter(user__isnull=True).exists()
+    assert not policies.persons_visible_to(AnonymousUser()).exists()
+    assert not policies.persons_listed_for(AnonymousUser()).exists()
+
+
+def test_a_resident_sees_their_own_roles_and_nobody_elses(persona):
+    from community365.people import policies
+    from community365.people.models import RoleAssignment
+
+    resident = persona("resident_huachuan")
+    own = set(RoleAssignment.objects.filter(user=resident).values_list("pk", flat=True))
+    assert own
+    assert set(policies.role_assignments_visible_to(resident).values_list("pk", flat=True)) == own
