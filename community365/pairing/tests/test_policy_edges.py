@@ -1,0 +1,75 @@
+"""Edges of the pairing rules that mutation testing found untested (docs/mutation.md): who sees a
+visit, the cadre's counts behind the nav entry and the to-do, and who may turn a need."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.utils import timezone
+
+from community365.core.errors import NotFound
+from community365.pairing import policies, services
+from community365.pairing.models import Pairing, VisitNeed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visit(pairing):
+    return services.visit_log(
+        actor=pairing.cadre,
+        pairing=pairing,
+        visited_on=timezone.localdate(),
+        found="走访发现问题。",
+        needs=["希望有一床厚棉被"],
+    )
+
+
+def test_a_visit_is_seen_by_its_cadre_and_the_communitys_staff_only(visit, persona):
+    for who in ("member_demo", "worker_huachuan", "secretary_huachuan", "admin_district"):
+        assert policies.get_visible_visit(persona(who), visit.pk) == visit, who
+    for who in ("worker_huangli", "resident_huachuan", "volunteer_demo"):
+        with pytest.raises(NotFound):
+            policies.get_visible_visit(persona(who), visit.pk)
+    assert not policies.visits_visible_to(AnonymousUser()).exists()
+
+
+def test_a_cadre_with_one_live_pairing_is_a_cadre_and_a_resident_is_not(persona):
+    one = (
+        Pairing.objects.filter(ended_on__isnull=True)
+        .values("cadre_id")
+        .annotate(n=Count("id"))
+        .filter(n=1)
+        .order_by("cadre_id")
+        .values_list("cadre_id", flat=True)
+        .first()
+    )
+    assert one is not None, "the demo has a cadre with exactly one live pairing"
+    from community365.people.models import User
+
+    assert policies.is_cadre(User.objects.get(pk=one))
+    resident = persona("resident_huachuan")
+    assert not policies.is_cadre(resident)
+    assert policies.cadre_counts(resident) == {"live": 0, "due": 0}
+    assert policies.cadre_counts(AnonymousUser()) == {"live": 0, "due": 0}
+
+
+def test_a_cadre_whose_roles_were_revoked_counts_no_pairing(persona):
+    from community365.people import services as people
+    from community365.people.models import RoleAssignment, User
+
+    member = persona("member_demo")
+    assert policies.cadre_counts(member)["live"] > 0
+    for assignment in RoleAssignment.objects.filter(user=member, revoked_at__isnull=True):
+        people.role_revoke(actor=persona("admin_district"), assignment=assignment)
+    assert policies.cadre_counts(User.objects.get(pk=member.pk)) == {"live": 0, "due": 0}
+
+
+def test_a_need_is_turned_by_the_communitys_staff_and_once_only(visit, persona):
+    need = VisitNeed.objects.select_related("region").get(visit=visit)
+    assert policies.may_turn(persona("worker_huachuan"), need)
+    assert not policies.may_turn(persona("resident_huachuan"), need)
+    assert not policies.may_turn(persona("worker_huangli"), need)
+    need.turned_to = "wish"
+    assert not policies.may_turn(persona("worker_huachuan"), need)
