@@ -129,3 +129,25 @@ def test_my_shifts_opens_for_a_worker_with_no_shift_yet_and_for_one_moved_off_th
     assert client_for("worker_huachuan").get("/teams/my-shifts/").status_code == 200
     # and a resident, never on a rota, does not have it
     assert not policies.may_open_my_shifts(persona("resident_huachuan"))
+
+
+def test_the_organiser_of_an_activity_organises_it_by_equal_ids(persona, system, red_team):
+    from community365.people import services as people
+    from community365.regions.models import Region
+
+    district = Region.objects.get(kind="district")
+    organiser = people.user_create(actor=system, username="organiser_new", password=None, district=district)
+    assert organiser.pk > 256  # past the small integers Python keeps once, where `is` equals `==`
+    start = timezone.now() + datetime.timedelta(days=3)
+    activity = services.activity_create(
+        actor=system,
+        team=red_team,
+        title="新组织者的活动",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=5,
+        organiser=organiser,
+    )
+    fresh = type(organiser).objects.get(pk=organiser.pk)
+    assert policies.may_organise(fresh, activity)
+    assert not policies.may_organise(persona("resident_huachuan"), activity)
