@@ -73,3 +73,18 @@ def test_a_need_is_turned_by_the_communitys_staff_and_once_only(visit, persona):
     assert not policies.may_turn(persona("worker_huangli"), need)
     need.turned_to = "wish"
     assert not policies.may_turn(persona("worker_huachuan"), need)
+
+
+def test_the_communitys_staff_manage_pairings_and_a_district_viewer_does_not(persona):
+    assert policies.may_manage_somewhere(persona("worker_huachuan"))
+    assert policies.may_manage_somewhere(persona("secretary_huachuan"))
+    assert not policies.may_manage_somewhere(persona("admin_district"))
+    assert not policies.may_manage_somewhere(persona("member_demo"))
+
+
+def test_no_visit_is_logged_on_an_ended_pairing(pairing, persona):
+    assert policies.may_log_visit(pairing.cadre, pairing)
+    services.pairing_end(actor=persona("worker_huachuan"), pairing=pairing, reason="moved")
+    pairing.refresh_from_db()
+    assert not policies.may_log_visit(pairing.cadre, pairing)
+    assert not policies.may_log_visit(persona("worker_huachuan"), pairing)
