@@ -1,0 +1,47 @@
+"""Edges of the emergency rules that mutation testing found untested (docs/mutation.md): which
+event's board a community's staff manage and whose reports they read, and who sees the
+door-to-door assignments and checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from community365.emergency import policies, services
+from community365.emergency.models import CheckAssignment, HouseholdCheck
+
+from .conftest import tap
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_manage_and_read_the_events_over_their_community_only(declare, drill, persona):
+    # given the drill over 黄鹂社区 and an event declared over 划船社区
+    ours = declare("划船社区").event
+    worker = persona("worker_huachuan")
+    assert policies.may_manage(worker, ours)
+    assert not policies.may_manage(worker, drill)
+    assert policies.may_read_reports(worker, ours)
+    assert not policies.may_read_reports(worker, drill)
+    assert policies.may_manage(persona("worker_huangli"), drill)
+
+
+def test_assignments_and_checks_are_seen_by_the_communitys_staff_and_the_helper_only(drill, persona):
+    helper = persona("emergency_demo")
+    mine = CheckAssignment.objects.filter(event=drill, assignee=helper).order_by("pk")
+    assert mine.exists()
+    others = CheckAssignment.objects.filter(event=drill).exclude(assignee=helper)
+    assert others.exists()
+    # the helper sees their own households; the community's worker sees every one of the event
+    assert set(policies.assignments_visible_to(helper).filter(event=drill)) >= set(mine)
+    assert set(policies.assignments_visible_to(persona("worker_huangli")).filter(event=drill)) == set(
+        CheckAssignment.objects.filter(event=drill)
+    )
+    assert not policies.assignments_visible_to(persona("worker_huachuan")).filter(event=drill).exists()
+    assert not policies.assignments_visible_to(persona("resident_huachuan")).filter(event=drill).exists()
+
+    services.checks_record(actor=helper, event=drill, items=services.clean_items([tap(mine[0].household_id)]))
+    check = HouseholdCheck.objects.get(event=drill, assignment=mine[0])
+    assert policies.checks_visible_to(helper).filter(pk=check.pk).exists()
+    assert policies.checks_visible_to(persona("worker_huangli")).filter(pk=check.pk).exists()
+    assert not policies.checks_visible_to(persona("worker_huachuan")).filter(pk=check.pk).exists()
+    assert not policies.checks_visible_to(persona("resident_huachuan")).filter(pk=check.pk).exists()
