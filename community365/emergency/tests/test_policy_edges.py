@@ -45,3 +45,18 @@ def test_assignments_and_checks_are_seen_by_the_communitys_staff_and_the_helper_
     assert policies.checks_visible_to(persona("worker_huangli")).filter(pk=check.pk).exists()
     assert not policies.checks_visible_to(persona("worker_huachuan")).filter(pk=check.pk).exists()
     assert not policies.checks_visible_to(persona("resident_huachuan")).filter(pk=check.pk).exists()
+
+
+def test_a_social_worker_who_checks_households_themself_still_sees_them(drill, persona):
+    # the community's worker takes a building's households and checks one of them: the rows are
+    # both in their place and their own, and stay in sight
+    worker = persona("worker_huangli")
+    first = CheckAssignment.objects.filter(event=drill).order_by("pk").first()
+    services.building_reassign(actor=worker, event=drill, building=first.building, assignee=worker)
+    own = CheckAssignment.objects.filter(event=drill, assignee=worker)
+    assert own.exists()
+    assert set(policies.assignments_visible_to(worker).filter(event=drill)) >= set(own)
+    assert set(policies.assignments_manageable(worker, drill)) >= set(own)
+    services.checks_record(actor=worker, event=drill, items=services.clean_items([tap(own[0].household_id)]))
+    check = HouseholdCheck.objects.get(event=drill, assignment=own[0])
+    assert policies.checks_visible_to(worker).filter(pk=check.pk).exists()

@@ -88,3 +88,19 @@ def test_no_visit_is_logged_on_an_ended_pairing(pairing, persona):
     pairing.refresh_from_db()
     assert not policies.may_log_visit(pairing.cadre, pairing)
     assert not policies.may_log_visit(persona("worker_huachuan"), pairing)
+
+
+def test_a_social_worker_paired_in_their_own_community_sees_their_pairing(persona, unpaired):
+    # the pairing is both under the worker's place and the worker's own: it stays in sight
+    worker = persona("worker_huachuan")
+    pairing = services.pairing_create(actor=persona("secretary_huachuan"), household=unpaired, cadre=worker)
+    assert policies.pairings_visible_to(worker).filter(pk=pairing.pk).exists()
+    visit = services.visit_log(
+        actor=worker,
+        pairing=pairing,
+        visited_on=timezone.localdate(),
+        found="一切安好。",
+        needs=["想要一台收音机"],
+    )
+    assert policies.visits_visible_to(worker).filter(pk=visit.pk).exists()
+    assert policies.needs_visible_to(worker).filter(visit=visit).exists()
