@@ -60,3 +60,17 @@ def test_a_social_worker_who_checks_households_themself_still_sees_them(drill, p
     services.checks_record(actor=worker, event=drill, items=services.clean_items([tap(own[0].household_id)]))
     check = HouseholdCheck.objects.get(event=drill, assignment=own[0])
     assert policies.checks_visible_to(worker).filter(pk=check.pk).exists()
+
+
+def test_supplies_and_tasks_are_seen_in_the_community_of_the_event_only(drill, persona):
+    from community365.emergency.models import EmergencyTask, SupplyIssue
+
+    helper = persona("emergency_demo")
+    mine = CheckAssignment.objects.filter(event=drill, assignee=helper).order_by("pk").first()
+    item = tap(mine.household_id, "needs_help", needs=["meals"], supplies={"candles": 2})
+    services.checks_record(actor=helper, event=drill, items=services.clean_items([item]))
+    supply = SupplyIssue.objects.get(event=drill)
+    task = EmergencyTask.objects.get(event=drill)
+    for who, sees in (("worker_huangli", True), ("worker_huachuan", False), ("resident_huachuan", False)):
+        assert policies.supplies_visible_to(persona(who)).filter(pk=supply.pk).exists() is sees, who
+        assert policies.tasks_visible_to(persona(who)).filter(pk=task.pk).exists() is sees, who
