@@ -104,3 +104,24 @@ def test_a_social_worker_paired_in_their_own_community_sees_their_pairing(person
     )
     assert policies.visits_visible_to(worker).filter(pk=visit.pk).exists()
     assert policies.needs_visible_to(worker).filter(visit=visit).exists()
+
+
+def test_nobody_else_logs_a_visit_whatever_their_id(pairing, persona):
+    from community365.people import services as people
+    from community365.regions.models import Region
+
+    district = Region.objects.get(kind="district")
+    newcomer = people.user_create(
+        actor=persona("admin_district"), username="later_user", password=None, district=district
+    )
+    assert newcomer.pk > pairing.cadre_id
+    assert not policies.may_log_visit(newcomer, pairing)
+    assert not policies.may_log_visit(persona("worker_huangli"), pairing)
+
+
+def test_the_cadres_counts_are_read_once_per_user_object(persona, django_assert_num_queries):
+    member = persona("member_demo")
+    first = policies.cadre_counts(member)
+    with django_assert_num_queries(0):
+        assert policies.cadre_counts(member) == first
+        assert policies.is_cadre(member)
