@@ -74,3 +74,16 @@ def test_supplies_and_tasks_are_seen_in_the_community_of_the_event_only(drill, p
     for who, sees in (("worker_huangli", True), ("worker_huachuan", False), ("resident_huachuan", False)):
         assert policies.supplies_visible_to(persona(who)).filter(pk=supply.pk).exists() is sees, who
         assert policies.tasks_visible_to(persona(who)).filter(pk=task.pk).exists() is sees, who
+
+
+def test_an_open_event_read_from_the_database_may_be_closed_and_a_closed_one_not(declare, persona):
+    from community365.emergency.models import EmergencyEvent
+
+    admin = persona("admin_district")
+    event = declare("划船社区").event
+    fresh = EmergencyEvent.objects.select_related("region").get(pk=event.pk)  # status as a page reads it
+    assert policies.may_close(admin, fresh)
+    assert not policies.may_close(persona("worker_huachuan"), fresh)
+    services.event_close(actor=admin, event=fresh, summary="已结束。")
+    closed = EmergencyEvent.objects.select_related("region").get(pk=event.pk)
+    assert not policies.may_close(admin, closed)
