@@ -23,6 +23,10 @@ def test_staff_manage_and_read_the_events_over_their_community_only(declare, dri
     assert policies.may_read_reports(worker, ours)
     assert not policies.may_read_reports(worker, drill)
     assert policies.may_manage(persona("worker_huangli"), drill)
+    # those above the event's place read its report too
+    assert policies.may_read_reports(persona("admin_district"), ours)
+    assert policies.may_read_reports(persona("staff_baizhang"), ours)
+    assert not policies.may_read_reports(persona("resident_huachuan"), ours)
 
 
 def test_assignments_and_checks_are_seen_by_the_communitys_staff_and_the_helper_only(drill, persona):
