@@ -43,3 +43,13 @@ def test_a_resident_sees_their_own_roles_and_nobody_elses(persona):
     own = set(RoleAssignment.objects.filter(user=resident).values_list("pk", flat=True))
     assert own
     assert set(policies.role_assignments_visible_to(resident).values_list("pk", flat=True)) == own
+
+
+def test_the_secretary_finds_their_own_account_among_those_they_grant_roles_to(persona):
+    from community365.people import policies
+
+    secretary = persona("secretary_huachuan")
+    visible = policies.users_visible_to(secretary)
+    assert visible.filter(pk=secretary.pk).exists()  # under their place and themself at once
+    assert visible.filter(username="worker_huachuan").exists()
+    assert not visible.filter(username="worker_huangli").exists()
