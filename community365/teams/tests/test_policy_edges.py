@@ -151,3 +151,19 @@ def test_the_organiser_of_an_activity_organises_it_by_equal_ids(persona, system,
     fresh = type(organiser).objects.get(pk=organiser.pk)
     assert policies.may_organise(fresh, activity)
     assert not policies.may_organise(persona("resident_huachuan"), activity)
+
+
+def test_a_team_leader_sees_the_records_of_an_activity_they_organised_for_their_team(
+    persona, system, red_team, make_activity
+):
+    # both the team's leader and the activity's organiser: the record stays in sight
+    from community365.people.models import User
+
+    leader = persona("volunteer_demo")
+    assert policies.leads_team(leader, red_team)
+    activity = make_activity(red_team, start=timezone.now() - datetime.timedelta(days=2))
+    assert activity.organiser_id == leader.pk
+    other = User.objects.get(username="volunteer_001")
+    services.record_sheet(actor=system, activity=activity, entries=[(other, 2)])
+    record = ServiceRecord.objects.get(activity=activity, volunteer=other)
+    assert policies.records_visible_to(leader).filter(pk=record.pk).exists()
