@@ -14,29 +14,9 @@ from community365.regions.models import Department
 from community365.talks import services
 from community365.talks.models import TalkSignature, TalkTask, TalkTopic
 
-from .conftest import SYSTEM, free_residents
+from .conftest import free_residents
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def civil_liaison(db):
-    """A liaison of 区民政局 (the demo has only the housing one)."""
-    from community365.people import services as people
-    from community365.regions.models import Region
-
-    district = Region.objects.get(
-        kind="district", code=Department.objects.get(code="civil-affairs").district.code
-    )
-    user = people.user_create(actor=SYSTEM, username="guard_liaison_civil", password=None, district=district)
-    people.role_grant(
-        actor=SYSTEM,
-        user=user,
-        role="department_liaison",
-        region=district,
-        department=Department.objects.get(code="civil-affairs"),
-    )
-    return user
 
 
 def test_the_database_refuses_a_second_active_signature_of_one_resident(signing_topic):
