@@ -90,8 +90,9 @@ def discard() -> None:
 def restore_instead_of_flush() -> None:
     """Transactional tests (live server, threads) end with the demo restored instead of an empty
     database: Django's ``TransactionTestCase`` flushes every table when such a test ends; the
-    restore truncates them too and copies the demo back in the same transaction. Installed once
-    per test session, after the snapshot is taken; the suite has one database."""
+    restore replaces every table's rows with the snapshot's (``restore`` above, per database
+    kind). Installed once per test session, after the snapshot is taken; the suite has one
+    database."""
     from django.test import TransactionTestCase
 
     def _fixture_teardown(self: TransactionTestCase) -> None:
