@@ -41,3 +41,10 @@ def test_the_system_enters_a_manual_value_and_a_resident_does_not(persona):
     assert policies.may_enter(SYSTEM, community)
     assert policies.may_enter(persona("worker_huachuan"), community)
     assert not policies.may_enter(persona("resident_huachuan"), community)
+
+
+def test_the_system_confirms_values_and_reads_every_districts_report():
+    # imports and the demo act as the system; operations staff (global) read every report
+    community = Region.objects.get(name="划船社区")
+    assert policies.may_confirm(SYSTEM, community)
+    assert policies.may_read_district_report(SYSTEM, Region.objects.get(kind="district"))
