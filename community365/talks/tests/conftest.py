@@ -60,10 +60,11 @@ def signing_topic(draft, persona):
 @pytest.fixture
 def answering_topic(signing_topic, persona, region):
     """answering_topic([…]) → a topic after its talk, with one task per commitment given as
-    (title, lead department code, weight); the housing department was present."""
+    (title, lead department code, weight); the housing department was present; the talk is led
+    by ``leader`` (a username, leader_demo by default)."""
     from community365.regions.models import Department
 
-    def make(commitments: list[tuple[str, str, int]]) -> TalkTopic:
+    def make(commitments: list[tuple[str, str, int]], leader: str = "leader_demo") -> TalkTopic:
         topic = signing_topic(10)
         admin = persona("admin_district")
         services.topic_submit(actor=persona("resident_001"), topic=topic)
@@ -75,7 +76,7 @@ def answering_topic(signing_topic, persona, region):
             # An hour ago: the talk has to have been held before its minutes can be recorded.
             talk_at=timezone.now() - datetime.timedelta(hours=1),
             place="划船社区党群服务中心",
-            leader=persona("leader_demo"),
+            leader=persona(leader),
             departments=[housing],
         )
         services.topic_record_talk(

@@ -39,9 +39,7 @@ def test_a_leader_numbered_before_the_invited_one_does_not_lead_the_talk(answeri
     # the talk is led by the leader with the larger id
     leader_demo, leader_zhou = persona("leader_demo"), persona("leader_zhou")
     later, earlier = sorted([leader_demo, leader_zhou], key=lambda u: u.pk, reverse=True)
-    topic = answering_topic([("甲", "housing", 1)])
-    type(topic).objects.filter(pk=topic.pk).update(invited_leader=later)
-    topic.refresh_from_db()
+    topic = answering_topic([("甲", "housing", 1)], leader=later.username)
     assert policies.leads_topic(later, topic)
     assert not policies.leads_topic(earlier, topic)
     assert not policies.leads_topic(persona("admin_district"), topic)
