@@ -25,7 +25,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     demo_snapshot.discard()
 
 
-_FLUSHED = pytest.StashKey[bool]()
+_AFTER_TRANSACTIONAL = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,7 +34,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: 0 if item.nodeid.startswith("tests/") else 1)
 
 
-def _flushes(item: pytest.Item) -> bool:
+def _is_transactional(item: pytest.Item) -> bool:
     """A transactional test (live server, threads, ``django_db(transaction=True)``) commits what
     it writes; when it ends the demo is copied back over it (``demo_snapshot``)."""
     marker = item.get_closest_marker("django_db")
@@ -50,7 +50,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     (the order differs from run to run: the suite is shared out between workers). A
     transactional test puts the demo back when it ends; should that have failed, it is put back
     here, before the next test's fixtures open their transaction (one indexed lookup to check)."""
-    if not item.config.stash.get(_FLUSHED, False):
+    if not item.config.stash.get(_AFTER_TRANSACTIONAL, False):
         return
     from pytest_django.plugin import blocking_manager_key
 
@@ -58,12 +58,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
     with item.config.stash[blocking_manager_key].unblock():
         demo_snapshot.ensure()
-    item.config.stash[_FLUSHED] = False
+    item.config.stash[_AFTER_TRANSACTIONAL] = False
 
 
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    if _flushes(item):
-        item.config.stash[_FLUSHED] = True
+    if _is_transactional(item):
+        item.config.stash[_AFTER_TRANSACTIONAL] = True
 
 
 @pytest.fixture
@@ -101,6 +101,51 @@ def persona(db):
         return User.objects.get(username=username)
 
     return get
+
+
+@pytest.fixture
+def new_account(db):
+    """new_account("name", role=…, place=…) → a new account of the demo district (its id past the
+    demo's), holding that role at that place if one is given, made through the services and read
+    afresh from the database (a user object keeps its permission facts once read)."""
+    from community365.core.actors import SystemActor
+    from community365.people import services as people
+    from community365.people.models import User
+    from community365.regions.models import Region
+
+    system = SystemActor("tests")
+
+    def make(username: str, *, role: str = "", place=None, department=None, district=None) -> User:
+        if district is None and place is not None:
+            district = place if place.kind == "district" else Region.objects.get(pk=place.district_id)
+        if district is None:
+            district = Region.objects.filter(kind="district").order_by("pk").first()
+        user = people.user_create(
+            actor=system, username=username, password=None, display_name=username, district=district
+        )
+        if role:
+            people.role_grant(
+                actor=system, user=user, role=role, region=place or district, department=department
+            )
+        return User.objects.get(pk=user.pk)
+
+    return make
+
+
+@pytest.fixture
+def revoke_roles(db, persona):
+    """revoke_roles(user) → the same account read afresh, every role it held revoked through the
+    services by the district admin (a social worker moved away, a cadre who left)."""
+    from community365.people import services as people
+    from community365.people.models import RoleAssignment, User
+
+    def revoke(user: User) -> User:
+        admin = persona("admin_district")
+        for assignment in RoleAssignment.objects.filter(user=user, revoked_at__isnull=True):
+            people.role_revoke(actor=admin, assignment=assignment)
+        return User.objects.get(pk=user.pk)
+
+    return revoke
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 
 from community365.benchmarking import policies
 from community365.core.actors import SystemActor
-from community365.people import services as people
 from community365.regions import services as regions
 from community365.regions.models import Region
 
@@ -24,12 +23,10 @@ def test_the_district_sees_its_whole_comparison_and_a_subdistrict_does_not(perso
     assert not policies.sees_whole_district(persona("worker_huachuan"), district)
 
 
-def test_the_admin_of_another_district_does_not_read_this_districts_report(persona):
+def test_the_admin_of_another_district_does_not_read_this_districts_report(persona, new_account):
     district = Region.objects.get(kind="district")
     other = regions.region_create(actor=SYSTEM, parent=None, kind="district", name="海曙区", code="HS")
-    admin = people.user_create(actor=SYSTEM, username="admin_haishu", password=None, district=other)
-    people.role_grant(actor=SYSTEM, user=admin, role="district_admin", region=other)
-    admin = type(admin).objects.get(pk=admin.pk)
+    admin = new_account("admin_haishu", role="district_admin", place=other)
     assert policies.may_read_district_report(admin, other)
     assert not policies.may_read_district_report(admin, district)
     assert policies.may_read_district_report(persona("leader_demo"), district)

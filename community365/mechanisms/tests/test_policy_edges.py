@@ -15,16 +15,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_world")]
 SYSTEM = SystemActor("tests")
 
 
-def new_user(username: str, role: str, place, department=None):
-    """A new account holding one role (its id past the demo's), read afresh from the database."""
-    from community365.people import services as people
-    from community365.people.models import User
-
-    user = people.user_create(actor=SYSTEM, username=username, password=None, display_name=username)
-    people.role_grant(actor=SYSTEM, user=user, role=role, region=place, department=department)
-    return User.objects.get(pk=user.pk)
-
-
 @pytest.mark.parametrize(
     ("username", "manages"),
     [
@@ -38,12 +28,12 @@ def test_only_the_district_admin_manages_the_secretary_projects(persona, usernam
     assert policies.may_manage(persona(username)) is manages
 
 
-def test_another_first_secretary_cannot_write_in_this_ledger_whatever_their_ids(persona, region):
+def test_another_first_secretary_cannot_write_in_this_ledger_whatever_their_ids(persona, region, new_account):
     from community365.mechanisms import services
     from community365.mechanisms.models import FirstSecretaryPosting
 
     posting = FirstSecretaryPosting.objects.get(cadre=persona("firstsec_demo"), region=region("黄鹂社区"))
-    other = new_user("firstsec_other", Role.FIRST_SECRETARY, region("黄鹂社区"))
+    other = new_account("firstsec_other", role=Role.FIRST_SECRETARY, place=region("黄鹂社区"))
     assert other.pk > posting.cadre_id
     with pytest.raises(NotAllowed, match="第一书记本人"):
         services.result_log(
@@ -115,7 +105,7 @@ def test_rooms_are_booked_in_ones_own_district_only(persona, region):
             policies.require_book(staff, other)
 
 
-def test_a_project_is_filled_in_by_its_own_secretary(persona, region):
+def test_a_project_is_filled_in_by_its_own_secretary(persona, region, new_account):
     from community365.mechanisms.models import SecretaryProject
     from community365.people.models import User
     from community365.regions.models import Region
@@ -124,20 +114,20 @@ def test_a_project_is_filled_in_by_its_own_secretary(persona, region):
     owner = User.objects.get(pk=project.secretary_id)
     policies.require_own_project(owner, project)
     district = Region.objects.get(pk=region("划船社区").district_id)
-    other = new_user("unitsec_other", Role.UNIT_SECRETARY, district)
+    other = new_account("unitsec_other", role=Role.UNIT_SECRETARY, place=district)
     assert other.pk > owner.pk
     with pytest.raises(NotAllowed):
         policies.require_own_project(other, project)
 
 
-def test_a_liaison_keeps_their_own_departments_list_and_no_other(persona):
+def test_a_liaison_keeps_their_own_departments_list_and_no_other(persona, new_account):
     from community365.regions.models import Department, Region
 
     departments = list(Department.objects.order_by("pk"))
     first, last = departments[0], departments[-1]
     district = Region.objects.get(pk=last.district_id)
     # a liaison of the department numbered last, and the housing bureau's of the first
-    liaison = new_user("liaison_last", Role.DEPARTMENT_LIAISON, district, department=last)
+    liaison = new_account("liaison_last", role=Role.DEPARTMENT_LIAISON, place=district, department=last)
     assert policies.require_offer(liaison, region=district, department=last) == Role.DEPARTMENT_LIAISON
     with pytest.raises(NotAllowed):  # a department numbered before their own
         policies.require_offer(liaison, region=district, department=first)

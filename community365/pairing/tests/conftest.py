@@ -34,6 +34,22 @@ def unpaired(db, huachuan):
 
 
 @pytest.fixture
+def visit(pairing):
+    """A visit of member_demo's pairing today, which found one need."""
+    from django.utils import timezone
+
+    from community365.pairing import services
+
+    return services.visit_log(
+        actor=pairing.cadre,
+        pairing=pairing,
+        visited_on=timezone.localdate(),
+        found="走访发现问题。",
+        needs=["希望有一床厚棉被"],
+    )
+
+
+@pytest.fixture
 def pairing(db, persona):
     from community365.pairing.models import Pairing
 

@@ -15,17 +15,6 @@ from community365.pairing.models import Pairing, VisitNeed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def visit(pairing):
-    return services.visit_log(
-        actor=pairing.cadre,
-        pairing=pairing,
-        visited_on=timezone.localdate(),
-        found="走访发现问题。",
-        needs=["希望有一床厚棉被"],
-    )
-
-
 def test_a_visit_is_seen_by_its_cadre_and_the_communitys_staff_only(visit, persona):
     for who in ("member_demo", "worker_huachuan", "secretary_huachuan", "admin_district"):
         assert policies.get_visible_visit(persona(who), visit.pk) == visit, who
@@ -55,15 +44,10 @@ def test_a_cadre_with_one_live_pairing_is_a_cadre_and_a_resident_is_not(persona)
     assert policies.cadre_counts(AnonymousUser()) == {"live": 0, "due": 0}
 
 
-def test_a_cadre_whose_roles_were_revoked_counts_no_pairing(persona):
-    from community365.people import services as people
-    from community365.people.models import RoleAssignment, User
-
+def test_a_cadre_whose_roles_were_revoked_counts_no_pairing(persona, revoke_roles):
     member = persona("member_demo")
     assert policies.cadre_counts(member)["live"] > 0
-    for assignment in RoleAssignment.objects.filter(user=member, revoked_at__isnull=True):
-        people.role_revoke(actor=persona("admin_district"), assignment=assignment)
-    assert policies.cadre_counts(User.objects.get(pk=member.pk)) == {"live": 0, "due": 0}
+    assert policies.cadre_counts(revoke_roles(member)) == {"live": 0, "due": 0}
 
 
 def test_a_need_is_turned_by_the_communitys_staff_and_once_only(visit, persona):
@@ -106,14 +90,8 @@ def test_a_social_worker_paired_in_their_own_community_sees_their_pairing(person
     assert policies.needs_visible_to(worker).filter(visit=visit).exists()
 
 
-def test_nobody_else_logs_a_visit_whatever_their_id(pairing, persona):
-    from community365.people import services as people
-    from community365.regions.models import Region
-
-    district = Region.objects.get(kind="district")
-    newcomer = people.user_create(
-        actor=persona("admin_district"), username="later_user", password=None, district=district
-    )
+def test_nobody_else_logs_a_visit_whatever_their_id(pairing, persona, new_account):
+    newcomer = new_account("later_user")
     assert newcomer.pk > pairing.cadre_id
     assert not policies.may_log_visit(newcomer, pairing)
     assert not policies.may_log_visit(persona("worker_huangli"), pairing)

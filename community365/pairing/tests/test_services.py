@@ -144,14 +144,7 @@ def test_visit_refusals(persona, pairing):
 
 
 @pytest.fixture
-def need(pairing):
-    visit = services.visit_log(
-        actor=pairing.cadre,
-        pairing=pairing,
-        visited_on=TODAY(),
-        found="走访发现问题。",
-        needs=["希望有一床厚棉被"],
-    )
+def need(visit):
     return VisitNeed.objects.select_related("region", "visit").get(visit=visit)
 
 

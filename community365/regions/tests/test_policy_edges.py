@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from community365.core.actors import SystemActor
 from community365.core.errors import NotFound
-from community365.people import services as people
 from community365.regions import policies
 from community365.regions.models import Department, Organisation, Region, ServiceCentre
 
@@ -16,12 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def roleless(db):
+def roleless(new_account):
     """An account of the district that holds no role (yet)."""
-    district = Region.objects.get(kind="district")
-    return people.user_create(
-        actor=SystemActor("test"), username="no_role_yet", password=None, district=district
-    )
+    return new_account("no_role_yet")
 
 
 def test_an_account_without_a_role_knows_no_department_organisation_or_centre(roleless):

@@ -22,11 +22,14 @@ def red_team(db):
 
 @pytest.fixture
 def make_activity(db, system, persona):
-    """make_activity(team, capacity=10, start=…, hours=2) → an activity organised by the team leader."""
+    """make_activity(team, capacity=10, start=…, hours=2) → an activity organised by the team leader
+    (or by ``organiser=``)."""
     from community365.teams import services
     from community365.teams.models import MemberRole, TeamMembership
 
-    def make(team, *, capacity=10, start=None, hours=2, allow_waitlist=True, title="测试活动"):
+    def make(
+        team, *, capacity=10, start=None, hours=2, allow_waitlist=True, title="测试活动", organiser=None
+    ):
         start = start or timezone.now() + datetime.timedelta(days=1)
         leader = TeamMembership.objects.filter(team=team, role=MemberRole.LEADER).first()
         return services.activity_create(
@@ -37,7 +40,7 @@ def make_activity(db, system, persona):
             ends_at=start + datetime.timedelta(hours=hours),
             capacity=capacity,
             allow_waitlist=allow_waitlist,
-            organiser=leader.user if leader else persona("volunteer_demo"),
+            organiser=organiser or (leader.user if leader else persona("volunteer_demo")),
             now=start - datetime.timedelta(days=2),
         )
 

@@ -68,17 +68,13 @@ def test_a_team_leader_sees_the_records_of_activities_others_organised_until_lea
     assert not policies.records_visible_to(leader).filter(pk=record.pk).exists()
 
 
-def test_a_social_worker_moved_off_the_rota_still_sees_their_own_shifts_and_no_others(persona):
-    from community365.people import services as people
-    from community365.people.models import RoleAssignment
+def test_a_social_worker_moved_off_the_rota_still_sees_their_own_shifts_and_no_others(persona, revoke_roles):
     from community365.teams.models import Shift
 
     worker = persona("worker_huachuan")
     own = set(Shift.objects.filter(worker=worker).values_list("pk", flat=True))
     assert own, "the demo rota gives the worker shifts"
-    for assignment in RoleAssignment.objects.filter(user=worker, revoked_at__isnull=True):
-        people.role_revoke(actor=persona("admin_district"), assignment=assignment)
-    worker = type(worker).objects.get(pk=worker.pk)  # permission facts are read once per user object
+    worker = revoke_roles(worker)
     assert set(policies.shifts_visible_to(worker).values_list("pk", flat=True)) == own
 
 
@@ -107,49 +103,31 @@ def test_a_resident_sees_the_teams_of_their_subdistrict_and_not_of_another(perso
     assert not visible.filter(region__name="东胜街道").exists()
 
 
-def test_my_shifts_opens_for_a_worker_with_no_shift_yet_and_for_one_moved_off_the_rota(persona, client_for):
-    from community365.people import services as people
-    from community365.people.models import RoleAssignment, User
-    from community365.regions.models import Region
+def test_my_shifts_opens_for_a_worker_with_no_shift_yet_and_for_one_moved_off_the_rota(
+    persona, client_for, region, new_account, revoke_roles
+):
     from community365.teams.models import Shift
 
     # a social worker just appointed, with no shift yet
-    community = Region.objects.get(name="划船社区")
-    newcomer = people.user_create(
-        actor=persona("admin_district"), username="worker_new", password=None, district=community.district
-    )
-    people.role_grant(actor=persona("admin_district"), user=newcomer, role="social_worker", region=community)
+    newcomer = new_account("worker_new", role="social_worker", place=region("划船社区"))
     assert not Shift.objects.filter(worker=newcomer).exists()
-    assert policies.may_open_my_shifts(User.objects.get(pk=newcomer.pk))
+    assert policies.may_open_my_shifts(newcomer)
     # a worker moved off the rota keeps the page of the shifts they worked
-    worker = persona("worker_huachuan")
-    for assignment in RoleAssignment.objects.filter(user=worker, revoked_at__isnull=True):
-        people.role_revoke(actor=persona("admin_district"), assignment=assignment)
-    assert policies.may_open_my_shifts(User.objects.get(pk=worker.pk))
+    assert policies.may_open_my_shifts(revoke_roles(persona("worker_huachuan")))
     assert client_for("worker_huachuan").get("/teams/my-shifts/").status_code == 200
     # and a resident, never on a rota, does not have it
     assert not policies.may_open_my_shifts(persona("resident_huachuan"))
 
 
-def test_the_organiser_of_an_activity_organises_it_by_equal_ids(persona, system, red_team):
-    from community365.people import services as people
-    from community365.regions.models import Region
-
-    district = Region.objects.get(kind="district")
-    organiser = people.user_create(actor=system, username="organiser_new", password=None, district=district)
+def test_the_organiser_of_an_activity_organises_it_by_equal_ids(
+    persona, red_team, make_activity, new_account
+):
+    organiser = new_account("organiser_new")
     assert organiser.pk > 256  # past the small integers Python keeps once, where `is` equals `==`
-    start = timezone.now() + datetime.timedelta(days=3)
-    activity = services.activity_create(
-        actor=system,
-        team=red_team,
-        title="新组织者的活动",
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-        capacity=5,
-        organiser=organiser,
-    )
-    fresh = type(organiser).objects.get(pk=organiser.pk)
-    assert policies.may_organise(fresh, activity)
+    made = make_activity(red_team, organiser=organiser)
+    # read back as a page reads it: the organiser's id is then another int object than the user's
+    activity = type(made).objects.select_related("region", "team").get(pk=made.pk)
+    assert policies.may_organise(organiser, activity)
     assert not policies.may_organise(persona("resident_huachuan"), activity)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from community365.core.actors import SystemActor
-from community365.people import services as people
 from community365.regions.models import Region
 from community365.zones import policies, services
 from community365.zones.models import Brand
@@ -26,9 +25,8 @@ def test_a_zone_without_members_is_seen_from_the_district_and_not_from_below(per
     assert not policies.zones_visible_to(persona("staff_baizhang")).filter(pk=zone.pk).exists()
 
 
-def test_an_account_without_a_role_has_no_district_no_brand_and_no_brand_page():
-    district = Region.objects.get(kind="district")
-    roleless = people.user_create(actor=SYSTEM, username="no_role_yet", password=None, district=district)
+def test_an_account_without_a_role_has_no_district_no_brand_and_no_brand_page(new_account):
+    roleless = new_account("no_role_yet")
     assert Brand.objects.exists()
     assert policies.district_of(roleless) is None
     assert not policies.brands_visible_to(roleless).exists()
