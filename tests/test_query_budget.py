@@ -91,9 +91,10 @@ def test_every_url_reads_the_same_queries_at_1x_and_10x(demo_world, persona, set
     clock.append(time.process_time())
     large = _measure(clients, urls)
     clock.append(time.process_time())
-    # The first pass also filled per-process caches (content types, translations): a URL that
-    # read more at 1× than at 10× is measured again at 1×, with the ten-fold history rolled back
-    # (one more pass over a few URLs instead of a warming pass over all of them).
+    # The first pass also filled per-process caches (content types, translations), so a URL
+    # whose counts differ is measured again at 1×, with the ten-fold history rolled back (one
+    # more pass over a few URLs instead of a warming pass over all of them); a real difference
+    # stays one.
     transaction.savepoint_rollback(grown)
     again = [(name, url, who) for name, url, who in urls if small[name] != large[name]]
     small.update(_measure(clients, again))
