@@ -100,18 +100,9 @@ def answering_topic(signing_topic, persona, region):
 
 
 @pytest.fixture
-def civil_liaison(db):
+def civil_liaison(new_account):
     """A liaison of 区民政局 (the demo has only the housing one)."""
-    from community365.people import services as people
-    from community365.regions.models import Department, Region
+    from community365.regions.models import Department
 
-    district = Region.objects.get(kind="district")
-    user = people.user_create(actor=SYSTEM, username="liaison_civil", password=None, district=district)
-    people.role_grant(
-        actor=SYSTEM,
-        user=user,
-        role="department_liaison",
-        region=district,
-        department=Department.objects.get(code="civil-affairs"),
-    )
-    return user
+    civil = Department.objects.get(code="civil-affairs")
+    return new_account("liaison_civil", role="department_liaison", place=civil.district, department=civil)

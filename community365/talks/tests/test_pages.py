@@ -102,7 +102,9 @@ def test_department_inbox_and_organisation_queue_are_for_their_roles(client_for)
     assert client_for("liaison_housing").get("/talks/queue/").status_code == 404
 
 
-def test_liaison_claims_through_the_inbox_and_cannot_touch_other_tasks(client_for, answering_topic):
+def test_liaison_claims_through_the_inbox_and_cannot_touch_other_tasks(
+    client_for, answering_topic, civil_liaison
+):
     topic = answering_topic([("修灯", "housing", 1), ("助餐", "civil-affairs", 1)])
     housing_task, civil_task = topic.tasks.order_by("id")
     client = client_for("liaison_housing")
@@ -110,30 +112,12 @@ def test_liaison_claims_through_the_inbox_and_cannot_touch_other_tasks(client_fo
     client.post(f"/talks/tasks/{housing_task.pk}/do", {"action": "claim"})
     housing_task.refresh_from_db()
     assert housing_task.department.code == "housing"
-    services.task_claim(actor=_civil_liaison(), task=civil_task)
+    services.task_claim(actor=civil_liaison, task=civil_task)
     # a task another department carries is not found for housing
     assert (
         client.post(f"/talks/tasks/{civil_task.pk}/do", {"action": "progress", "status": "done"}).status_code
         == 404
     )
-
-
-def _civil_liaison():
-    from community365.core.actors import SystemActor
-    from community365.people import services as people
-    from community365.regions.models import Department, Region
-
-    system = SystemActor("test")
-    district = Region.objects.get(kind="district")
-    user = people.user_create(actor=system, username="liaison_civil2", password=None, district=district)
-    people.role_grant(
-        actor=system,
-        user=user,
-        role="department_liaison",
-        region=district,
-        department=Department.objects.get(code="civil-affairs"),
-    )
-    return user
 
 
 def test_organisation_department_page_shows_decisions(client_for, signing_topic, persona):
