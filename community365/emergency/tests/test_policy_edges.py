@@ -91,3 +91,18 @@ def test_an_open_event_read_from_the_database_may_be_closed_and_a_closed_one_not
     services.event_close(actor=admin, event=fresh, summary="已结束。")
     closed = EmergencyEvent.objects.select_related("region").get(pk=event.pk)
     assert not policies.may_close(admin, closed)
+
+
+def test_a_member_sees_the_events_of_their_emergency_team_until_they_leave(drill, persona, new_account):
+    from community365.teams import services as teams
+    from community365.teams.models import Team, TeamKind
+
+    # given a volunteer who joins 黄鹂社区's emergency team after the drill was declared: no
+    # role anywhere and no households to check, only the membership
+    team = Team.objects.get(kind=TeamKind.EMERGENCY, region__name="黄鹂社区")
+    volunteer = new_account("emergency_joiner")
+    membership = teams.team_add_member(actor=volunteer, team=team, user=volunteer)
+    assert policies.events_visible_to(volunteer).filter(pk=drill.pk).exists()
+    # when they leave the team, the community's events leave their sight
+    teams.team_leave(actor=volunteer, membership=membership)
+    assert not policies.events_visible_to(volunteer).filter(pk=drill.pk).exists()
