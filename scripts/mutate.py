@@ -61,7 +61,8 @@ class Target:
     name: str
     module: str
     tests: list[str]
-    definitions: list[str] = field(default_factory=list)  # empty: every function of the module
+    # empty: every function of the module; RULES: the functions that refuse (see rule_functions)
+    definitions: list[str] = field(default_factory=list)
     timeout: int = 600
     # tests left out of the per-mutant run because they only render pages for every persona
     # (slow, and they exercise no rule the selected tests do not)
@@ -77,6 +78,42 @@ W, T, TM, P, R, A = (
     "community365/audit",
 )
 PAGES = "not every_persona and not pages_open"
+RULES = ["@rules"]
+REFUSALS = {"NotAllowed", "InvalidTransition", "Conflict"}
+
+
+def rule_functions(path: Path) -> list[str]:
+    """The module's rules: its top-level functions that refuse a person (raise NotAllowed), a
+    state change (InvalidTransition) or a lost race or full place (Conflict), or that ask the
+    app's policies or ``permissions.require*`` whether the actor may act. Validation helpers
+    that only raise InvalidInput are left out: they are the edge, not the rules."""
+    import ast
+
+    found = []
+    for node in ast.parse(path.read_text()).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for n in ast.walk(node):
+            if isinstance(n, ast.Raise) and n.exc is not None:
+                raised = n.exc.func if isinstance(n.exc, ast.Call) else n.exc
+                name = raised.id if isinstance(raised, ast.Name) else getattr(raised, "attr", "")
+                if name in REFUSALS:
+                    found.append(node.name)
+                    break
+            if (
+                isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and isinstance(n.func.value, ast.Name)
+                and (
+                    n.func.value.id == "policies"
+                    or (n.func.value.id == "permissions" and n.func.attr.startswith("require"))
+                )
+            ):
+                found.append(node.name)
+                break
+    return found
+
+
 TARGETS = [
     # claim, signature, capacity and permission rules first
     Target(
@@ -167,6 +204,48 @@ TARGETS = [
         )
         for app in ("zones", "pairing", "emergency", "supervision", "benchmarking")
     ],
+    # the services' rules of the apps built after the first three (RULES: the functions that
+    # refuse or ask a policy), and what was left of the first three
+    *[
+        Target(
+            f"{app}-rules",
+            f"community365/{app}/services.py",
+            [f"community365/{app}/tests"],
+            RULES,
+            exclude=PAGES,
+        )
+        for app in (
+            "desk",
+            "cases",
+            "mechanisms",
+            "zones",
+            "pairing",
+            "emergency",
+            "supervision",
+            "benchmarking",
+        )
+    ],
+    Target(
+        "wishes-rules",
+        f"{W}/services.py",
+        [f"{W}/tests"],
+        [
+            "_wisher_side_role",
+            "wish_create",
+            "_require_editable",
+            "_active_claim_of",
+            "wish_share_phone",
+            "wish_report_problem",
+            "organisation_account_link",
+        ],
+        exclude=PAGES,
+    ),
+    *[
+        Target(f"talks-{m.strip('_')}", f"{T}/services/{m}.py", [f"{T}/tests"], RULES, exclude=PAGES)
+        for m in ("_common", "ratings", "talks")
+    ],
+    Target("teams-rota-rules", f"{TM}/services/rota.py", [f"{TM}/tests"], RULES, exclude=PAGES),
+    Target("teams-hours-rules", f"{TM}/services/hours.py", [f"{TM}/tests"], RULES, exclude=PAGES),
 ]
 BY_NAME = {t.name: t for t in TARGETS}
 # Replacing the % that formats a message only breaks the message (a TypeError on the refused
@@ -261,6 +340,7 @@ def keep_only(target: Target, session: Path) -> None:
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
     spans = annotation_spans(TREE / target.module)
+    definitions = rule_functions(TREE / target.module) if target.definitions == RULES else target.definitions
 
     def in_annotation(m) -> bool:
         at = tuple(m.start_pos)
@@ -271,9 +351,7 @@ def keep_only(target: Target, session: Path) -> None:
             return False
         if in_annotation(m):
             return False
-        return not target.definitions or any(
-            fnmatch(m.definition_name or "", pattern) for pattern in target.definitions
-        )
+        return not definitions or any(fnmatch(m.definition_name or "", pattern) for pattern in definitions)
 
     with use_db(str(session), WorkDB.Mode.open) as db:
         skip = [item.job_id for item in db.pending_work_items if not all(wanted(m) for m in item.mutations)]
@@ -317,7 +395,8 @@ def run(target: Target, fresh: bool, retry: bool = False) -> None:
     keep_only(target, session)
     started = time.monotonic()
     print(
-        f"== {target.name}: {target.module} ({', '.join(target.definitions) or 'all functions'})", flush=True
+        f"== {target.name}: {target.module} ({', '.join(target.definitions) or 'all functions'})",
+        flush=True,
     )
     subprocess.run([cr, "exec", str(cfg), str(session)], cwd=TREE, env=env, check=True)
     print(f"   done in {time.monotonic() - started:.0f} s", flush=True)
@@ -404,7 +483,8 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     if args.list:
         for t in TARGETS:
-            print(f"{t.name:20} {t.module}  {' '.join(t.definitions)}")
+            named = rule_functions(ROOT / t.module) if t.definitions == RULES else t.definitions
+            print(f"{t.name:20} {t.module}  {' '.join(named)}")
         return
     if args.report:
         report()
