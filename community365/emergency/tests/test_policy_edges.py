@@ -106,3 +106,16 @@ def test_a_member_sees_the_events_of_their_emergency_team_until_they_leave(drill
     # when they leave the team, the community's events leave their sight
     teams.team_leave(actor=volunteer, membership=membership)
     assert not policies.events_visible_to(volunteer).filter(pk=drill.pk).exists()
+
+
+def test_who_may_declare_and_manage_beyond_their_community(drill, persona):
+    from community365.core.actors import SystemActor
+
+    # the district and the subdistricts declare; a community's worker and a resident do not
+    assert policies.may_declare(persona("admin_district"))
+    assert policies.may_declare(persona("staff_baizhang"))
+    assert not policies.may_declare(persona("worker_huangli"))
+    assert not policies.may_declare(persona("resident_huachuan"))
+    # the system manages every board; someone with no place to manage, none
+    assert policies.may_manage(SystemActor("tests"), drill)
+    assert not policies.may_manage(persona("resident_huachuan"), drill)

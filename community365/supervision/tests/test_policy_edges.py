@@ -48,3 +48,11 @@ def test_a_district_role_makes_no_community_the_reviewers_own(new_account):
     assert other.pk > 256
     admin = new_account("admin_of_other", role="district_admin", place=other)
     assert policies.own_community_paths(admin) == []
+
+
+def test_this_years_draft_is_seen_by_its_deciders_and_reviewers(district, admin, staff, secretary, persona):
+    draft = Assessment.objects.get(district=district, year=timezone.localdate().year)
+    assert draft.status != "published"
+    for who in (admin, staff, secretary):
+        assert policies.assessments_visible_to(who).filter(pk=draft.pk).exists(), who
+    assert not policies.assessments_visible_to(persona("worker_huachuan")).filter(pk=draft.pk).exists()
