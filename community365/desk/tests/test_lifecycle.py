@@ -196,6 +196,15 @@ def test_a_satisfied_resident_cannot_reopen(persona, item, stairwell):
         services.request_reopen(actor=persona("resident_huachuan"), req=req, reason="想再修一次")
 
 
+def test_five_stars_given_with_a_reopening_are_a_satisfied_rating(persona, item, stairwell):
+    # five stars is a valid rating: the reopening is refused because it says "satisfied"
+    req = _closed(persona, item, stairwell)
+    with pytest.raises(NotAllowed):
+        services.request_reopen(actor=persona("resident_huachuan"), req=req, reason="想再修一次", rating=5)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.CLOSED and req.reopen_count == 0
+
+
 def test_no_reopening_after_seven_days(make_request):
     req = make_request(at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC))
     services.request_accept(

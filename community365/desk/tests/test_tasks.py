@@ -102,6 +102,16 @@ def test_a_department_sees_its_task_in_its_inbox_and_marks_it_done(client, accep
     assert task.state == TaskState.DONE and task.done_by == liaison and task.note == "线路已检修"
 
 
+def test_a_task_for_a_team_is_told_to_its_leader(
+    accepted, persona, led_team, django_capture_on_commit_callbacks
+):
+    team, leader = led_team
+    req = accepted()
+    with django_capture_on_commit_callbacks(execute=True):
+        _add(persona("worker_huachuan"), req, team=team)
+    assert Notification.objects.filter(recipient=leader, kind=phrases.TASK_ASSIGNED).exists()
+
+
 def test_a_team_leader_marks_the_teams_task_done(accepted, persona, led_team):
     team, leader = led_team
     req = accepted()
