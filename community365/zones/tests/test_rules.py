@@ -301,6 +301,27 @@ def test_standard_item_input_is_checked(region):
         _item(SYSTEM, district=district, indicator_code="total", threshold="120")
 
 
+def test_the_total_score_threshold_lies_between_0_and_100(region):
+    district = _district(region)
+    # a code typed into a form is a string of its own, not the interned constant
+    typed = "".join(["to", "tal"])
+    for bad in ("101", "-0.5"):
+        with pytest.raises(InvalidInput):
+            _item(SYSTEM, district=district, indicator_code=typed, threshold=bad)
+    for good in ("0", "100"):
+        assert _item(SYSTEM, district=district, indicator_code=typed, threshold=good).threshold == Decimal(
+            good
+        )
+    # an indicator's own threshold is not a score: 150 is a valid one for a registered indicator
+    # whose code sorts after "total"; an unknown code sorting there is refused all the same
+    assert (
+        _item(SYSTEM, district=district, indicator_code="wishes.satisfaction", threshold="150").threshold
+        == 150
+    )
+    with pytest.raises(InvalidInput):
+        _item(SYSTEM, district=district, indicator_code="zones.happiness")
+
+
 def test_setting_an_item_again_changes_its_threshold(region):
     district = _district(region)
     _item(SYSTEM, district=district, threshold="4")
@@ -340,6 +361,10 @@ def test_target_values_are_checked(region):
     with pytest.raises(InvalidInput):
         services.target_set(
             actor=SYSTEM, district=district, year=YEAR, measure="demonstration_zones", value="2.5"
+        )
+    with pytest.raises(InvalidInput):  # rounds up to 3, still not a whole number of zones
+        services.target_set(
+            actor=SYSTEM, district=district, year=YEAR, measure="demonstration_zones", value="2.6"
         )
     with pytest.raises(InvalidInput):
         services.target_set(actor=SYSTEM, district=district, year=YEAR, measure="happiness", value=1)
