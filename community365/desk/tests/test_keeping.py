@@ -389,3 +389,32 @@ def test_the_desk_home_links_the_keepers_pages(client_for):
     assert "/services/catalogue/manage/" in admin and "/services/calendar/" in admin
     secretary = client_for("secretary_huachuan").get("/services/").content.decode()
     assert "/services/grids/" in secretary and "/services/calendar/" not in secretary
+
+
+def test_an_organisation_of_another_district_delivers_nothing_here(huachuan):
+    # given a second district (numbered after the demo's) with an organisation of its own
+    from community365.regions import services as regions
+    from community365.regions.models import Organisation
+
+    demo = _district(huachuan)
+    other = regions.region_create(actor=SYSTEM, parent=None, kind="district", name="测试区", code="T-ORG")
+    theirs = regions.organisation_create(actor=SYSTEM, region=other, name="外区社工机构", kind="social")
+    ours = Organisation.objects.filter(district_id=demo.pk).order_by("pk").first()
+    assert other.pk > demo.pk and ours is not None
+
+    def save(district, organisation):
+        return services.catalogue_item_save(
+            actor=SYSTEM,
+            district=district,
+            code="other-org",
+            category="convenience",
+            name="代办",
+            deliverer="organisation",
+            organisation=organisation,
+        )
+
+    # each district's items are delivered by its own organisations, whichever way the ids lie
+    for district, organisation in ((demo, theirs), (other, ours)):
+        with pytest.raises(InvalidInput):
+            save(district, organisation)
+    assert save(demo, ours).organisation_id == ours.pk
