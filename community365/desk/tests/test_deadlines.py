@@ -39,13 +39,15 @@ def test_waiting_for_the_resident_moves_the_deadline_and_is_recorded(make_reques
     start = local(2026, 12, 7, 9, 0)
     req = make_request(at=start)
     services.request_accept(actor=SYSTEM, req=req, at=start + datetime.timedelta(hours=1))
-    due = req.resolution_due
+    due, response_due = req.resolution_due, req.response_due
     services.request_pause(
         actor=SYSTEM, req=req, reason="请居民提供照片", at=start + datetime.timedelta(hours=2)
     )
     services.request_resume(actor=SYSTEM, req=req, at=start + datetime.timedelta(hours=26))
     req.refresh_from_db()
     assert req.resolution_due == due + datetime.timedelta(hours=24)
+    # the response was given on acceptance: its deadline is history and does not move
+    assert req.response_due == response_due
     assert req.paused_seconds == 24 * 3600
     assert list(req.events.values_list("code", flat=True)).count("desk.event.pause") == 1
 

@@ -86,10 +86,15 @@ def test_a_request_with_an_open_task_is_not_merged_away(accepted, persona):
         services.request_merge(actor=worker, req=dup, into=first)
 
 
-def test_a_department_sees_its_task_in_its_inbox_and_marks_it_done(client, accepted, persona, housing):
+def test_a_department_sees_its_task_in_its_inbox_and_marks_it_done(
+    client, accepted, persona, housing, django_capture_on_commit_callbacks
+):
     req = accepted()
-    _add(persona("worker_huachuan"), req, department=housing, text="请住建局查看楼道线路")
+    with django_capture_on_commit_callbacks(execute=True):
+        _add(persona("worker_huachuan"), req, department=housing, text="请住建局查看楼道线路")
     liaison = persona("liaison_housing")
+    # the department's liaison is told
+    assert Notification.objects.filter(recipient=liaison, kind=phrases.TASK_ASSIGNED).exists()
     # the department sees the request through its task, and the task in its inbox
     assert policies.get_visible_request(liaison, req.pk) == req
     client.force_login(liaison)
