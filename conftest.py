@@ -15,9 +15,11 @@ PERSONA_NAMES = [p.username for p in PERSONAS]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from tests import demo_snapshot
+    from tests import demo_snapshot, ids
 
     with django_db_blocker.unblock():
+        if not demo_snapshot.is_present():
+            ids.spread()
         build_demo()
         demo_snapshot.take()
         demo_snapshot.restore_instead_of_flush()

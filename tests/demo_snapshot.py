@@ -23,6 +23,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from tests import ids
+
 SCHEMA = "demo_snapshot"
 
 
@@ -79,6 +81,8 @@ def restore() -> None:
             cursor.execute(f"INSERT INTO public.{quote(table)} SELECT * FROM {SCHEMA}.{quote(table)}")  # noqa: S608
         for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
             cursor.execute(statement)
+    # the reset above sets an empty table's sequence back to 1: spread the ids again (tests/ids.py)
+    ids.spread()
 
 
 def discard() -> None:
