@@ -205,6 +205,30 @@ def test_five_stars_given_with_a_reopening_are_a_satisfied_rating(persona, item,
     assert req.status == RequestStatus.CLOSED and req.reopen_count == 0
 
 
+def test_three_stars_are_not_unsatisfied_and_two_are(persona, item, stairwell):
+    resident = persona("resident_huachuan")
+    fair = _closed(persona, item, stairwell)
+    with pytest.raises(NotAllowed):
+        services.request_reopen(actor=resident, req=fair, reason="一般般", rating=3)
+    poor = _closed(persona, item, stairwell)
+    services.request_reopen(actor=resident, req=poor, reason="没修好", rating=2)
+    poor.refresh_from_db()
+    assert poor.status == RequestStatus.ACCEPTED
+
+
+def test_operations_staff_may_handle_any_request(make_request):
+    from community365.people.models import User
+
+    from community365.audit.models import AuditEvent
+
+    root = User.objects.create_superuser("desk_root", password="Ops-root-365!")
+    req = services.request_accept(actor=root, req=make_request())
+    assert req.status == RequestStatus.ACCEPTED
+    # recorded as operations ("system"), not as a department's liaison
+    event = AuditEvent.objects.get(action="desk.request:accept", object_id=str(req.pk))
+    assert event.acting_role == "system"
+
+
 def test_no_reopening_after_seven_days(make_request):
     req = make_request(at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC))
     services.request_accept(
