@@ -418,3 +418,17 @@ def test_an_organisation_of_another_district_delivers_nothing_here(huachuan):
         with pytest.raises(InvalidInput):
             save(district, organisation)
     assert save(demo, ours).organisation_id == ours.pk
+
+
+def test_a_secretary_deletes_their_communitys_unused_addition_and_not_the_districts_items(persona, huachuan):
+    from community365.core.errors import NotAllowed
+
+    secretary = persona("secretary_huachuan")
+    addition = _addition(huachuan, "hc-umbrella")
+    services.catalogue_item_delete(actor=secretary, item=addition)
+    assert not CatalogueItem.objects.filter(pk=addition.pk).exists()
+    district_item = CatalogueItem.objects.filter(
+        region__isnull=True, district_id=huachuan.district_id
+    ).first()
+    with pytest.raises(NotAllowed):
+        services.catalogue_item_delete(actor=secretary, item=district_item)
