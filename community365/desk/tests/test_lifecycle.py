@@ -217,9 +217,8 @@ def test_three_stars_are_not_unsatisfied_and_two_are(persona, item, stairwell):
 
 
 def test_operations_staff_may_handle_any_request(make_request):
-    from community365.people.models import User
-
     from community365.audit.models import AuditEvent
+    from community365.people.models import User
 
     root = User.objects.create_superuser("desk_root", password="Ops-root-365!")
     req = services.request_accept(actor=root, req=make_request())
