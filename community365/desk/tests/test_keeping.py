@@ -432,3 +432,18 @@ def test_a_secretary_deletes_their_communitys_unused_addition_and_not_the_distri
     ).first()
     with pytest.raises(NotAllowed):
         services.catalogue_item_delete(actor=secretary, item=district_item)
+
+
+def test_the_calendar_service_keeps_today_and_refuses_to_clear_an_ordinary_day(persona, huachuan):
+    admin, district = persona("admin_district"), _district(huachuan)
+    # today's deadlines are being counted on it: not today, only from tomorrow
+    with pytest.raises(InvalidInput):
+        services.calendar_day_set(actor=admin, district=district, date=timezone.localdate(), kind="holiday")
+    tomorrow = _future_weekday(1)
+    assert (
+        services.calendar_day_set(actor=admin, district=district, date=tomorrow, kind="holiday") is not None
+    )
+    # clearing a day that was never marked is a mistake worth telling
+    ordinary = _future_weekday(45)
+    with pytest.raises(InvalidInput):
+        services.calendar_day_set(actor=admin, district=district, date=ordinary, kind=None)

@@ -219,3 +219,19 @@ def test_a_social_workers_open_tasks_are_a_to_do_that_opens_their_requests(clien
     listing = client.get(item.url)
     assert listing.context["page"].paginator.count == item.count
     assert req.pk in {r["req"].pk for r in listing.context["rows"]}
+
+
+def test_the_requests_handler_is_told_when_someone_else_finishes_a_task(
+    accepted, persona, housing, django_capture_on_commit_callbacks
+):
+    req = accepted()
+    worker = req.assignee  # the request's handler (the duty worker it was routed to)
+    assert worker is not None
+    theirs = _add(worker, req, department=housing, text="请住建局查看楼道线路")
+    own = _add(worker, req, worker=worker, text="回访居民")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_done(actor=worker, task=own, note="已回访")
+    assert not Notification.objects.filter(recipient=worker, kind=phrases.TASK_DONE).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_done(actor=persona("liaison_housing"), task=theirs, note="线路已检修")
+    assert Notification.objects.filter(recipient=worker, kind=phrases.TASK_DONE).count() == 1
