@@ -205,6 +205,21 @@ def test_five_stars_given_with_a_reopening_are_a_satisfied_rating(persona, item,
     assert req.status == RequestStatus.CLOSED and req.reopen_count == 0
 
 
+def test_the_handler_is_told_when_the_resident_reopens(
+    persona, item, stairwell, django_capture_on_commit_callbacks
+):
+    from community365.desk import phrases
+    from community365.notifications.models import Notification
+
+    req = _closed(persona, item, stairwell)
+    assert req.assignee_id is not None
+    told = Notification.objects.filter(recipient_id=req.assignee_id, kind=phrases.ASSIGNED)
+    before = told.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_reopen(actor=persona("resident_huachuan"), req=req, reason="灯还是不亮", rating=1)
+    assert told.count() == before + 1
+
+
 def test_three_stars_are_not_unsatisfied_and_two_are(persona, item, stairwell):
     resident = persona("resident_huachuan")
     fair = _closed(persona, item, stairwell)

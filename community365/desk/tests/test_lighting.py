@@ -247,3 +247,15 @@ def test_the_pages(client_for, make_request, stairwell):
     assert (file.lamps, file.lamp_type, file.maintainer) == (6, "fluorescent", "community")
     refused = worker.post(f"/services/lighting/{file.pk}/", {"action": "check", "state": "lit"})
     assert refused.status_code == 200 and _file(stairwell).state == "dark"
+
+
+def test_operations_staff_keep_any_lighting_file_as_the_system(stairwell):
+    from community365.people.models import User
+
+    root = User.objects.create_superuser("lamp_root", password="Ops-root-365!")
+    file = services.lighting_file_save(
+        actor=root, stairwell=stairwell, lamps=2, lamp_type="led", sensor=False, maintainer="property"
+    )
+    file = services.lighting_check(actor=root, file=file, state="faulty", note="巡查")
+    assert file.state == LightState.FAULTY
+    assert AuditEvent.objects.filter(action="desk.lighting:check", acting_role="system").exists()
