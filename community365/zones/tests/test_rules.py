@@ -170,9 +170,29 @@ def test_status_moves_forward_with_a_dated_history(region):
     rows = list(
         ZoneStatusChange.objects.filter(zone=zone)
         .order_by("on", "id")
-        .values_list("from_status", "to_status")
+        .values_list("from_status", "to_status", "reverted")
     )
-    assert rows == [("", "planned"), ("planned", "built")]
+    assert rows == [("", "planned", False), ("planned", "built", False)]
+
+
+def test_a_revert_goes_to_an_earlier_status_only(region):
+    zone = _zone(_district(region))
+    services.zone_advance(actor=SYSTEM, zone=zone, to_status="building", on=datetime.date(YEAR, 2, 1))
+    for later in ("built", "demonstration"):
+        with pytest.raises(InvalidTransition):
+            services.zone_revert(actor=SYSTEM, zone=zone, to_status=later, reason="写错了方向")
+    assert Zone.objects.get(pk=zone.pk).status == "building"
+
+
+def test_a_new_districts_core_zone_keeps_no_link_form_and_takes_members(region):
+    from community365.regions import services as regions
+
+    # a district with no core zone yet (numbered after the demo's)
+    other = regions.region_create(actor=SYSTEM, parent=None, kind="district", name="测试区", code="T-ZONE")
+    core = _zone(other, name="新区一核", kind="core", form="community_community", theme="comprehensive")
+    assert core.link_form == ""  # the form belongs to link zones only
+    member = services.member_add(actor=SYSTEM, zone=core, kind="building", name="新区商务楼")
+    assert member.zone_id == core.pk
 
 
 def test_status_never_goes_back_by_advancing(region):
