@@ -63,6 +63,21 @@ def test_pair_refuses_another_communitys_worker_and_a_future_date(persona, unpai
         )
 
 
+def test_a_pairing_is_recorded_from_a_past_date_and_ended_on_one_not_in_the_future(persona, unpaired):
+    worker, member = persona("worker_huachuan"), persona("member_demo")
+    month_ago = TODAY() - datetime.timedelta(days=30)
+    pairing = services.pairing_create(actor=worker, household=unpaired, cadre=member, since=month_ago)
+    assert pairing.since == month_ago
+    with pytest.raises(InvalidInput):
+        services.pairing_end(
+            actor=worker, pairing=pairing, reason="moved", ended_on=TODAY() + datetime.timedelta(days=1)
+        )
+    week_ago = TODAY() - datetime.timedelta(days=7)
+    services.pairing_end(actor=worker, pairing=pairing, reason="moved", ended_on=week_ago)
+    pairing.refresh_from_db()
+    assert pairing.ended_on == week_ago
+
+
 def test_end_once_and_no_visit_after(persona, pairing):
     worker = persona("worker_huachuan")
     services.pairing_end(actor=worker, pairing=pairing, reason="moved")
