@@ -52,6 +52,23 @@ def test_waiting_for_the_resident_moves_the_deadline_and_is_recorded(make_reques
     assert list(req.events.values_list("code", flat=True)).count("desk.event.pause") == 1
 
 
+def test_a_request_resumed_from_a_page_read_before_the_pause_still_moves_its_deadline(make_request):
+    from community365.desk.models import ServiceRequest
+
+    start = local(2026, 12, 7, 9, 0)
+    req = make_request(at=start)
+    services.request_accept(actor=SYSTEM, req=req, at=start + datetime.timedelta(hours=1))
+    stale = ServiceRequest.objects.get(pk=req.pk)  # a page opened before the pause
+    due = stale.resolution_due
+    services.request_pause(
+        actor=SYSTEM, req=req, reason="请居民提供照片", at=start + datetime.timedelta(hours=2)
+    )
+    services.request_resume(actor=SYSTEM, req=stale, at=start + datetime.timedelta(hours=5))
+    stale.refresh_from_db()
+    assert stale.resolution_due == due + datetime.timedelta(hours=3)
+    assert stale.paused_seconds == 3 * 3600
+
+
 def test_a_pause_needs_a_reason(accepted):
     with pytest.raises(InvalidInput):
         services.request_pause(actor=SYSTEM, req=accepted(), reason=" ")

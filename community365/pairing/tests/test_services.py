@@ -120,11 +120,23 @@ def test_visit_by_cadre_keeps_last_visit(persona, pairing):
     assert pairing.last_visit_on == TODAY()
 
 
-def test_visit_on_behalf_by_the_communitys_worker(persona, pairing):
-    visit = services.visit_log(
-        actor=persona("worker_huachuan"), pairing=pairing, visited_on=TODAY(), found="代为登记的走访。"
-    )
+def test_visit_on_behalf_by_the_communitys_worker(persona, pairing, django_capture_on_commit_callbacks):
+    from community365.notifications.models import Notification
+    from community365.pairing import phrases
+
+    told = Notification.objects.filter(recipient_id=pairing.cadre_id, kind=phrases.LOGGED_FOR)
+    before = told.count()
+    # the cadre logging their own visit is not told about it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_log(actor=pairing.cadre, pairing=pairing, visited_on=TODAY(), found="自己登记的走访。")
+    assert told.count() == before
+    # a visit the worker logs for them is told to the cadre
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = services.visit_log(
+            actor=persona("worker_huachuan"), pairing=pairing, visited_on=TODAY(), found="代为登记的走访。"
+        )
     assert visit.logged_by.username == "worker_huachuan" and visit.cadre_id == pairing.cadre_id
+    assert told.count() == before + 1
 
 
 def test_visit_refusals(persona, pairing):
