@@ -89,6 +89,13 @@ def test_end_once_and_no_visit_after(persona, pairing):
         services.visit_log(actor=pairing.cadre, pairing=pairing, visited_on=TODAY(), found="老人身体很好。")
 
 
+def test_only_other_needs_a_note_to_end(persona, pairing):
+    # every named reason ends a pairing without a note, whatever its place in the alphabet
+    services.pairing_end(actor=persona("worker_huachuan"), pairing=pairing, reason="out_of_difficulty")
+    pairing.refresh_from_db()
+    assert pairing.end_reason == "out_of_difficulty" and pairing.end_note == ""
+
+
 def test_end_refusals(persona, pairing):
     with pytest.raises(NotAllowed):
         services.pairing_end(actor=pairing.cadre, pairing=pairing, reason="moved")
