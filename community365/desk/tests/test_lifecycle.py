@@ -231,6 +231,14 @@ def test_three_stars_are_not_unsatisfied_and_two_are(persona, item, stairwell):
     assert poor.status == RequestStatus.ACCEPTED
 
 
+def test_a_handlers_act_is_recorded_under_their_role(persona, make_request):
+    from community365.audit.models import AuditEvent
+
+    req = services.request_accept(actor=persona("worker_huachuan"), req=make_request())
+    event = AuditEvent.objects.get(action="desk.request:accept", object_id=str(req.pk))
+    assert event.acting_role == "social_worker"
+
+
 def test_operations_staff_may_handle_any_request(make_request):
     from community365.audit.models import AuditEvent
     from community365.people.models import User

@@ -161,6 +161,9 @@ def test_bad_tasks_are_refused_with_a_message(accepted, persona, housing, region
         with pytest.raises(InvalidInput, match="志愿队伍"):
             _add(worker, req, team=other)
     assert not RequestTask.objects.filter(request=req).exists()
+    # the bounds themselves are allowed
+    for days in (1, services.TASK_MAX_DAYS):
+        assert _add(worker, req, worker=worker, due_days=days).due_days == days
 
 
 def test_who_may_split_a_request(accepted, persona, housing):
