@@ -89,6 +89,32 @@ def test_end_once_and_no_visit_after(persona, pairing):
         services.visit_log(actor=pairing.cadre, pairing=pairing, visited_on=TODAY(), found="老人身体很好。")
 
 
+def test_an_ended_pairing_may_be_made_again_and_end_the_day_it_began(persona, unpaired):
+    worker, member = persona("worker_huachuan"), persona("member_demo")
+    first = services.pairing_create(actor=worker, household=unpaired, cadre=member)
+    with pytest.raises(InvalidInput):  # not before it began
+        services.pairing_end(
+            actor=worker, pairing=first, reason="moved", ended_on=first.since - datetime.timedelta(days=1)
+        )
+    services.pairing_end(actor=worker, pairing=first, reason="declined", ended_on=first.since)
+    # the household asks again: the same cadre is paired anew
+    again = services.pairing_create(actor=worker, household=unpaired, cadre=member)
+    assert again.pk != first.pk and again.ended_on is None
+
+
+def test_a_worker_numbered_after_the_cadre_logs_for_them_as_a_worker(
+    persona, pairing, new_account, django_capture_on_commit_callbacks
+):
+    from community365.notifications.models import Notification
+    from community365.pairing import phrases
+
+    worker = new_account("late_worker", role="social_worker", place=pairing.region)
+    assert worker.pk > pairing.cadre_id
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_log(actor=worker, pairing=pairing, visited_on=TODAY(), found="新来的社工代为登记。")
+    assert Notification.objects.filter(recipient_id=pairing.cadre_id, kind=phrases.LOGGED_FOR).exists()
+
+
 def test_only_other_needs_a_note_to_end(persona, pairing):
     # every named reason ends a pairing without a note, whatever its place in the alphabet
     services.pairing_end(actor=persona("worker_huachuan"), pairing=pairing, reason="out_of_difficulty")
