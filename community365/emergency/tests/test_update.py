@@ -73,7 +73,13 @@ def test_only_the_declaring_places_staff_update(drill, persona, who):
 
 def test_the_window_rules_of_declaring_hold(drill, persona):
     admin = persona("admin_district")
-    for ends_at in (drill.starts_at, drill.starts_at + datetime.timedelta(days=15)):
+    # the start itself (also as a value of its own, as a form gives it), before it, past 14 days
+    for ends_at in (
+        drill.starts_at,
+        drill.starts_at + datetime.timedelta(0),
+        drill.starts_at - datetime.timedelta(hours=1),
+        drill.starts_at + datetime.timedelta(days=15),
+    ):
         with pytest.raises(InvalidInput):
             services.event_update(
                 actor=admin, event=drill, title=drill.title, level=drill.level, ends_at=ends_at
