@@ -192,3 +192,18 @@ def test_reassigning_a_building_only_to_the_communitys_helpers(drill, persona):
         .exclude(assignee__username="emergency_demo")
         .exists()
     )
+
+
+def test_a_closed_events_buildings_are_not_reassigned(drill, persona):
+    row = CheckAssignment.objects.filter(event=drill).select_related("building").first()
+    before = row.assignee_id
+    services.event_close(actor=persona("admin_district"), event=drill, summary="演练结束")
+    drill.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        services.building_reassign(
+            actor=persona("worker_huangli"),
+            event=drill,
+            building=row.building,
+            assignee=persona("worker_huangli"),
+        )
+    assert CheckAssignment.objects.get(pk=row.pk).assignee_id == before
