@@ -10,7 +10,7 @@ from django.utils import timezone
 from community365.core.errors import NotAllowed
 from community365.regions import services as regions
 from community365.supervision import policies, selectors, services
-from community365.supervision.models import Assessment, NoticeReply, ReportReview, ReplyStatus
+from community365.supervision.models import Assessment, NoticeReply, ReplyStatus, ReportReview
 
 from .conftest import SYSTEM
 
