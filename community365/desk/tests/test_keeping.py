@@ -394,7 +394,7 @@ def test_the_desk_home_links_the_keepers_pages(client_for):
 def test_an_organisation_of_another_district_delivers_nothing_here(huachuan):
     # given a second district (numbered after the demo's) with an organisation of its own
     from community365.regions import services as regions
-    from community365.regions.models import Organisation
+    from community365.regions.models import Department, Organisation
 
     demo = _district(huachuan)
     other = regions.region_create(actor=SYSTEM, parent=None, kind="district", name="测试区", code="T-ORG")
@@ -418,6 +418,22 @@ def test_an_organisation_of_another_district_delivers_nothing_here(huachuan):
         with pytest.raises(InvalidInput):
             save(district, organisation)
     assert save(demo, ours).organisation_id == ours.pk
+    # and so for departments
+    their_department = regions.department_create(
+        actor=SYSTEM, district=other, name="外区住建局", code="t-housing"
+    )
+    our_department = Department.objects.filter(district_id=demo.pk).order_by("pk").first()
+    for district, department in ((demo, their_department), (other, our_department)):
+        with pytest.raises(InvalidInput):
+            services.catalogue_item_save(
+                actor=SYSTEM,
+                district=district,
+                code="other-dept",
+                category="convenience",
+                name="代办",
+                deliverer="department",
+                department=department,
+            )
 
 
 def test_a_secretary_deletes_their_communitys_unused_addition_and_not_the_districts_items(persona, huachuan):

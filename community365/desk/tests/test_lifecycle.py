@@ -220,6 +220,24 @@ def test_the_handler_is_told_when_the_resident_reopens(
     assert told.count() == before + 1
 
 
+def test_the_resident_resumes_their_own_request_once_they_have_answered(persona, item, stairwell):
+    resident, worker = persona("resident_huachuan"), persona("worker_huachuan")
+    req = _raised(persona, item, stairwell)
+    services.request_accept(actor=worker, req=req)
+    services.request_pause(actor=worker, req=req, reason="请提供楼道照片")
+    services.request_resume(actor=resident, req=req)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ACCEPTED and req.paused_at is None
+
+
+def test_a_reopening_with_a_rating_that_is_no_number_is_refused_with_a_message(persona, item, stairwell):
+    req = _closed(persona, item, stairwell)
+    with pytest.raises(InvalidInput):
+        services.request_reopen(actor=persona("resident_huachuan"), req=req, reason="没修好", rating="很差")
+    req.refresh_from_db()
+    assert req.status == RequestStatus.CLOSED
+
+
 def test_three_stars_are_not_unsatisfied_and_two_are(persona, item, stairwell):
     resident = persona("resident_huachuan")
     fair = _closed(persona, item, stairwell)

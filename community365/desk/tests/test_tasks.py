@@ -105,6 +105,11 @@ def test_a_department_sees_its_task_in_its_inbox_and_marks_it_done(
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.state == TaskState.DONE and task.done_by == liaison and task.note == "线路已检修"
+    # recorded under the liaison's own role
+    from community365.audit.models import AuditEvent
+
+    done = AuditEvent.objects.filter(action="desk.task:done", object_id=str(req.pk)).get()
+    assert done.acting_role == "department_liaison"
 
 
 def test_a_task_for_a_team_is_told_to_its_leader(
