@@ -243,3 +243,15 @@ def test_the_requests_handler_is_told_when_someone_else_finishes_a_task(
     with django_capture_on_commit_callbacks(execute=True):
         services.task_done(actor=persona("liaison_housing"), task=theirs, note="线路已检修")
     assert Notification.objects.filter(recipient=worker, kind=phrases.TASK_DONE).count() == 1
+
+
+def test_a_liaison_whose_role_was_revoked_is_not_told_of_a_task(
+    accepted, persona, housing, revoke_roles, django_capture_on_commit_callbacks
+):
+    former = revoke_roles(persona("liaison_housing"))
+    told = Notification.objects.filter(recipient=former, kind=phrases.TASK_ASSIGNED)
+    before = told.count()  # the demo's earlier tasks
+    req = accepted()
+    with django_capture_on_commit_callbacks(execute=True):
+        _add(persona("worker_huachuan"), req, department=housing, text="请住建局查看楼道线路")
+    assert told.count() == before
