@@ -306,6 +306,11 @@ def test_call_back_after_closing_only(persona, item, stairwell, make_request):
     req = _closed(persona, item, stairwell)
     callback = services.callback_record(actor=worker, req=req, reached=True, satisfied=True, note="居民满意")
     assert callback.worker == worker and req.events.filter(code="desk.event.callback").exists()
+    assert callback.satisfied is True
+    # an unanswered call keeps no satisfaction; the system (a call centre's import) records too,
+    # in the name of the request's handler
+    missed = services.callback_record(actor=SYSTEM, req=req, reached=False, satisfied=True)
+    assert missed.satisfied is None and missed.worker_id == req.assignee_id
 
 
 def test_catalogue_additions_are_the_communitys_own(persona, huachuan):
