@@ -207,3 +207,13 @@ def test_a_closed_events_buildings_are_not_reassigned(drill, persona):
             assignee=persona("worker_huangli"),
         )
     assert CheckAssignment.objects.get(pk=row.pk).assignee_id == before
+
+
+def test_a_declared_event_spreads_the_buildings_over_the_communitys_helpers(declare, region):
+    # the loads are counted in households, so no helper is given every building
+    event = declare("黄鹂社区").event
+    helpers = services.helpers_of(region("黄鹂社区"))
+    buildings = CheckAssignment.objects.filter(event=event).values("building_id").distinct().count()
+    assignees = CheckAssignment.objects.filter(event=event).values("assignee_id").distinct().count()
+    assert min(len(helpers), buildings) > 1
+    assert assignees == min(len(helpers), buildings)
