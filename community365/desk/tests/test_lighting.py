@@ -259,3 +259,14 @@ def test_operations_staff_keep_any_lighting_file_as_the_system(stairwell):
     file = services.lighting_check(actor=root, file=file, state="faulty", note="巡查")
     assert file.state == LightState.FAULTY
     assert AuditEvent.objects.filter(action="desk.lighting:check", acting_role="system").exists()
+
+
+def test_a_repeated_check_of_the_same_state_keeps_the_date_it_began(stairwell, persona):
+    worker = persona("worker_huachuan")
+    file = services.lighting_file_save(
+        actor=worker, stairwell=stairwell, lamps=2, lamp_type="led", sensor=False, maintainer="property"
+    )
+    first = services.lighting_check(actor=worker, file=file, state="faulty")
+    since = first.state_since
+    again = services.lighting_check(actor=worker, file=first, state="faulty", note="仍有一盏不亮")
+    assert again.state_since == since
