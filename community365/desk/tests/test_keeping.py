@@ -463,3 +463,19 @@ def test_the_calendar_service_keeps_today_and_refuses_to_clear_an_ordinary_day(p
     ordinary = _future_weekday(45)
     with pytest.raises(InvalidInput):
         services.calendar_day_set(actor=admin, district=district, date=ordinary, kind=None)
+
+
+def test_a_marked_day_may_be_renamed_and_put_back_to_ordinary(persona, huachuan):
+    admin, district = persona("admin_district"), _district(huachuan)
+    day = _future_weekday(50)
+    services.calendar_day_set(actor=admin, district=district, date=day, kind="holiday", name="测试节")
+    with pytest.raises(Conflict):  # the same day, kind and name again (a name typed anew)
+        services.calendar_day_set(
+            actor=admin, district=district, date=day, kind="holiday", name="".join(["测试", "节"])
+        )
+    # the same kind under another name is a correction, not a duplicate
+    services.calendar_day_set(actor=admin, district=district, date=day, kind="holiday", name="")
+    assert HolidayCalendar.objects.get(district=district, date=day).name == ""
+    # and the day may become ordinary again
+    assert services.calendar_day_set(actor=admin, district=district, date=day, kind=None) is None
+    assert not HolidayCalendar.objects.filter(district=district, date=day).exists()
