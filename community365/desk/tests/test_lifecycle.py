@@ -269,6 +269,16 @@ def test_operations_staff_may_handle_any_request(make_request):
     assert event.acting_role == "system"
 
 
+def test_the_seventh_day_after_closing_is_still_within_the_window(persona, item, stairwell):
+    import time_machine
+
+    req = _closed(persona, item, stairwell)
+    with time_machine.travel(req.closed_at + services.REOPEN_WINDOW, tick=False):
+        services.request_reopen(actor=persona("resident_huachuan"), req=req, reason="灯又坏了", rating=1)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ACCEPTED
+
+
 def test_no_reopening_after_seven_days(make_request):
     req = make_request(at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC))
     services.request_accept(
