@@ -255,3 +255,15 @@ def test_a_liaison_whose_role_was_revoked_is_not_told_of_a_task(
     with django_capture_on_commit_callbacks(execute=True):
         _add(persona("worker_huachuan"), req, department=housing, text="请住建局查看楼道线路")
     assert told.count() == before
+
+
+def test_the_requests_handler_is_told_when_the_system_finishes_a_task(
+    accepted, persona, django_capture_on_commit_callbacks
+):
+    from community365.core.actors import SystemActor
+
+    req = accepted()
+    task = _add(persona("worker_huachuan"), req, worker=persona("worker_huachuan"), text="核对楼道灯")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_done(actor=SystemActor("import"), task=task, note="热线回访已完成")
+    assert Notification.objects.filter(recipient_id=req.assignee_id, kind=phrases.TASK_DONE).count() == 1
