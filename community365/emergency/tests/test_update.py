@@ -151,3 +151,13 @@ def test_the_page_form_and_the_api(drill, client_for, api_for):
         .status_code
         == 404
     )
+
+
+def test_shortening_the_expected_end_is_saved(drill, persona):
+    admin = persona("admin_district")
+    shorter = drill.ends_at - datetime.timedelta(hours=1)
+    assert shorter > drill.starts_at
+    # an earlier end is a change like a later one
+    services.event_update(actor=admin, event=drill, title=drill.title, level=drill.level, ends_at=shorter)
+    drill.refresh_from_db()
+    assert drill.ends_at == shorter
