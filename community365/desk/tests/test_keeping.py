@@ -391,49 +391,42 @@ def test_the_desk_home_links_the_keepers_pages(client_for):
     assert "/services/grids/" in secretary and "/services/calendar/" not in secretary
 
 
-def test_an_organisation_of_another_district_delivers_nothing_here(huachuan):
-    # given a second district (numbered after the demo's) with an organisation of its own
+def test_an_organisation_or_department_of_another_district_delivers_nothing_here(huachuan):
+    # given a second district (numbered after the demo's) with an organisation and a department
     from community365.regions import services as regions
     from community365.regions.models import Department, Organisation
 
     demo = _district(huachuan)
     other = regions.region_create(actor=SYSTEM, parent=None, kind="district", name="测试区", code="T-ORG")
-    theirs = regions.organisation_create(actor=SYSTEM, region=other, name="外区社工机构", kind="social")
-    ours = Organisation.objects.filter(district_id=demo.pk).order_by("pk").first()
-    assert other.pk > demo.pk and ours is not None
+    assert other.pk > demo.pk
+    deliverers = {
+        "organisation": (
+            Organisation.objects.filter(district_id=demo.pk).order_by("pk").first(),
+            regions.organisation_create(actor=SYSTEM, region=other, name="外区社工机构", kind="social"),
+        ),
+        "department": (
+            Department.objects.filter(district_id=demo.pk).order_by("pk").first(),
+            regions.department_create(actor=SYSTEM, district=other, name="外区住建局", code="t-housing"),
+        ),
+    }
 
-    def save(district, organisation):
+    def save(district, kind, deliverer):
         return services.catalogue_item_save(
             actor=SYSTEM,
             district=district,
-            code="other-org",
+            code=f"other-{kind}",
             category="convenience",
             name="代办",
-            deliverer="organisation",
-            organisation=organisation,
+            deliverer=kind,
+            **{kind: deliverer},
         )
 
-    # each district's items are delivered by its own organisations, whichever way the ids lie
-    for district, organisation in ((demo, theirs), (other, ours)):
-        with pytest.raises(InvalidInput):
-            save(district, organisation)
-    assert save(demo, ours).organisation_id == ours.pk
-    # and so for departments
-    their_department = regions.department_create(
-        actor=SYSTEM, district=other, name="外区住建局", code="t-housing"
-    )
-    our_department = Department.objects.filter(district_id=demo.pk).order_by("pk").first()
-    for district, department in ((demo, their_department), (other, our_department)):
-        with pytest.raises(InvalidInput):
-            services.catalogue_item_save(
-                actor=SYSTEM,
-                district=district,
-                code="other-dept",
-                category="convenience",
-                name="代办",
-                deliverer="department",
-                department=department,
-            )
+    # each district's items are delivered by its own, whichever way the ids lie
+    for kind, (ours, theirs) in deliverers.items():
+        for district, deliverer in ((demo, theirs), (other, ours)):
+            with pytest.raises(InvalidInput):
+                save(district, kind, deliverer)
+        assert getattr(save(demo, kind, ours), f"{kind}_id") == ours.pk
 
 
 def test_a_secretary_deletes_their_communitys_unused_addition_and_not_the_districts_items(persona, huachuan):
