@@ -274,3 +274,26 @@ def test_only_the_leading_leader_records_the_talk(signing_topic, persona):
     topic.refresh_from_db()
     # a talk that ends without commitments closes the topic at once
     assert topic.status == TopicStatus.CLOSED
+
+
+def test_a_rating_waits_for_the_close_and_takes_one_to_five_stars(answering_topic, persona):
+    from community365.core.errors import InvalidInput
+    from community365.talks.models import TalkRating
+
+    topic = answering_topic([("甲", "housing", 1)])
+    author = persona("resident_001")
+    with pytest.raises(InvalidTransition):  # still being answered
+        services.topic_rate(actor=author, topic=topic, score=4)
+    (task,) = tasks_of(topic)
+    liaison = persona("liaison_housing")
+    services.task_claim(actor=liaison, task=task)
+    services.task_progress(actor=liaison, task=task, status="done", note="修好了")
+    topic.refresh_from_db()
+    for bad in (0, 6):
+        with pytest.raises(InvalidInput):
+            services.topic_rate(actor=author, topic=topic, score=bad)
+    services.topic_rate(actor=author, topic=topic, score=1, comment="不满意")
+    # a paper rating is kept as one
+    signer = topic.signatures.first().person
+    services.topic_rate_on_paper(actor=persona("worker_huachuan"), topic=topic, ratings=[(signer, 5, "")])
+    assert TalkRating.objects.get(topic=topic, person=signer).on_paper is True
