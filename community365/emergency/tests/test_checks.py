@@ -159,6 +159,12 @@ def test_tasks_are_settled_by_the_communitys_staff_only(drill, persona):
         services.task_done(actor=persona("worker_huangli"), task=task)
 
 
+def _reassign(persona, event, row, *, by: str, to: str) -> int:
+    return services.building_reassign(
+        actor=persona(by), event=event, building=row.building, assignee=persona(to)
+    )
+
+
 def test_reassigning_a_building_only_to_the_communitys_helpers(drill, persona):
     row = (
         CheckAssignment.objects.filter(event=drill)
@@ -167,26 +173,10 @@ def test_reassigning_a_building_only_to_the_communitys_helpers(drill, persona):
         .first()
     )
     with pytest.raises(InvalidInput):
-        services.building_reassign(
-            actor=persona("worker_huangli"),
-            event=drill,
-            building=row.building,
-            assignee=persona("worker_huachuan"),
-        )
+        _reassign(persona, drill, row, by="worker_huangli", to="worker_huachuan")
     with pytest.raises(NotAllowed):
-        services.building_reassign(
-            actor=persona("emergency_demo"),
-            event=drill,
-            building=row.building,
-            assignee=persona("emergency_demo"),
-        )
-    moved = services.building_reassign(
-        actor=persona("worker_huangli"),
-        event=drill,
-        building=row.building,
-        assignee=persona("emergency_demo"),
-    )
-    assert moved > 0
+        _reassign(persona, drill, row, by="emergency_demo", to="emergency_demo")
+    assert _reassign(persona, drill, row, by="worker_huangli", to="emergency_demo") > 0
     assert (
         not CheckAssignment.objects.filter(event=drill, building=row.building)
         .exclude(assignee__username="emergency_demo")
@@ -200,12 +190,7 @@ def test_a_closed_events_buildings_are_not_reassigned(drill, persona):
     services.event_close(actor=persona("admin_district"), event=drill, summary="演练结束")
     drill.refresh_from_db()
     with pytest.raises(InvalidTransition):
-        services.building_reassign(
-            actor=persona("worker_huangli"),
-            event=drill,
-            building=row.building,
-            assignee=persona("worker_huangli"),
-        )
+        _reassign(persona, drill, row, by="worker_huangli", to="worker_huangli")
     assert CheckAssignment.objects.get(pk=row.pk).assignee_id == before
 
 
