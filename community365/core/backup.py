@@ -225,6 +225,9 @@ def restore(
             if force:
                 command[1:1] = ["--clean", "--if-exists"]
             _run(command, _pg_env(db))
+            # pg_restore brings the rows, not the planner's statistics: until ANALYZE the
+            # planner guesses, and a guess at 360,000 residents costs seconds a page.
+            _run(["vacuumdb", "--analyze-only", "--quiet", "-d", name], _pg_env(db))
             counts, audit = summarise_postgresql(name)
         else:
             raise BackupError(f"unsupported database in archive: {manifest['vendor']}")

@@ -458,6 +458,16 @@ def import_hotline_file(builder: Any, district: Region) -> None:
 LIGHTING_SUBDISTRICT = "明楼街道"
 
 
+def last_winter(today: datetime.date) -> datetime.date:
+    """The 1 December that began the last winter whose repairs (reported within 80 days of it)
+    are all in the past: on 1 December the winter just begun has none yet, and a build that day
+    found no repair on file, so building again filed the dark stairwells twice."""
+    winter = datetime.date(today.year - 1, 12, 1)
+    while (today - winter).days < 90:
+        winter = winter.replace(year=winter.year - 1)
+    return winter
+
+
 def build_lighting(builder: Any, district: Region, items: dict[str, CatalogueItem]) -> None:
     """明楼街道's stairwells filed (亮灯档案: lamps, type, sensor, who maintains them), as in the
     article; last winter a sixth of them went dark and were repaired through the desk, and a few
@@ -476,9 +486,7 @@ def build_lighting(builder: Any, district: Region, items: dict[str, CatalogueIte
         ).order_by("path")
     )
     now = timezone.now()
-    winter = datetime.date(now.year - 1 if now.month < 12 else now.year, 12, 1)
-    if winter > now.date():
-        winter = winter.replace(year=winter.year - 1)
+    winter = last_winter(now.date())
     filed_at = timezone.make_aware(
         datetime.datetime.combine(winter - datetime.timedelta(days=60), datetime.time(9))
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from community365.core.context import RequestMeta, request_meta
+from community365.core.database import refresh_planner_statistics
 from community365.demo.generator import PERSONAS, build_demo
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             report = build_demo(
                 scale=scale, full=full, full_fraction=full_fraction, log=lambda m: self.stdout.write(m)
             )
+        refresh_planner_statistics()
         created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items())) or "nothing new"
         self.stdout.write(self.style.SUCCESS(f"Demo district ready ({created})."))
         self.stdout.write("")
