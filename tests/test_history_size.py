@@ -291,3 +291,33 @@ def test_a_staff_member_s_own_record_elsewhere_is_listed_too(demo_world, persona
     listed = set(policies.persons_listed_for(user).values_list("pk", flat=True))
     assert home.pk in listed
     assert listed == set(policies.persons_visible_to(user).values_list("pk", flat=True))
+
+
+def test_my_wishes_finds_the_users_wishes_without_joining_every_wish_to_its_wisher(demo_world):
+    """ "My wishes" (the wisher's, or those a social worker entered for residents): the wisher's
+    account was a join OR-ed with the wish's own column, so PostgreSQL hashed every resident of
+    the district for each view (100 ms at 360,000 residents, 0.3 ms as a subquery)."""
+    from django.db.models import Count
+
+    from community365.people.models import User
+    from community365.wishes.models import Wish
+
+    busiest = (
+        Wish.objects.exclude(entered_by=None)
+        .values("entered_by")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest, "the demo has wishes entered on a resident's behalf"
+    user = User.objects.get(pk=busiest["entered_by"])
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("my_wishes"))
+    assert response.status_code == 200
+    lists = [q["sql"] for q in ctx.captured_queries if 'FROM "wishes_wish"' in q["sql"]]
+    assert lists, "the list of the user's wishes"
+    assert all('"people_person"."user_id"' not in sql.split(" WHERE ", 1)[1] for sql in lists), lists
+    mine = Wish.objects.filter(entered_by=user) | Wish.objects.filter(wisher__user=user)
+    assert len(response.context["rows"]) == min(mine.count(), 100) > 0

@@ -17,6 +17,7 @@ from community365.core.choices import display
 from community365.core.masking import mask_name
 from community365.core.phrases import phrase_param
 from community365.core.roles import Role
+from community365.people.models import Person
 from community365.regions.models import Region, RegionKind
 
 from . import phrases, policies
@@ -154,7 +155,11 @@ def wish_history(wish: Wish) -> list[WishEvent]:
 
 def my_wishes(user: Any) -> QuerySet[Wish]:
     return (
-        Wish.objects.filter(Q(wisher__user_id=user.pk) | Q(entered_by_id=user.pk))
+        # The wisher as a subquery, not a join: OR-ed with a column of the wish, a join made
+        # PostgreSQL hash every resident of the district (100 ms at 360,000).
+        Wish.objects.filter(
+            Q(wisher_id__in=Person.objects.filter(user_id=user.pk).values("pk")) | Q(entered_by_id=user.pk)
+        )
         .select_related("region", "wisher", "claimed_by")
         .order_by("-created_at")
     )
