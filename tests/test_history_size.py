@@ -145,6 +145,9 @@ def test_resident_search_counts_up_to_a_cap_and_pages_by_an_index(demo_world, cl
         if 'FROM "people_person"' in q["sql"] and "ORDER BY" in q["sql"]
     ]
     assert page_sql, "the page's query"
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    # The capped count does not sort: an ORDER BY there sorted every match before the LIMIT.
+    assert counts and all("ORDER BY" not in sql for sql in counts), counts
     for sql in page_sql:
         order = sql.rsplit("ORDER BY", 1)[1]
         assert "regions_" not in order, f"ordered by a joined table: {order}"

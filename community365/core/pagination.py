@@ -22,8 +22,13 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        head: Any = self.object_list[: self.cap + 1]  # a QuerySet: COUNT over a LIMIT subquery
-        return int(head.count())
+        # A QuerySet: COUNT over a LIMIT subquery, without the list's ordering — any cap + 1
+        # matches count the same, and an ORDER BY there made the database sort every match first
+        # (the full-size resident list: 50 ms of its 66 counting 5,600 residents in order).
+        rows: Any = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        return int(rows[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
