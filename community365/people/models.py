@@ -152,6 +152,15 @@ class Person(models.Model):
             # The resident search's order (people.selectors.person_search): a page is read from
             # the index, not sorted after joining the places and households.
             models.Index(fields=["community", "household", "id"], name="person_search_order"),
+            # Residents who need attention (a few in a hundred): pairing's "to pair" list and its
+            # figures start from these rows, per community, without reading the others.
+            models.Index(
+                fields=["community", "household"],
+                condition=models.Q(in_difficulty=True)
+                | models.Q(lives_alone=True)
+                | models.Q(is_disabled=True),
+                name="person_attention",
+            ),
         ]
 
     def __str__(self) -> str:
