@@ -324,3 +324,15 @@ def test_my_wishes_finds_the_users_wishes_without_joining_every_wish_to_its_wish
     assert all('"people_person"."user_id"' not in sql.split(" WHERE ", 1)[1] for sql in lists), lists
     mine = Wish.objects.filter(entered_by=user) | Wish.objects.filter(wisher__user=user)
     assert len(response.context["rows"]) == min(mine.count(), 100) > 0
+
+
+def test_the_wishes_board_is_ordered_as_an_index_of_the_wish_table(demo_world):
+    """The board sorted every wish of the district for each page (24 ms at 11,000 wishes on
+    PostgreSQL; 0.5 ms read down the index wish_board_order): its ordering is an index's."""
+    from community365.people.models import User
+    from community365.wishes import selectors
+    from community365.wishes.models import Wish
+
+    order = list(selectors.wish_search(User.objects.get(username="member_demo")).query.order_by)
+    assert order, "the board has an order"
+    assert any(list(index.fields) == order for index in Wish._meta.indexes), order

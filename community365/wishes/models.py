@@ -148,6 +148,9 @@ class Wish(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"]),
             models.Index(fields=["claimed_by", "status"]),
+            # The board's order (selectors.wish_search): a page is read down this index until it
+            # has its rows, instead of sorting every wish of the district for each page.
+            models.Index(fields=["-published_at", "-created_at", "-id"], name="wish_board_order"),
         ]
         constraints = [
             models.CheckConstraint(
