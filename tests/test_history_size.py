@@ -336,3 +336,25 @@ def test_the_wishes_board_is_ordered_as_an_index_of_the_wish_table(demo_world):
     order = list(selectors.wish_search(User.objects.get(username="member_demo")).query.order_by)
     assert order, "the board has an order"
     assert any(list(index.fields) == order for index in Wish._meta.indexes), order
+
+
+def test_wish_figures_read_only_the_wishes_under_the_listed_places(demo_world):
+    """A community's figures read that community's wishes, not every wish its worker may see (the
+    district's public board: 255 ms under load at full size); the counts are the hand counts."""
+    from community365.people.models import User
+    from community365.regions.models import Region
+    from community365.wishes import selectors
+    from community365.wishes.models import Wish
+
+    worker = User.objects.get(username="worker_huachuan")
+    regions = selectors.figure_regions(worker)
+    huachuan = Region.objects.get(name="划船社区")
+    assert [r.pk for r in regions] == [huachuan.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        (row,) = selectors.figures_for(worker, regions)
+    wishes = [q["sql"] for q in ctx.captured_queries if 'FROM "wishes_wish"' in q["sql"]]
+    assert wishes and all('"wishes_wish"."region_id" IN (SELECT' in sql for sql in wishes), wishes
+    mine = Wish.objects.filter(region__path__startswith=huachuan.path)
+    assert row.published == mine.filter(published_at__isnull=False).count() > 0
+    assert row.claimed == mine.filter(first_claimed_at__isnull=False).count()
+    assert row.fulfilled == mine.filter(delivered_at__isnull=False).count()
