@@ -18,7 +18,7 @@ from community365.core.masking import mask_name
 from community365.core.phrases import phrase_param
 from community365.core.roles import Role
 from community365.people.models import Person
-from community365.regions.models import Region, RegionKind
+from community365.regions.models import COMMUNITY_KINDS, Region, RegionKind
 
 from . import phrases, policies
 from .models import CharityMarket, Claim, Wish, WishEvent, WishStatus
@@ -411,7 +411,13 @@ def figures_for(user: Any, regions: list[Region], period: Period | None = None) 
     roots = [
         r.path for r in regions if not any(o.path != r.path and r.path.startswith(o.path) for o in regions)
     ]
-    under = Region.objects.filter(permissions.path_q(roots, "path")).values("pk")
+    # A wish is placed at its wisher's community (services.wish_create), so the communities under
+    # the places, as a list of ids, let the database read those wishes by the region index.
+    under = list(
+        Region.objects.filter(permissions.path_q(roots, "path"), kind__in=COMMUNITY_KINDS).values_list(
+            "pk", flat=True
+        )
+    )
     base = _in_period(policies.wishes_visible_to(user), period).filter(region_id__in=under)
     # query 1: counts and ratings per place a wish names
     grouped = list(

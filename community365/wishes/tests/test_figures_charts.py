@@ -164,8 +164,9 @@ def test_figures_cost_the_same_number_of_queries_with_more_wishes(client_for, pe
         return len(selector_queries), len(page_queries)
 
     before = count()
-    # counts per place (1) + medians for the district's and the communities' path lengths (2)
-    assert before[0] == 3
+    # the communities under the places (1) + counts per place (1) + medians for the district's
+    # and the communities' path lengths (2)
+    assert before[0] == 4
     for community in ("划船社区", "华严社区", "七塔社区"):
         _published_and_claimed(make_wish, persona("member_demo"), community, 3)
     assert count() == before
