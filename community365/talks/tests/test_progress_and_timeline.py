@@ -14,6 +14,8 @@ from community365.core.errors import InvalidInput, InvalidTransition
 from community365.talks import services
 from community365.talks.models import TalkEvent, TalkProgress, TalkTask
 
+from .conftest import scheduled as _scheduled
+
 pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -114,17 +116,6 @@ def test_a_percent_the_database_cannot_hold_is_a_message_not_a_crash(client_for,
 
 
 # --- the talk before its time; credit; the weight's label --------------------------------------------
-
-
-def _scheduled(signing_topic, persona, talk_at):
-    topic = signing_topic(10)
-    admin = persona("admin_district")
-    services.topic_submit(actor=persona("resident_001"), topic=topic)
-    services.topic_accept(actor=admin, topic=topic)
-    services.topic_schedule(
-        actor=admin, topic=topic, talk_at=talk_at, place="社区", leader=persona("leader_demo")
-    )
-    return topic
 
 
 def test_talk_cannot_be_recorded_before_its_scheduled_time(signing_topic, persona):
