@@ -57,15 +57,20 @@ def signing_topic(draft, persona):
     return make
 
 
-def scheduled(signing_topic, persona, talk_at: datetime.datetime) -> TalkTopic:
+def scheduled(signing_topic, persona, talk_at: datetime.datetime, departments=()) -> TalkTopic:
     """A topic of 划船社区 with ten signatures, accepted and scheduled at ``talk_at``, led by
-    leader_demo."""
+    leader_demo, with these departments present."""
     topic = signing_topic(10)
     admin = persona("admin_district")
     services.topic_submit(actor=persona("resident_001"), topic=topic)
     services.topic_accept(actor=admin, topic=topic)
     services.topic_schedule(
-        actor=admin, topic=topic, talk_at=talk_at, place="社区", leader=persona("leader_demo")
+        actor=admin,
+        topic=topic,
+        talk_at=talk_at,
+        place="社区",
+        leader=persona("leader_demo"),
+        departments=list(departments),
     )
     return topic
 

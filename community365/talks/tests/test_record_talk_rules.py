@@ -97,3 +97,25 @@ def test_a_talk_the_system_records_is_credited_to_the_leader_who_led_it(held, pe
     for kind in ("talked", "task"):
         event = held.events.get(kind=kind)
         assert (event.actor_role, event.actor_label) == ("", str(leader)), kind
+
+
+def test_the_liaisons_of_the_lead_and_of_the_present_departments_hear_of_the_new_tasks(
+    signing_topic, persona, civil_liaison, django_capture_on_commit_callbacks
+):
+    from community365.notifications.models import Notification
+
+    housing = Department.objects.get(code="housing")
+    topic = scheduled(
+        signing_topic, persona, timezone.now() - datetime.timedelta(hours=1), departments=[housing]
+    )
+    civil = Department.objects.get(code="civil-affairs")
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        # the task is led by civil affairs; housing was only present at the talk
+        _record(topic, _commitments(1, department=civil), persona=persona)
+    told = set(
+        Notification.objects.filter(kind="talks.note.task_new", pk__gt=before).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert {"liaison_housing", civil_liaison.username} <= told
