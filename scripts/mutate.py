@@ -173,7 +173,12 @@ TARGETS = [
     Target(
         "wishes-transitions",
         f"{W}/services.py",
-        [f"{W}/tests/test_lifecycle.py", f"{W}/tests/test_rules.py", f"{W}/tests/test_edit_returned.py"],
+        [
+            f"{W}/tests/test_lifecycle.py",
+            f"{W}/tests/test_rules.py",
+            f"{W}/tests/test_edit_returned.py",
+            f"{W}/tests/test_transition_edges.py",
+        ],
         [
             "_move",
             "wish_edit",

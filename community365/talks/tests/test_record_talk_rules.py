@@ -119,3 +119,29 @@ def test_the_liaisons_of_the_lead_and_of_the_present_departments_hear_of_the_new
         )
     )
     assert {"liaison_housing", civil_liaison.username} <= told
+
+
+def test_a_deadline_of_the_talks_own_day_is_taken_and_of_the_day_before_refused(held, persona):
+    today = timezone.localdate()
+    yesterday = services.Commitment(title="昨天", deadline=today - datetime.timedelta(days=1))
+    with pytest.raises(InvalidInput, match="期限"):
+        _record(held, [yesterday], persona=persona)
+    # the day as a value of its own, as a form gives it
+    same_day = services.Commitment(
+        title="当天办结", deadline=datetime.date(today.year, today.month, today.day)
+    )
+    (task,) = _record(held, [same_day], persona=persona)
+    assert task.deadline == today
+
+
+def test_a_recorded_talk_starts_at_no_progress(held, persona):
+    _record(held, _commitments(2), persona=persona)
+    held.refresh_from_db()
+    assert (held.status, held.progress) == ("answering", 0)
+
+
+def test_a_talk_the_organisation_department_records_is_credited_to_it(held, persona):
+    _record(held, _commitments(1), persona=persona)
+    for kind in ("talked", "task"):
+        event = held.events.get(kind=kind)
+        assert (event.actor_role, event.actor_label) == ("organisation", ""), kind

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from community365.core.errors import InvalidInput, NotAllowed
+from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from community365.wishes import phrases, services
 from community365.wishes.models import WishEvent, WishStatus
 
@@ -140,3 +140,35 @@ def test_the_system_approves_with_its_own_words(make_wish):
     wish = make_wish(status="submitted")
     services.wish_approve(actor=SYSTEM, wish=wish)
     assert _last_event(wish).params["note"] == phrases.note(phrases.NOTE_DEFAULT_APPROVAL)
+
+
+def test_a_step_refused_on_a_page_read_earlier_names_the_state_the_wish_is_in_now(make_wish, persona):
+    worker = persona("worker_huachuan")
+    wish = make_wish(status="submitted")
+    stale = type(wish).objects.get(pk=wish.pk)
+    services.wish_approve(actor=worker, wish=wish)
+    with pytest.raises(InvalidTransition) as refused:
+        services.wish_approve(actor=worker, wish=stale)
+    assert f"目前是“{WishStatus.APPROVED.label}”" in refused.value.message
+
+
+def test_a_delivery_without_a_call_first_counts_as_the_contact(claimed):
+    from community365.wishes.models import Claim
+
+    wish, member = claimed
+    claim = Claim.objects.get(wish=wish, status=Claim.Status.ACTIVE)
+    assert claim.contacted_at is None
+    services.wish_fulfil(actor=member, wish=wish, note="收音机已送到")
+    claim.refresh_from_db()
+    assert claim.ended_at is not None
+    assert claim.contacted_at == claim.ended_at
+
+
+def test_the_claimant_hears_that_the_wisher_confirmed(claimed, persona, django_capture_on_commit_callbacks):
+    from community365.notifications.models import Notification
+
+    wish, member = claimed
+    services.wish_fulfil(actor=member, wish=wish, note="收音机已送到")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.wish_confirm(actor=persona("worker_huachuan"), wish=wish, thanks="谢谢")
+    assert Notification.objects.filter(recipient=member, kind="wishes.confirmed").exists()
