@@ -15,7 +15,7 @@ from community365.regions.models import Department
 from community365.talks import policies, selectors, services
 from community365.talks.models import TalkTask, TopicStatus
 
-from .conftest import SYSTEM
+from .conftest import SYSTEM, scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -253,17 +253,7 @@ def test_departments_and_signers_are_told_about_new_tasks(
 
 
 def test_only_the_leading_leader_records_the_talk(signing_topic, persona):
-    topic = signing_topic(10)
-    admin = persona("admin_district")
-    services.topic_submit(actor=persona("resident_001"), topic=topic)
-    services.topic_accept(actor=admin, topic=topic)
-    services.topic_schedule(
-        actor=admin,
-        topic=topic,
-        talk_at=timezone.now() - datetime.timedelta(hours=1),
-        place="社区",
-        leader=persona("leader_demo"),
-    )
+    topic = scheduled(signing_topic, persona, timezone.now() - datetime.timedelta(hours=1))
     with pytest.raises(NotAllowed):
         services.topic_record_talk(
             actor=User.objects.get(username="leader_zhou"), topic=topic, minutes="m", commitments=[]

@@ -77,6 +77,11 @@ def test_a_markets_wish_waits_for_the_opening_and_a_scheduled_wish_of_no_market_
         services.wish_publish(actor=worker, wish=in_market)
     in_market.refresh_from_db()
     assert in_market.status == WishStatus.SCHEDULED
+    # once the market has opened, its wish is out: publishing it again is a step it cannot take
+    services.market_open(actor=admin, market=market)
+    in_market.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        services.wish_publish(actor=worker, wish=in_market)
     # a wish of no market, scheduled for tomorrow, may be published now
     alone = make_wish(status="approved", title="定时心愿")
     services.wish_publish(actor=worker, wish=alone, at=timezone.now() + datetime.timedelta(days=1))
