@@ -1,0 +1,49 @@
+"""Each co-signer rates a closed topic once: a second rating online, or a paper sheet naming
+someone who already rated, is refused with a message and changes nothing (the unique
+constraint is the only guard, so this is also the path of two ratings racing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from community365.core.errors import Conflict
+from community365.talks import services
+from community365.talks.models import TalkRating, TalkTask
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed_topic(answering_topic, persona):
+    topic = answering_topic([("修灯", "housing", 1)])
+    task = TalkTask.objects.get(topic=topic)
+    liaison = persona("liaison_housing")
+    services.task_claim(actor=liaison, task=task)
+    services.task_progress(actor=liaison, task=task, status="done", note="修好了")
+    topic.refresh_from_db()
+    assert topic.status == "closed"
+    return topic
+
+
+def test_a_second_rating_is_refused_and_the_first_kept(closed_topic, persona):
+    author = persona("resident_001")
+    services.topic_rate(actor=author, topic=closed_topic, score=4, comment="修得及时")
+    with pytest.raises(Conflict, match="已经评价过"):
+        services.topic_rate(actor=author, topic=closed_topic, score=1, comment="改主意了")
+    assert list(TalkRating.objects.filter(topic=closed_topic).values_list("score", "comment")) == [
+        (4, "修得及时")
+    ]
+
+
+def test_a_paper_sheet_naming_someone_who_rated_is_refused_whole(closed_topic, persona):
+    signers = [s.person for s in closed_topic.signatures.select_related("person").order_by("pk")[:2]]
+    worker = persona("worker_huachuan")
+    services.topic_rate_on_paper(actor=worker, topic=closed_topic, ratings=[(signers[0], 5, "")])
+    with pytest.raises(Conflict, match="已经评价过"):
+        services.topic_rate_on_paper(
+            actor=worker, topic=closed_topic, ratings=[(signers[1], 3, ""), (signers[0], 2, "")]
+        )
+    # nothing of the refused sheet was kept
+    assert list(TalkRating.objects.filter(topic=closed_topic).values_list("person_id", "score")) == [
+        (signers[0].pk, 5)
+    ]
