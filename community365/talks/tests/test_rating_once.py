@@ -1,12 +1,15 @@
-"""Each co-signer rates a closed topic once: a second rating online, or a paper sheet naming
+"""Each co-signer rates a closed topic once, within the rating window to its last moment: a second rating online, or a paper sheet naming
 someone who already rated, is refused with a message and changes nothing (the unique
 constraint is the only guard, so this is also the path of two ratings racing)."""
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
-from community365.core.errors import Conflict
+import pytest
+import time_machine
+
+from community365.core.errors import Conflict, InvalidTransition
 from community365.talks import services
 from community365.talks.models import TalkRating, TalkTask
 
@@ -47,3 +50,17 @@ def test_a_paper_sheet_naming_someone_who_rated_is_refused_whole(closed_topic, p
     assert list(TalkRating.objects.filter(topic=closed_topic).values_list("person_id", "score")) == [
         (signers[0].pk, 5)
     ]
+
+
+def test_the_rating_window_holds_to_its_last_moment(closed_topic, persona):
+    window = datetime.timedelta(days=30)  # the district's rule, by default
+    author, worker = persona("resident_001"), persona("worker_huachuan")
+    signer = closed_topic.signatures.select_related("person").order_by("pk").first().person
+    with (
+        time_machine.travel(closed_topic.closed_at + window + datetime.timedelta(microseconds=1), tick=False),
+        pytest.raises(InvalidTransition, match="评价期"),
+    ):
+        services.topic_rate_on_paper(actor=worker, topic=closed_topic, ratings=[(signer, 4, "")])
+    with time_machine.travel(closed_topic.closed_at + window, tick=False):
+        services.topic_rate(actor=author, topic=closed_topic, score=5)
+    assert TalkRating.objects.filter(topic=closed_topic).count() == 1
