@@ -64,3 +64,22 @@ def test_the_rating_window_holds_to_its_last_moment(closed_topic, persona):
     with time_machine.travel(closed_topic.closed_at + window, tick=False):
         services.topic_rate(actor=author, topic=closed_topic, score=5)
     assert TalkRating.objects.filter(topic=closed_topic).count() == 1
+
+
+def test_a_resident_numbered_before_the_author_who_did_not_sign_may_not_rate(closed_topic, persona):
+    from community365.core.errors import NotAllowed
+    from community365.people.models import Person
+
+    signed = closed_topic.signatures.values("person_id")
+    outsider = (
+        Person.objects.filter(community_id=closed_topic.region_id, pk__lt=closed_topic.author_person_id)
+        .exclude(pk__in=signed)
+        .order_by("-pk")
+        .first()
+    )
+    assert outsider is not None
+    with pytest.raises(NotAllowed, match="联署"):
+        services.topic_rate_on_paper(
+            actor=persona("worker_huachuan"), topic=closed_topic, ratings=[(outsider, 5, "")]
+        )
+    assert not TalkRating.objects.filter(topic=closed_topic).exists()
