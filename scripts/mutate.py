@@ -207,7 +207,12 @@ TARGETS = [
     Target("regions-services", f"{R}/services.py", [f"{R}/tests"]),
     Target("audit-policies", f"{A}/policies.py", [f"{A}/tests"]),
     Target("audit-services", f"{A}/services.py", [f"{A}/tests"]),
-    Target("wishes-markets", f"{W}/services.py", [f"{W}/tests/test_market.py"], ["market_*", "_open_market"]),
+    Target(
+        "wishes-markets",
+        f"{W}/services.py",
+        [f"{W}/tests/test_market.py", f"{W}/tests/test_market_rules.py"],
+        ["market_*", "_open_market"],
+    ),
     # the six services' desk, the cases and the five mechanisms: who may see and act
     Target("desk-policies", "community365/desk/policies.py", ["community365/desk/tests"], exclude=PAGES),
     Target("cases-policies", "community365/cases/policies.py", ["community365/cases/tests"], exclude=PAGES),

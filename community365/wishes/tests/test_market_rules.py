@@ -81,3 +81,22 @@ def test_only_an_open_market_closes_and_only_once(persona, region):
     assert market.status == CharityMarket.Status.CLOSED and market.closed_at is not None
     with pytest.raises(InvalidTransition):
         services.market_close(actor=admin, market=market)
+
+
+def test_only_the_markets_organisers_open_it_and_an_open_market_takes_no_more_wishes(
+    persona, region, make_wish
+):
+    from community365.core.errors import NotAllowed
+
+    admin = persona("admin_district")
+    market = _market(admin, region("江东区"))
+    with pytest.raises(NotAllowed):
+        services.market_open(actor=persona("worker_huachuan"), market=market)
+    market.refresh_from_db()
+    assert market.status == CharityMarket.Status.PLANNED
+    services.market_open(actor=admin, market=market)
+    late = make_wish(status="approved", title="迟到的心愿")
+    with pytest.raises(InvalidTransition, match="已开市"):
+        services.market_add_wishes(actor=admin, market=market, wishes=[late])
+    late.refresh_from_db()
+    assert late.status == WishStatus.APPROVED and late.market_id is None
