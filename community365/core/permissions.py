@@ -183,13 +183,14 @@ def scope_paths(user: Any, name: str) -> list[str] | None:
 
 
 def path_q(paths: list[str] | None, field: str = "region__path") -> Q:
-    """A filter for rows whose region lies under one of ``paths`` (None: no restriction)."""
+    """A filter for rows whose region lies under one of ``paths`` (None: no restriction); a path
+    under another listed one adds nothing and is left out."""
     if paths is None:
         return Q()
     if not paths:
         return Q(pk__in=[])
     query = Q()
-    for path in paths:
+    for path in _minimal(paths):
         query |= Q(**{f"{field}__startswith": path})
     return query
 

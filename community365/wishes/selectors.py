@@ -408,16 +408,10 @@ def figures_for(user: Any, regions: list[Region], period: Period | None = None) 
     # Only the wishes under the listed places count: read just those (the places' ids from the
     # small region table), not every wish the user may see — a community's worker sees the
     # district's public board, and its figures read all of it (255 ms under load at full size).
-    roots = [
-        r.path for r in regions if not any(o.path != r.path and r.path.startswith(o.path) for o in regions)
-    ]
     # A wish is placed at its wisher's community (services.wish_create), so the communities under
     # the places, as a list of ids, let the database read those wishes by the region index.
-    under = list(
-        Region.objects.filter(permissions.path_q(roots, "path"), kind__in=COMMUNITY_KINDS).values_list(
-            "pk", flat=True
-        )
-    )
+    places = permissions.path_q([r.path for r in regions], "path")
+    under = list(Region.objects.filter(places, kind__in=COMMUNITY_KINDS).values_list("pk", flat=True))
     base = _in_period(policies.wishes_visible_to(user), period).filter(region_id__in=under)
     # query 1: counts and ratings per place a wish names
     grouped = list(

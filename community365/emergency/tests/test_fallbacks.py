@@ -5,7 +5,6 @@ person who declared the event."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from community365.core.actors import SystemActor
 from community365.emergency import services
@@ -17,6 +16,7 @@ from community365.teams.models import TeamKind, TeamMembership
 from .conftest import tap
 
 pytestmark = pytest.mark.django_db
+SYSTEM = SystemActor("tests")
 
 
 def _two_communities_with_households(region):
@@ -39,10 +39,18 @@ def _two_communities_with_households(region):
 
 
 def _without_helpers(community: Region) -> None:
-    RoleAssignment.objects.filter(region=community, role="social_worker").update(revoked_at=timezone.now())
-    TeamMembership.objects.filter(team__region=community, team__kind=TeamKind.EMERGENCY).update(
-        left_at=timezone.now()
-    )
+    """Its social workers' roles revoked and its emergency teams left, through the services."""
+    from community365.people import services as people
+    from community365.teams import services as teams
+
+    for grant in RoleAssignment.objects.filter(
+        region=community, role="social_worker", revoked_at__isnull=True
+    ):
+        people.role_revoke(actor=SYSTEM, assignment=grant)
+    for membership in TeamMembership.objects.filter(
+        team__region=community, team__kind=TeamKind.EMERGENCY, left_at__isnull=True
+    ):
+        teams.team_leave(actor=SYSTEM, membership=membership)
 
 
 def test_a_community_without_helpers_is_named_and_the_next_one_is_still_assigned(declare, region):
