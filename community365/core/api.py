@@ -22,8 +22,9 @@ from .ids import MAX_ID
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from community365.people.services import token_user
+        from community365.people.token_cache import SAFE_METHODS
 
-        user = token_user(token)
+        user = token_user(token, read_only=request.method in SAFE_METHODS)
         if user is not None:
             request.user = user
         return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import re
@@ -20,7 +21,7 @@ from community365.core.errors import Conflict, InvalidInput, NotAllowed
 from community365.core.roles import BACK_OFFICE_ROLES, ROLE_PLACE_KINDS, Role
 from community365.regions.models import COMMUNITY_KINDS, Department, Household, Region
 
-from . import identity, policies
+from . import identity, policies, token_cache
 from .models import ApiToken, Gender, Person, RoleAssignment, User, token_lifetime
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
@@ -216,10 +217,18 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
-def token_user(raw: str) -> User | None:
-    """The active user behind a bearer token, or None (unknown, malformed, revoked, expired)."""
+def token_user(raw: str, *, read_only: bool = False) -> User | None:
+    """The active user behind a bearer token, or None (unknown, malformed, revoked, expired).
+
+    ``read_only`` (a GET, HEAD or OPTIONS): what the same token opened a few seconds ago in this
+    process may answer instead of the database (``token_cache``: the window, the rules)."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
+    key_hash = hash_token(raw)
+    if read_only and (entry := token_cache.get(key_hash)) is not None:
+        user = User.from_db("default", entry.field_names, entry.values)
+        permissions.remember_grants(user, entry.grants)
+        return user
     # Every API request runs this: one statement, written once per process, reads the user and
     # the roles they hold (the request's permission facts; building the join through the ORM
     # cost several times what the database needs to answer it). The token rule is
@@ -227,14 +236,36 @@ def token_user(raw: str) -> User | None:
     from django.db import connection
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = list(User.objects.raw(_token_user_sql(), [hash_token(raw), now, True]))
+    rows = list(User.objects.raw(_token_user_sql(), [key_hash, now, True]))
     if not rows:
         return None
     user = rows[0]
-    permissions.remember_grants(
-        user, [[getattr(r, f"g_{c}") for c in permissions.GRANT_FIELDS] for r in rows]
-    )
+    grants = tuple(tuple(getattr(r, f"g_{c}") for c in permissions.GRANT_FIELDS) for r in rows)
+    permissions.remember_grants(user, grants)
+    if token_cache.seconds() > 0:
+        fields = tuple(f.attname for f in User._meta.concrete_fields)
+        token_cache.put(
+            key_hash,
+            token_cache.Entry(
+                until=token_cache.until_for(_as_datetime(user.t_expires_at).timestamp()),
+                field_names=fields,
+                values=tuple(getattr(user, name) for name in fields),
+                grants=grants,
+            ),
+        )
     return user
+
+
+def _as_datetime(value: Any) -> Any:
+    """A timestamp from a raw query: a datetime on PostgreSQL, text on SQLite."""
+    if isinstance(value, str):
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(value)
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, datetime.UTC)
+        return parsed
+    return value
 
 
 @functools.cache
@@ -243,7 +274,7 @@ def _token_user_sql() -> str:
 
     q = connection.ops.quote_name
     return (  # names from the models' metadata, every value a parameter
-        f"SELECT u.*, {permissions.grant_columns()}"  # noqa: S608
+        f"SELECT u.*, t.expires_at AS t_expires_at, {permissions.grant_columns()}"  # noqa: S608
         f" FROM {q(User._meta.db_table)} u JOIN {q(ApiToken._meta.db_table)} t ON t.user_id = u.id"
         f" {permissions.grant_joins('u')}"
         f" WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active = %s"

@@ -202,6 +202,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 API_TOKEN_LIFETIME_DAYS = int(env("API_TOKEN_LIFETIME_DAYS", "30"))
+# A read (GET) may use what the same bearer token opened this many seconds ago in this process;
+# writes always check the database (community365/people/token_cache.py, docs/security.md). 0: off.
+API_TOKEN_CACHE_SECONDS = float(env("API_TOKEN_CACHE_SECONDS", "5"))
+API_TOKEN_CACHE_SIZE = int(env("API_TOKEN_CACHE_SIZE", "10000"))
 
 # --- Response headers (docs/security.md) ----------------------------------------------------
 # Only the site's own files run or style a page: no inline script or style, no CDN, no eval.

@@ -20,6 +20,8 @@ else:
     # alone commits some thousands of times). Never set outside the tests.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = "-c synchronous_commit=off"
+# The bearer token is read from the database on every request (its cache has tests of its own).
+API_TOKEN_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
