@@ -85,20 +85,23 @@ def board(request: HttpRequest) -> HttpResponse:
         unsigned=request.GET.get("unsigned") == "1",
         q=request.GET.get("q", "").strip()[:50],
     )
-    page = Paginator(selectors.board(request.user, f), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_open_tasks(selectors.board(request.user, f)), 30).get_page(
+        request.GET.get("page")
+    )
     shown = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     if "community" not in query and community is None and home is not None and not drilled:
         query["community"] = "all"
     signed = selectors.signed_topic_ids(request.user, [t.pk for t in shown])
+    rated = selectors.rating_summaries([t.pk for t in shown])
     day = selectors.today()
     rows = [
         {
             "topic": t,
             "signed": t.pk in signed,
             "next_deadline": selectors.topic_next_deadline(t),
-            "satisfaction": selectors.satisfaction(t)[0],
+            "satisfaction": rated[t.pk][0],
             "overdue": any(selectors.task_overdue(x, day) and x.done_at is None for x in t.tasks.all()),
         }
         for t in shown

@@ -194,7 +194,7 @@ def list_wishes(request: HttpRequest, filters: Query[WishFilter], page: Query[Pa
         status=filters.status or "",
         reached=filters.reached,
     )
-    wishes, count = paginate(qs, page)
+    wishes, count = paginate(selectors.for_rows(qs), page)
     return {"items": selectors.wish_rows(request.user, wishes), "count": count}
 
 

@@ -67,8 +67,10 @@ def wish_search(
 
 
 def claimant_label(user: Any, organisation: Any = None) -> str:
+    """Who claimed: the organisation (a record or its name) if claimed for one, else the
+    claimant's masked name."""
     if organisation is not None:
-        return organisation.name
+        return organisation if isinstance(organisation, str) else organisation.name
     if user is None:
         return ""
     return mask_name(user.display_name) if user.display_name else user.username
@@ -102,14 +104,56 @@ class WishRow:
     problem_reported: bool = False
 
 
+# What ``wish_rows`` (and ``policies.actions_for``, which it calls) read of a wish and of the
+# records selected with it: a list of rows loads only these columns (a test lists a page
+# through it and fails on any further query).
+ROW_FIELDS = (
+    "id",
+    "district_id",
+    "title",
+    "reason",
+    "category",
+    "status",
+    "status_reason",
+    "value_yuan",
+    "wanted_by",
+    "published_at",
+    "created_at",
+    "claimed_at",
+    "claimed_by_id",
+    "thanks",
+    "rating",
+    "market_id",
+    "problem_reported_at",
+    "region__id",
+    "region__name",
+    "region__path",
+    "wisher__id",
+    "wisher__name",
+    "wisher__user_id",
+    "claimed_by__id",
+    "claimed_by__username",
+    "claimed_by__display_name",
+)
+
+
+def for_rows(qs: QuerySet[Wish]) -> QuerySet[Wish]:
+    """A list of wishes to show as ``wish_rows``: the records it reads, only the columns it reads."""
+    return qs.select_related("region", "wisher", "claimed_by").only(*ROW_FIELDS)
+
+
 def wish_rows(user: Any, wishes: list[Wish]) -> list[WishRow]:
     full_paths = permissions.scope_paths(user, policies.REVIEW.name)
-    orgs = {
-        c.wish_id: c.organisation
-        for c in Claim.objects.filter(
-            wish_id__in=[w.pk for w in wishes if w.claimed_by_id], organisation__isnull=False
-        ).select_related("organisation")
-    }
+    claimed = [w.pk for w in wishes if w.claimed_by_id]
+    orgs = (
+        dict(
+            Claim.objects.filter(wish_id__in=claimed, organisation__isnull=False).values_list(
+                "wish_id", "organisation__name"
+            )
+        )
+        if claimed
+        else {}
+    )
     rows = []
     for wish in wishes:
         full = (

@@ -57,7 +57,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "status": status,
     }
     qs = selectors.wish_search(request.user, public_only=True, title_only=True, **filters)  # type: ignore[arg-type]
-    page = Paginator(qs, 24).get_page(request.GET.get("page"))
+    page = Paginator(selectors.for_rows(qs), 24).get_page(request.GET.get("page"))
     query = {k: v for k, v in filters.items() if v not in (None, "")}
     query["community"] = community or "all"
     context = {

@@ -284,3 +284,40 @@ def test_openapi_declares_the_answers_of_changed_talks_endpoints(client_for):
     assert {"200", "404", "422"} <= set(paths["/api/v1/talks/topics/{topic_id}"]["get"]["responses"])
     progress = paths["/api/v1/talks/tasks/{task_id}/progress"]["post"]
     assert {"201", "404", "409", "422"} <= set(progress["responses"])
+
+
+def test_the_api_list_counts_each_pages_ratings_and_signatures_as_the_topic_page_does(api_for, persona):
+    """The list reads a page's ratings in one grouped query and the reader's signatures in one;
+    every row agrees with the topic's own figures (its prefetched ratings, its signature rows)."""
+    from community365.talks.models import TalkSignature
+
+    signer = (
+        TalkSignature.objects.filter(withdrawn_at__isnull=True, person__user__isnull=False)
+        .values_list("person__user__username", flat=True)
+        .first()
+    )
+    assert signer, "the demo's residents co-sign topics"
+    for username in ("admin_district", signer):
+        user = persona(username)
+        offset, seen_rated, seen_signed = 0, 0, 0
+        while True:
+            body = api_for(username).get(f"/api/v1/talks/topics?limit=50&offset={offset}").json()
+            items = body["items"]
+            if not items:
+                break
+            ids = [i["id"] for i in items]
+            topics = {t.pk: t for t in selectors.topics_with_details(TalkTopic.objects.filter(pk__in=ids))}
+            signed = set(
+                TalkSignature.objects.filter(
+                    person__user=user, topic_id__in=ids, withdrawn_at__isnull=True
+                ).values_list("topic_id", flat=True)
+            )
+            for item in items:
+                assert (item["satisfaction"], item["ratings"]) == selectors.satisfaction(topics[item["id"]])
+                assert item["signed_by_me"] == (item["id"] in signed)
+                seen_rated += item["ratings"] > 0
+                seen_signed += item["signed_by_me"]
+            offset += 50
+        assert seen_rated, "some listed topics are rated"
+        if username == signer:
+            assert seen_signed, "the resident co-signed some listed topics"
