@@ -190,7 +190,7 @@ def rating_summaries(topic_ids: list[int]) -> dict[int, tuple[float | None, int]
         .values("topic_id")
         .annotate(n=Count("id"), total=Sum("score"))
     )
-    summaries: dict[int, tuple[float | None, int]] = {i: (None, 0) for i in topic_ids}
+    summaries: dict[int, tuple[float | None, int]] = dict.fromkeys(topic_ids, (None, 0))
     for row in rows:
         summaries[row["topic_id"]] = (round(row["total"] / row["n"], 1), row["n"])
     return summaries
