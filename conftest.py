@@ -151,6 +151,24 @@ def revoke_roles(db, persona):
 
 
 @pytest.fixture
+def blind_check(monkeypatch):
+    """blind_check(Model) → from now on in the test, ``.exists()`` on that model's rows answers
+    False: a service's check reads as a request did that read just before another request's
+    insert committed. What is left to refuse the second insert is the database's constraint
+    (the race paths, ``except IntegrityError``)."""
+    from django.db.models.query import QuerySet
+
+    blinded: set[type] = set()
+    real_exists = QuerySet.exists
+
+    def exists(self: QuerySet) -> bool:
+        return False if self.model in blinded else real_exists(self)
+
+    monkeypatch.setattr(QuerySet, "exists", exists)
+    return blinded.add
+
+
+@pytest.fixture
 def client_for(db, persona):
     """client_for("worker_huangli") → a page client signed in as that persona."""
 
