@@ -320,7 +320,7 @@ def _create(
             req.save()
     except IntegrityError:
         raise Conflict(
-            _("热线工单 %(t)s 已导入过。") % {"t": hotline_ticket}, field="hotline_ticket"
+            _("热线工单 %(t)s 已导入过。") % {"t": hotline_ticket}, field="ticket"
         ) from None
     for i, photo in enumerate(cleaned_photos):
         stored = RequestPhoto(district_id=req.district_id, request=req)

@@ -314,3 +314,15 @@ def test_turn_refusals_leave_nothing(persona, need):
         services.need_turn(actor=persona("worker_huachuan"), need=need, kind="request", person=_member(need))
     need.refresh_from_db()
     assert need.turned_to == "" and Wish.objects.count() == before
+
+
+def test_a_pairing_that_passed_the_check_twice_is_refused_by_the_constraint(persona, unpaired, blind_check):
+    """Two social workers pair the same cadre at the same moment: both found "not yet paired"
+    (``blind_check``); the constraint refuses the second as the same Conflict."""
+    worker, member = persona("worker_huachuan"), persona("member_demo")
+    services.pairing_create(actor=worker, household=unpaired, cadre=member)
+    blind_check(Pairing)
+    with pytest.raises(Conflict) as refused:
+        services.pairing_create(actor=persona("secretary_huachuan"), household=unpaired, cadre=member)
+    assert refused.value.code == "already_paired" and refused.value.field == "cadre"
+    assert Pairing.objects.filter(household=unpaired, cadre=member, ended_on__isnull=True).count() == 1
