@@ -153,18 +153,39 @@ def revoke_roles(db, persona):
 @pytest.fixture
 def blind_check(monkeypatch):
     """blind_check(Model) → from now on in the test, ``.exists()`` on that model's rows answers
-    False: a service's check reads as a request did that read just before another request's
-    insert committed. What is left to refuse the second insert is the database's constraint
-    (the race paths, ``except IntegrityError``)."""
+    False and ``.first()`` None: a service's check reads as a request did that read just before
+    another request's insert committed. What is left to refuse the second insert is the
+    database's constraint (the race paths, ``except IntegrityError``)."""
     from django.db.models.query import QuerySet
 
     blinded: set[type] = set()
-    real_exists = QuerySet.exists
+    real_exists, real_first = QuerySet.exists, QuerySet.first
 
     def exists(self: QuerySet) -> bool:
         return False if self.model in blinded else real_exists(self)
 
+    def first(self: QuerySet):
+        return None if self.model in blinded else real_first(self)
+
     monkeypatch.setattr(QuerySet, "exists", exists)
+    monkeypatch.setattr(QuerySet, "first", first)
+    return blinded.add
+
+
+@pytest.fixture
+def blind_update(monkeypatch):
+    """blind_update(Model) → from now on in the test, a queryset ``.update()`` of that model's
+    rows changes nothing and answers 0: a conditional UPDATE ran before another request's
+    insert committed and could not see its row."""
+    from django.db.models.query import QuerySet
+
+    blinded: set[type] = set()
+    real_update = QuerySet.update
+
+    def update(self: QuerySet, **kwargs):
+        return 0 if self.model in blinded else real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
     return blinded.add
 
 

@@ -328,3 +328,22 @@ def test_api_entries(client, this_year):
     )
     assert r.status_code == 200 and r.json()["status"] == "returned"
     assert client.get("/api/v1/benchmarking/entries?status=returned").json()["count"] == 1
+
+
+def test_a_second_first_entry_that_raced_the_first_is_refused_by_the_constraint(blind_update):
+    """Two first entries of an indicator at the same moment: neither found a pending one to set
+    aside (the other's row was not committed; ``blind_update``), both insert; the constraint
+    "one pending value" refuses the second as a Conflict a person understands, and the first
+    stays the only pending value."""
+    from community365.core.errors import Conflict
+
+    s = Setup()
+    s.submit("6")
+    blind_update(ManualEntry)
+    with pytest.raises(Conflict, match="刚刚有人填报过"):
+        s.submit("7")
+    assert list(
+        ManualEntry.objects.filter(node=s.node, community=s.a, status="submitted").values_list(
+            "value", flat=True
+        )
+    ) == [Decimal("6")]

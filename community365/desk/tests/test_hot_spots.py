@@ -347,3 +347,25 @@ def test_system_cannot_propose(make_request, huachuan, quiet_stairwells):
     _make(make_request, first, 3)
     with pytest.raises(NotAllowed):
         _propose(SYSTEM, huachuan, first, ProposalKind.PROJECT)
+
+
+def test_a_second_proposal_that_passed_the_check_is_refused_and_its_project_rolled_back(
+    persona, make_request, huachuan, quiet_stairwells, blind_check
+):
+    """Two secretaries start the same hot spot at the same moment: both found nothing started
+    (``blind_check``); the constraint refuses the second as "already proposed", and the project it
+    had made goes with it."""
+    from community365.desk.models import HotSpotProposal
+    from community365.mechanisms.models import SecretaryProject
+
+    _building, (first, _second) = quiet_stairwells
+    _make(make_request, first, 3)
+    secretary = persona("secretary_huachuan")
+    _propose(secretary, huachuan, first, ProposalKind.PROJECT)
+    projects = SecretaryProject.objects.count()
+    blind_check(HotSpotProposal)
+    with pytest.raises(Conflict) as refused:
+        _propose(secretary, huachuan, first, ProposalKind.PROJECT, title="同时发起的项目")
+    assert refused.value.code == "already_proposed"
+    assert SecretaryProject.objects.count() == projects
+    assert HotSpotProposal.objects.filter(place=first, kind=ProposalKind.PROJECT).count() == 1
