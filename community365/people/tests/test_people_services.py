@@ -13,6 +13,7 @@ from community365.people.models import Person, RoleAssignment
 from community365.people.services import (
     person_register,
     person_verify_residence,
+    persons_register_bulk,
     role_grant,
     role_revoke,
     user_create,
@@ -429,3 +430,28 @@ def test_looks_like_id_number_and_phone_in_free_text():
 def test_valid_id_helper_matches_the_standard():
     assert valid_id("11010519491231002") == ID_NUMBER
     assert identity.normalise_id_number(ID_NUMBER.lower()) == ID_NUMBER
+
+
+def test_a_registration_that_passed_the_check_twice_is_refused_by_the_constraint(register, blind_check):
+    """Two social workers register the same ID number at the same moment: both found it free
+    (``blind_check``); the constraint refuses the second as the same Conflict on the same field."""
+    from community365.people.models import Person
+
+    register(id_number=ID_NUMBER)
+    blind_check(Person)
+    with pytest.raises(Conflict) as refused:
+        register(name="同时登记的人", id_number=ID_NUMBER)
+    assert refused.value.field == "id_number"
+    with pytest.raises(Conflict) as refused:
+        persons_register_bulk(
+            actor=SYSTEM,
+            records=[
+                {
+                    "name": "批量里的人",
+                    "community": Person.objects.get(name="王新来").community,
+                    "id_number": ID_NUMBER,
+                }
+            ],
+        )
+    assert refused.value.field == "id_number"
+    assert Person.objects.filter(name__in=["同时登记的人", "批量里的人"]).count() == 0

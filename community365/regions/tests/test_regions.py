@@ -229,3 +229,17 @@ def test_ancestors_are_listed_from_the_top(region):
     assert names[:3] == ["江东区", "白鹤街道", "黄鹂社区"]
     assert len(names) == stair.depth - 1
     assert selectors.ancestors_of(region("江东区")) == []
+
+
+def test_a_household_number_already_taken_refuses_the_whole_bulk_call(persona, region):
+    """The bulk path checks the numbers within the call; a number already in the stairwell is
+    refused by the constraint as the same Conflict, and none of the call's households is added."""
+    from community365.regions.services import households_create_bulk
+
+    stair = Region.objects.filter(kind="stairwell", path__startswith=region("划船社区").path).first()
+    taken = Household.objects.filter(region=stair).first().number
+    before = Household.objects.filter(region=stair).count()
+    with pytest.raises(Conflict) as refused:
+        households_create_bulk(actor=persona("worker_huachuan"), entries=[(stair, "8-8-808"), (stair, taken)])
+    assert refused.value.field == "number"
+    assert Household.objects.filter(region=stair).count() == before

@@ -439,3 +439,16 @@ def test_brand_input_is_checked(region, persona):
         services.brand_save(
             actor=SYSTEM, community=region("百丈街道"), name="街道品牌", description="街道不是社区"
         )
+
+
+def test_a_member_that_passed_the_checks_twice_is_refused_by_the_constraint(region, blind_check):
+    """Two requests add the same community at the same moment: both found it not yet a member
+    (``blind_check``); the constraint refuses the second as a Conflict, and it stays one member."""
+    district = _district(region)
+    link = _zone(district)
+    huangli = region("黄鹂社区")
+    services.member_add(actor=SYSTEM, zone=link, community=huangli)
+    blind_check(ZoneMember)
+    with pytest.raises(Conflict, match="刚刚已被加入片区"):
+        services.member_add(actor=SYSTEM, zone=link, community=huangli)
+    assert ZoneMember.objects.filter(zone=link, community=huangli).count() == 1
