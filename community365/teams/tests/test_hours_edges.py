@@ -55,9 +55,9 @@ def test_a_sheet_is_taken_from_the_moment_the_activity_ends(ended, persona):
 
     leader = persona("volunteer_demo")
     entries = [(persona("volunteer_001"), 2)]
-    with time_machine.travel(ended.ends_at - datetime.timedelta(seconds=1), tick=False):
-        with pytest.raises(InvalidTransition):
-            services.record_sheet(actor=leader, activity=ended, entries=entries)
+    before_the_end = time_machine.travel(ended.ends_at - datetime.timedelta(seconds=1), tick=False)
+    with before_the_end, pytest.raises(InvalidTransition):
+        services.record_sheet(actor=leader, activity=ended, entries=entries)
     with time_machine.travel(ended.ends_at, tick=False):
         assert services.record_sheet(actor=leader, activity=ended, entries=entries) == 1
     assert ServiceRecord.objects.filter(activity=ended).count() == 1
