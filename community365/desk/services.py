@@ -319,9 +319,7 @@ def _create(
         with transaction.atomic():
             req.save()
     except IntegrityError:
-        raise Conflict(
-            _("热线工单 %(t)s 已导入过。") % {"t": hotline_ticket}, field="ticket"
-        ) from None
+        raise Conflict(_("热线工单 %(t)s 已导入过。") % {"t": hotline_ticket}, field="ticket") from None
     for i, photo in enumerate(cleaned_photos):
         stored = RequestPhoto(district_id=req.district_id, request=req)
         stored.image.save(f"req{req.pk}_{i}.jpg", photo, save=True)

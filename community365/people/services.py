@@ -247,7 +247,7 @@ def token_user(raw: str, *, read_only: bool = False) -> User | None:
         token_cache.put(
             key_hash,
             token_cache.Entry(
-                until=token_cache.until_for(_as_datetime(user.t_expires_at).timestamp()),
+                until=token_cache.until_for(_as_datetime(getattr(user, "t_expires_at")).timestamp()),  # noqa: B009 (a column of the raw query)
                 field_names=fields,
                 values=tuple(getattr(user, name) for name in fields),
                 grants=grants,
