@@ -66,11 +66,10 @@ def wish_search(
     return qs.order_by("-published_at", "-created_at", "-id")
 
 
-def claimant_label(user: Any, organisation: Any = None) -> str:
-    """Who claimed: the organisation (a record or its name) if claimed for one, else the
-    claimant's masked name."""
-    if organisation is not None:
-        return organisation if isinstance(organisation, str) else organisation.name
+def claimant_label(user: Any, organisation_name: str | None = None) -> str:
+    """Who claimed: the organisation's name if claimed for one, else the claimant's masked name."""
+    if organisation_name is not None:
+        return organisation_name
     if user is None:
         return ""
     return mask_name(user.display_name) if user.display_name else user.username
@@ -588,7 +587,7 @@ def market_summary(market: CharityMarket) -> MarketSummary:
         if claim.wish_id in seen:
             continue
         seen.add(claim.wish_id)
-        label = claimant_label(claim.claimant, claim.organisation)
+        label = claimant_label(claim.claimant, claim.organisation.name if claim.organisation else None)
         counts[label] = counts.get(label, 0) + 1
     return MarketSummary(
         wishes=len(wishes),
