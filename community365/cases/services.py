@@ -676,9 +676,7 @@ def clinic_move_session(
         actor=actor, action="cases.clinic:move", target=session, role=role, changes={"starts_at": starts_at}
     )
     for booking in session.bookings.filter(status=BookingStatus.BOOKED).select_related("person"):
-        recipient = (
-            booking.person.user_id if booking.person and booking.person.user_id else booking.booked_by_id
-        )
+        recipient = _told_of(booking)
         if recipient is None:
             continue
         notify(
@@ -736,9 +734,7 @@ def clinic_cancel_session(
     )
     messages = []
     for booking in booked:
-        recipient = (
-            booking.person.user_id if booking.person and booking.person.user_id else booking.booked_by_id
-        )
+        recipient = _told_of(booking)
         if recipient is not None:
             messages.append((recipient, _when(session, booking.slot)))
 
@@ -753,6 +749,14 @@ def clinic_cancel_session(
 
     transaction.on_commit(_tell)
     return session
+
+
+def _told_of(booking: ClinicBooking) -> int | None:
+    """Who hears of a booking's session (moved, cancelled, reminded): the resident when they have
+    an account, else whoever booked for them; None when neither (a walk-in the desk wrote down)."""
+    if booking.person is not None and booking.person.user_id:
+        return int(booking.person.user_id)
+    return booking.booked_by_id
 
 
 def _check_bookable(session: ClinicSession, slot: int, now: datetime.datetime) -> None:
@@ -1082,9 +1086,7 @@ def clinic_send_reminders(*, actor: Any, now: datetime.datetime | None = None) -
             continue
         bookings = session.bookings.filter(status=BookingStatus.BOOKED).select_related("person")
         for booking in bookings:
-            recipient = (
-                booking.person.user_id if booking.person and booking.person.user_id else booking.booked_by_id
-            )
+            recipient = _told_of(booking)
             if recipient is None:
                 continue
             notify(
