@@ -52,7 +52,7 @@ def _versions_and_audit(tree, node):
 
 
 def test_moving_a_node_under_the_parent_it_has_changes_nothing():
-    _w, tree, group, leaf = tree_with_group()
+    _w, tree, group, _leaf = tree_with_group()
     # the ids of the test world are large (tests/ids.py): an identity test of two equal ids fails
     assert group.pk > 256
     before = _versions_and_audit(tree, group)
@@ -89,7 +89,10 @@ def test_a_tree_is_for_a_year_from_2000_to_2100():
         assert refused.value.field == "year"
     for year in (2000, 2100):
         assert services.tree_create(actor=SYSTEM, district=w.district, year=year, name="体系").year == year
-    assert sorted(IndicatorTree.objects.filter(district=w.district).values_list("year", flat=True)) == [2000, 2100]
+    assert sorted(IndicatorTree.objects.filter(district=w.district).values_list("year", flat=True)) == [
+        2000,
+        2100,
+    ]
 
 
 def test_a_node_moves_only_under_a_node_of_its_own_tree_whichever_was_made_first():

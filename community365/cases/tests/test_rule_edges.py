@@ -63,9 +63,15 @@ def test_the_shortest_summary_terms_and_reasons(new_case, persona, region):
         services.PartyIn(side=PartySide.APPLICANT, name="甲", phone=""),
         services.PartyIn(side=PartySide.RESPONDENT, name="乙", phone=""),
     ]
+
     def register(summary):
         return services.mediation_register(
-            actor=mediator, region=huachuan, kind="neighbours", source="party", summary=summary, parties=parties
+            actor=mediator,
+            region=huachuan,
+            kind="neighbours",
+            source="party",
+            summary=summary,
+            parties=parties,
         )
 
     before = MediationCase.objects.count()
@@ -79,7 +85,9 @@ def test_the_shortest_summary_terms_and_reasons(new_case, persona, region):
     with pytest.raises(InvalidInput) as refused:
         services.mediation_agree(actor=mediator, case=case, facts="漏水", terms="赔", performance="当场")
     assert refused.value.field == "terms"
-    agreement = services.mediation_agree(actor=mediator, case=case, facts="漏水", terms="赔偿", performance="当场")
+    agreement = services.mediation_agree(
+        actor=mediator, case=case, facts="漏水", terms="赔偿", performance="当场"
+    )
     assert agreement.terms == "赔偿"
 
 
