@@ -646,6 +646,14 @@ def _when(session: ClinicSession, slot: int | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def _told_of(booking: ClinicBooking) -> int | None:
+    """Who hears of a booking's session (moved, cancelled, reminded): the resident when they have
+    an account, else whoever booked for them; None when neither (a walk-in the desk wrote down)."""
+    if booking.person is not None and booking.person.user_id:
+        return booking.person.user_id
+    return booking.booked_by_id
+
+
 @service("cases.clinic:move")
 def clinic_move_session(
     *,
@@ -749,14 +757,6 @@ def clinic_cancel_session(
 
     transaction.on_commit(_tell)
     return session
-
-
-def _told_of(booking: ClinicBooking) -> int | None:
-    """Who hears of a booking's session (moved, cancelled, reminded): the resident when they have
-    an account, else whoever booked for them; None when neither (a walk-in the desk wrote down)."""
-    if booking.person is not None and booking.person.user_id:
-        return int(booking.person.user_id)
-    return booking.booked_by_id
 
 
 def _check_bookable(session: ClinicSession, slot: int, now: datetime.datetime) -> None:
