@@ -108,3 +108,55 @@ def test_the_time_limit_runs_thirty_days_forward_from_acceptance(new_case, perso
         actor=persona("secretary_huachuan"), case=case, mediator=persona("mediator_demo"), now=moment
     )
     assert assigned.deadline == timezone.localdate(moment) + datetime.timedelta(days=services.TIME_LIMIT_DAYS)
+
+
+def test_the_secretary_is_told_of_a_case_registered_by_someone_older_on_the_platform(
+    persona, region, system, django_capture_on_commit_callbacks
+):
+    """The registrant's number is smaller than the secretary's: the secretary is told all the
+    same (the comparison is 'another person', not an order)."""
+    from community365.people import services as people
+    from community365.people.models import User
+
+    huachuan = region("划船社区")
+    secretary = persona("secretary_huachuan")
+    older = User.objects.filter(pk__lt=secretary.pk, is_active=True).order_by("-pk").first()
+    people.role_grant(actor=system, user=older, role="mediator", region=huachuan)
+    older = User.objects.get(pk=older.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _register(older, huachuan, _parties(2))
+    assert _told(secretary, case) == 1
+
+
+def test_assigning_a_case_read_afresh_accepts_it_and_a_second_assignment_keeps_its_clock(new_case, persona, mediators):
+    """A registered case (as the page reads it from the database) is accepted by its first
+    assignment, its thirty days starting then; giving it to another mediator later moves the
+    case, not its acceptance or its deadline."""
+    secretary = persona("secretary_huachuan")
+    registered = new_case(status="registered")
+    case = MediationCase.objects.get(pk=registered.pk)
+    first = timezone.now() - datetime.timedelta(days=3)
+    assigned = services.mediation_assign(actor=secretary, case=case, mediator=persona("mediator_demo"), now=first)
+    stored = MediationCase.objects.get(pk=case.pk)
+    assert stored.status == "accepted"
+    assert stored.accepted_at == first
+    assert stored.deadline == timezone.localdate(first) + datetime.timedelta(days=services.TIME_LIMIT_DAYS)
+    assert assigned.status == "accepted"
+    _older, newer = mediators
+    services.mediation_assign(
+        actor=secretary, case=MediationCase.objects.get(pk=case.pk), mediator=newer, now=timezone.now()
+    )
+    moved = MediationCase.objects.get(pk=case.pk)
+    assert (moved.mediator_id, moved.status) == (newer.pk, "accepted")
+    assert moved.accepted_at == first
+    assert moved.deadline == stored.deadline
+
+
+def test_the_secretary_hears_that_a_mediator_took_a_case(new_case, persona, django_capture_on_commit_callbacks):
+    case = new_case(status="registered")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mediation_take(actor=persona("mediator_demo"), case=case)
+    told = Notification.objects.filter(
+        recipient=persona("secretary_huachuan"), kind=phrases.MEDIATION_TAKEN, params__number=case.number
+    )
+    assert told.count() == 1
