@@ -395,6 +395,7 @@ def node_move(*, actor: Any, node: TreeNode, parent: TreeNode, reason: str = "")
     """Move an indicator (with its sub-indicators) under another dimension or indicator; the
     subtree keeps within three levels and takes the new parent's dimension."""
     node = TreeNode.objects.select_for_update().select_related("tree").get(pk=node.pk)
+    parent = TreeNode.objects.get(pk=parent.pk)  # as it is now (retired since the page was read?)
     tree = node.tree
     _require_district(actor, tree.district)
     if node.level == 1:
@@ -878,6 +879,11 @@ def clean_evidence_file(upload: Any) -> tuple[Any, str]:
     return image, "image/png" if (image.name or "").endswith(".png") else "image/jpeg"
 
 
+def _signed_in(actor: Any) -> Any:
+    """The person who entered or decided a value (None for the system)."""
+    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+
+
 def _open_for_entries(node: TreeNode, today: datetime.date | None = None) -> None:
     tree = node.tree
     if node.source != Source.MANUAL or node.retired_at is not None:
@@ -947,7 +953,7 @@ def entry_submit(
         community=community,
         status__in=[ManualEntry.Status.SUBMITTED, ManualEntry.Status.RETURNED],
     ).update(status=ManualEntry.Status.SUPERSEDED)
-    by = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    by = _signed_in(actor)
     try:
         with transaction.atomic():
             entry = ManualEntry.objects.create(
@@ -1013,7 +1019,7 @@ def entry_confirm(*, actor: Any, entry: ManualEntry, today: datetime.date | None
         status=ManualEntry.Status.SUPERSEDED
     )
     now = timezone.now()
-    by = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    by = _signed_in(actor)
     updated = ManualEntry.objects.filter(pk=entry.pk, status=ManualEntry.Status.SUBMITTED).update(
         status=ManualEntry.Status.CONFIRMED, decided_at=now, decided_by=by
     )
@@ -1040,7 +1046,7 @@ def entry_return(
     if len(reason) < 2:
         raise InvalidInput(_("请写明退回理由，社区据此修改。"), field="reason")
     entry = _decidable(actor, entry, today)
-    by = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    by = _signed_in(actor)
     updated = ManualEntry.objects.filter(pk=entry.pk, status=ManualEntry.Status.SUBMITTED).update(
         status=ManualEntry.Status.RETURNED,
         decided_at=timezone.now(),

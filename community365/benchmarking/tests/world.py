@@ -21,23 +21,36 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 class World:
     def __init__(self, populations: list[int | None], *, model_first: bool = True) -> None:
         n = next(_seq)
-        self.district = Region.add_root(name=f"测试区{n}", kind=RegionKind.DISTRICT, code=f"T{n}")
+        self.district = Region.objects.add_root(
+            create_kwargs={"name": f"测试区{n}", "kind": RegionKind.DISTRICT, "code": f"T{n}"}
+        )
         self.district.district = self.district
         self.district.save()
-        self.sub = self.district.add_child(
-            name=f"测试街道{n}", kind=RegionKind.SUBDISTRICT, code=f"T{n}-S", district=self.district
+        self.sub = Region.objects.add_child(
+            self.district,
+            create_kwargs={
+                "name": f"测试街道{n}",
+                "kind": RegionKind.SUBDISTRICT,
+                "code": f"T{n}-S",
+                "district": self.district,
+            },
         )
-        self.communities = [
-            self.sub.add_child(
-                name=f"测试社区{n}-{i}",
-                kind=RegionKind.COMMUNITY,
-                code=f"T{n}-C{i}",
-                district=self.district,
-                reported_population=pop,
-                is_model=model_first and i == 0,
+        self.communities = []
+        for i, pop in enumerate(populations):
+            self.sub.refresh_from_db(fields=["numchild", "path", "depth"])
+            self.communities.append(
+                Region.objects.add_child(
+                    self.sub,
+                    create_kwargs={
+                        "name": f"测试社区{n}-{i}",
+                        "kind": RegionKind.COMMUNITY,
+                        "code": f"T{n}-C{i}",
+                        "district": self.district,
+                        "reported_population": pop,
+                        "is_model": model_first and i == 0,
+                    },
+                )
             )
-            for i, pop in enumerate(populations)
-        ]
         self.ids = [c.pk for c in self.communities]
         self._people: dict[int, object] = {}
         self._users = itertools.count(1)

@@ -54,7 +54,9 @@ def second_district(system, make_user):
     clinic = services.clinic_set_up(
         actor=system, region=community, team=team, starts=NINE, ends=ELEVEN, place="社区二楼"
     )
-    start = (timezone.localtime() + datetime.timedelta(days=10)).replace(hour=9, minute=0, second=0, microsecond=0)
+    start = (timezone.localtime() + datetime.timedelta(days=10)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
     session = ClinicSession.objects.create(
         clinic=clinic,
         district_id=clinic.district_id,
@@ -87,22 +89,31 @@ def test_a_clinic_takes_its_own_districts_lawyers_team_and_no_other(second_distr
     assert demo_lawyers.district_id < second_district["team"].district_id
     for community, team in ((second_district["community"], demo_lawyers), (fuming, second_district["team"])):
         with pytest.raises(InvalidInput) as refused:
-            services.clinic_set_up(actor=system, region=community, team=team, starts=NINE, ends=ELEVEN, place="二楼")
+            services.clinic_set_up(
+                actor=system, region=community, team=team, starts=NINE, ends=ELEVEN, place="二楼"
+            )
         assert refused.value.field == "team"
     # teams of the demo's district of a kind sorting before and after 'lawyers'
     for kind in (TeamKind.COLOUR, TeamKind.MEDIATORS):
         other = Team.objects.filter(district_id=demo_lawyers.district_id, kind=kind).first()
         assert other is not None, kind
         with pytest.raises(InvalidInput) as refused:
-            services.clinic_set_up(actor=system, region=fuming, team=other, starts=NINE, ends=ELEVEN, place="二楼")
+            services.clinic_set_up(
+                actor=system, region=fuming, team=other, starts=NINE, ends=ELEVEN, place="二楼"
+            )
         assert refused.value.field == "team"
     assert LegalClinic.objects.get(region=fuming).team_id == demo_lawyers.pk
     # and the second district's community took its own team (the fixture set it up)
     clinic = second_district["clinic"]
-    assert (clinic.team_id, clinic.district_id) == (second_district["team"].pk, second_district["district"].pk)
+    assert (clinic.team_id, clinic.district_id) == (
+        second_district["team"].pk,
+        second_district["district"].pk,
+    )
 
 
-def test_a_resident_books_only_in_their_own_district_whichever_is_numbered_first(second_district, persona, region):
+def test_a_resident_books_only_in_their_own_district_whichever_is_numbered_first(
+    second_district, persona, region
+):
     demo_session = ClinicSession.objects.filter(
         clinic__region=region("福明家园社区"), status=SessionStatus.PLANNED, starts_at__gt=timezone.now()
     ).first()
@@ -113,7 +124,9 @@ def test_a_resident_books_only_in_their_own_district_whichever_is_numbered_first
     with pytest.raises(NotAllowed):  # the second district's resident at the demo's clinic
         services.clinic_book(actor=second_district["resident"], session=demo_session, slot=0)
     assert ClinicBooking.objects.count() == before
-    booking = services.clinic_book(actor=second_district["resident"], session=second_district["session"], slot=0)
+    booking = services.clinic_book(
+        actor=second_district["resident"], session=second_district["session"], slot=0
+    )
     assert booking.person_id == second_district["person"].pk
 
 
@@ -130,7 +143,9 @@ def test_the_desk_books_only_residents_of_its_district_whichever_is_numbered_fir
         )
     assert refused.value.field == "person"
     with pytest.raises(InvalidInput) as refused:
-        services.clinic_book(actor=demo_desk, session=clinic_session(), slot=0, person=second_district["person"])
+        services.clinic_book(
+            actor=demo_desk, session=clinic_session(), slot=0, person=second_district["person"]
+        )
     assert refused.value.field == "person"
     assert not ClinicBooking.objects.filter(person__in=[demo_person, second_district["person"]]).exists()
 
@@ -156,9 +171,13 @@ def test_the_resident_hears_of_a_booking_the_secretary_made(
     resident = persona("resident_huachuan")
     session = clinic_session()
     with django_capture_on_commit_callbacks(execute=True):
-        services.clinic_book(actor=secretary, session=session, slot=0, person=Person.objects.get(user=resident))
+        services.clinic_book(
+            actor=secretary, session=session, slot=0, person=Person.objects.get(user=resident)
+        )
     assert Notification.objects.filter(recipient=resident, kind=phrases.CLINIC_BOOKED).count() == 1
-    services.clinic_cancel_booking(actor=secretary, booking=ClinicBooking.objects.get(session=session, slot=0))
+    services.clinic_cancel_booking(
+        actor=secretary, booking=ClinicBooking.objects.get(session=session, slot=0)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.clinic_book(actor=resident, session=session, slot=1)
     assert Notification.objects.filter(recipient=resident, kind=phrases.CLINIC_BOOKED).count() == 1
@@ -188,7 +207,9 @@ def test_a_session_is_bookable_until_the_moment_it_ends(persona, clinic_session)
 
 
 @pytest.mark.parametrize("status", [SessionStatus.HELD, SessionStatus.CANCELLED])
-def test_a_held_or_cancelled_session_is_neither_booked_nor_moved(persona, make_user, region, clinic_session, status):
+def test_a_held_or_cancelled_session_is_neither_booked_nor_moved(
+    persona, make_user, region, clinic_session, status
+):
     desk = make_user(f"sw_fuming_{status}_edge", "social_worker", region("福明家园社区"))
     session = clinic_session()
     ClinicSession.objects.filter(pk=session.pk).update(status=status)
@@ -219,7 +240,9 @@ def test_a_session_moves_to_this_very_moment_and_everyone_reachable_is_told(
     services.clinic_book(actor=resident, session=session, slot=1)
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.clinic_move_session(actor=desk, session=session, starts_at=now, reason="提前", now=now)
+        moved = services.clinic_move_session(
+            actor=desk, session=session, starts_at=now, reason="提前", now=now
+        )
     assert moved.starts_at == now
     assert Notification.objects.filter(recipient=resident, kind=phrases.CLINIC_SESSION_MOVED).count() == 1
 
@@ -279,7 +302,46 @@ def test_a_scan_of_exactly_five_megabytes_is_taken_and_one_byte_more_refused(new
     services.mediation_agree(actor=mediator, case=case, facts="漏水", terms="赔偿维修费", performance="当场")
     body = b"%PDF-1.4\n" + b"0" * (services.SCAN_MAX_BYTES - 9)
     with pytest.raises(InvalidInput) as refused:
-        services.agreement_attach_scan(actor=mediator, case=case, upload=SimpleUploadedFile("big.pdf", body + b"0"))
+        services.agreement_attach_scan(
+            actor=mediator, case=case, upload=SimpleUploadedFile("big.pdf", body + b"0")
+        )
     assert refused.value.field == "scan"
-    agreement = services.agreement_attach_scan(actor=mediator, case=case, upload=SimpleUploadedFile("ok.pdf", body))
+    agreement = services.agreement_attach_scan(
+        actor=mediator, case=case, upload=SimpleUploadedFile("ok.pdf", body)
+    )
     assert agreement.scan.size == services.SCAN_MAX_BYTES
+
+
+def test_a_resident_marked_absent_who_comes_late_is_heard_and_a_cancelled_booking_is_not(
+    persona, clinic_session
+):
+    """No-show is not final: the lawyer records the consultation and the booking becomes
+    attended. A cancelled booking takes no record (states sorting on either side of it)."""
+    lawyer = persona("lawyer_demo")
+    session = clinic_session()
+    late = services.clinic_book(actor=persona("resident_huachuan"), session=session, slot=0)
+    services.clinic_mark(actor=lawyer, booking=late, attended=False)
+    late.refresh_from_db()
+    assert late.status == BookingStatus.NO_SHOW
+    record = services.clinic_record_consultation(
+        actor=lawyer, booking=late, category="labour", advice="建议协商"
+    )
+    late.refresh_from_db()
+    assert (record.booking_id, late.status) == (late.pk, BookingStatus.ATTENDED)
+    gone = services.clinic_book(actor=persona("resident_huachuan"), session=session, slot=1)
+    services.clinic_cancel_booking(actor=persona("resident_huachuan"), booking=gone)
+    gone.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        services.clinic_record_consultation(actor=lawyer, booking=gone, category="labour", advice="建议协商")
+
+
+def test_a_walk_in_records_who_wrote_it_down(persona, system, clinic_session):
+    session = clinic_session(lawyer="lawyer_demo")
+    by_lawyer = services.clinic_walk_in(actor=persona("lawyer_demo"), session=session, name="王阿姨")
+    assert (by_lawyer.booked_by_id, by_lawyer.walk_in, by_lawyer.status) == (
+        persona("lawyer_demo").pk,
+        True,
+        BookingStatus.ATTENDED,
+    )
+    by_system = services.clinic_walk_in(actor=system, session=session, name="李大伯")
+    assert by_system.booked_by_id is None

@@ -128,7 +128,9 @@ def test_the_secretary_is_told_of_a_case_registered_by_someone_older_on_the_plat
     assert _told(secretary, case) == 1
 
 
-def test_assigning_a_case_read_afresh_accepts_it_and_a_second_assignment_keeps_its_clock(new_case, persona, mediators):
+def test_assigning_a_case_read_afresh_accepts_it_and_a_second_assignment_keeps_its_clock(
+    new_case, persona, mediators
+):
     """A registered case (as the page reads it from the database) is accepted by its first
     assignment, its thirty days starting then; giving it to another mediator later moves the
     case, not its acceptance or its deadline."""
@@ -136,7 +138,9 @@ def test_assigning_a_case_read_afresh_accepts_it_and_a_second_assignment_keeps_i
     registered = new_case(status="registered")
     case = MediationCase.objects.get(pk=registered.pk)
     first = timezone.now() - datetime.timedelta(days=3)
-    assigned = services.mediation_assign(actor=secretary, case=case, mediator=persona("mediator_demo"), now=first)
+    assigned = services.mediation_assign(
+        actor=secretary, case=case, mediator=persona("mediator_demo"), now=first
+    )
     stored = MediationCase.objects.get(pk=case.pk)
     assert stored.status == "accepted"
     assert stored.accepted_at == first
@@ -152,7 +156,9 @@ def test_assigning_a_case_read_afresh_accepts_it_and_a_second_assignment_keeps_i
     assert moved.deadline == stored.deadline
 
 
-def test_the_secretary_hears_that_a_mediator_took_a_case(new_case, persona, django_capture_on_commit_callbacks):
+def test_the_secretary_hears_that_a_mediator_took_a_case(
+    new_case, persona, django_capture_on_commit_callbacks
+):
     case = new_case(status="registered")
     with django_capture_on_commit_callbacks(execute=True):
         services.mediation_take(actor=persona("mediator_demo"), case=case)
