@@ -195,7 +195,12 @@ TARGETS = [
     Target(
         "talks-tasks",
         f"{T}/services/tasks.py",
-        [f"{T}/tests/test_tasks.py", f"{T}/tests/test_task_edges.py", f"{T}/tests/test_db_guards.py"],
+        [
+            f"{T}/tests/test_tasks.py",
+            f"{T}/tests/test_task_edges.py",
+            f"{T}/tests/test_progress_edges.py",
+            f"{T}/tests/test_db_guards.py",
+        ],
     ),
     Target("talks-topics", f"{T}/services/topics.py", [f"{T}/tests"], exclude=PAGES),
     Target("teams-alliance", f"{TM}/services/alliance.py", [f"{TM}/tests"], exclude=PAGES),

@@ -1,0 +1,98 @@
+"""A department's progress reports at their edges: a percent lowered only with a reason, a
+reason kept only when lowering, a note published with its own wording, 0 % and a finished task
+at 100 % whatever was typed, the department credited, a closed topic's tasks not claimed."""
+
+from __future__ import annotations
+
+import pytest
+
+from community365.audit.models import AuditEvent
+from community365.core.errors import InvalidInput, InvalidTransition
+from community365.talks import services
+from community365.talks.models import TalkEvent, TalkTask, TalkTopic, TopicStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claimed(answering_topic, persona):
+    """Two tasks of housing, both claimed (the topic stays open while one is not done)."""
+    topic = answering_topic([("甲", "housing", 1), ("乙", "housing", 1)])
+    tasks = list(TalkTask.objects.filter(topic=topic).select_related("topic__region").order_by("id"))
+    for task in tasks:
+        services.task_claim(actor=persona("liaison_housing"), task=task)
+    return tasks
+
+
+def _events(task) -> list[TalkEvent]:
+    return list(TalkEvent.objects.filter(topic_id=task.topic_id, kind="progress").order_by("pk"))
+
+
+def test_a_percent_is_lowered_only_with_a_reason(claimed, persona):
+    task, _other = claimed
+    liaison = persona("liaison_housing")
+    services.task_progress(actor=liaison, task=task, status="advancing", percent=60)
+    with pytest.raises(InvalidInput) as refused:
+        services.task_progress(actor=liaison, task=task, status="started", percent=30)
+    assert refused.value.field == "reason"
+    assert TalkTask.objects.get(pk=task.pk).percent == 60
+
+
+def test_a_reason_given_with_a_raised_or_equal_percent_is_not_published(claimed, persona):
+    task, _other = claimed
+    liaison = persona("liaison_housing")
+    services.task_progress(actor=liaison, task=task, status="advancing", percent=60, reason="多写了")
+    services.task_progress(actor=liaison, task=task, status="advancing", percent=60, reason="又写了")
+    first, second = _events(task)
+    for event in (first, second):
+        assert event.code == "talks.event.progress" and "reason" not in event.params
+    assert list(task.updates.order_by("pk").values_list("reason", flat=True)) == ["", ""]
+
+
+def test_a_report_with_a_note_is_published_with_it_and_one_without_is_not(claimed, persona):
+    task, _other = claimed
+    liaison = persona("liaison_housing")
+    services.task_progress(actor=liaison, task=task, status="started")
+    services.task_progress(actor=liaison, task=task, status="advancing", note="已进场施工")
+    plain, noted = _events(task)
+    assert plain.code == "talks.event.progress" and "note" not in plain.params
+    assert noted.code == "talks.event.progress_note" and noted.params["note"] == "已进场施工"
+    # the department is credited, and the audit names the acting role
+    assert {plain.actor_label, noted.actor_label} == {task.department.name}
+    roles = AuditEvent.objects.filter(action="talks.task:progress", result="ok", actor=liaison).values_list(
+        "acting_role", flat=True
+    )
+    assert set(roles) == {"department_liaison"}
+
+
+def test_a_note_is_up_to_two_thousand_characters(claimed, persona):
+    task, _other = claimed
+    liaison = persona("liaison_housing")
+    with pytest.raises(InvalidInput) as refused:
+        services.task_progress(actor=liaison, task=task, status="started", note="进" * 2001)
+    assert refused.value.field == "note"
+    services.task_progress(actor=liaison, task=task, status="started", note="进" * 2000)
+    assert task.updates.get().note == "进" * 2000
+
+
+def test_a_task_not_done_may_stand_at_nothing(claimed, persona):
+    task, _other = claimed
+    services.task_progress(actor=persona("liaison_housing"), task=task, status="started", percent=0)
+    assert TalkTask.objects.get(pk=task.pk).percent == 0
+
+
+def test_a_finished_task_stands_at_a_hundred_whatever_was_typed(claimed, persona):
+    task, _other = claimed
+    services.task_progress(actor=persona("liaison_housing"), task=task, status="done", percent=50)
+    stored = TalkTask.objects.get(pk=task.pk)
+    assert (stored.status, stored.percent) == ("done", 100) and stored.done_at is not None
+
+
+def test_a_closed_topics_task_is_not_claimed(answering_topic, persona):
+    topic = answering_topic([("甲", "housing", 1)])
+    task = TalkTask.objects.select_related("topic__region").get(topic=topic)
+    TalkTopic.objects.filter(pk=topic.pk).update(status=TopicStatus.CLOSED)
+    task = TalkTask.objects.select_related("topic__region").get(pk=task.pk)
+    with pytest.raises(InvalidTransition):
+        services.task_claim(actor=persona("liaison_housing"), task=task)
+    assert TalkTask.objects.get(pk=task.pk).department_id is None
