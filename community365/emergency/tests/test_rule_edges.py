@@ -18,18 +18,11 @@ from community365.notifications.models import Notification
 from community365.teams.models import ServiceRecord
 
 from .conftest import tap
+from .test_checks import _mine
 
 pytestmark = pytest.mark.django_db
 
 FOURTEEN_DAYS = datetime.timedelta(days=14)
-
-
-def _mine(event, username):
-    return list(
-        CheckAssignment.objects.filter(event=event, assignee__username=username)
-        .order_by("pk")
-        .values_list("household_id", flat=True)
-    )
 
 
 def test_an_event_ends_after_it_starts_and_lasts_up_to_fourteen_days(declare):

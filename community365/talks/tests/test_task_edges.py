@@ -19,6 +19,7 @@ from community365.talks import services
 from community365.talks.models import TalkEvent, TalkTask, TalkTopic, TopicStatus
 
 from .conftest import SYSTEM
+from .test_tasks import tasks_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +27,11 @@ THURSDAY = timezone.make_aware(datetime.datetime(2026, 11, 19, 10, 0))
 DAY_AFTER_THE_CLAIM_PERIOD = THURSDAY + datetime.timedelta(days=8)
 
 
-def _tasks(topic) -> list[TalkTask]:
-    return list(TalkTask.objects.filter(topic=topic).select_related("topic__region").order_by("id"))
-
-
 @pytest.fixture
 def unclaimed(answering_topic):
     """A task of a talk recorded on a Thursday, nobody has claimed it."""
     with time_machine.travel(THURSDAY, tick=False):
-        (task,) = _tasks(answering_topic([("甲", "housing", 1)]))
+        (task,) = tasks_of(answering_topic([("甲", "housing", 1)]))
     return task
 
 
@@ -78,7 +75,7 @@ def test_a_task_is_assigned_to_a_department_of_its_own_district_only(unclaimed, 
 
 
 def test_a_task_not_done_may_stand_at_ninety_nine_percent_and_not_at_a_hundred(answering_topic, persona):
-    (task,) = _tasks(answering_topic([("甲", "housing", 1)]))
+    (task,) = tasks_of(answering_topic([("甲", "housing", 1)]))
     liaison = persona("liaison_housing")
     services.task_claim(actor=liaison, task=task)
     with pytest.raises(InvalidInput) as refused:
@@ -89,7 +86,7 @@ def test_a_task_not_done_may_stand_at_ninety_nine_percent_and_not_at_a_hundred(a
 
 
 def test_a_report_on_a_percent_another_report_changed_is_a_conflict(answering_topic, persona):
-    (task,) = _tasks(answering_topic([("甲", "housing", 1)]))
+    (task,) = tasks_of(answering_topic([("甲", "housing", 1)]))
     liaison = persona("liaison_housing")
     services.task_claim(actor=liaison, task=task)
     stale = TalkTask.objects.select_related("topic__region").get(pk=task.pk)  # at 0 %
@@ -107,7 +104,7 @@ def test_a_report_on_a_percent_another_report_changed_is_a_conflict(answering_to
 
 
 def test_a_report_on_a_task_another_report_finished_is_refused_as_done(answering_topic, persona):
-    (task, _other) = _tasks(answering_topic([("甲", "housing", 1), ("乙", "housing", 1)]))
+    (task, _other) = tasks_of(answering_topic([("甲", "housing", 1), ("乙", "housing", 1)]))
     liaison = persona("liaison_housing")
     services.task_claim(actor=liaison, task=task)
     stale = TalkTask.objects.select_related("topic__region").get(pk=task.pk)
@@ -122,7 +119,7 @@ def test_a_report_on_a_task_another_report_finished_is_refused_as_done(answering
 def test_the_co_signers_hear_of_a_finished_task_and_not_of_every_step(
     answering_topic, persona, django_capture_on_commit_callbacks
 ):
-    first, second = _tasks(answering_topic([("甲", "housing", 1), ("乙", "housing", 1)]))
+    first, second = tasks_of(answering_topic([("甲", "housing", 1), ("乙", "housing", 1)]))
     liaison = persona("liaison_housing")
     for task in (first, second):
         services.task_claim(actor=liaison, task=task)
@@ -161,7 +158,7 @@ def test_the_sweep_expires_a_topic_whose_signing_closed_and_is_run_by_the_system
 
 
 def test_a_lowered_percent_is_published_with_its_reason_and_a_raised_one_without(answering_topic, persona):
-    (task,) = _tasks(answering_topic([("甲", "housing", 1)]))
+    (task,) = tasks_of(answering_topic([("甲", "housing", 1)]))
     liaison = persona("liaison_housing")
     services.task_claim(actor=liaison, task=task)
     services.task_progress(actor=liaison, task=task, status="advancing", percent=60)

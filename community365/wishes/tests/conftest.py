@@ -57,3 +57,16 @@ def make_wish(db, region):
         return wish
 
     return make
+
+
+@pytest.fixture
+def delivered(make_wish, persona):
+    """A wish of resident_huachuan, claimed and delivered by member_demo, read afresh."""
+    from community365.wishes import services
+    from community365.wishes.models import Wish
+
+    wish = make_wish(wisher=persona("resident_huachuan").person, title="想要一把新雨伞")
+    member = persona("member_demo")
+    services.wish_claim(actor=member, wish=wish)
+    services.wish_fulfil(actor=member, wish=wish, note="已送到家门口")
+    return Wish.objects.get(pk=wish.pk)

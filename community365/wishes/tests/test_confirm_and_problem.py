@@ -13,16 +13,6 @@ from community365.wishes import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def delivered(make_wish, persona):
-    wish = make_wish(wisher=persona("resident_huachuan").person, title="想要一把新雨伞")
-    member = persona("member_demo")
-    services.wish_claim(actor=member, wish=wish)
-    services.wish_fulfil(actor=member, wish=wish, note="已送到家门口")
-    wish.refresh_from_db()
-    return wish
-
-
 def test_the_confirm_form_offers_five_tappable_choices_with_words_not_a_drop_down(client_for, delivered):
     html = client_for("resident_huachuan").get(f"/wishes/{delivered.pk}/").content.decode()
     radios = re.findall(r'<input type="radio" name="rating" value="(\d)"', html)

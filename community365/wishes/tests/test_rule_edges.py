@@ -80,15 +80,6 @@ def test_a_wish_a_social_worker_enters_says_so_and_the_residents_own_does_not(pe
     assert Wish.objects.get(pk=entered.pk).entered_by == persona("worker_huachuan")
 
 
-@pytest.fixture
-def delivered(make_wish, persona):
-    wish = make_wish(wisher=persona("resident_huachuan").person, title="想要一把新雨伞")
-    member = persona("member_demo")
-    services.wish_claim(actor=member, wish=wish)
-    services.wish_fulfil(actor=member, wish=wish, note="已送到家门口")
-    return Wish.objects.get(pk=wish.pk)
-
-
 def test_a_problem_report_is_up_to_its_limit_and_the_refusal_says_so(delivered, persona):
     resident = persona("resident_huachuan")
     with pytest.raises(InvalidInput) as refused:
