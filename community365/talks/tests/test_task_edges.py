@@ -47,6 +47,7 @@ def test_an_assignment_any_day_after_the_claim_period_is_credited_to_who_made_it
     with time_machine.travel(DAY_AFTER_THE_CLAIM_PERIOD, tick=False):
         services.task_assign(actor=actor, task=unclaimed, department=civil)
     assert TalkTask.objects.get(pk=unclaimed.pk).department_id == civil.pk
+    assert TalkTask.objects.get(pk=unclaimed.pk).assigned
     event = TalkEvent.objects.get(topic=unclaimed.topic, kind="assigned")
     assert event.actor_role == role
     if label:
@@ -55,7 +56,8 @@ def test_an_assignment_any_day_after_the_claim_period_is_credited_to_who_made_it
         assert event.actor_label == ""
 
 
-def test_a_task_is_assigned_to_a_department_of_its_own_district_only(unclaimed, persona):
+@pytest.mark.parametrize("numbered", ["after", "before"])
+def test_a_task_is_assigned_to_a_department_of_its_own_district_only(unclaimed, persona, numbered):
     district = regions.region_create(
         actor=SYSTEM,
         parent=None,
@@ -63,8 +65,13 @@ def test_a_task_is_assigned_to_a_department_of_its_own_district_only(unclaimed, 
         name="点题测试区",
         code=f"TT{Region.objects.count()}",
     )
+    if numbered == "before":  # a district whose id sorts before the task's: refused all the same
+        lowest = Region.objects.order_by("pk").values_list("pk", flat=True).first()
+        assert lowest > 1
+        Region.objects.filter(pk=district.pk).update(id=lowest - 1, district_id=lowest - 1)
+        district = Region.objects.get(pk=lowest - 1)
     elsewhere = Department.objects.create(district=district, name="测试区住建局", code="housing")
-    assert elsewhere.district_id > unclaimed.district_id
+    assert (elsewhere.district_id > unclaimed.district_id) == (numbered == "after")
     with (
         time_machine.travel(DAY_AFTER_THE_CLAIM_PERIOD, tick=False),
         pytest.raises(InvalidInput) as refused,
@@ -168,3 +175,85 @@ def test_a_lowered_percent_is_published_with_its_reason_and_a_raised_one_without
     assert raised.code == "talks.event.progress" and "reason" not in raised.params
     assert lowered.code == "talks.event.progress_lowered"
     assert (lowered.params["reason"], lowered.params["previous"]) == ("返工", 60)
+
+
+def test_an_assigned_task_in_hand_says_so_and_its_department_is_told(
+    unclaimed, persona, civil_liaison, django_capture_on_commit_callbacks
+):
+    civil = Department.objects.get(code="civil-affairs")
+    with (
+        time_machine.travel(DAY_AFTER_THE_CLAIM_PERIOD, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        task = services.task_assign(actor=persona("leader_demo"), task=unclaimed, department=civil)
+    assert task.assigned and task.department_id == civil.pk  # the API answers from the task in hand
+    told = Notification.objects.filter(kind="talks.note.task_assigned", params__title=unclaimed.title)
+    assert list(told.values_list("recipient_id", flat=True)) == [civil_liaison.pk]
+
+
+def _fails_once(monkeypatch, module, name: str, failure):
+    """The first call of module.name answers ``failure()`` (raises it or returns it); later calls
+    go through: one request of a batch found its row moved on by another."""
+    real = getattr(module, name)
+    calls = []
+
+    def once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            return failure()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, once)
+    return calls
+
+
+def test_the_sweep_goes_on_past_a_topic_another_request_moved_on(signing_topic, monkeypatch):
+    from community365.talks.services import tasks as module
+
+    now = timezone.now()
+    for _ in range(2):
+        topic = signing_topic(10)
+        TalkTopic.objects.filter(pk=topic.pk).update(signing_deadline=now - datetime.timedelta(days=1))
+    due = TalkTopic.objects.filter(status=TopicStatus.SIGNING, signing_deadline__lt=now).count()
+
+    def moved_on():
+        raise InvalidTransition("moved on")
+
+    calls = _fails_once(monkeypatch, module, "_transition", moved_on)
+    report = services.talks_sweep(actor=SYSTEM, now=now)
+    assert len(calls) == due >= 2
+    assert (
+        report.expired
+        == due - 1
+        == TalkTopic.objects.filter(status=TopicStatus.EXPIRED, expired_at=now).count()
+    )
+
+
+def test_the_sweep_supervises_every_overdue_task_once_past_one_another_request_took(
+    answering_topic, persona, monkeypatch
+):
+    from django.db.models.query import QuerySet
+
+    for task in tasks_of(answering_topic([("甲", "housing", 1), ("乙", "housing", 1)])):
+        services.task_claim(actor=persona("liaison_housing"), task=task)
+    later = timezone.now() + datetime.timedelta(days=32)
+    overdue = TalkTask.objects.filter(
+        deadline__lt=timezone.localtime(later).date(),
+        done_at__isnull=True,
+        supervised_at__isnull=True,
+        topic__status=TopicStatus.ANSWERING,
+    ).count()
+    real_update = QuerySet.update
+    seen = []
+
+    def update(self, **kwargs):
+        if self.model is TalkTask and "supervised_at" in kwargs:
+            seen.append(1)
+            if len(seen) == 1:
+                return 0  # another sweep supervised this one first
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    report = services.talks_sweep(actor=SYSTEM, now=later)
+    assert len(seen) == overdue >= 2
+    assert report.supervised == overdue - 1 == TalkTask.objects.filter(supervised_at=later).count()
