@@ -80,14 +80,7 @@ class Document:
         pdf.set_creator("Community 365")
         pdf.set_producer("Community 365")
         pdf.set_lang("zh-CN")
-        for face in _FACES:
-            family, _, style = face.partition("-")
-            pdf.add_font(
-                family,
-                style="B" if style == "bold" else "",
-                fname=str(font_path(face)),
-                collection_font_number=_FACES[face][1],
-            )
+        self._faces: set[str] = set()
         pdf.set_margins(self.margin, self.margin, self.margin)
         pdf.set_auto_page_break(auto=True, margin=self.margin)
         pdf.set_text_color(*INK)
@@ -111,8 +104,25 @@ class Document:
         """The width text may use, inside the frame."""
         return self.pdf.w - 2 * self.margin
 
+    def font(self, face: str, size: float) -> None:
+        """Write in ``face`` ("serif", "serif-bold" or "sans") at ``size`` points. A face is read
+        from its file the first time the document uses it: parsing one costs about 0.2 s and
+        embedding its subset as much again, so a document carries only the faces it shows."""
+        if face not in _FACES:
+            raise ValueError(f"unknown face {face!r}: one of {sorted(_FACES)}")
+        family, _, style = face.partition("-")
+        if face not in self._faces:
+            self.pdf.add_font(
+                family,
+                style="B" if style == "bold" else "",
+                fname=str(font_path(face)),
+                collection_font_number=_FACES[face][1],
+            )
+            self._faces.add(face)
+        self.pdf.set_font(family, "B" if style == "bold" else "", size)
+
     def heading(self, text: str, *, size: float = 26) -> None:
-        self.pdf.set_font("serif", "B", size)
+        self.font("serif-bold", size)
         self.pdf.multi_cell(self.width, size * 0.6, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.space(size * 0.4)
 
@@ -130,8 +140,7 @@ class Document:
     ) -> None:
         """Text wrapped inside the frame (CJK lines break between any two characters, Latin
         words and dates stay whole). ``left`` and ``width`` place a column inside it."""
-        family, _, style = face.partition("-")
-        self.pdf.set_font(family, "B" if style == "bold" else "", size)
+        self.font(face, size)
         self.pdf.set_text_color(*colour)
         self.pdf.set_x(self.margin + left)
         column = width or self.width - left

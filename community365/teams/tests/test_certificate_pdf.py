@@ -155,7 +155,7 @@ def test_lines_break_between_chinese_characters_but_keep_dates_whole():
     from community365.core.pdf import Document
 
     doc = Document(title="t", author="a", subject="s")
-    doc.pdf.set_font("serif", "", 16)
+    doc.font("serif", 16)
     text = "兹证明某某同志于 2026-03-01 至 2026-11-30 期间参加志愿服务，" * 6
     lines = doc._lines(text, 120)
     assert len(lines) > 3
@@ -165,3 +165,21 @@ def test_lines_break_between_chinese_characters_but_keep_dates_whole():
         assert not line.startswith("，")
     dates = [d for line in lines for d in re.findall(r"\d{4}-\d{2}-\d{2}|\d[\d-]*$|^[\d-]+", line)]
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates), dates
+
+
+def test_a_document_embeds_the_faces_it_shows_and_only_those():
+    from community365.core.pdf import Document
+
+    doc = Document(title="t", author="a", subject="s")
+    doc.heading("志愿服务证明")
+    reader = PdfReader(io.BytesIO(doc.output()))
+    (only,) = _fonts(reader)  # the bold heading's face, not the two faces left unused
+    assert re.search(r"Bold", only[0]) and only[1], only
+
+    doc = Document(title="t", author="a", subject="s")
+    doc.heading("志愿服务证明")
+    doc.paragraph("兹证明。")
+    doc.paragraph("兹证明。", face="serif")  # a face used twice is read once
+    assert len(_fonts(PdfReader(io.BytesIO(doc.output())))) == 2
+    with pytest.raises(ValueError, match="unknown face"):
+        doc.font("kaiti", 12)
