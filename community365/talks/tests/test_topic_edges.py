@@ -8,9 +8,9 @@ import pytest
 
 from community365.core.errors import InvalidInput, NotAllowed
 from community365.notifications.models import Notification
-from community365.people.models import User
+from community365.people.models import Person, User
 from community365.talks import services
-from community365.talks.models import TalkTopic, TopicStatus
+from community365.talks.models import TalkEvent, TalkTopic, TopicStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,73 @@ def test_a_topic_is_not_merged_into_itself(signing_topic, persona):
         services.topic_merge(actor=persona("admin_district"), topic=topic, into=same)
     assert refused.value.field == "into_id"
     assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
+
+
+def test_an_addendum_comes_from_the_author_or_the_community_only(signing_topic, persona, new_account):
+    topic = signing_topic(10)
+    before = User.objects.filter(pk__lt=topic.author_id, is_superuser=False).order_by("-pk").first()
+    after = new_account("zz_after")
+    for other in (before, after):
+        with pytest.raises(NotAllowed):
+            services.topic_add_addendum(actor=other, topic=topic, text="补充")
+    services.topic_add_addendum(actor=persona("resident_001"), topic=topic, text="作者补充")
+    services.topic_add_addendum(actor=persona("worker_huachuan"), topic=topic, text="社区补充")
+    texts = (
+        TalkEvent.objects.filter(topic=topic, kind="addendum")
+        .order_by("pk")
+        .values_list("params__text", flat=True)
+    )
+    assert list(texts) == ["作者补充", "社区补充"]
+
+
+def test_a_topic_past_its_threshold_is_submitted(signing_topic, persona):
+    topic = signing_topic(11)
+    assert topic.signature_count > topic.signature_threshold
+    services.topic_submit(actor=persona("resident_001"), topic=topic)
+    assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
+
+
+def test_a_request_is_up_to_a_thousand_characters(draft, persona):
+    topic = draft("resident_001")
+    author = persona("resident_001")
+    with pytest.raises(InvalidInput) as refused:
+        services.topic_edit(actor=author, topic=topic, title="题目", description="问题", request="诉" * 1001)
+    assert refused.value.field == "request"
+    services.topic_edit(actor=author, topic=topic, title="题目", description="问题", request="诉" * 1000)
+    assert len(TalkTopic.objects.get(pk=topic.pk).request) == 1000
+
+
+def test_a_social_worker_raises_a_topic_for_a_verified_resident_only(persona, region):
+    worker = persona("worker_huachuan")
+    residents = Person.objects.filter(community=region("划船社区"), user__isnull=True).order_by("pk")
+    unverified = residents.filter(verified_at__isnull=True).first()
+    verified = residents.filter(verified_at__isnull=False).first()
+
+    def raise_for(person):
+        return services.topic_raise(
+            actor=worker, person=person, title="加装电梯", description="问题", request="诉求"
+        )
+
+    with pytest.raises(NotAllowed, match="尚未经社区核实"):
+        raise_for(unverified)
+    topic = raise_for(verified)
+    assert (topic.author_person_id, topic.author_id) == (verified.pk, worker.pk)  # the worker's to open
+
+
+def test_a_topic_is_raised_with_a_problem_up_to_2000_and_a_request_up_to_1000_characters(persona):
+    author = persona("resident_001")
+    for field, description, request in [("description", "问" * 2001, "诉"), ("request", "问", "诉" * 1001)]:
+        with pytest.raises(InvalidInput) as refused:
+            services.topic_raise(actor=author, title="题目", description=description, request=request)
+        assert refused.value.field == field
+    topic = services.topic_raise(actor=author, title="题目", description="问" * 2000, request="诉" * 1000)
+    assert (len(topic.description), len(topic.request), topic.author_id) == (2000, 1000, author.pk)
+
+
+def test_a_topic_short_of_signatures_says_how_many_are_missing(signing_topic, persona):
+    topic = signing_topic(3)
+    have, need = topic.signature_count, topic.signature_threshold
+    assert need // have != need - have
+    with pytest.raises(NotAllowed) as refused:
+        services.topic_submit(actor=persona("resident_001"), topic=topic)
+    assert f"已有 {have} 人，需 {need} 人，还差 {need - have} 人" in str(refused.value.message)
