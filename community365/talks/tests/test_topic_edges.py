@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from community365.audit.models import AuditEvent, AuditResult
 from community365.core.errors import InvalidInput, NotAllowed
 from community365.notifications.models import Notification
 from community365.people.models import Person, User
@@ -71,6 +72,11 @@ def test_an_addendum_comes_from_the_author_or_the_community_only(signing_topic, 
     for other in (before, after):
         with pytest.raises(NotAllowed):
             services.topic_add_addendum(actor=other, topic=topic, text="补充")
+    with pytest.raises(InvalidInput):
+        services.topic_add_addendum(actor=persona("resident_001"), topic=topic, text="补" * 1001)
+    refusal = AuditEvent.objects.filter(action="talks.topic:addendum").latest("pk")
+    assert (refusal.result, refusal.object_id) == (AuditResult.REFUSED, str(topic.pk))
+    services.topic_add_addendum(actor=persona("resident_001"), topic=topic, text="补" * 1000)
     services.topic_add_addendum(actor=persona("resident_001"), topic=topic, text="作者补充")
     services.topic_add_addendum(actor=persona("worker_huachuan"), topic=topic, text="社区补充")
     texts = (
@@ -78,7 +84,7 @@ def test_an_addendum_comes_from_the_author_or_the_community_only(signing_topic, 
         .order_by("pk")
         .values_list("params__text", flat=True)
     )
-    assert list(texts) == ["作者补充", "社区补充"]
+    assert list(texts) == ["补" * 1000, "作者补充", "社区补充"]
 
 
 def test_a_topic_past_its_threshold_is_submitted(signing_topic, persona):
@@ -115,14 +121,21 @@ def test_a_social_worker_raises_a_topic_for_a_verified_resident_only(persona, re
     assert (topic.author_person_id, topic.author_id) == (verified.pk, worker.pk)  # the worker's to open
 
 
-def test_a_topic_is_raised_with_a_problem_up_to_2000_and_a_request_up_to_1000_characters(persona):
+def test_a_topic_is_raised_with_a_title_up_to_80_a_problem_up_to_2000_and_a_request_up_to_1000_characters(
+    persona,
+):
     author = persona("resident_001")
-    for field, description, request in [("description", "问" * 2001, "诉"), ("request", "问", "诉" * 1001)]:
+    for field, title, description, request in [
+        ("title", "题" * 81, "问", "诉"),
+        ("description", "题", "问" * 2001, "诉"),
+        ("request", "题", "问", "诉" * 1001),
+    ]:
         with pytest.raises(InvalidInput) as refused:
-            services.topic_raise(actor=author, title="题目", description=description, request=request)
+            services.topic_raise(actor=author, title=title, description=description, request=request)
         assert refused.value.field == field
-    topic = services.topic_raise(actor=author, title="题目", description="问" * 2000, request="诉" * 1000)
-    assert (len(topic.description), len(topic.request), topic.author_id) == (2000, 1000, author.pk)
+    topic = services.topic_raise(actor=author, title="题" * 80, description="问" * 2000, request="诉" * 1000)
+    assert (len(topic.title), len(topic.description), len(topic.request)) == (80, 2000, 1000)
+    assert topic.author_id == author.pk
 
 
 def test_a_topic_short_of_signatures_says_how_many_are_missing(signing_topic, persona):

@@ -17,7 +17,7 @@ from community365.people.models import User
 from community365.regions import services as regions
 from community365.regions.models import Region, RegionKind
 from community365.teams import services
-from community365.teams.models import PartyMember, ServiceKind
+from community365.teams.models import PartyMember, ServiceKind, UnitReport
 
 pytestmark = pytest.mark.django_db
 SYSTEM = SystemActor("tests")
@@ -110,6 +110,9 @@ def test_a_report_decided_twice_is_refused_and_the_refusal_kept(newcomer, region
     )
     report = services.unit_report_register(actor=SYSTEM, organisation=unit, community=region("划船社区"))
     services.unit_report_decide(actor=secretary, report=report, confirm=False)
+    assert UnitReport.objects.get(pk=report.pk).decided_by == secretary
+    by_system = services.unit_report_register(actor=SYSTEM, organisation=unit, community=region("黄鹂社区"))
+    assert services.unit_report_decide(actor=SYSTEM, report=by_system, confirm=True).decided_by is None
     with pytest.raises(InvalidTransition):
         services.party_member_decide(actor=secretary, member=member, confirm=False)
     with pytest.raises(InvalidTransition):
@@ -121,6 +124,28 @@ def test_a_report_decided_twice_is_refused_and_the_refusal_kept(newcomer, region
     }
 
 
+def test_a_party_organisation_is_named_in_up_to_120_characters(newcomer, region):
+    with pytest.raises(InvalidInput) as refused:
+        services.party_member_register(
+            actor=newcomer,
+            user=newcomer,
+            community=region("划船社区"),
+            party_organisation="支" * 121,
+            in_service=False,
+        )
+    assert refused.value.field == "party_organisation"
+    refusal = AuditEvent.objects.filter(action="teams.party_member:register").latest("pk")
+    assert (refusal.result, refusal.actor_id) == (AuditResult.REFUSED, newcomer.pk)
+    member = services.party_member_register(
+        actor=newcomer,
+        user=newcomer,
+        community=region("划船社区"),
+        party_organisation="支" * 120,
+        in_service=False,
+    )
+    assert len(member.party_organisation) == 120
+
+
 def test_a_units_note_is_up_to_two_hundred_characters(region):
     community = region("划船社区")
     unit = regions.organisation_create(
@@ -129,6 +154,8 @@ def test_a_units_note_is_up_to_two_hundred_characters(region):
     with pytest.raises(InvalidInput) as refused:
         services.unit_report_register(actor=SYSTEM, organisation=unit, community=community, note="报" * 201)
     assert refused.value.field == "note"
+    refusal = AuditEvent.objects.filter(action="teams.unit_report:register").latest("pk")
+    assert refusal.result == AuditResult.REFUSED
     report = services.unit_report_register(
         actor=SYSTEM, organisation=unit, community=community, note="报" * 200
     )
