@@ -4,14 +4,21 @@ organisation department hears of a topic to decide; a topic is never merged into
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 
 from community365.audit.models import AuditEvent, AuditResult
-from community365.core.errors import InvalidInput, NotAllowed
+from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from community365.notifications.models import Notification
 from community365.people.models import Person, User
+from community365.regions import services as regions
+from community365.regions.models import Region, RegionKind
 from community365.talks import services
 from community365.talks.models import TalkEvent, TalkTopic, TopicStatus
+
+from .conftest import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +143,8 @@ def test_a_topic_is_raised_with_a_title_up_to_80_a_problem_up_to_2000_and_a_requ
     topic = services.topic_raise(actor=author, title="题" * 80, description="问" * 2000, request="诉" * 1000)
     assert (len(topic.title), len(topic.description), len(topic.request)) == (80, 2000, 1000)
     assert topic.author_id == author.pk
+    refusals = AuditEvent.objects.filter(action="talks.topic:raise", result=AuditResult.REFUSED, actor=author)
+    assert refusals.count() == 3
 
 
 def test_a_topic_short_of_signatures_says_how_many_are_missing(signing_topic, persona):
@@ -145,3 +154,82 @@ def test_a_topic_short_of_signatures_says_how_many_are_missing(signing_topic, pe
     with pytest.raises(NotAllowed) as refused:
         services.topic_submit(actor=persona("resident_001"), topic=topic)
     assert f"已有 {have} 人，需 {need} 人，还差 {need - have} 人" in str(refused.value.message)
+
+
+def test_a_topic_is_merged_into_another_of_its_district_numbered_after_it(signing_topic, persona):
+    first, second = signing_topic(10), signing_topic(10, username="resident_002")
+    for topic in (first, second):
+        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    first, second = (TalkTopic.objects.get(pk=t.pk) for t in (first, second))  # read afresh
+    assert second.pk > first.pk
+    services.topic_merge(actor=persona("admin_district"), topic=first, into=second)
+    merged = TalkTopic.objects.get(pk=first.pk)
+    assert (merged.status, merged.merged_into_id) == (TopicStatus.MERGED, second.pk)
+
+
+def test_only_the_author_or_the_community_submits_a_topic(signing_topic, persona, new_account):
+    topic = signing_topic(10)
+    after = new_account("zz_after", role="resident", place=topic.region)
+    assert after.pk > topic.author_id
+    with pytest.raises(NotAllowed, match="只有发起人或本社区社工可以报送"):
+        services.topic_submit(actor=after, topic=topic)
+    assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SIGNING
+
+
+def test_a_draft_or_a_submitted_topic_is_not_submitted_whatever_its_count_or_deadline(
+    draft, signing_topic, persona
+):
+    worker = persona("worker_huachuan")
+    with pytest.raises(InvalidTransition, match="草稿"):  # not "short of signatures"
+        services.topic_submit(actor=worker, topic=draft("resident_001"))
+    topic = signing_topic(10)
+    services.topic_submit(actor=worker, topic=topic)
+    late = topic.signing_deadline + datetime.timedelta(days=1)
+    with (
+        time_machine.travel(late, tick=False),
+        pytest.raises(InvalidTransition, match="已报送"),  # not "the signing period is over"
+    ):
+        services.topic_submit(actor=worker, topic=TalkTopic.objects.get(pk=topic.pk))
+
+
+def test_a_topic_is_submitted_up_to_the_moment_its_signing_closes(signing_topic, persona):
+    topic = signing_topic(10)
+    with time_machine.travel(topic.signing_deadline, tick=False):
+        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
+
+
+def test_an_edited_title_is_up_to_80_and_problem_up_to_2000_characters(draft, persona):
+    topic = draft("resident_001")
+    author = persona("resident_001")
+    for field, title, description in [("title", "题" * 81, "问"), ("description", "题", "问" * 2001)]:
+        with pytest.raises(InvalidInput) as refused:
+            services.topic_edit(actor=author, topic=topic, title=title, description=description, request="诉")
+        assert refused.value.field == field
+    services.topic_edit(actor=author, topic=topic, title="题" * 80, description="问" * 2000, request="诉")
+    edited = TalkTopic.objects.get(pk=topic.pk)
+    assert (len(edited.title), len(edited.description)) == (80, 2000)
+    refusals = AuditEvent.objects.filter(action="talks.topic:edit", result=AuditResult.REFUSED, actor=author)
+    assert refusals.count() == 2
+
+
+def test_a_topic_is_not_merged_into_one_of_another_district(signing_topic, persona):
+    first, second = signing_topic(10), signing_topic(10, username="resident_002")
+    for topic in (first, second):
+        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    other = regions.region_create(
+        actor=SYSTEM,
+        parent=None,
+        kind=RegionKind.DISTRICT,
+        name="合并测试区",
+        code=f"MG{Region.objects.count()}",
+    )
+    TalkTopic.objects.filter(pk=second.pk).update(district=other)  # as if raised over there
+    with pytest.raises(InvalidInput) as refused:
+        services.topic_merge(
+            actor=persona("admin_district"),
+            topic=TalkTopic.objects.get(pk=first.pk),
+            into=TalkTopic.objects.get(pk=second.pk),
+        )
+    assert refused.value.field == "into_id"
+    assert TalkTopic.objects.get(pk=first.pk).status == TopicStatus.SUBMITTED

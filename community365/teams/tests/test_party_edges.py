@@ -52,7 +52,7 @@ def test_a_member_in_service_names_a_unit_unless_they_say_they_are_not(newcomer,
 
 
 def test_a_members_posts_are_chosen_by_the_member_or_their_community_only(newcomer, persona, region):
-    member = _register(newcomer, region, in_service=False)
+    member = PartyMember.objects.get(pk=_register(newcomer, region, in_service=False).pk)  # read afresh
     post = ServiceKind.objects.filter(district_id=member.district_id).order_by("pk").first()
     services.party_member_set_posts(actor=newcomer, member=member, posts=[post])
     services.party_member_set_posts(actor=SYSTEM, member=member, posts=[])
@@ -64,6 +64,32 @@ def test_a_members_posts_are_chosen_by_the_member_or_their_community_only(newcom
         with pytest.raises(NotAllowed):
             services.party_member_set_posts(actor=outsider, member=member, posts=[post])
     assert not PartyMember.objects.get(pk=member.pk).posts.exists()
+    refused = AuditEvent.objects.filter(action="teams.party_member:set_posts", result=AuditResult.REFUSED)
+    assert set(refused.values_list("actor_id", flat=True)) == {before.pk, after.pk}
+
+
+def test_a_member_reports_for_themselves_or_through_their_community_only(newcomer, persona, region):
+    before = persona("resident_001")
+    after = people.user_create(actor=SYSTEM, username="zz_after", password=None, district=region("江东区"))
+    assert before.pk < newcomer.pk < after.pk
+    for other in (before, after):
+        with pytest.raises(NotAllowed):
+            services.party_member_register(
+                actor=other,
+                user=newcomer,
+                community=region("划船社区"),
+                party_organisation="支部",
+                in_service=False,
+            )
+    assert not PartyMember.objects.filter(user=newcomer).exists()
+    services.party_member_register(
+        actor=persona("secretary_huachuan"),
+        user=newcomer,
+        community=region("划船社区"),
+        party_organisation="支部",
+        in_service=False,
+    )
+    assert PartyMember.objects.filter(user=newcomer).exists()
 
 
 @pytest.mark.parametrize("numbered", ["after", "before"])
