@@ -190,6 +190,34 @@ def blind_update(monkeypatch):
 
 
 @pytest.fixture
+def other_district(db):
+    """other_district("before" | "after") → a new district numbered before every region of the
+    demo or after them all: a rule that compares district ids (``!=`` planted as ``<`` or ``>``)
+    must refuse both."""
+    from community365.core.actors import SystemActor
+    from community365.regions import services as regions
+    from community365.regions.models import Region, RegionKind
+
+    def make(numbered: str) -> Region:
+        district = regions.region_create(
+            actor=SystemActor("tests"),
+            parent=None,
+            kind=RegionKind.DISTRICT,
+            name=f"测试区{Region.objects.count()}",
+            code=f"OD{Region.objects.count()}",
+        )
+        if numbered == "before":
+            lowest = Region.objects.order_by("pk").values_list("pk", flat=True).first()
+            assert lowest > 1, "no id is free before the demo's regions"
+            Region.objects.filter(pk=district.pk).update(id=lowest - 1, district_id=lowest - 1)
+            return Region.objects.get(pk=lowest - 1)
+        assert numbered == "after"
+        return district
+
+    return make
+
+
+@pytest.fixture
 def client_for(db, persona):
     """client_for("worker_huangli") → a page client signed in as that persona."""
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from community365.notifications.models import Notification
-from community365.regions import services as regions
-from community365.regions.models import Department, Region, RegionKind
+from community365.regions.models import Department
 from community365.talks import services
 from community365.talks.models import TalkEvent, TalkTask, TalkTopic, TopicStatus
 
@@ -57,19 +56,10 @@ def test_an_assignment_any_day_after_the_claim_period_is_credited_to_who_made_it
 
 
 @pytest.mark.parametrize("numbered", ["after", "before"])
-def test_a_task_is_assigned_to_a_department_of_its_own_district_only(unclaimed, persona, numbered):
-    district = regions.region_create(
-        actor=SYSTEM,
-        parent=None,
-        kind=RegionKind.DISTRICT,
-        name="点题测试区",
-        code=f"TT{Region.objects.count()}",
-    )
-    if numbered == "before":  # a district whose id sorts before the task's: refused all the same
-        lowest = Region.objects.order_by("pk").values_list("pk", flat=True).first()
-        assert lowest > 1
-        Region.objects.filter(pk=district.pk).update(id=lowest - 1, district_id=lowest - 1)
-        district = Region.objects.get(pk=lowest - 1)
+def test_a_task_is_assigned_to_a_department_of_its_own_district_only(
+    unclaimed, persona, other_district, numbered
+):
+    district = other_district(numbered)
     elsewhere = Department.objects.create(district=district, name="测试区住建局", code="housing")
     assert (elsewhere.district_id > unclaimed.district_id) == (numbered == "after")
     with (

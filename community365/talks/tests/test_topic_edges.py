@@ -8,17 +8,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from community365.audit.models import AuditEvent, AuditResult
 from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from community365.notifications.models import Notification
 from community365.people.models import Person, User
-from community365.regions import services as regions
-from community365.regions.models import Region, RegionKind
 from community365.talks import services
-from community365.talks.models import TalkEvent, TalkTopic, TopicStatus
-
-from .conftest import SYSTEM
+from community365.talks.models import SignatureKind, TalkEvent, TalkSignature, TalkTopic, TopicStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -169,10 +166,12 @@ def test_a_topic_is_merged_into_another_of_its_district_numbered_after_it(signin
 
 def test_only_the_author_or_the_community_submits_a_topic(signing_topic, persona, new_account):
     topic = signing_topic(10)
+    before = User.objects.filter(pk__lt=topic.author_id, is_superuser=False).order_by("-pk").first()
     after = new_account("zz_after", role="resident", place=topic.region)
-    assert after.pk > topic.author_id
-    with pytest.raises(NotAllowed, match="只有发起人或本社区社工可以报送"):
-        services.topic_submit(actor=after, topic=topic)
+    assert before.pk < topic.author_id < after.pk
+    for other in (before, after):
+        with pytest.raises(NotAllowed, match="只有发起人或本社区社工可以报送"):
+            services.topic_submit(actor=other, topic=topic)
     assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SIGNING
 
 
@@ -213,17 +212,13 @@ def test_an_edited_title_is_up_to_80_and_problem_up_to_2000_characters(draft, pe
     assert refusals.count() == 2
 
 
-def test_a_topic_is_not_merged_into_one_of_another_district(signing_topic, persona):
+@pytest.mark.parametrize("numbered", ["after", "before"])
+def test_a_topic_is_not_merged_into_one_of_another_district(signing_topic, persona, other_district, numbered):
     first, second = signing_topic(10), signing_topic(10, username="resident_002")
     for topic in (first, second):
         services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
-    other = regions.region_create(
-        actor=SYSTEM,
-        parent=None,
-        kind=RegionKind.DISTRICT,
-        name="合并测试区",
-        code=f"MG{Region.objects.count()}",
-    )
+    other = other_district(numbered)
+    assert (other.pk > first.district_id) == (numbered == "after")
     TalkTopic.objects.filter(pk=second.pk).update(district=other)  # as if raised over there
     with pytest.raises(InvalidInput) as refused:
         services.topic_merge(
@@ -233,3 +228,54 @@ def test_a_topic_is_not_merged_into_one_of_another_district(signing_topic, perso
         )
     assert refused.value.field == "into_id"
     assert TalkTopic.objects.get(pk=first.pk).status == TopicStatus.SUBMITTED
+
+
+def test_a_merge_carries_the_active_co_signers_the_other_topic_lacks(signing_topic, persona):
+    first, second = signing_topic(10), signing_topic(10, username="resident_002")  # the same ten signers
+    for topic in (first, second):
+        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    # one of them has since withdrawn from the second topic (paper signers have no login to do it)
+    left = TalkSignature.objects.filter(topic=second).order_by("pk").first()
+    TalkSignature.objects.filter(pk=left.pk).update(withdrawn_at=timezone.now())
+    services.topic_merge(
+        actor=persona("admin_district"),
+        topic=TalkTopic.objects.get(pk=first.pk),
+        into=TalkTopic.objects.get(pk=second.pk),
+    )
+    carried = TalkSignature.objects.filter(topic=second, kind=SignatureKind.CARRIED)
+    assert set(carried.values_list("person_id", flat=True)) == {left.person_id, first.author_person_id}
+
+
+def test_refused_steps_of_a_topic_are_kept_in_the_audit(draft, signing_topic, persona):
+    author, admin = persona("resident_001"), persona("admin_district")
+    topic = signing_topic(3)
+    with pytest.raises(NotAllowed):
+        services.topic_submit(actor=author, topic=topic)  # short of signatures
+    with pytest.raises(InvalidTransition):
+        services.topic_open(actor=author, topic=topic)  # open already
+    with pytest.raises(InvalidInput):
+        services.topic_merge(actor=admin, topic=topic, into=topic)
+    refused = AuditEvent.objects.filter(result=AuditResult.REFUSED, object_id=str(topic.pk))
+    assert set(refused.values_list("action", flat=True)) == {
+        "talks.topic:submit",
+        "talks.topic:open",
+        "talks.topic:merge",
+    }
+    edited = services.topic_edit(
+        actor=author, topic=draft("resident_001"), title="题", description="问", request="诉"
+    )
+    assert (
+        AuditEvent.objects.filter(action="talks.topic:edit", object_id=str(edited.pk)).get().acting_role
+        == "resident"
+    )
+
+
+def test_a_decline_gives_its_public_reason_in_up_to_a_thousand_characters(signing_topic, persona):
+    topic = signing_topic(10)
+    services.topic_submit(actor=persona("resident_001"), topic=topic)
+    admin = persona("admin_district")
+    with pytest.raises(InvalidInput) as refused:
+        services.topic_decline(actor=admin, topic=topic, reason="理" * 1001)
+    assert refused.value.field == "reason"
+    services.topic_decline(actor=admin, topic=topic, reason="理" * 1000)
+    assert len(TalkTopic.objects.get(pk=topic.pk).decline_reason) == 1000

@@ -15,7 +15,6 @@ from community365.notifications.models import Notification
 from community365.people import services as people
 from community365.people.models import User
 from community365.regions import services as regions
-from community365.regions.models import Region, RegionKind
 from community365.teams import services
 from community365.teams.models import PartyMember, ServiceKind, UnitReport
 
@@ -93,19 +92,9 @@ def test_a_member_reports_for_themselves_or_through_their_community_only(newcome
 
 
 @pytest.mark.parametrize("numbered", ["after", "before"])
-def test_a_post_of_another_district_is_refused(newcomer, region, numbered):
+def test_a_post_of_another_district_is_refused(newcomer, region, other_district, numbered):
     member = _register(newcomer, region, in_service=False)
-    other = regions.region_create(
-        actor=SYSTEM,
-        parent=None,
-        kind=RegionKind.DISTRICT,
-        name="党员测试区",
-        code=f"PM{Region.objects.count()}",
-    )
-    if numbered == "before":  # a district whose id sorts before the member's: refused all the same
-        lowest = Region.objects.order_by("pk").values_list("pk", flat=True).first()
-        Region.objects.filter(pk=other.pk).update(id=lowest - 1, district_id=lowest - 1)
-        other = Region.objects.get(pk=lowest - 1)
+    other = other_district(numbered)
     foreign = services.service_kind_define(actor=SYSTEM, district=other, code="post", name="外区岗位")
     assert (foreign.district_id > member.district_id) == (numbered == "after")
     own = ServiceKind.objects.filter(district_id=member.district_id).order_by("pk").first()
