@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from community365.audit.models import AuditEvent
-from community365.core.errors import InvalidInput, InvalidTransition
+from community365.audit.models import AuditEvent, AuditResult
+from community365.core.errors import Conflict, InvalidInput, InvalidTransition
 from community365.talks import services
 from community365.talks.models import TalkEvent, TalkTask, TalkTopic, TopicStatus
 
@@ -96,3 +96,41 @@ def test_a_closed_topics_task_is_not_claimed(answering_topic, persona):
     with pytest.raises(InvalidTransition):
         services.task_claim(actor=persona("liaison_housing"), task=task)
     assert TalkTask.objects.get(pk=task.pk).department_id is None
+
+
+def test_a_percent_below_nothing_is_refused(claimed, persona):
+    task, _other = claimed
+    with pytest.raises(InvalidInput) as refused:
+        services.task_progress(actor=persona("liaison_housing"), task=task, status="started", percent=-1)
+    assert refused.value.field == "percent"
+
+
+def test_a_reason_for_lowering_is_up_to_a_thousand_characters(claimed, persona):
+    task, _other = claimed
+    liaison = persona("liaison_housing")
+    services.task_progress(actor=liaison, task=task, status="advancing", percent=60)
+    with pytest.raises(InvalidInput) as refused:
+        services.task_progress(actor=liaison, task=task, status="started", percent=30, reason="理" * 1001)
+    assert refused.value.field == "reason"
+    services.task_progress(actor=liaison, task=task, status="started", percent=30, reason="理" * 1000)
+    assert TalkTask.objects.get(pk=task.pk).percent == 30
+
+
+def test_the_system_claims_a_task_for_the_department_it_names(answering_topic, persona):
+    from community365.regions.models import Department
+
+    from .conftest import SYSTEM
+
+    topic = answering_topic([("甲", "housing", 1)])
+    task = TalkTask.objects.select_related("topic__region").get(topic=topic)
+    civil = Department.objects.get(code="civil-affairs")
+    services.task_claim(actor=SYSTEM, task=task, department=civil)
+    assert TalkTask.objects.get(pk=task.pk).department_id == civil.pk
+
+
+def test_a_claim_refused_is_kept_in_the_audit(claimed, persona):
+    task, _other = claimed
+    with pytest.raises(Conflict):
+        services.task_claim(actor=persona("liaison_housing"), task=task)  # claimed already
+    refusal = AuditEvent.objects.filter(action="talks.task:claim", object_id=str(task.pk)).latest("pk")
+    assert refusal.result == AuditResult.REFUSED

@@ -279,3 +279,38 @@ def test_a_decline_gives_its_public_reason_in_up_to_a_thousand_characters(signin
     assert refused.value.field == "reason"
     services.topic_decline(actor=admin, topic=topic, reason="理" * 1000)
     assert len(TalkTopic.objects.get(pk=topic.pk).decline_reason) == 1000
+
+
+def test_a_submission_is_published_with_the_communitys_comment_or_without_one(signing_topic, persona):
+    worker = persona("worker_huachuan")
+    with_comment, without = signing_topic(10), signing_topic(10, username="resident_002")
+    services.topic_submit(actor=worker, topic=with_comment, comment="情况属实")
+    services.topic_submit(actor=worker, topic=without)
+    said = TalkEvent.objects.get(topic=with_comment, kind="submitted")
+    assert (said.code, said.params["comment"]) == ("talks.event.submitted_comment", "情况属实")
+    assert TalkEvent.objects.get(topic=without, kind="submitted").code == "talks.event.submitted"
+
+
+def test_a_merge_does_not_carry_an_author_who_signed_the_other_topic(signing_topic, persona):
+    first = signing_topic(10)
+    second = signing_topic(10, username="resident_002")
+    services.topic_sign(actor=persona("resident_001"), topic=second)  # the first's author co-signs it
+    for topic in (first, second):
+        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    services.topic_merge(
+        actor=persona("admin_district"),
+        topic=TalkTopic.objects.get(pk=first.pk),
+        into=TalkTopic.objects.get(pk=second.pk),
+    )
+    assert not TalkSignature.objects.filter(topic=second, kind=SignatureKind.CARRIED).exists()
+
+
+def test_a_refused_acceptance_or_decline_is_kept_in_the_audit(signing_topic, persona):
+    topic = signing_topic(10)  # not submitted: neither accepted nor declined
+    admin = persona("admin_district")
+    with pytest.raises(InvalidTransition):
+        services.topic_accept(actor=admin, topic=topic)
+    with pytest.raises(InvalidTransition):
+        services.topic_decline(actor=admin, topic=topic, reason="不属于约谈范围")
+    refused = AuditEvent.objects.filter(result=AuditResult.REFUSED, object_id=str(topic.pk))
+    assert set(refused.values_list("action", flat=True)) == {"talks.topic:accept", "talks.topic:decline"}
