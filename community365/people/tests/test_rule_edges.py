@@ -1,0 +1,92 @@
+"""Resident records and accounts at the rules' edges: a name of up to 60 characters, a birth
+year up to 120 years back, a bulk record that names no circumstance has none, an account linked
+to a person who has none, a token named in up to 60 characters and revoked by its holder only."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from community365.core.actors import SystemActor
+from community365.core.errors import Conflict, InvalidInput, NotAllowed
+from community365.people import services
+from community365.people.models import ApiToken, Person
+
+pytestmark = pytest.mark.django_db
+SYSTEM = SystemActor("tests")
+
+
+def _register(region, **fields) -> Person:
+    return services.person_register(actor=SYSTEM, community=region("划船社区"), **{"name": "王芳", **fields})
+
+
+def test_a_name_is_up_to_sixty_characters(region):
+    with pytest.raises(InvalidInput) as refused:
+        _register(region, name="名" * 61)
+    assert refused.value.field == "name"
+    assert _register(region, name="名" * 60).name == "名" * 60
+
+
+def test_a_birth_year_reaches_back_a_hundred_and_twenty_years(region):
+    this_year = timezone.localdate().year
+    with pytest.raises(InvalidInput) as refused:
+        _register(region, birth_year=this_year - 121)
+    assert refused.value.field == "birth_year"
+    assert _register(region, birth_year=this_year - 120).birth_year == this_year - 120
+
+
+def test_a_bulk_record_that_names_no_circumstance_has_none(region):
+    (person,) = services.persons_register_bulk(
+        actor=SYSTEM, records=[{"name": "李强", "community": region("划船社区")}]
+    )
+    stored = Person.objects.get(pk=person.pk)
+    flags = ("is_elderly", "is_disabled", "is_migrant_worker", "in_difficulty", "lives_alone")
+    assert [getattr(stored, flag) for flag in flags] == [False] * 5
+
+
+def test_an_account_is_linked_to_a_person_without_one_and_not_over_another(region, new_account):
+    person = _register(region)
+    first, second = new_account("link_first"), new_account("link_second")
+    services.person_link_user(actor=SYSTEM, person=person, user=first)
+    assert Person.objects.get(pk=person.pk).user_id == first.pk
+    with pytest.raises(Conflict):
+        services.person_link_user(actor=SYSTEM, person=Person.objects.get(pk=person.pk), user=second)
+    assert Person.objects.get(pk=person.pk).user_id == first.pk
+
+
+def test_a_tokens_name_is_kept_up_to_sixty_characters(persona):
+    holder = persona("worker_huachuan")
+    _token, long = services.token_issue(actor=holder, name="令" * 61)
+    _token, whole = services.token_issue(actor=holder, name="令" * 60)
+    names = ApiToken.objects.filter(pk__in=[long.pk, whole.pk]).order_by("pk").values_list("name", flat=True)
+    assert list(names) == ["令" * 60, "令" * 60]
+
+
+def test_a_token_is_revoked_by_its_holder_only(persona):
+    _token, record = services.token_issue(actor=persona("worker_huachuan"), name="手机")
+    with pytest.raises(NotAllowed):
+        services.token_revoke(actor=persona("worker_huangli"), token=record)
+    assert ApiToken.objects.get(pk=record.pk).revoked_at is None
+    services.token_revoke(actor=persona("worker_huachuan"), token=record)
+    assert ApiToken.objects.get(pk=record.pk).revoked_at is not None
+
+
+@pytest.mark.parametrize("numbered", ["after", "before"])
+def test_a_liaison_holds_a_department_of_the_districts_own_only(
+    new_account, region, other_district, numbered
+):
+    from community365.regions.services import department_create
+
+    department = department_create(
+        actor=SYSTEM, district=other_district(numbered), name="外区住建局", code="housing"
+    )
+    account = new_account("liaison_elsewhere")
+    with pytest.raises(InvalidInput):
+        services.role_grant(
+            actor=SYSTEM,
+            user=account,
+            role="department_liaison",
+            region=region("江东区"),
+            department=department,
+        )
+    assert not account.role_assignments.exists()
