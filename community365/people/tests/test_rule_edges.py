@@ -90,3 +90,27 @@ def test_a_liaison_holds_a_department_of_the_districts_own_only(
             department=department,
         )
     assert not account.role_assignments.exists()
+
+
+def test_the_same_account_linked_again_is_no_conflict(region, new_account):
+    from community365.people.models import User
+
+    person = _register(region)
+    account = new_account("link_again")
+    services.person_link_user(actor=SYSTEM, person=person, user=account)
+    again = User.objects.get(pk=account.pk)  # read afresh, as the next request reads it
+    services.person_link_user(actor=SYSTEM, person=Person.objects.get(pk=person.pk), user=again)
+    assert Person.objects.get(pk=person.pk).user_id == account.pk
+
+
+def test_a_password_is_changed_by_its_holder_only_however_numbered(persona, new_account):
+    holder = persona("resident_001")
+    before = persona("worker_huachuan")
+    after = new_account("zz_after")
+    assert before.pk < holder.pk < after.pk
+    for other in (before, after):
+        with pytest.raises(NotAllowed):
+            services.user_set_password(actor=other, user=holder, new_password="Another-pass-365")
+    assert persona("resident_001").check_password("demo-365-pass")
+    services.user_set_password(actor=holder, user=holder, new_password="Another-pass-365")
+    assert persona("resident_001").check_password("Another-pass-365")
