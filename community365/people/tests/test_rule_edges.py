@@ -11,6 +11,9 @@ from community365.core.actors import SystemActor
 from community365.core.errors import Conflict, InvalidInput, NotAllowed
 from community365.people import services
 from community365.people.models import ApiToken, Person
+from community365.regions.models import Region
+
+from .test_people_services import valid_id
 
 pytestmark = pytest.mark.django_db
 SYSTEM = SystemActor("tests")
@@ -114,3 +117,71 @@ def test_a_password_is_changed_by_its_holder_only_however_numbered(persona, new_
     assert persona("resident_001").check_password("demo-365-pass")
     services.user_set_password(actor=holder, user=holder, new_password="Another-pass-365")
     assert persona("resident_001").check_password("Another-pass-365")
+
+
+def test_a_bulk_verification_names_the_worker_who_made_it(region, persona):
+    worker = persona("worker_huachuan")
+    records = [
+        {"name": "赵敏", "community": region("划船社区")},
+        {"name": "钱伟", "community": region("划船社区")},
+    ]
+    verified, unverified = services.persons_register_bulk(actor=worker, records=records, verify=[True, False])
+    stored = {p.pk: p for p in Person.objects.filter(pk__in=[verified.pk, unverified.pk])}
+    assert (stored[verified.pk].verified_by_id, stored[verified.pk].verified_at is not None) == (
+        worker.pk,
+        True,
+    )
+    assert stored[unverified.pk].verified_at is None
+
+
+def test_a_bulk_import_refuses_one_id_number_twice(region):
+    number = valid_id("33020419900101123")
+    records = [
+        {"name": name, "community": region("划船社区"), "id_number": number} for name in ("孙丽", "周杰")
+    ]
+    before = Person.objects.count()
+    with pytest.raises(Conflict) as refused:
+        services.persons_register_bulk(actor=SYSTEM, records=records)
+    assert refused.value.field == "id_number"
+    assert Person.objects.count() == before
+
+
+def test_a_tokens_prefix_shows_six_characters_past_the_marker(persona):
+    token, record = services.token_issue(actor=persona("worker_huachuan"))
+    assert record.prefix == token[: len(services.TOKEN_PREFIX) + 6]
+
+
+def test_an_official_with_another_back_office_role_stays_in_the_back_office(new_account, region, persona):
+    account = new_account("two_desks", role="community_secretary", place=region("划船社区"))
+    services.role_grant(
+        actor=SYSTEM,
+        user=account,
+        role="subdistrict_staff",
+        region=Region.objects.get_parent(region("划船社区")),
+    )
+    secretary = account.role_assignments.get(role="community_secretary")
+    services.role_revoke(actor=SYSTEM, assignment=secretary)
+    account.refresh_from_db()
+    assert account.is_staff  # still subdistrict staff
+    services.role_revoke(actor=SYSTEM, assignment=account.role_assignments.get(role="subdistrict_staff"))
+    account.refresh_from_db()
+    assert not account.is_staff
+
+
+def test_refused_grants_and_verifications_are_kept_in_the_audit(new_account, region, persona):
+    from community365.audit.models import AuditEvent, AuditResult
+
+    account = new_account("refused_grant")
+    with pytest.raises(InvalidInput):
+        services.role_grant(actor=SYSTEM, user=account, role="emperor", region=region("划船社区"))
+    person = _register(region)
+    services.person_verify_residence(actor=SYSTEM, person=person)
+    with pytest.raises(Conflict):
+        services.person_verify_residence(actor=SYSTEM, person=Person.objects.get(pk=person.pk))
+    refused = AuditEvent.objects.filter(
+        result=AuditResult.REFUSED, action__in=["people.role:grant", "people.person:verify"]
+    )
+    assert set(refused.values_list("action", "object_id")) == {
+        ("people.role:grant", str(account.pk)),
+        ("people.person:verify", str(person.pk)),
+    }

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from community365.audit.models import AuditEvent, AuditResult
-from community365.core.errors import Conflict, InvalidInput, InvalidTransition
+from community365.core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from community365.talks import services
 from community365.talks.models import TalkEvent, TalkTask, TalkTopic, TopicStatus
+from community365.talks.services.rules import status_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,65 @@ def test_a_claim_refused_is_kept_in_the_audit(claimed, persona):
         services.task_claim(actor=persona("liaison_housing"), task=task)  # claimed already
     refusal = AuditEvent.objects.filter(action="talks.task:claim", object_id=str(task.pk)).latest("pk")
     assert refusal.result == AuditResult.REFUSED
+
+
+def test_the_co_signers_are_not_told_of_a_started_step(claimed, persona, django_capture_on_commit_callbacks):
+    from community365.notifications.models import Notification
+
+    task, _other = claimed
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_progress(actor=persona("liaison_housing"), task=task, status="started")
+    assert not Notification.objects.filter(kind="talks.note.progress", params__task=task.title).exists()
+
+
+def test_a_note_under_the_same_status_keeps_the_percent(claimed, persona):
+    task, _other = claimed
+    liaison = persona("liaison_housing")
+    services.task_progress(actor=liaison, task=task, status="advancing", percent=45)
+    assert status_percent("advancing") != 45
+    same = "".join(["advan", "cing"])  # the same word, as a form's value arrives: another string
+    services.task_progress(actor=liaison, task=task, status=same, note="材料已报审")
+    assert TalkTask.objects.get(pk=task.pk).percent == 45
+
+
+def test_a_topics_progress_is_its_tasks_mean_weighted_and_rounded(answering_topic, persona):
+    topic = answering_topic([("甲", "housing", 1), ("乙", "housing", 2)])
+    first, _second = TalkTask.objects.filter(topic=topic).select_related("topic__region").order_by("id")
+    liaison = persona("liaison_housing")
+    services.task_claim(actor=liaison, task=first)
+    services.task_progress(actor=liaison, task=first, status="advancing", percent=50)
+    assert TalkTopic.objects.get(pk=topic.pk).progress == 17  # 50 × 1 / 3 = 16.7
+
+
+def test_a_progress_report_names_the_person_who_made_it(claimed, persona):
+    from .conftest import SYSTEM
+
+    task, other = claimed
+    by_person = services.task_progress(actor=persona("liaison_housing"), task=task, status="started")
+    by_system = services.task_progress(actor=SYSTEM, task=other, status="started")
+    assert (by_person.by_id, by_system.by_id) == (persona("liaison_housing").pk, None)
+
+
+def test_refused_reports_and_assignments_are_kept_in_the_audit(answering_topic, persona):
+    from community365.regions.models import Department
+
+    topic = answering_topic([("甲", "housing", 1)])
+    task = TalkTask.objects.select_related("topic__region").get(topic=topic)
+    with pytest.raises(NotAllowed):  # nobody has claimed it
+        services.task_progress(actor=persona("liaison_housing"), task=task, status="started")
+    with pytest.raises(NotAllowed):  # the claim period has not run out
+        services.task_assign(
+            actor=persona("leader_demo"), task=task, department=Department.objects.get(code="civil-affairs")
+        )
+    refused = AuditEvent.objects.filter(result=AuditResult.REFUSED, object_id=str(task.pk))
+    assert set(refused.values_list("action", flat=True)) == {"talks.task:progress", "talks.task:assign"}
+
+
+def test_the_sweep_may_be_run_by_operations_staff(new_account):
+    from community365.people.models import User
+
+    operator = new_account("ops_on_call")
+    User.objects.filter(pk=operator.pk).update(is_superuser=True)  # as createsuperuser makes one
+    services.talks_sweep(actor=User.objects.get(pk=operator.pk))
+    ran = AuditEvent.objects.filter(action="talks.sweep", actor=operator).get()
+    assert ran.result == AuditResult.OK
