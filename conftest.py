@@ -176,17 +176,24 @@ def blind_check(monkeypatch):
 def blind_update(monkeypatch):
     """blind_update(Model) → from now on in the test, a queryset ``.update()`` of that model's
     rows changes nothing and answers 0: a conditional UPDATE ran before another request's
-    insert committed and could not see its row."""
+    insert committed and could not see its row. blind_update(Model, times=1) blinds the next
+    update only (one row of a batch that another request moved on first)."""
     from django.db.models.query import QuerySet
 
-    blinded: set[type] = set()
+    blinded: dict[type, float] = {}  # model → updates left to blind
     real_update = QuerySet.update
 
     def update(self: QuerySet, **kwargs):
-        return 0 if self.model in blinded else real_update(self, **kwargs)
+        if blinded.get(self.model, 0) > 0:
+            blinded[self.model] -= 1
+            return 0
+        return real_update(self, **kwargs)
+
+    def blind(model: type, times: int | None = None) -> None:
+        blinded[model] = float("inf") if times is None else times
 
     monkeypatch.setattr(QuerySet, "update", update)
-    return blinded.add
+    return blind
 
 
 @pytest.fixture

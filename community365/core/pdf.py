@@ -110,16 +110,14 @@ class Document:
         embedding its subset as much again, so a document carries only the faces it shows."""
         if face not in _FACES:
             raise ValueError(f"unknown face {face!r}: one of {sorted(_FACES)}")
-        family, _, style = face.partition("-")
+        family, _, weight = face.partition("-")
+        style = "B" if weight == "bold" else ""
         if face not in self._faces:
             self.pdf.add_font(
-                family,
-                style="B" if style == "bold" else "",
-                fname=str(font_path(face)),
-                collection_font_number=_FACES[face][1],
+                family, style=style, fname=str(font_path(face)), collection_font_number=_FACES[face][1]
             )
             self._faces.add(face)
-        self.pdf.set_font(family, "B" if style == "bold" else "", size)
+        self.pdf.set_font(family, style, size)
 
     def heading(self, text: str, *, size: float = 26) -> None:
         self.font("serif-bold", size)

@@ -14,8 +14,6 @@ from community365.audit.services import _place_of, actor_district_id, audit_buil
 from community365.core.actors import SystemActor
 from community365.core.errors import DomainError
 from community365.people import services as people
-from community365.regions import services as regions
-from community365.regions.models import Region, RegionKind
 from community365.wishes.models import Wish
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +52,8 @@ def test_an_event_about_an_object_without_a_place_is_filed_in_the_actors_distric
     assert audit_record(actor=worker, action="test:account", target=worker, district_id=7).district_id == 7
 
 
-def test_the_actors_district_is_that_of_their_first_role(new_account, region):
-    other = regions.region_create(
-        actor=SYSTEM,
-        parent=None,
-        kind=RegionKind.DISTRICT,
-        name="审计测试区",
-        code=f"AU{Region.objects.count()}",
-    )
+def test_the_actors_district_is_that_of_their_first_role(new_account, region, other_district):
+    other = other_district("after")
     account = new_account("two_districts", role="district_admin", place=region("划船社区").district)
     people.role_grant(actor=SYSTEM, user=account, role="district_admin", region=other)
     assert actor_district_id(account) == region("划船社区").district_id != other.pk

@@ -1,6 +1,7 @@
-"""A topic's own rules at their edges: only its author edits it, whoever else asks and however
-they are numbered; the community's comment on submitting is up to 1,000 characters; the
-organisation department hears of a topic to decide; a topic is never merged into itself."""
+"""A topic's own rules at their edges: who may edit, add to and submit it (the author or the
+community, whoever else asks and however they are numbered); the limits of its texts when raised,
+edited, commented, added to and declined; when it may be submitted (its count, its deadline, its
+state); what a merge carries and where it may go; who hears of it; every refusal audited."""
 
 from __future__ import annotations
 
@@ -19,6 +20,28 @@ from community365.talks.models import SignatureKind, TalkEvent, TalkSignature, T
 
 pytestmark = pytest.mark.django_db
 
+# (the field refused, title, problem, request): each one character past its limit
+LONGER_BY_ONE = [
+    ("title", "题" * 81, "问", "诉"),
+    ("description", "题", "问" * 2001, "诉"),
+    ("request", "题", "问", "诉" * 1001),
+]
+
+
+def _numbered_before(user_id: int) -> User:
+    """The account numbered just before ``user_id`` (no superuser): a rule comparing ids with
+    ``<`` or ``>`` instead of ``!=`` lets it through."""
+    return User.objects.filter(pk__lt=user_id, is_superuser=False).order_by("-pk").first()
+
+
+def _two_submitted(signing_topic, persona) -> tuple[TalkTopic, TalkTopic]:
+    """Two topics of 划船社区 (by resident_001, then resident_002, the same ten co-signers),
+    submitted by the community and read afresh."""
+    first, second = signing_topic(10), signing_topic(10, username="resident_002")
+    for topic in (first, second):
+        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    return TalkTopic.objects.get(pk=first.pk), TalkTopic.objects.get(pk=second.pk)
+
 
 def _edit(actor, topic: TalkTopic) -> TalkTopic:
     return services.topic_edit(
@@ -28,7 +51,7 @@ def _edit(actor, topic: TalkTopic) -> TalkTopic:
 
 def test_only_the_author_edits_a_topic_whoever_else_asks(draft, persona, new_account):
     topic = draft("resident_001")
-    before = User.objects.filter(pk__lt=topic.author_id, is_superuser=False).order_by("-pk").first()
+    before = _numbered_before(topic.author_id)
     after = new_account("zz_after")
     assert before.pk < topic.author_id < after.pk
     for other in (before, after):
@@ -71,7 +94,7 @@ def test_a_topic_is_not_merged_into_itself(signing_topic, persona):
 
 def test_an_addendum_comes_from_the_author_or_the_community_only(signing_topic, persona, new_account):
     topic = signing_topic(10)
-    before = User.objects.filter(pk__lt=topic.author_id, is_superuser=False).order_by("-pk").first()
+    before = _numbered_before(topic.author_id)
     after = new_account("zz_after")
     for other in (before, after):
         with pytest.raises(NotAllowed):
@@ -98,16 +121,6 @@ def test_a_topic_past_its_threshold_is_submitted(signing_topic, persona):
     assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
 
 
-def test_a_request_is_up_to_a_thousand_characters(draft, persona):
-    topic = draft("resident_001")
-    author = persona("resident_001")
-    with pytest.raises(InvalidInput) as refused:
-        services.topic_edit(actor=author, topic=topic, title="题目", description="问题", request="诉" * 1001)
-    assert refused.value.field == "request"
-    services.topic_edit(actor=author, topic=topic, title="题目", description="问题", request="诉" * 1000)
-    assert len(TalkTopic.objects.get(pk=topic.pk).request) == 1000
-
-
 def test_a_social_worker_raises_a_topic_for_a_verified_resident_only(persona, region):
     worker = persona("worker_huachuan")
     residents = Person.objects.filter(community=region("划船社区"), user__isnull=True).order_by("pk")
@@ -129,11 +142,7 @@ def test_a_topic_is_raised_with_a_title_up_to_80_a_problem_up_to_2000_and_a_requ
     persona,
 ):
     author = persona("resident_001")
-    for field, title, description, request in [
-        ("title", "题" * 81, "问", "诉"),
-        ("description", "题", "问" * 2001, "诉"),
-        ("request", "题", "问", "诉" * 1001),
-    ]:
+    for field, title, description, request in LONGER_BY_ONE:
         with pytest.raises(InvalidInput) as refused:
             services.topic_raise(actor=author, title=title, description=description, request=request)
         assert refused.value.field == field
@@ -154,10 +163,7 @@ def test_a_topic_short_of_signatures_says_how_many_are_missing(signing_topic, pe
 
 
 def test_a_topic_is_merged_into_another_of_its_district_numbered_after_it(signing_topic, persona):
-    first, second = signing_topic(10), signing_topic(10, username="resident_002")
-    for topic in (first, second):
-        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
-    first, second = (TalkTopic.objects.get(pk=t.pk) for t in (first, second))  # read afresh
+    first, second = _two_submitted(signing_topic, persona)
     assert second.pk > first.pk
     services.topic_merge(actor=persona("admin_district"), topic=first, into=second)
     merged = TalkTopic.objects.get(pk=first.pk)
@@ -166,7 +172,7 @@ def test_a_topic_is_merged_into_another_of_its_district_numbered_after_it(signin
 
 def test_only_the_author_or_the_community_submits_a_topic(signing_topic, persona, new_account):
     topic = signing_topic(10)
-    before = User.objects.filter(pk__lt=topic.author_id, is_superuser=False).order_by("-pk").first()
+    before = _numbered_before(topic.author_id)
     after = new_account("zz_after", role="resident", place=topic.region)
     assert before.pk < topic.author_id < after.pk
     for other in (before, after):
@@ -198,50 +204,44 @@ def test_a_topic_is_submitted_up_to_the_moment_its_signing_closes(signing_topic,
     assert TalkTopic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
 
 
-def test_an_edited_title_is_up_to_80_and_problem_up_to_2000_characters(draft, persona):
+def test_an_edited_title_is_up_to_80_a_problem_up_to_2000_and_a_request_up_to_1000_characters(draft, persona):
     topic = draft("resident_001")
     author = persona("resident_001")
-    for field, title, description in [("title", "题" * 81, "问"), ("description", "题", "问" * 2001)]:
+    for field, title, description, request in LONGER_BY_ONE:
         with pytest.raises(InvalidInput) as refused:
-            services.topic_edit(actor=author, topic=topic, title=title, description=description, request="诉")
+            services.topic_edit(
+                actor=author, topic=topic, title=title, description=description, request=request
+            )
         assert refused.value.field == field
-    services.topic_edit(actor=author, topic=topic, title="题" * 80, description="问" * 2000, request="诉")
+    services.topic_edit(
+        actor=author, topic=topic, title="题" * 80, description="问" * 2000, request="诉" * 1000
+    )
     edited = TalkTopic.objects.get(pk=topic.pk)
-    assert (len(edited.title), len(edited.description)) == (80, 2000)
+    assert (len(edited.title), len(edited.description), len(edited.request)) == (80, 2000, 1000)
     refusals = AuditEvent.objects.filter(action="talks.topic:edit", result=AuditResult.REFUSED, actor=author)
-    assert refusals.count() == 2
+    assert refusals.count() == 3
 
 
 @pytest.mark.parametrize("numbered", ["after", "before"])
 def test_a_topic_is_not_merged_into_one_of_another_district(signing_topic, persona, other_district, numbered):
-    first, second = signing_topic(10), signing_topic(10, username="resident_002")
-    for topic in (first, second):
-        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
+    first, second = _two_submitted(signing_topic, persona)
     other = other_district(numbered)
     assert (other.pk > first.district_id) == (numbered == "after")
     TalkTopic.objects.filter(pk=second.pk).update(district=other)  # as if raised over there
     with pytest.raises(InvalidInput) as refused:
         services.topic_merge(
-            actor=persona("admin_district"),
-            topic=TalkTopic.objects.get(pk=first.pk),
-            into=TalkTopic.objects.get(pk=second.pk),
+            actor=persona("admin_district"), topic=first, into=TalkTopic.objects.get(pk=second.pk)
         )
     assert refused.value.field == "into_id"
     assert TalkTopic.objects.get(pk=first.pk).status == TopicStatus.SUBMITTED
 
 
 def test_a_merge_carries_the_active_co_signers_the_other_topic_lacks(signing_topic, persona):
-    first, second = signing_topic(10), signing_topic(10, username="resident_002")  # the same ten signers
-    for topic in (first, second):
-        services.topic_submit(actor=persona("worker_huachuan"), topic=topic)
-    # one of them has since withdrawn from the second topic (paper signers have no login to do it)
+    first, second = _two_submitted(signing_topic, persona)
+    # one of the ten has since withdrawn from the second topic (paper signers have no login to do it)
     left = TalkSignature.objects.filter(topic=second).order_by("pk").first()
     TalkSignature.objects.filter(pk=left.pk).update(withdrawn_at=timezone.now())
-    services.topic_merge(
-        actor=persona("admin_district"),
-        topic=TalkTopic.objects.get(pk=first.pk),
-        into=TalkTopic.objects.get(pk=second.pk),
-    )
+    services.topic_merge(actor=persona("admin_district"), topic=first, into=second)
     carried = TalkSignature.objects.filter(topic=second, kind=SignatureKind.CARRIED)
     assert set(carried.values_list("person_id", flat=True)) == {left.person_id, first.author_person_id}
 

@@ -1,7 +1,8 @@
 """Party members reporting to their community (双报到) at the rules' edges: an in-service member
 names a unit unless they say they are not in service; posts are chosen by the member or the
 community, from the member's own district; the member hears whether the community confirmed or
-declined; a unit's note is up to 200 characters."""
+declined, and a decision is taken once; the party organisation is named in up to 120 characters
+and a unit's note in up to 200; every refusal is kept in the audit."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from community365.core.actors import SystemActor
 from community365.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from community365.core.roles import Role
 from community365.notifications.models import Notification
-from community365.people import services as people
 from community365.people.models import User
 from community365.regions import services as regions
 from community365.teams import services
@@ -28,9 +28,11 @@ def newcomer(new_account, region):
     return new_account("member_new", role=Role.PARTY_MEMBER, place=region("划船社区"))
 
 
-def _register(user, region, **extra) -> PartyMember:
+def _register(user, region, *, actor=None, **extra) -> PartyMember:
+    """``user`` reports to 划船社区 (by themselves unless an ``actor`` acts for them)."""
+    fields = {"party_organisation": "第一支部", **extra}
     return services.party_member_register(
-        actor=user, user=user, community=region("划船社区"), party_organisation="第一支部", **extra
+        actor=actor or user, user=user, community=region("划船社区"), **fields
     )
 
 
@@ -40,23 +42,19 @@ def test_a_member_in_service_names_a_unit_unless_they_say_they_are_not(newcomer,
     assert refused.value.field == "unit"
     assert not PartyMember.objects.filter(user=newcomer).exists()
     again = User.objects.get(pk=newcomer.pk)  # the account read afresh, as a request reads it
-    member = services.party_member_register(
-        actor=newcomer,
-        user=again,
-        community=region("划船社区"),
-        party_organisation="第一支部",
-        in_service=False,
-    )
+    member = _register(again, region, actor=newcomer, in_service=False)
     assert PartyMember.objects.get(pk=member.pk).in_service is False
 
 
-def test_a_members_posts_are_chosen_by_the_member_or_their_community_only(newcomer, persona, region):
+def test_a_members_posts_are_chosen_by_the_member_or_their_community_only(
+    newcomer, new_account, persona, region
+):
     member = PartyMember.objects.get(pk=_register(newcomer, region, in_service=False).pk)  # read afresh
     post = ServiceKind.objects.filter(district_id=member.district_id).order_by("pk").first()
     services.party_member_set_posts(actor=newcomer, member=member, posts=[post])
     services.party_member_set_posts(actor=SYSTEM, member=member, posts=[])
     # another resident, numbered before the member or after, may not
-    after = people.user_create(actor=SYSTEM, username="zz_after", password=None, district=region("江东区"))
+    after = new_account("zz_after")
     before = persona("resident_001")
     assert before.pk < newcomer.pk < after.pk
     for outsider in (before, after):
@@ -67,27 +65,17 @@ def test_a_members_posts_are_chosen_by_the_member_or_their_community_only(newcom
     assert set(refused.values_list("actor_id", flat=True)) == {before.pk, after.pk}
 
 
-def test_a_member_reports_for_themselves_or_through_their_community_only(newcomer, persona, region):
+def test_a_member_reports_for_themselves_or_through_their_community_only(
+    newcomer, new_account, persona, region
+):
     before = persona("resident_001")
-    after = people.user_create(actor=SYSTEM, username="zz_after", password=None, district=region("江东区"))
+    after = new_account("zz_after")
     assert before.pk < newcomer.pk < after.pk
     for other in (before, after):
         with pytest.raises(NotAllowed):
-            services.party_member_register(
-                actor=other,
-                user=newcomer,
-                community=region("划船社区"),
-                party_organisation="支部",
-                in_service=False,
-            )
+            _register(newcomer, region, actor=other, in_service=False)
     assert not PartyMember.objects.filter(user=newcomer).exists()
-    services.party_member_register(
-        actor=persona("secretary_huachuan"),
-        user=newcomer,
-        community=region("划船社区"),
-        party_organisation="支部",
-        in_service=False,
-    )
+    _register(newcomer, region, actor=persona("secretary_huachuan"), in_service=False)
     assert PartyMember.objects.filter(user=newcomer).exists()
 
 
@@ -141,23 +129,11 @@ def test_a_report_decided_twice_is_refused_and_the_refusal_kept(newcomer, region
 
 def test_a_party_organisation_is_named_in_up_to_120_characters(newcomer, region):
     with pytest.raises(InvalidInput) as refused:
-        services.party_member_register(
-            actor=newcomer,
-            user=newcomer,
-            community=region("划船社区"),
-            party_organisation="支" * 121,
-            in_service=False,
-        )
+        _register(newcomer, region, party_organisation="支" * 121, in_service=False)
     assert refused.value.field == "party_organisation"
     refusal = AuditEvent.objects.filter(action="teams.party_member:register").latest("pk")
     assert (refusal.result, refusal.actor_id) == (AuditResult.REFUSED, newcomer.pk)
-    member = services.party_member_register(
-        actor=newcomer,
-        user=newcomer,
-        community=region("划船社区"),
-        party_organisation="支" * 120,
-        in_service=False,
-    )
+    member = _register(newcomer, region, party_organisation="支" * 120, in_service=False)
     assert len(member.party_organisation) == 120
 
 
