@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-full serve test test-fast lint format bench bench-deps bench-python messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate
+.PHONY: help setup demo demo-full serve test test-fast lint format bench bench-deps bench-python messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate pdf-fonts
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,7 +47,7 @@ pdf-deps: ## install Debian's CJK fonts embedded in every PDF, and poppler-utils
 	  else echo "PDF fonts missing: run 'sudo apt-get install fonts-noto-cjk poppler-utils'"; fi; \
 	fi
 
-setup: $(VENV)/.installed static/vendor/.installed locale/en/LC_MESSAGES/django.mo pdf-deps ## build venv, packages, assets, translations, PDF fonts
+setup: $(VENV)/.installed static/vendor/.installed locale/en/LC_MESSAGES/django.mo pdf-deps pdf-fonts ## build venv, packages, assets, translations, PDF fonts (cut once)
 
 demo: setup ## build everything, create the SQLite demo database, load the demo district and serve it
 	$(PY) manage.py migrate --noinput
@@ -114,6 +114,9 @@ backup: $(VENV)/.installed ## back up the database and uploaded files (var/backu
 restore: $(VENV)/.installed ## restore ARCHIVE=… over the configured database (stop the server first)
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/community365-….tar.gz"; exit 2; }
 	$(PY) manage.py restore "$(ARCHIVE)" --force
+
+pdf-fonts: $(VENV)/.installed pdf-deps ## cut the PDF faces to the common characters once (about 30 s; documents several times faster)
+	@$(PY) manage.py pdf_fonts --quiet
 
 scheduler: $(VENV)/.installed ## run the scheduler: enqueues the wishes and talks sweeps when due
 	$(PY) manage.py scheduler

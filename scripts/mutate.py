@@ -211,7 +211,10 @@ TARGETS = [
     ),
     Target("people-services", f"{P}/services.py", [f"{P}/tests"], exclude=PAGES),
     Target("regions-policies", f"{R}/policies.py", [f"{R}/tests"]),
-    Target("regions-services", f"{R}/services.py", [f"{R}/tests"]),
+    # the bulk paths (seed_demo --full, imports) are tested beside the demo that uses them
+    Target(
+        "regions-services", f"{R}/services.py", [f"{R}/tests", "community365/demo/tests/test_bulk_paths.py"]
+    ),
     Target("audit-policies", f"{A}/policies.py", [f"{A}/tests"]),
     Target("audit-services", f"{A}/services.py", [f"{A}/tests"]),
     Target(

@@ -259,6 +259,9 @@ NOTIFICATION_CHANNELS = env_list(
     "NOTIFICATION_CHANNELS", "community365.notifications.channels.ConsoleChannel"
 )
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# The PDF faces cut to the common characters (core/pdf.py, `manage.py pdf_fonts`): a document
+# made from them is several times faster. An empty value turns the cut faces off.
+PDF_FONT_CACHE_DIR = env("PDF_FONT_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "fonts")) or None
 # --- Two-way talks --------------------------------------------------------------------------
 # The percent a task's progress status carries by default (a department may give its own).
 TALKS_STATUS_PERCENT = {"planned": 0, "started": 30, "advancing": 60, "done": 100}
