@@ -1,16 +1,18 @@
 """The region services at their edges: a name of exactly the longest length is kept, a refusal
 names the parent the place was meant for, and places added in bulk under one parent take its
 next free paths one after another, as ``add_child`` would (the rest of the bulk path's rules
-are tested beside the full-size demo that uses it: ``demo/tests/test_bulk_paths.py``)."""
+are tested beside the full-size demo that uses it: ``demo/tests/test_bulk_paths.py``), a doubled
+code named wherever it stands, and a bulk call of more households than Python caches small
+integers for."""
 
 from __future__ import annotations
 
 import pytest
 
 from community365.core.actors import SystemActor
-from community365.core.errors import InvalidInput
-from community365.regions.models import Region
-from community365.regions.services import region_create, regions_create_bulk
+from community365.core.errors import Conflict, InvalidInput
+from community365.regions.models import Household, Region
+from community365.regions.services import households_create_bulk, region_create, regions_create_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,23 @@ def test_places_added_in_bulk_take_their_parents_next_paths_one_after_another(re
     )
     assert [_step(place) for place in made] == [last + 1, last + 2, last + 3]
     assert {place.depth for place in made} == {baizhang.depth + 1}
+
+
+def test_a_doubled_code_is_named_wherever_it_stands_in_the_call(region):
+    with pytest.raises(Conflict) as refused:
+        regions_create_bulk(
+            actor=SYSTEM,
+            entries=[
+                (region("百丈街道"), "community", f"新{n}社区", code)
+                for n, code in enumerate(["T-A", "T-B", "T-B"])
+            ],
+        )
+    assert "T-B" in str(refused.value) and "T-A" not in str(refused.value)
+
+
+def test_three_hundred_households_in_one_bulk_call_are_all_kept(region):
+    """More than Python's cached small integers: the check for numbers doubled within the call
+    compares counts by value."""
+    stair = Region.objects.filter(kind="stairwell", path__startswith=region("划船社区").path).first()
+    made = households_create_bulk(actor=SYSTEM, entries=[(stair, f"H-{n}") for n in range(300)])
+    assert len(made) == 300 and Household.objects.filter(region=stair, number__startswith="H-").count() == 300
