@@ -80,6 +80,8 @@ def test_a_sign_up_is_taken_until_the_activity_ends(system, red_team, persona):
         services.signup_create(actor=persona("volunteer_001"), activity=activity)
     with time_machine.travel(activity.ends_at, tick=False), pytest.raises(NotAllowed):
         services.signup_create(actor=persona("volunteer_002"), activity=activity)
+    with time_machine.travel(activity.ends_at + HOUR, tick=False), pytest.raises(NotAllowed):
+        services.signup_create(actor=persona("volunteer_002"), activity=activity)
     assert list(Signup.objects.filter(activity=activity).values_list("volunteer__username", flat=True)) == [
         "volunteer_001"
     ]

@@ -247,3 +247,12 @@ def test_the_organiser_signs_up_a_volunteer_and_a_volunteer_themselves_by_a_fres
     fresh = User.objects.get(pk=me.pk)
     assert me.pk > 256  # past CPython's small-int cache, so `is` would tell the two apart
     assert services.signup_create(actor=me, activity=activity, volunteer=fresh).volunteer_id == me.pk
+
+
+def test_a_waiting_volunteer_who_cancels_shortens_the_waiting_list_by_one(make_activity, red_team, persona):
+    activity = make_activity(red_team, capacity=1)
+    services.signup_create(actor=persona("volunteer_001"), activity=activity)
+    waiting = [services.signup_create(actor=persona(f"volunteer_00{n}"), activity=activity) for n in (2, 3)]
+    services.signup_cancel(actor=persona("volunteer_002"), signup=waiting[0])
+    activity.refresh_from_db()
+    assert (activity.signed_up_count, activity.waitlist_count) == (1, 1)
