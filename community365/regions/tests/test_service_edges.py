@@ -3,16 +3,25 @@ names the parent the place was meant for, and places added in bulk under one par
 next free paths one after another, as ``add_child`` would (the rest of the bulk path's rules
 are tested beside the full-size demo that uses it: ``demo/tests/test_bulk_paths.py``), a doubled
 code named wherever it stands, and a bulk call of more households than Python caches small
-integers for."""
+integers for. Every refused registration is kept in the audit trail."""
 
 from __future__ import annotations
 
 import pytest
 
+from community365.audit.models import AuditEvent, AuditResult
 from community365.core.actors import SystemActor
-from community365.core.errors import Conflict, InvalidInput
+from community365.core.errors import Conflict, InvalidInput, NotAllowed
 from community365.regions.models import Household, Region
-from community365.regions.services import households_create_bulk, region_create, regions_create_bulk
+from community365.regions.services import (
+    department_create,
+    household_create,
+    households_create_bulk,
+    organisation_create,
+    region_create,
+    regions_create_bulk,
+    service_centre_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +60,58 @@ def test_places_added_in_bulk_take_their_parents_next_paths_one_after_another(re
     )
     assert [_step(place) for place in made] == [last + 1, last + 2, last + 3]
     assert {place.depth for place in made} == {baizhang.depth + 1}
+    # and the next calls go on from the last child, whether its number is odd or even
+    for n in (3, 4):
+        (more,) = regions_create_bulk(
+            actor=SYSTEM, entries=[(baizhang, "community", f"新{n}社区", f"T-B{n}")]
+        )
+        assert _step(more) == last + n + 1
+
+
+@pytest.mark.parametrize(
+    ("action", "call"),
+    [
+        (
+            "regions.region:create",
+            lambda a, r: region_create(actor=a, parent=r("划船社区"), kind="grid", name="格", code="T-R"),
+        ),
+        (
+            "regions.region:create_bulk",
+            lambda a, r: regions_create_bulk(actor=a, entries=[(r("划船社区"), "grid", "格", "T-R")]),
+        ),
+        (
+            "regions.department:create",
+            lambda a, r: department_create(actor=a, district=r("江东区"), name="局", code="T-R"),
+        ),
+        (
+            "regions.organisation:create",
+            lambda a, r: organisation_create(actor=a, region=r("划船社区"), name="会", kind="social"),
+        ),
+        (
+            "regions.service_centre:create",
+            lambda a, r: service_centre_create(actor=a, region=r("划船社区"), name="站"),
+        ),
+    ],
+)
+def test_every_refused_registration_is_kept_in_the_audit(persona, region, action, call):
+    worker = persona("worker_huachuan")
+    with pytest.raises(NotAllowed):
+        call(worker, region)
+    assert AuditEvent.objects.filter(action=action, result=AuditResult.REFUSED, actor=worker).count() == 1
+
+
+def test_refused_households_are_kept_in_the_audit(persona, region):
+    stair = Region.objects.filter(kind="stairwell", path__startswith=region("划船社区").path).first()
+    outsider = persona("worker_huangli")
+    with pytest.raises(NotAllowed):
+        household_create(actor=outsider, stairwell=stair, number="9-9-901")
+    with pytest.raises(NotAllowed):
+        households_create_bulk(actor=outsider, entries=[(stair, "9-9-902")])
+    refused = AuditEvent.objects.filter(result=AuditResult.REFUSED, actor=outsider)
+    assert sorted(refused.values_list("action", flat=True)) == [
+        "regions.household:create",
+        "regions.household:create_bulk",
+    ]
 
 
 def test_a_doubled_code_is_named_wherever_it_stands_in_the_call(region):
