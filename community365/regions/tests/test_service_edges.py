@@ -126,6 +126,25 @@ def test_a_doubled_code_is_named_wherever_it_stands_in_the_call(region):
     assert "T-B" in str(refused.value) and "T-A" not in str(refused.value)
 
 
+def test_a_taken_code_is_named_wherever_it_stands_in_the_call(region):
+    with pytest.raises(Conflict) as refused:
+        regions_create_bulk(
+            actor=SYSTEM,
+            entries=[
+                (region("百丈街道"), "community", f"新{n}社区", code)
+                for n, code in enumerate(["T-A", "JD-BZ"])
+            ],
+        )
+    assert "JD-BZ" in str(refused.value) and "T-A" not in str(refused.value)
+
+
+def test_the_first_child_of_a_place_takes_its_first_path(region):
+    (grid,) = regions_create_bulk(actor=SYSTEM, entries=[(region("划船社区"), "grid", "第99网格", "T-G")])
+    (building,) = regions_create_bulk(actor=SYSTEM, entries=[(grid, "building", "99幢", "T-GB")])
+    assert _step(building) == 1 and building.path.startswith(grid.path)
+    assert Region.objects.get(pk=grid.pk).numchild == 1
+
+
 def test_three_hundred_households_in_one_bulk_call_are_all_kept(region):
     """More than Python's cached small integers: the check for numbers doubled within the call
     compares counts by value."""
