@@ -12,7 +12,7 @@ import pytest
 from community365.audit.models import AuditEvent, AuditResult
 from community365.core.actors import SystemActor
 from community365.core.errors import Conflict, InvalidInput, NotAllowed
-from community365.regions.models import Household, Region
+from community365.regions.models import Household, Region, RegionKind
 from community365.regions.services import (
     department_create,
     household_create,
@@ -143,6 +143,29 @@ def test_the_first_child_of_a_place_takes_its_first_path(region):
     (building,) = regions_create_bulk(actor=SYSTEM, entries=[(grid, "building", "99幢", "T-GB")])
     assert _step(building) == 1 and building.path.startswith(grid.path)
     assert Region.objects.get(pk=grid.pk).numchild == 1
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_refusal_names_the_kind_as_people_read_it(region, bulk):
+    def add(kind: str) -> None:
+        if bulk:
+            regions_create_bulk(actor=SYSTEM, entries=[(region("百丈街道"), kind, "某处", "T-K")])
+        else:
+            region_create(actor=SYSTEM, parent=region("百丈街道"), kind=kind, name="某处", code="T-K")
+
+    with pytest.raises(InvalidInput) as refused:
+        add("building")
+    assert str(RegionKind.BUILDING.label) in str(refused.value) and "building" not in str(refused.value)
+    with pytest.raises(InvalidInput) as refused:
+        add("village")  # no such kind: named as given
+    assert "village" in str(refused.value)
+
+
+def test_three_hundred_places_in_one_bulk_call_are_all_kept(region):
+    made = regions_create_bulk(
+        actor=SYSTEM, entries=[(region("划船社区"), "grid", f"第{n}格", f"T-G{n}") for n in range(300)]
+    )
+    assert len(made) == 300 and Region.objects.filter(code__startswith="T-G").count() == 300
 
 
 def test_three_hundred_households_in_one_bulk_call_are_all_kept(region):
