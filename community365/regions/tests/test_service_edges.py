@@ -174,3 +174,19 @@ def test_three_hundred_households_in_one_bulk_call_are_all_kept(region):
     stair = Region.objects.filter(kind="stairwell", path__startswith=region("划船社区").path).first()
     made = households_create_bulk(actor=SYSTEM, entries=[(stair, f"H-{n}") for n in range(300)])
     assert len(made) == 300 and Household.objects.filter(region=stair, number__startswith="H-").count() == 300
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_door_number_is_kept_to_30_characters(persona, region, bulk):
+    worker = persona("worker_huachuan")
+    stair = Region.objects.filter(kind="stairwell", path__startswith=region("划船社区").path).first()
+
+    def add(number: str) -> Household:
+        if bulk:
+            return households_create_bulk(actor=worker, entries=[(stair, number)])[0]
+        return household_create(actor=worker, stairwell=stair, number=number)
+
+    with pytest.raises(InvalidInput) as refused:
+        add("9" * 31)
+    assert refused.value.field == "number"
+    assert add("9" * 30).number == "9" * 30
