@@ -190,3 +190,26 @@ def test_a_door_number_is_kept_to_30_characters(persona, region, bulk):
         add("9" * 31)
     assert refused.value.field == "number"
     assert add("9" * 30).number == "9" * 30
+
+
+def test_a_household_is_refused_anywhere_but_a_stairwell(persona, region):
+    """A subdistrict is not under a community either: the refusal says what a household needs."""
+    for place in ("百丈街道", "划船社区"):
+        with pytest.raises(InvalidInput, match="楼道下") as refused:
+            household_create(actor=SYSTEM, stairwell=region(place), number="1-1-101")
+        assert refused.value.field == "stairwell"
+
+
+def test_households_in_bulk_read_the_districts_communities_once(region):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stairs = list(
+        Region.objects.filter(kind="stairwell", path__startswith=region("江东区").path).order_by("path")[:6]
+    )
+    counts = []
+    for n, few in ((1, stairs[:1]), (2, stairs[1:6])):
+        with CaptureQueriesContext(connection) as queries:
+            households_create_bulk(actor=SYSTEM, entries=[(stair, f"Q-{n}") for stair in few])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -1,7 +1,8 @@
 """An activity's limits at their edges: it ends after it starts and lasts at most 24 hours, it
 starts no more than an hour in the past, it has 1 to 1,000 places and serves 0 to 100,000
 residents; a sign-up is taken until the moment it ends; a volunteer checks themself in from an
-hour before the start to the end. Each limit is tried on both sides."""
+hour before the start to the end; its title, place and needs are kept to 100, 120 and 300
+characters. Each limit is tried on both sides."""
 
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ SECOND = datetime.timedelta(seconds=1)
 HOUR = datetime.timedelta(hours=1)
 
 
-def _create(system, red_team, persona, *, start, end, capacity=10):
+def _create(system, red_team, persona, *, start, end, capacity=10, **texts):
     return services.activity_create(
         actor=system,
         team=red_team,
-        title="边界活动",
+        title=texts.pop("title", "边界活动"),
         starts_at=start,
         ends_at=end,
         capacity=capacity,
         organiser=persona("volunteer_demo"),
         now=NOW,
+        **texts,
     )
 
 
@@ -60,6 +62,13 @@ def test_an_activity_has_one_to_a_thousand_places(system, red_team, persona, cap
         assert _create(system, red_team, persona, **kw).capacity == capacity
     else:
         _refused("capacity", system, red_team, persona, **kw)
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", 100), ("place", 120), ("needs", 300)])
+def test_an_activitys_texts_are_kept_to_their_lengths(system, red_team, persona, field, limit):
+    kw = {"start": NOW + HOUR, "end": NOW + 2 * HOUR}
+    assert getattr(_create(system, red_team, persona, **kw, **{field: "字" * limit}), field) == "字" * limit
+    _refused(field, system, red_team, persona, **kw, **{field: "字" * (limit + 1)})
 
 
 @pytest.mark.parametrize(("served", "taken"), [(-1, False), (0, True), (100_000, True), (100_001, False)])

@@ -256,3 +256,22 @@ def test_a_waiting_volunteer_who_cancels_shortens_the_waiting_list_by_one(make_a
     services.signup_cancel(actor=persona("volunteer_002"), signup=waiting[0])
     activity.refresh_from_db()
     assert (activity.signed_up_count, activity.waitlist_count) == (1, 1)
+
+
+def test_a_sign_up_is_cancelled_by_its_volunteer_whoever_else_asks(
+    make_activity, red_team, persona, new_account
+):
+    """Another volunteer numbered before or after the one who signed up is refused alike."""
+    from community365.core.errors import NotAllowed
+
+    activity = make_activity(red_team)
+    newcomer = new_account("volunteer_new")
+    theirs = services.signup_create(actor=newcomer, activity=activity)
+    mine = services.signup_create(actor=persona("volunteer_001"), activity=activity)
+    with pytest.raises(NotAllowed):
+        services.signup_cancel(actor=persona("volunteer_001"), signup=theirs)
+    with pytest.raises(NotAllowed):
+        services.signup_cancel(actor=newcomer, signup=mine)
+    assert set(Signup.objects.filter(activity=activity).values_list("status", flat=True)) == {
+        SignupStatus.SIGNED_UP
+    }
