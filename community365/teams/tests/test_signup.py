@@ -275,3 +275,20 @@ def test_a_sign_up_is_cancelled_by_its_volunteer_whoever_else_asks(
     assert set(Signup.objects.filter(activity=activity).values_list("status", flat=True)) == {
         SignupStatus.SIGNED_UP
     }
+
+
+@pytest.mark.parametrize("step", ["check_in", "check_out"])
+def test_checking_someone_else_in_or_out_is_refused_and_kept_in_the_audit(
+    make_activity, red_team, persona, step
+):
+    from community365.audit.models import AuditEvent, AuditResult
+    from community365.core.errors import NotAllowed
+
+    signup = services.signup_create(actor=persona("volunteer_001"), activity=make_activity(red_team))
+    other = persona("volunteer_002")
+    with pytest.raises(NotAllowed):
+        getattr(services, f"signup_{step}")(actor=other, signup=signup)
+    refused = AuditEvent.objects.filter(
+        action=f"teams.signup:{step}", result=AuditResult.REFUSED, actor=other
+    )
+    assert refused.count() == 1
