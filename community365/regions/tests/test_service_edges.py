@@ -60,6 +60,8 @@ def test_places_added_in_bulk_take_their_parents_next_paths_one_after_another(re
     )
     assert [_step(place) for place in made] == [last + 1, last + 2, last + 3]
     assert {place.depth for place in made} == {baizhang.depth + 1}
+    # a place added in bulk is no model and reports no figures of its own
+    assert {(p.is_model, p.reported_households, p.reported_population) for p in made} == {(False, None, None)}
     # and the next calls go on from the last child, whether its number is odd or even
     for n in (3, 4):
         (more,) = regions_create_bulk(
