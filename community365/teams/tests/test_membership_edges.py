@@ -40,3 +40,9 @@ def test_a_membership_is_ended_by_its_holder_or_the_leader_only(red_team, person
     assert TeamMembership.objects.get(pk=membership.pk).left_at is None
     services.team_leave(actor=_leader_of(red_team), membership=membership)
     assert TeamMembership.objects.get(pk=membership.pk).left_at is not None
+
+
+def test_a_volunteer_joins_a_team_naming_the_role_as_the_pages_send_it(red_team, new_account):
+    volunteer = new_account("volunteer_joins")
+    made = services.team_add_member(actor=volunteer, team=red_team, user=volunteer, role="member")
+    assert made.user_id == volunteer.pk and made.role == MemberRole.MEMBER
