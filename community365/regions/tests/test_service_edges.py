@@ -37,6 +37,8 @@ def test_a_place_name_of_100_characters_is_kept(region):
         actor=SYSTEM, parent=region("百丈街道"), kind="community", name="名" * 100, code="T-N"
     )
     assert len(place.name) == 100
+    # and a place is no model unless it is said to be
+    assert Region.objects.get(pk=place.pk).is_model is False
 
 
 def test_a_place_of_the_wrong_kind_is_refused_naming_its_parent(region):
