@@ -45,6 +45,7 @@ def _refused(field, system, red_team, persona, **kw):
 def test_an_activity_lasts_more_than_nothing_and_at_most_a_day(system, red_team, persona):
     start = NOW + HOUR
     _refused("ends_at", system, red_team, persona, start=start, end=start)
+    _refused("ends_at", system, red_team, persona, start=start, end=start - HOUR)
     _create(system, red_team, persona, start=start, end=start + SECOND)
     _create(system, red_team, persona, start=start, end=start + 24 * HOUR)
     _refused("ends_at", system, red_team, persona, start=start, end=start + 24 * HOUR + SECOND)
