@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import shutil
-import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -15,20 +13,13 @@ from pypdf import PdfReader
 from community365.benchmarking import selectors, services
 from community365.benchmarking.models import ScoreSnapshot
 from community365.core.actors import SystemActor
+from tests.pdf_text import pdf_text
 
 from .test_pages import _grow
 from .test_scores import small_tree
 from .world import World
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(data: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext missing: run `make setup` (installs poppler-utils)")
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def _role(w: World, region, name: str):
@@ -66,7 +57,7 @@ def test_district_report_embeds_fonts_and_equals_the_snapshots(client):
                     descriptor = descriptor.get_object()
                     fonts.append(any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")))
     assert fonts and all(fonts)
-    text = re.sub(r"\s+", "", _text(r.content))
+    text = re.sub(r"\s+", "", pdf_text(r.content))
     for s in ScoreSnapshot.objects.filter(
         run__district=w.district, run__key="2025", run__complete=True
     ).select_related("community"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 
 import pytest
 from django.db import connection
@@ -17,6 +16,7 @@ from community365.core.errors import InvalidTransition, NotAllowed
 from community365.emergency import services
 from community365.emergency.models import CheckAssignment, EmergencyEvent
 from community365.teams.models import HoursStatus, ServiceRecord
+from tests.pdf_text import pdf_text
 
 from .conftest import tap
 
@@ -80,9 +80,7 @@ def test_the_closed_typhoons_report_as_pdf_with_embedded_fonts_and_as_xlsx(clien
     # every font embedded (compressed streams: read through pypdf), and the words read back whole
     fonts = _fonts(PdfReader(io.BytesIO(pdf.content)))
     assert fonts and all(embedded for _name, embedded in fonts), fonts
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf.content)
     assert typhoon.title in re.sub(r"\s+", "", text)
     xlsx = client.get(f"/cases/emergencies/{typhoon.pk}/report.xlsx")
     assert xlsx.status_code == 200

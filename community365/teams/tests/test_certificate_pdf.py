@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from pypdf import PdfReader
+
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,6 @@ def certificate(persona):
 
     volunteer = persona("volunteer_001")
     return services.certificate_issue(actor=volunteer, volunteer=volunteer)
-
-
-def _poppler(tool: str, data: bytes, *args: str) -> str:
-    """Text as poppler (the reader behind most Linux viewers and printers' filters) sees it.
-    pypdf cannot decode fpdf2's embedded CID encoding, so the words are read with pdftotext;
-    ``make setup`` installs poppler-utils."""
-    if shutil.which(tool) is None:
-        pytest.fail(f"{tool} missing: run `make setup` (installs poppler-utils)")
-    return subprocess.run(
-        [tool, *args, "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
@@ -64,7 +53,7 @@ def test_certificate_pdf_embeds_its_fonts_and_reads_whole(client_for, certificat
     assert all(re.match(r"^/[A-Z]{6}\+", name) for name, _e in fonts), fonts  # subset tag
 
     # and the text extracts as written: the dates whole, the code, the hours in plain digits
-    text = _poppler("pdftotext", response.content)
+    text = pdf_text(response.content)
     flat = re.sub(r"\s+", "", text)
     c = certificate.content
     assert c["from"] in text and c["to"] in text and c["issued"] in text
@@ -135,14 +124,14 @@ def test_text_stays_inside_the_frame(certificate):
 
     certificate.content = {**certificate.content, "name": "欧阳" + "长" * 40}
     data = certificates.certificate_pdf(certificate, check_url="http://testserver/verify/?code=" + "X" * 90)
-    boxes = _poppler("pdftotext", data, "-bbox")
+    boxes = pdf_text(data, "-bbox")
     page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
     words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', boxes)
     frame = 15 / 25.4 * 72
     assert words
     assert min(float(a) for a, _b in words) > frame
     assert max(float(b) for _a, b in words) < page_width - frame
-    assert "长" * 20 in re.sub(r"\s+", "", _poppler("pdftotext", data))  # wrapped, not cut
+    assert "长" * 20 in re.sub(r"\s+", "", pdf_text(data))  # wrapped, not cut
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
 
 
