@@ -5,13 +5,13 @@ cut the faces to a handful of characters (a cut of the real set takes some 20 s 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from community365.core import pdf
+from tests.pdf_text import pdf_text
 
 SMALL = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "志愿服务证明兹社区，。"))
 
@@ -36,13 +36,6 @@ def _files(doc: pdf.Document) -> dict[str, str]:
     return {key: str(font.ttffile) for key, font in doc.pdf.fonts.items()}
 
 
-def _text(data: bytes) -> str:
-    assert shutil.which("pdftotext"), "pdftotext missing: run `make setup` (installs poppler-utils)"
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-
-
 def _document(*paragraphs: str) -> pdf.Document:
     doc = pdf.Document(title="证明", author="社区", subject="证明")
     doc.heading("志愿服务证明")
@@ -62,7 +55,7 @@ def test_common_text_reads_the_cut_faces(cuts):
 
     # then both faces come from the cuts, and every word is printed
     assert _files(doc) == {"serifB": str(bold), "serif": str(serif)}
-    words = _text(data)
+    words = pdf_text(data)
     assert "志愿服务证明" in words and "兹证明 Room 12" in words and "社区志愿服务" in words
 
 
@@ -78,7 +71,7 @@ def test_a_rarer_character_reads_the_whole_face(cuts):
     files = _files(doc)
     assert files["serif"] == str(pdf.common_face_path("serif"))
     assert files["serif-whole"] == str(pdf.font_path("serif"))
-    words = _text(data)
+    words = pdf_text(data)
     assert "兹证明社区" in words and "兹证明张三" in words
 
 
@@ -127,6 +120,22 @@ def test_the_command_cuts_what_is_missing_and_checks(cuts):
     assert [path.stat().st_mtime_ns for path in paths if path is not None] == stamps
     call_command("pdf_fonts", "--check")
     assert not list(cuts.glob("*.part"))
+    # readable by the web server's user, whoever cut them
+    assert {path.stat().st_mode & 0o777 for path in paths if path is not None} == {0o644}
+
+
+def test_the_command_without_the_fonts_cuts_nothing_and_says_so(cuts, settings, tmp_path):
+    settings.PDF_FONT_DIRS = [str(tmp_path / "no-fonts")]
+    pdf.font_path.cache_clear()
+    try:
+        said = io.StringIO()
+        call_command("pdf_fonts", stderr=said)  # no error: make setup goes on
+        assert "nothing cut" in said.getvalue() and "fonts-noto-cjk" in said.getvalue()
+        with pytest.raises(CommandError, match="fonts-noto-cjk"):
+            call_command("pdf_fonts", "--check")
+    finally:
+        pdf.font_path.cache_clear()
+    assert not cuts.exists()
 
 
 def test_the_command_refuses_without_a_folder(settings):

@@ -1,13 +1,15 @@
 """The region services at their edges: a name of exactly the longest length is kept, a refusal
 names the parent the place was meant for, and places added in bulk under one parent take its
 next free paths one after another, as ``add_child`` would (the rest of the bulk path's rules
-are tested beside the full-size demo that uses it: ``demo/tests/test_bulk_paths.py``), a doubled
-code named wherever it stands, and a bulk call of more households than Python caches small
-integers for. Every refused registration is kept in the audit trail."""
+are tested beside the full-size demo that uses it: ``demo/tests/test_bulk_paths.py``), a
+doubled or taken code named wherever it stands, and bulk calls of more places and households
+than Python caches small integers for. Every refused registration is kept in the audit trail."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from community365.audit.models import AuditEvent, AuditResult
 from community365.core.actors import SystemActor
@@ -118,28 +120,17 @@ def test_refused_households_are_kept_in_the_audit(persona, region):
     ]
 
 
-def test_a_doubled_code_is_named_wherever_it_stands_in_the_call(region):
+@pytest.mark.parametrize(
+    ("codes", "named"),
+    [(["T-A", "T-B", "T-B"], "T-B"), (["T-A", "JD-BZ"], "JD-BZ")],  # doubled in the call; taken
+)
+def test_a_doubled_or_taken_code_is_named_wherever_it_stands_in_the_call(region, codes, named):
     with pytest.raises(Conflict) as refused:
         regions_create_bulk(
             actor=SYSTEM,
-            entries=[
-                (region("百丈街道"), "community", f"新{n}社区", code)
-                for n, code in enumerate(["T-A", "T-B", "T-B"])
-            ],
+            entries=[(region("百丈街道"), "community", f"新{n}社区", code) for n, code in enumerate(codes)],
         )
-    assert "T-B" in str(refused.value) and "T-A" not in str(refused.value)
-
-
-def test_a_taken_code_is_named_wherever_it_stands_in_the_call(region):
-    with pytest.raises(Conflict) as refused:
-        regions_create_bulk(
-            actor=SYSTEM,
-            entries=[
-                (region("百丈街道"), "community", f"新{n}社区", code)
-                for n, code in enumerate(["T-A", "JD-BZ"])
-            ],
-        )
-    assert "JD-BZ" in str(refused.value) and "T-A" not in str(refused.value)
+    assert named in str(refused.value) and "T-A" not in str(refused.value)
 
 
 def test_the_first_child_of_a_place_takes_its_first_path(region):
@@ -205,9 +196,6 @@ def test_a_household_is_refused_anywhere_but_a_stairwell(persona, region):
 
 
 def test_households_in_bulk_read_the_districts_communities_once(region):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     stairs = list(
         Region.objects.filter(kind="stairwell", path__startswith=region("江东区").path).order_by("path")[:6]
     )
