@@ -8,7 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-full serve test test-fast lint format bench bench-deps bench-python messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate pdf-fonts
+.PHONY: help setup demo demo-full serve test test-fast lint format bench bench-deps bench-python messages screens clean browser-deps pdf-deps backup restore scheduler install-systemd mutate pdf-fonts test-calendar
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,6 +73,12 @@ test: setup browser-deps ## build the same and run the whole suite (DATABASE_URL
 
 test-fast: setup ## the suite without the browser tests
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The calendar check: the whole suite with the clock set to a moment where date rules break
+# (default: the next New Year's Day, 00:30 in Ningbo). Not part of `make test`; see docs/architecture.md.
+CLOCK ?= $(shell date -u +%Y | awk '{print $$1 + 1 "-01-01T00:30:00+08:00"}')
+test-calendar: setup browser-deps ## the whole suite on another day (CLOCK=2027-02-28T23:55:00+08:00 …)
+	C365_TEST_CLOCK=$(CLOCK) DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff (lint + format check), English catalogue complete, migrations check, mypy
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,8 @@ see the same district and cannot disturb each other."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -27,6 +29,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     demo_snapshot.discard()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``C365_TEST_CLOCK=2027-01-01T00:30+08:00`` runs the whole suite on that day, the clock
+    moving on from there: the calendar check (``make test-calendar``, docs/architecture.md) for
+    rules and tests that hold on an ordinary afternoon and break in early January, on the last
+    day of a month, or when a run crosses midnight. Started before the test modules are
+    imported, so module-level dates are read on the travelled clock too."""
+    moment = os.environ.get("C365_TEST_CLOCK", "").strip()
+    if moment:
+        import datetime
+
+        import time_machine
+
+        config.stash[_CLOCK] = time_machine.travel(datetime.datetime.fromisoformat(moment), tick=True)
+        config.stash[_CLOCK].start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CLOCK in config.stash:
+        config.stash[_CLOCK].stop()
+
+
+_CLOCK = pytest.StashKey["object"]()
 _AFTER_TRANSACTIONAL = pytest.StashKey[bool]()
 
 

@@ -43,11 +43,17 @@ def default_key(district: Region) -> str | None:
     """The newest complete year — the year before it while the newest is younger than a quarter
     — else the newest complete period."""
     runs = ScoreRun.objects.filter(district=district, complete=True)
-    years = list(runs.filter(kind="year").order_by("-start")[:2])
-    if years:
-        young = (timezone.localdate() - years[0].start).days < YOUNG_YEAR_DAYS
-        return years[1].key if young and len(years) > 1 else years[0].key
-    run = runs.order_by("-start", "-end").first()
+    years = runs.filter(kind="year").order_by("-start", "id")
+    newest = years.first()
+    if newest is not None:
+        if (timezone.localdate() - newest.start).days < YOUNG_YEAR_DAYS:
+            # the year that started before it (not merely the second row: two runs may start
+            # on the same day)
+            before = years.filter(start__lt=newest.start).first()
+            if before is not None:
+                return before.key
+        return newest.key
+    run = runs.order_by("-start", "-end", "id").first()
     return run.key if run else None
 
 

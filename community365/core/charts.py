@@ -218,7 +218,7 @@ def month_axis(counts: Iterable[Mapping[str, Any]], period: Period, key: str = "
     quiet month shows as zero rather than vanishing. Months arrive as dates or ``YYYY-MM`` text."""
     seen = sorted({month_key(row[key]) for row in counts if row.get(key) is not None})
     first = period.start or (_month(seen[0]) if seen else None)
-    last_exclusive = period.end or (next_month(_month(seen[-1]) or datetime.date.today()) if seen else None)
+    last_exclusive = period.end or (next_month(_month(seen[-1]) or timezone.localdate()) if seen else None)
     if first is None or last_exclusive is None:
         return []
     months: list[str] = []

@@ -332,7 +332,7 @@ def _first_secretaries(builder: Any, district: Region) -> None:
             left -= quantity
             i += 1
     # Terms that are over end with their report (冯培荣's after his second extension).
-    today = datetime.date.today()
+    today = timezone.localdate()
     for posting in postings:
         if posting.ends_on < today:
             services.posting_end(
@@ -467,7 +467,7 @@ def _centres(builder: Any, district: Region) -> None:
             booker_name="划船社区",
             purpose=rng.choice(("党员议事会", "居民恳谈会", "志愿者培训")),
         )
-    today = datetime.date.today()
+    today = timezone.localdate()
     for i in range(40):
         services.visit_log(
             actor=SYSTEM,
@@ -492,7 +492,7 @@ def _funds(builder: Any, district: Region) -> None:
 
     rng = builder.rng
     worker = User.objects.get(username="worker_huachuan")
-    today = datetime.date.today()
+    today = timezone.localdate()
     places = Region.objects.filter(
         path__startswith=district.path, kind__in=[RegionKind.COMMUNITY, RegionKind.COOPERATIVE]
     ).order_by("path")
@@ -531,7 +531,9 @@ def _funds(builder: Any, district: Region) -> None:
                 )
     from community365.mechanisms.models import FundEntry
 
-    mistake = FundEntry.objects.filter(region__name="划船社区", year=today.year).order_by("id").first()
+    # the first of this year's entries, or of the article's year in early January (none of
+    # this year's is dated yet): the ledger always shows one reversal
+    mistake = FundEntry.objects.filter(region__name="划船社区").order_by("-year", "id").first()
     if mistake is not None:
         services.fund_reverse(actor=worker, row=mistake, reason="金额录错，重新登记")
 
@@ -592,7 +594,7 @@ def _cobuilding(builder: Any, district: Region) -> None:
                 offer = services.suggestions(need).first()
                 if offer is not None:
                     services.coproject_agree(actor=SYSTEM, need=need, offer=offer)
-    today = datetime.date.today()
+    today = timezone.localdate()
     huachuan = Region.objects.get(path__startswith=district.path, name="划船社区")
     for year in (YEAR, today.year):
         for partner in ("区住建局", "华光城物业服务有限公司", "江东区党员律师公益服务团"):
@@ -620,9 +622,15 @@ def _cobuilding(builder: Any, district: Region) -> None:
                     outcome="形成共识，分工落实",
                 )
             for estate in estates:
-                rate = Decimal(rng.randint(42, 49))
+                # the article's story whatever the random draws: under half in 2012, over 90% by
+                # 2016, rising every year in between (steps that merely drifted upwards ended
+                # below 90 when earlier stages had drawn more numbers, e.g. in January)
+                first, last = rng.randint(42, 49), rng.randint(91, 96)
+                span = YEAR - 2012
                 for year in range(2012, YEAR + 1):
+                    share = Decimal(year - 2012) / span
+                    jitter = rng.randint(-2, 2) if 2012 < year < YEAR else 0
+                    rate = (first + (last - first) * share + jitter).quantize(Decimal("1"))
                     services.fee_rate_record(
                         actor=SYSTEM, manager=manager, estate=estate, year=year, rate=rate
                     )
-                    rate = min(Decimal("96"), rate + Decimal(rng.randint(9, 13)))

@@ -270,6 +270,9 @@ def test_calendar_refusals(client_for, persona):
     assert "只能修改明天及以后的日子" in today.content.decode()
     # a working weekday cannot be a 调休 day; a span with one refuses whole
     monday = day + datetime.timedelta(days=(7 - day.weekday()))
+    # a plain weekend and Monday (around the Spring Festival the demo's calendar marks them)
+    while HolidayCalendar.objects.filter(date__gte=monday - datetime.timedelta(days=2), date__lte=monday).exists():
+        monday += datetime.timedelta(days=7)
     span = web.post(
         "/services/calendar/",
         {"action": "add", "start": monday - datetime.timedelta(days=2), "end": monday, "kind": "workday"},
