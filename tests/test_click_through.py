@@ -42,5 +42,14 @@ def test_persona_clicks_through_without_an_error_page(client_for, username):
             if link not in seen:
                 origin.setdefault(link, path)
                 queue.append(link)
+    # every entry of the navigation opens, also those the bounded walk did not reach (the
+    # phone walk of tests/browser/test_mobile.py relies on it)
+    home = client.get("/").content.decode()
+    header = home[home.index("<header") : home.index("</header>")]
+    entries = {link.replace("&amp;", "&") for link in LINK.findall(header)}
+    for entry in sorted(e for e in entries - seen if not e.startswith(SKIP)):
+        status = client.get(entry, follow=True).status_code
+        if status != 200:
+            dead.append(f"{entry} (an entry of the navigation) → {status}")
     assert not dead, f"{username} meets links that do not open: {dead}"
     assert len(seen) > 3

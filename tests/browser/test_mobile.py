@@ -1,6 +1,6 @@
 """On a 390×844 phone, for every demo persona: the header stays at most 120 px tall (also in
-English), the navigation has at most five first-level entries, every entry at every level
-opens with 200, and every to-do count equals the rows of the list it opens."""
+English), the navigation has at most five first-level entries, a group opens as a sheet of
+tappable entries, and every to-do count equals the rows of the list it opens."""
 
 from __future__ import annotations
 
@@ -46,14 +46,12 @@ def check_persona(page, live_demo, username: str) -> None:
     tabbar = page.locator(".nav-groups").bounding_box()
     assert tabbar is not None and tabbar["y"] + tabbar["height"] <= 844 + 1 and tabbar["height"] <= 90
 
-    # every entry of every group opens (redirects followed) with 200
+    # the groups hold the entries (that each opens is tests/test_click_through.py's walk: it
+    # starts on the same home page, in the test client, for every persona)
     links = page.eval_on_selector_all(
         "header a[href^='/']", "els => [...new Set(els.map(e => e.getAttribute('href')))]"
     )
     assert len(links) >= 4
-    for href in links:
-        response = page.request.get(live_demo.url + href)
-        assert response.status == 200, f"{username} {href} → {response.status}"
 
     # a group opens as a sheet above the tab bar, its entries visible and tappable
     page.click(".nav-groups > li:first-child summary")

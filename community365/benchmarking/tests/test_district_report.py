@@ -4,16 +4,14 @@ the district's admin and leaders only."""
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from community365.benchmarking import selectors, services
 from community365.benchmarking.models import ScoreSnapshot
 from community365.core.actors import SystemActor
-from tests.pdf_text import pdf_text
+from tests.pdf_text import pdf_fonts, pdf_text
 
 from .test_pages import _grow
 from .test_scores import small_tree
@@ -46,16 +44,7 @@ def test_district_report_embeds_fonts_and_equals_the_snapshots(client):
     assert "/benchmarking/district-report.pdf?period=2025" in league
     r = client.get("/benchmarking/district-report.pdf?period=2025")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(r.content))
-    fonts = []
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
-                descriptor = f.get("/FontDescriptor")
-                if descriptor is not None:
-                    descriptor = descriptor.get_object()
-                    fonts.append(any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")))
+    fonts = [embedded for _name, embedded in pdf_fonts(r.content)]
     assert fonts and all(fonts)
     text = re.sub(r"\s+", "", pdf_text(r.content))
     for s in ScoreSnapshot.objects.filter(

@@ -271,7 +271,9 @@ def test_calendar_refusals(client_for, persona):
     # a working weekday cannot be a 调休 day; a span with one refuses whole
     monday = day + datetime.timedelta(days=(7 - day.weekday()))
     # a plain weekend and Monday (around the Spring Festival the demo's calendar marks them)
-    while HolidayCalendar.objects.filter(date__gte=monday - datetime.timedelta(days=2), date__lte=monday).exists():
+    while HolidayCalendar.objects.filter(
+        date__gte=monday - datetime.timedelta(days=2), date__lte=monday
+    ).exists():
         monday += datetime.timedelta(days=7)
     span = web.post(
         "/services/calendar/",

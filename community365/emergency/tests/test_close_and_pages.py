@@ -10,35 +10,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from community365.core.errors import InvalidTransition, NotAllowed
 from community365.emergency import services
 from community365.emergency.models import CheckAssignment, EmergencyEvent
 from community365.teams.models import HoursStatus, ServiceRecord
-from tests.pdf_text import pdf_text
+from tests.pdf_text import pdf_fonts, pdf_text
 
 from .conftest import tap
 
 pytestmark = pytest.mark.django_db
-
-
-def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
-    found = []
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
-                descriptor = f.get("/FontDescriptor")
-                if descriptor is not None:
-                    descriptor = descriptor.get_object()
-                    found.append(
-                        (
-                            str(f["/BaseFont"]),
-                            any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
-                        )
-                    )
-    return found
 
 
 def _check_all(event, username, persona):
@@ -78,7 +59,7 @@ def test_the_closed_typhoons_report_as_pdf_with_embedded_fonts_and_as_xlsx(clien
     pdf = client.get(f"/cases/emergencies/{typhoon.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # every font embedded (compressed streams: read through pypdf), and the words read back whole
-    fonts = _fonts(PdfReader(io.BytesIO(pdf.content)))
+    fonts = pdf_fonts(pdf.content)
     assert fonts and all(embedded for _name, embedded in fonts), fonts
     text = pdf_text(pdf.content)
     assert typhoon.title in re.sub(r"\s+", "", text)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from pypdf import PdfReader
 
-from tests.pdf_text import pdf_text
+from tests.pdf_text import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +24,6 @@ def certificate(persona):
     return services.certificate_issue(actor=volunteer, volunteer=volunteer)
 
 
-def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
-    """(base font, embedded) for every font of every page, descendants included."""
-    found = []
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
-                descriptor = f.get("/FontDescriptor")
-                if descriptor is None:
-                    continue
-                descriptor = descriptor.get_object()
-                embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-                found.append((str(f["/BaseFont"]), embedded))
-    return found
-
-
 def test_certificate_pdf_embeds_its_fonts_and_reads_whole(client_for, certificate):
     # when the volunteer downloads the certificate
     response = client_for("volunteer_001").get(f"/teams/certificates/{certificate.pk}.pdf")
@@ -47,7 +31,7 @@ def test_certificate_pdf_embeds_its_fonts_and_reads_whole(client_for, certificat
     # then it is a PDF whose every font is embedded as a subset
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    fonts = _fonts(reader)
+    fonts = pdf_fonts(response.content)
     assert fonts, "the PDF names no font"
     assert all(embedded for _name, embedded in fonts), fonts
     assert all(re.match(r"^/[A-Z]{6}\+", name) for name, _e in fonts), fonts  # subset tag
@@ -161,14 +145,13 @@ def test_a_document_embeds_the_faces_it_shows_and_only_those():
 
     doc = Document(title="t", author="a", subject="s")
     doc.heading("志愿服务证明")
-    reader = PdfReader(io.BytesIO(doc.output()))
-    (only,) = _fonts(reader)  # the bold heading's face, not the two faces left unused
+    (only,) = pdf_fonts(doc.output())  # the bold heading's face, not the two faces left unused
     assert re.search(r"Bold", only[0]) and only[1], only
 
     doc = Document(title="t", author="a", subject="s")
     doc.heading("志愿服务证明")
     doc.paragraph("兹证明。")
     doc.paragraph("兹证明。", face="serif")  # a face used twice is read once
-    assert len(_fonts(PdfReader(io.BytesIO(doc.output())))) == 2
+    assert len(pdf_fonts(doc.output())) == 2
     with pytest.raises(ValueError, match="unknown face"):
         doc.font("kaiti", 12)

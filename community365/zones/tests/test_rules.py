@@ -213,10 +213,15 @@ def test_status_dates_are_not_before_the_last_change_nor_in_the_future(region):
     # for a suite that ran across midnight (Asia/Shanghai) and the refusal was not met.
     zone = _zone(_district(region), on=datetime.date(PAST_YEAR, 1, 10))
     with pytest.raises(InvalidInput):
-        services.zone_advance(actor=SYSTEM, zone=zone, to_status="building", on=datetime.date(PAST_YEAR, 1, 9))
+        services.zone_advance(
+            actor=SYSTEM, zone=zone, to_status="building", on=datetime.date(PAST_YEAR, 1, 9)
+        )
     with pytest.raises(InvalidInput):
         services.zone_advance(
-            actor=SYSTEM, zone=zone, to_status="building", on=timezone.localdate() + datetime.timedelta(days=1)
+            actor=SYSTEM,
+            zone=zone,
+            to_status="building",
+            on=timezone.localdate() + datetime.timedelta(days=1),
         )
     with pytest.raises(InvalidInput):
         services.zone_advance(actor=SYSTEM, zone=zone, to_status="building", on="yesterday")
