@@ -95,3 +95,34 @@ def test_a_young_year_without_a_year_before_it_is_shown(demo_world):
     ScoreRun.objects.filter(district=district, kind="year").exclude(key=str(year)).update(complete=False)
     with time_machine.travel(timezone.make_aware(datetime.datetime(year, 1, 20, 12, 0)), tick=False):
         assert selectors.default_key(district) == str(year)
+
+
+@pytest.mark.parametrize(("month", "expected"), [(1, "year before"), (11, "newest")])
+def test_a_second_run_starting_the_same_day_is_not_taken_for_the_year_before(demo_world, month, expected):
+    """The year before the young one is the newest year that started earlier, not the second
+    row: a run that starts the same day (the query budget's ten-fold world copies the runs, each
+    under a key no URL names) made the pages ask for that copy's key (422 and 404 in January)."""
+    import datetime
+
+    import time_machine
+
+    from community365.benchmarking.models import ScoreRun
+    from community365.regions.models import Region
+
+    district = Region.objects.get(kind="district")
+    year = timezone.localdate().year
+    newest = ScoreRun.objects.get(district=district, key=str(year), complete=True)
+    ScoreRun.objects.create(
+        district=district,
+        tree=newest.tree,
+        tree_version=newest.tree_version,
+        kind="year",
+        key=f"{year}~1",
+        start=newest.start,
+        end=newest.end,
+        complete=True,
+    )
+    moment = timezone.make_aware(datetime.datetime(year, month, 20, 12, 0))
+    with time_machine.travel(moment, tick=False):
+        key = selectors.default_key(district)
+    assert key == (str(year - 1) if expected == "year before" else str(year))
